@@ -1,0 +1,29 @@
+//! Issue classification and ticket routing.
+//!
+//! - [`ClassificationTable`]: issue type -> tier, priority, department (the
+//!   framework's table built in; user tables in JSON or TOML replace or extend it).
+//! - [`RuleSet`]: phrases, keywords and error-code patterns that choose an
+//!   issue type from a ticket's free text (a default set ships built in).
+//! - [`Router`]: both together; [`Router::route_ticket`] returns a [`Routing`]
+//!   with the type, the rule that matched, a confidence and the [`Route`].
+//!
+//! # Examples
+//! ```
+//! use opsbrain::classify::{ClassificationTable, Router, Ticket};
+//!
+//! let route = ClassificationTable::builtin().classify("api_errors");
+//! assert_eq!((route.tier.get(), route.priority.as_str()), (2, "high"));
+//!
+//! let routing = Router::builtin().route_ticket(&Ticket::new("Webhook deliveries failing with 500"))?;
+//! assert_eq!(routing.issue_type, "webhook_failures");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+
+mod config;
+mod router;
+mod rules;
+mod table;
+
+pub use router::{Router, Routing, Ticket, UNCLASSIFIED, check_batch, default_router};
+pub use rules::{RuleSet, RuleSpec};
+pub use table::{Classification, ClassificationTable, Route, first_response_target};

@@ -1,0 +1,371 @@
+//! Free-text rules: phrases, keywords and error-code patterns that point a
+//! ticket at an issue type, compiled once into linear-time matchers.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{RegexSet, RegexSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use super::table::{check_config_size, check_name};
+use crate::error::{Error, Result};
+use crate::limits;
+
+/// Points a rule earns per distinct pattern found (before its `weight`).
+pub(crate) mod points {
+    /// A phrase in the subject.
+    pub const PHRASE_SUBJECT: f64 = 3.0;
+    /// A phrase in the body.
+    pub const PHRASE_BODY: f64 = 2.0;
+    /// A keyword in the subject.
+    pub const KEYWORD_SUBJECT: f64 = 1.5;
+    /// A keyword in the body.
+    pub const KEYWORD_BODY: f64 = 1.0;
+    /// An error-code pattern matching one of the ticket's error codes.
+    pub const CODE_GIVEN: f64 = 4.0;
+    /// An error-code pattern found in the subject or body text.
+    pub const CODE_IN_TEXT: f64 = 3.0;
+}
+
+const BUILTIN_RULES: &str = include_str!("default_rules.json");
+
+/// One rule as written: evidence for one issue type.
+///
+/// Phrases and keywords match whole words, ASCII case-insensitively; a
+/// keyword ending in `*` matches as a prefix (`sync*` matches "syncing").
+/// Error-code patterns are regular expressions (the `regex` crate's syntax,
+/// linear time, case-insensitive) that must match a whole error code, or a
+/// whole word in the text.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::RuleSpec;
+/// let rule: RuleSpec = serde_json::from_str(r#"{"name": "refunds", "issue_type": "refund_request",
+///     "phrases": ["refund my"], "keywords": ["refund*"]}"#)?;
+/// assert_eq!(rule.weight, 1.0);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Unique rule name, reported in [`super::Routing::rule`].
+    pub name: String,
+    /// The issue type this rule votes for.
+    pub issue_type: String,
+    /// Multi-word phrases (strong evidence).
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Single words or short terms (weaker evidence).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regular expressions for error codes.
+    #[serde(default)]
+    pub error_codes: Vec<String>,
+    /// Multiplier on the rule's points, in (0, 100]; default 1.
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn default_min_score() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default = "default_min_score")]
+    min_score: f64,
+    rules: Vec<RuleSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    Phrase,
+    Keyword,
+}
+
+/// One (rule, kind) that owns an Aho-Corasick pattern.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hit {
+    pub(crate) rule: u32,
+    pub(crate) kind: Kind,
+    /// Keyword written with a trailing `*`: no right word boundary needed.
+    pub(crate) prefix: bool,
+}
+
+/// A validated, compiled rule set.
+///
+/// Built-in rules cover the framework's 15 issue types; replace them with
+/// your own in JSON or TOML: `{"min_score": 1.0, "rules": [RuleSpec, ...]}`.
+/// A ticket whose best rule scores below `min_score` is unclassified.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::RuleSet;
+/// let rules = RuleSet::from_json(r#"{"rules": [{"name": "refunds",
+///     "issue_type": "refund_request", "keywords": ["refund*"]}]}"#)?;
+/// assert_eq!(rules.len(), 1);
+/// assert!(RuleSet::builtin().len() >= 15);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(crate) specs: Vec<RuleSpec>,
+    pub(crate) min_score: f64,
+    pub(crate) literals: AhoCorasick,
+    /// Owners of each literal pattern, by pattern id.
+    pub(crate) hits: Vec<Vec<Hit>>,
+    /// Error-code patterns anchored to a whole code.
+    pub(crate) codes_whole: RegexSet,
+    /// The same patterns bounded by word boundaries, for scanning text.
+    pub(crate) codes_in_text: RegexSet,
+    /// Rule index of each error-code pattern.
+    pub(crate) code_rule: Vec<u32>,
+}
+
+impl PartialEq for RuleSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.specs == other.specs && self.min_score == other.min_score
+    }
+}
+
+impl RuleSet {
+    /// The default rule set shipped with opsbrain.
+    pub fn builtin() -> Self {
+        Self::from_json(BUILTIN_RULES).expect("the built-in rule set is valid")
+    }
+
+    /// Parses, validates and compiles a JSON rule set.
+    ///
+    /// # Errors
+    /// `parse_error` for malformed JSON or unknown keys; `invalid_config` for
+    /// an empty or duplicate rule name, an empty issue type, a rule without
+    /// patterns, a blank pattern, a bad regular expression or a weight outside
+    /// (0, 100] (the message names the rule); `limit_exceeded` past the
+    /// bounds in [`crate::limits`].
+    pub fn from_json(text: &str) -> Result<Self> {
+        check_config_size(text)?;
+        let file: RulesFile = serde_json::from_str(text)?;
+        Self::new(file.rules, file.min_score)
+    }
+
+    /// Parses a TOML rule set (`min_score = 1.0` and `[[rules]]` tables).
+    ///
+    /// # Errors
+    /// As [`Self::from_json`].
+    pub fn from_toml(text: &str) -> Result<Self> {
+        check_config_size(text)?;
+        let file: RulesFile = toml::from_str(text)?;
+        Self::new(file.rules, file.min_score)
+    }
+
+    /// Serialises the rule set as JSON that [`Self::from_json`] reads back.
+    pub fn to_json(&self) -> String {
+        let file = RulesFile {
+            min_score: self.min_score,
+            rules: self.specs.clone(),
+        };
+        serde_json::to_string(&file).expect("a rule set always serialises to JSON")
+    }
+
+    /// Validates and compiles rules. `min_score` must be finite and >= 0.
+    ///
+    /// # Errors
+    /// As [`Self::from_json`], minus parsing.
+    pub fn new(specs: Vec<RuleSpec>, min_score: f64) -> Result<Self> {
+        if specs.len() > limits::MAX_RULES {
+            return Err(Error::limit(format!(
+                "rule set has {} rules; at most {} are allowed",
+                specs.len(),
+                limits::MAX_RULES
+            )));
+        }
+        if !(min_score.is_finite() && min_score >= 0.0) {
+            return Err(Error::invalid_config(format!(
+                "min_score must be a finite number >= 0, got {min_score}"
+            )));
+        }
+        let mut literal_index: std::collections::HashMap<String, usize> = Default::default();
+        let mut literals: Vec<String> = Vec::new();
+        let mut hits: Vec<Vec<Hit>> = Vec::new();
+        let mut codes: Vec<String> = Vec::new();
+        let mut code_rule = Vec::new();
+        let mut names = std::collections::HashMap::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            let at = format!("rules[{i}] ({:?})", spec.name);
+            validate_spec(spec).map_err(|e| e.at(&at))?;
+            if let Some(first) = names.insert(spec.name.as_str(), i) {
+                return Err(Error::invalid_config(format!(
+                    "{at}: duplicate rule name (first defined at rules[{first}])"
+                )));
+            }
+            let rule = u32::try_from(i).map_err(|_| Error::limit("too many rules"))?;
+            let words = spec.phrases.iter().map(|p| (p, Kind::Phrase));
+            for (text, kind) in words.chain(spec.keywords.iter().map(|k| (k, Kind::Keyword))) {
+                let trimmed = text.trim();
+                let (lit, prefix) = match trimmed.strip_suffix('*') {
+                    Some(stem) if kind == Kind::Keyword => (stem.trim_end(), true),
+                    _ => (trimmed, false),
+                };
+                let key = lit.to_ascii_lowercase();
+                let id = *literal_index.entry(key.clone()).or_insert_with(|| {
+                    literals.push(key);
+                    hits.push(Vec::new());
+                    literals.len() - 1
+                });
+                hits[id].push(Hit { rule, kind, prefix });
+            }
+            for pattern in &spec.error_codes {
+                if let Err(e) = regex::RegexBuilder::new(pattern)
+                    .size_limit(limits::MAX_REGEX_BYTES)
+                    .build()
+                {
+                    return Err(Error::invalid_config(format!(
+                        "{at}: error code pattern {pattern:?} is not a valid regular expression: {e}"
+                    )));
+                }
+                codes.push(pattern.clone());
+                code_rule.push(rule);
+            }
+        }
+        if codes.len() > limits::MAX_ERROR_CODE_PATTERNS {
+            return Err(Error::limit(format!(
+                "rule set has {} error-code patterns; at most {} are allowed",
+                codes.len(),
+                limits::MAX_ERROR_CODE_PATTERNS
+            )));
+        }
+        let literals_ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .map_err(|e| Error::limit(format!("rule literals do not compile: {e}")))?;
+        let codes_whole = code_set(codes.iter().map(|p| format!("^(?:{p})$")))?;
+        let codes_in_text = code_set(codes.iter().map(|p| format!(r"(?-u:\b)(?:{p})(?-u:\b)")))?;
+        Ok(RuleSet {
+            specs,
+            min_score,
+            literals: literals_ac,
+            hits,
+            codes_whole,
+            codes_in_text,
+            code_rule,
+        })
+    }
+
+    /// The rules, in order.
+    pub fn rules(&self) -> &[RuleSpec] {
+        &self.specs
+    }
+
+    /// The minimum score for a ticket to be classified.
+    pub fn min_score(&self) -> f64 {
+        self.min_score
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+
+    /// Whether there are no rules (every ticket is then unclassified).
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+fn code_set(patterns: impl Iterator<Item = String>) -> Result<RegexSet> {
+    RegexSetBuilder::new(patterns)
+        .case_insensitive(true)
+        .size_limit(limits::MAX_REGEX_BYTES)
+        .dfa_size_limit(limits::MAX_REGEX_BYTES)
+        .build()
+        .map_err(|e| Error::limit(format!("error-code patterns do not compile together: {e}")))
+}
+
+fn validate_spec(spec: &RuleSpec) -> Result<()> {
+    check_name("name", &spec.name)?;
+    check_name("issue_type", &spec.issue_type)?;
+    let n = spec.phrases.len() + spec.keywords.len() + spec.error_codes.len();
+    if n == 0 {
+        return Err(Error::invalid_config(
+            "a rule needs at least one phrase, keyword or error code",
+        ));
+    }
+    if n > limits::MAX_PATTERNS_PER_RULE {
+        return Err(Error::limit(format!(
+            "rule has {n} patterns; at most {} are allowed",
+            limits::MAX_PATTERNS_PER_RULE
+        )));
+    }
+    let fields = [("phrases", &spec.phrases), ("keywords", &spec.keywords), ("error_codes", &spec.error_codes)];
+    for (field, list) in fields {
+        for (j, p) in list.iter().enumerate() {
+            if p.trim().trim_end_matches('*').trim().is_empty() {
+                return Err(Error::invalid_config(format!("{field}[{j}] is blank")));
+            }
+            if p.len() > limits::MAX_PATTERN_BYTES {
+                return Err(Error::limit(format!(
+                    "{field}[{j}] is {} bytes; at most {} are allowed",
+                    p.len(),
+                    limits::MAX_PATTERN_BYTES
+                )));
+            }
+        }
+    }
+    if !(spec.weight.is_finite() && spec.weight > 0.0 && spec.weight <= 100.0) {
+        return Err(Error::invalid_config(format!(
+            "weight must be in (0, 100], got {}",
+            spec.weight
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_cover_every_builtin_type() {
+        let rules = RuleSet::builtin();
+        let table = super::super::ClassificationTable::builtin();
+        for (ty, _) in table.iter() {
+            assert!(rules.rules().iter().any(|r| r.issue_type == ty), "no rule for {ty}");
+        }
+        for r in rules.rules() {
+            assert!(table.contains(&r.issue_type), "rule {} names unknown type", r.name);
+        }
+    }
+
+    #[test]
+    fn bad_rules_name_the_rule() {
+        let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t", "error_codes": ["("]}]}"#)
+            .unwrap_err();
+        assert_eq!(e.code(), "invalid_config");
+        assert!(e.message.starts_with("rules[0] (\"x\")"), "{}", e.message);
+        let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t"}]}"#).unwrap_err();
+        assert!(e.message.contains("at least one"), "{}", e.message);
+        let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t", "keywords": ["a"], "weight": -1}]}"#)
+            .unwrap_err();
+        assert!(e.message.contains("weight"), "{}", e.message);
+        let two = r#"{"rules": [{"name": "x", "issue_type": "t", "keywords": ["a"]},
+                                {"name": "x", "issue_type": "u", "keywords": ["b"]}]}"#;
+        assert!(RuleSet::from_json(two).unwrap_err().message.contains("duplicate rule name"));
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let rules = RuleSet::builtin();
+        let again = RuleSet::from_json(&rules.to_json()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again, rules);
+    }
+}

@@ -1,0 +1,49 @@
+//! # opsbrain
+//!
+//! Pure, fast, tested algorithms for support and operations teams, from the
+//! post-launch support and optimisation framework: classify issues and route
+//! tickets, with SLA timers, escalation, anomaly scoring, capacity planning
+//! and cache strategy to follow.
+//!
+//! The crate performs no I/O and reads no clock: the current time is always
+//! an argument, randomness always takes a seed, and results do not depend on
+//! the number of threads. The same algorithms are exposed to Python (`pip
+//! install ./bindings-python`) and Node.js (`npm install ./bindings-node`).
+//!
+//! ## Contents
+//! | module | what |
+//! |---|---|
+//! | [`classify`] | issue-type table, free-text rules, ticket routing |
+//! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
+//! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
+//! | [`limits`] | documented bounds on every input |
+//!
+//! ## Example
+//! ```
+//! use opsbrain::classify::{ClassificationTable, Router, Ticket};
+//!
+//! // The framework's table.
+//! let route = ClassificationTable::builtin().classify("security_breach");
+//! assert_eq!(route.tier.get(), 4);
+//!
+//! // Free text to a route.
+//! let mut ticket = Ticket::new("Our account was hacked");
+//! ticket.body = "Someone logged in from an unknown country and exported client data.".into();
+//! let routing = Router::builtin().route_ticket(&ticket)?;
+//! assert_eq!(routing.route.department, "security");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod classify;
+pub mod error;
+pub mod limits;
+mod serde_secs;
+pub mod types;
+
+pub use error::{Error, ErrorKind, Result};
+pub use types::{Channel, Priority, Tier};
+
+/// The ndarray version every opsbrain crate (and linfa) uses; bindings use
+/// this re-export so that only one copy is ever linked.
+pub use ndarray;
