@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{Kind, RuleSet, points};
 use super::table::{ClassificationTable, Route};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::limits;
 use crate::types::Channel;
 
@@ -55,6 +55,66 @@ impl Ticket {
             error_codes: Vec::new(),
             channel: Channel::Email,
         }
+    }
+}
+
+impl TryFrom<&serde_json::Value> for Ticket {
+    type Error = Error;
+
+    /// Reads a ticket from a JSON object, with the error codes the bindings
+    /// use: `missing_key` without `subject`, `invalid_type` for a field of
+    /// the wrong type, `invalid_input` for an unknown key or channel.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::classify::Ticket;
+    /// let v = serde_json::json!({"subject": "Site down", "channel": "phone"});
+    /// assert_eq!(Ticket::try_from(&v)?.channel, opsbrain::Channel::Phone);
+    /// let bad = serde_json::json!({"body": "no subject"});
+    /// assert_eq!(Ticket::try_from(&bad).unwrap_err().code(), "missing_key");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    fn try_from(value: &serde_json::Value) -> Result<Ticket> {
+        use serde_json::Value;
+        let obj = value.as_object().ok_or_else(|| {
+            Error::new(ErrorKind::InvalidType, "a ticket must be an object with a \"subject\"")
+        })?;
+        let string = |key: &str, v: &Value| match v {
+            Value::String(s) => Ok(s.clone()),
+            _ => Err(Error::new(ErrorKind::InvalidType, format!("{key:?} must be a string"))),
+        };
+        let mut ticket = Ticket::new(String::new());
+        let mut has_subject = false;
+        for (key, v) in obj {
+            match key.as_str() {
+                "subject" => {
+                    ticket.subject = string(key, v)?;
+                    has_subject = true;
+                }
+                "body" => ticket.body = string(key, v)?,
+                "channel" => ticket.channel = string(key, v)?.parse()?,
+                "error_codes" => {
+                    let list = v.as_array().ok_or_else(|| {
+                        Error::new(ErrorKind::InvalidType, "\"error_codes\" must be a list of strings")
+                    })?;
+                    check_codes_len(list.len())?;
+                    ticket.error_codes = list
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| string(&format!("error_codes[{i}]"), c))
+                        .collect::<Result<_>>()?;
+                }
+                other => {
+                    return Err(Error::invalid_input(format!(
+                        "unknown ticket key {other:?}; expected subject, body, error_codes, channel"
+                    )));
+                }
+            }
+        }
+        if !has_subject {
+            return Err(Error::new(ErrorKind::MissingKey, "a ticket needs a \"subject\""));
+        }
+        Ok(ticket)
     }
 }
 
@@ -299,18 +359,22 @@ fn check_ticket<S: AsRef<str>>(subject: &str, body: &str, codes: &[S]) -> Result
             limits::MAX_TICKET_TEXT_BYTES
         )));
     }
-    if codes.len() > limits::MAX_TICKET_ERROR_CODES {
-        return Err(Error::limit(format!(
-            "{} error codes; at most {} are allowed",
-            codes.len(),
-            limits::MAX_TICKET_ERROR_CODES
-        )));
-    }
+    check_codes_len(codes.len())?;
     if let Some((i, c)) = codes.iter().enumerate().find(|(_, c)| c.as_ref().len() > limits::MAX_NAME_BYTES) {
         return Err(Error::limit(format!(
             "error_codes[{i}] is {} bytes; at most {} are allowed",
             c.as_ref().len(),
             limits::MAX_NAME_BYTES
+        )));
+    }
+    Ok(())
+}
+
+fn check_codes_len(n: usize) -> Result<()> {
+    if n > limits::MAX_TICKET_ERROR_CODES {
+        return Err(Error::limit(format!(
+            "{n} error codes; at most {} are allowed",
+            limits::MAX_TICKET_ERROR_CODES
         )));
     }
     Ok(())
