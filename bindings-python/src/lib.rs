@@ -1,0 +1,17 @@
+//! Python bindings for opsbrain. This file only registers; conversions live in
+//! `convert`, the error mapping in `errors`, and each core module has a file
+//! of the same name.
+
+mod classify;
+mod convert;
+mod errors;
+
+use pyo3::prelude::*;
+
+/// The native half of the `opsbrain` package; import `opsbrain`, not this.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    classify::register(m)
+}

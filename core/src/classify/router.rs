@@ -134,7 +134,7 @@ pub struct Routing {
     pub issue_type: String,
     /// Name of the rule that decided, if any.
     pub rule: Option<String>,
-    /// In [0, 1): grows with the winning score and with its margin over the
+    /// In [0, 1]: grows with the winning score and with its margin over the
     /// best rule for a different issue type; 0 when unclassified.
     pub confidence: f64,
     /// The winning rule's points (see [`RuleSet`]).

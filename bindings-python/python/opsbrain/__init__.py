@@ -1,0 +1,63 @@
+"""opsbrain: fast, tested algorithms for support and operations teams.
+
+Ticket classification and routing from the post-launch support framework,
+computed by the Rust core:
+
+>>> import opsbrain
+>>> route = opsbrain.classify("api_errors")
+>>> (route.tier, route.priority, route.department)
+(2, 'high', 'technical')
+>>> r = opsbrain.route_ticket("Can't log in", body="invalid credentials", channel="chat")
+>>> (r.issue_type, r.route.first_response.seconds // 60)
+('login_failed', 15)
+"""
+
+from __future__ import annotations
+
+from opsbrain._native import (
+    ClassificationTable,
+    Route,
+    Router,
+    Routing,
+    RuleSet,
+    __version__,
+    classify,
+    error_codes,
+    route_ticket,
+    route_tickets,
+)
+from opsbrain.errors import (
+    DimensionMismatchError,
+    InvalidConfigError,
+    InvalidInputError,
+    InvalidTypeError,
+    LimitExceededError,
+    MissingKeyError,
+    NotFittedError,
+    OpsbrainError,
+    ParseError,
+    UnsupportedVersionError,
+)
+
+__all__ = [
+    "ClassificationTable",
+    "DimensionMismatchError",
+    "InvalidConfigError",
+    "InvalidInputError",
+    "InvalidTypeError",
+    "LimitExceededError",
+    "MissingKeyError",
+    "NotFittedError",
+    "OpsbrainError",
+    "ParseError",
+    "Route",
+    "Router",
+    "Routing",
+    "RuleSet",
+    "UnsupportedVersionError",
+    "__version__",
+    "classify",
+    "error_codes",
+    "route_ticket",
+    "route_tickets",
+]
