@@ -47,3 +47,8 @@ pub use types::{Channel, Priority, Tier};
 /// The ndarray version every opsbrain crate (and linfa) uses; bindings use
 /// this re-export so that only one copy is ever linked.
 pub use ndarray;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
