@@ -22,22 +22,39 @@ fn routing(c: &mut Criterion) {
         b.iter(|| router.route_batch(black_box(t)).map(|v| v.len()))
     });
     g.bench_with_input(BenchmarkId::new("sequential", n), &tickets, |b, t| {
-        b.iter(|| t.iter().filter_map(|x| router.route_ticket(black_box(x)).ok()).count())
+        b.iter(|| {
+            t.iter()
+                .filter_map(|x| router.route_ticket(black_box(x)).ok())
+                .count()
+        })
     });
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_with_input(BenchmarkId::new("sequential_bytes", n), &tickets, |b, t| {
-        b.iter(|| t.iter().filter_map(|x| router.route_ticket(black_box(x)).ok()).count())
+        b.iter(|| {
+            t.iter()
+                .filter_map(|x| router.route_ticket(black_box(x)).ok())
+                .count()
+        })
     });
     g.finish();
 }
 
 fn tables(c: &mut Criterion) {
     let table = ClassificationTable::builtin();
-    let types: Vec<&str> = table.iter().map(|(t, _)| t).chain(["unknown_type"]).collect();
+    let types: Vec<&str> = table
+        .iter()
+        .map(|(t, _)| t)
+        .chain(["unknown_type"])
+        .collect();
     let mut g = c.benchmark_group("table");
     g.throughput(Throughput::Elements(types.len() as u64));
     g.bench_function("classify_16_types", |b| {
-        b.iter(|| types.iter().map(|t| table.classify(black_box(t)).tier.get() as u32).sum::<u32>())
+        b.iter(|| {
+            types
+                .iter()
+                .map(|t| table.classify(black_box(t)).tier.get() as u32)
+                .sum::<u32>()
+        })
     });
     g.finish();
     c.bench_function("rules/compile_builtin", |b| b.iter(RuleSet::builtin));

@@ -32,7 +32,10 @@ fn invalid(msg: &str) -> Error {
 }
 
 fn text(input: &Value, key: &str) -> Result<String, Error> {
-    input[key].as_str().map(str::to_owned).ok_or_else(|| invalid(key))
+    input[key]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| invalid(key))
 }
 
 fn channel(input: &Value) -> Result<Channel, Error> {
@@ -67,14 +70,28 @@ fn ticket(v: &Value) -> Result<Ticket, Error> {
 fn run(op: &str, input: &Value) -> Result<Value, Error> {
     let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
     match op {
-        "classify" => to_value(serde_json::to_value(table(input)?.classify_for(&text(input, "issue_type")?, channel(input)?))),
-        "table.from_json" => Ok(serde_json::from_str(&ClassificationTable::from_json(&text(input, "text")?)?.to_json())?),
-        "table.from_toml" => Ok(serde_json::from_str(&ClassificationTable::from_toml(&text(input, "text")?)?.to_json())?),
-        "rules.from_json" => Ok(serde_json::from_str(&RuleSet::from_json(&text(input, "text")?)?.to_json())?),
-        "rules.from_toml" => Ok(serde_json::from_str(&RuleSet::from_toml(&text(input, "text")?)?.to_json())?),
-        "route_ticket" => to_value(serde_json::to_value(router(input)?.route_ticket(&ticket(&input["ticket"])?)?)),
+        "classify" => to_value(serde_json::to_value(
+            table(input)?.classify_for(&text(input, "issue_type")?, channel(input)?),
+        )),
+        "table.from_json" => Ok(serde_json::from_str(
+            &ClassificationTable::from_json(&text(input, "text")?)?.to_json(),
+        )?),
+        "table.from_toml" => Ok(serde_json::from_str(
+            &ClassificationTable::from_toml(&text(input, "text")?)?.to_json(),
+        )?),
+        "rules.from_json" => Ok(serde_json::from_str(
+            &RuleSet::from_json(&text(input, "text")?)?.to_json(),
+        )?),
+        "rules.from_toml" => Ok(serde_json::from_str(
+            &RuleSet::from_toml(&text(input, "text")?)?.to_json(),
+        )?),
+        "route_ticket" => to_value(serde_json::to_value(
+            router(input)?.route_ticket(&ticket(&input["ticket"])?)?,
+        )),
         "route_tickets" => {
-            let list = input["tickets"].as_array().ok_or_else(|| invalid("tickets"))?;
+            let list = input["tickets"]
+                .as_array()
+                .ok_or_else(|| invalid("tickets"))?;
             let tickets = list
                 .iter()
                 .enumerate()
@@ -90,12 +107,19 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
 fn same(expected: &Value, actual: &Value, tol: f64) -> bool {
     match (expected, actual) {
         (Value::Number(a), Value::Number(b)) if a.is_f64() || b.is_f64() => {
-            let (a, b) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
+            let (a, b) = (
+                a.as_f64().unwrap_or(f64::NAN),
+                b.as_f64().unwrap_or(f64::NAN),
+            );
             (a - b).abs() <= tol
         }
-        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y, tol)),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y, tol))
+        }
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w, tol)))
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| same(v, w, tol)))
         }
         _ => expected == actual,
     }
@@ -109,7 +133,8 @@ fn fixtures_pass() {
     let mut count = 0;
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable fixture");
-        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let doc: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for case in doc["cases"].as_array().expect("cases array") {
             count += 1;
             let name = case["name"].as_str().expect("case name");
@@ -119,7 +144,9 @@ fn fixtures_pass() {
             let ok = match (case.get("expected"), case.get("error_code"), &got) {
                 (Some(exp), None, Ok(v)) => same(exp, v, tol),
                 (None, Some(code), Err(e)) => code.as_str() == Some(e.code()),
-                (Some(_), Some(_), _) | (None, None, _) => panic!("{name}: needs exactly one of expected / error_code"),
+                (Some(_), Some(_), _) | (None, None, _) => {
+                    panic!("{name}: needs exactly one of expected / error_code")
+                }
                 _ => false,
             };
             if !ok {
@@ -128,6 +155,11 @@ fn fixtures_pass() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{count} fixture cases passed");
 }

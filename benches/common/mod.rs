@@ -58,7 +58,16 @@ const SENTENCES: &[&str] = &[
     "This is a compliance issue for our auditors.",
 ];
 
-const CODES: &[&str] = &["QB-1021", "HTTP 503", "HTTP 500", "WH-504", "card_declined", "AUTH-17", "E-42", "SEC-9"];
+const CODES: &[&str] = &[
+    "QB-1021",
+    "HTTP 503",
+    "HTTP 500",
+    "WH-504",
+    "card_declined",
+    "AUTH-17",
+    "E-42",
+    "SEC-9",
+];
 
 /// `n` realistic tickets (subject, 2 to 5 body sentences, sometimes error
 /// codes), the same for a given seed.
@@ -68,10 +77,13 @@ pub fn tickets(n: usize, seed: u64) -> Vec<Ticket> {
         .map(|_| {
             let mut t = Ticket::new(*SUBJECTS.choose(&mut rng).unwrap_or(&""));
             let k = rng.gen_range(2..=5);
-            let body: Vec<&str> = (0..k).map(|_| *SENTENCES.choose(&mut rng).unwrap_or(&"")).collect();
+            let body: Vec<&str> = (0..k)
+                .map(|_| *SENTENCES.choose(&mut rng).unwrap_or(&""))
+                .collect();
             t.body = body.join(" ");
             if rng.gen_bool(0.3) {
-                t.error_codes.push((*CODES.choose(&mut rng).unwrap_or(&"")).to_owned());
+                t.error_codes
+                    .push((*CODES.choose(&mut rng).unwrap_or(&"")).to_owned());
             }
             t.channel = *Channel::ALL.choose(&mut rng).unwrap_or(&Channel::Email);
             t

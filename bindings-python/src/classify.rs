@@ -92,7 +92,9 @@ impl PyRoute {
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
         let text = str_arg(text, "text")?;
-        Ok(PyRoute(serde_json::from_str(&text).map_err(|e| BindError(e.into()))?))
+        Ok(PyRoute(
+            serde_json::from_str(&text).map_err(|e| BindError(e.into()))?,
+        ))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         reduce(slf.get_type(), slf.get().to_json()?)
@@ -156,7 +158,9 @@ impl PyRouting {
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
         let text = str_arg(text, "text")?;
-        Ok(PyRouting(serde_json::from_str(&text).map_err(|e| BindError(e.into()))?))
+        Ok(PyRouting(
+            serde_json::from_str(&text).map_err(|e| BindError(e.into()))?,
+        ))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         reduce(slf.get_type(), slf.get().to_json()?)
@@ -166,7 +170,9 @@ impl PyRouting {
         format!(
             "Routing(issue_type='{}', rule={}, confidence={:.4}, score={}, route={})",
             r.issue_type,
-            r.rule.as_ref().map_or_else(|| "None".to_owned(), |s| format!("'{s}'")),
+            r.rule
+                .as_ref()
+                .map_or_else(|| "None".to_owned(), |s| format!("'{s}'")),
             r.confidence,
             r.score,
             PyRoute(r.route.clone()).__repr__()
@@ -194,12 +200,16 @@ impl PyClassificationTable {
     /// Parses and validates a JSON table.
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyClassificationTable(ClassificationTable::from_json(&str_arg(text, "text")?)?))
+        Ok(PyClassificationTable(ClassificationTable::from_json(
+            &str_arg(text, "text")?,
+        )?))
     }
     /// Parses and validates a TOML table.
     #[staticmethod]
     fn from_toml(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyClassificationTable(ClassificationTable::from_toml(&str_arg(text, "text")?)?))
+        Ok(PyClassificationTable(ClassificationTable::from_toml(
+            &str_arg(text, "text")?,
+        )?))
     }
     /// The full table as JSON (readable by :meth:`from_json`).
     fn to_json(&self) -> String {
@@ -211,9 +221,18 @@ impl PyClassificationTable {
     }
     /// Classifies ``issue_type`` for ``channel``; unknown types get the default.
     #[pyo3(signature = (issue_type, channel = None))]
-    fn classify(&self, issue_type: &Bound<'_, PyAny>, channel: Option<&Bound<'_, PyAny>>) -> Result<PyRoute, BindError> {
-        let ch = channel.map(self::channel).transpose()?.unwrap_or(Channel::Email);
-        Ok(PyRoute(self.0.classify_for(&str_arg(issue_type, "issue_type")?, ch)))
+    fn classify(
+        &self,
+        issue_type: &Bound<'_, PyAny>,
+        channel: Option<&Bound<'_, PyAny>>,
+    ) -> Result<PyRoute, BindError> {
+        let ch = channel
+            .map(self::channel)
+            .transpose()?
+            .unwrap_or(Channel::Email);
+        Ok(PyRoute(
+            self.0.classify_for(&str_arg(issue_type, "issue_type")?, ch),
+        ))
     }
     /// The issue types with their own entry, in table order.
     fn issue_types(&self) -> Vec<String> {
@@ -280,7 +299,11 @@ impl PyRuleSet {
         reduce(slf.get_type(), slf.get().0.to_json())
     }
     fn __repr__(&self) -> String {
-        format!("RuleSet({} rules, min_score={})", self.0.len(), self.0.min_score())
+        format!(
+            "RuleSet({} rules, min_score={})",
+            self.0.len(),
+            self.0.min_score()
+        )
     }
 }
 
@@ -293,17 +316,32 @@ pub struct PyRouter(core::Router);
 impl PyRouter {
     #[new]
     #[pyo3(signature = (table = None, rules = None))]
-    fn new(table: Option<&Bound<'_, PyAny>>, rules: Option<&Bound<'_, PyAny>>) -> Result<Self, BindError> {
+    fn new(
+        table: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Self, BindError> {
         let table = match table {
-            Some(t) => t.cast::<PyClassificationTable>().map(|t| t.get().0.clone()).map_err(|_| {
-                bind_error(ErrorKind::InvalidType, format!("table must be a ClassificationTable, not {}", type_name(t)))
-            })?,
+            Some(t) => t
+                .cast::<PyClassificationTable>()
+                .map(|t| t.get().0.clone())
+                .map_err(|_| {
+                    bind_error(
+                        ErrorKind::InvalidType,
+                        format!("table must be a ClassificationTable, not {}", type_name(t)),
+                    )
+                })?,
             None => ClassificationTable::builtin(),
         };
         let rules = match rules {
-            Some(r) => r.cast::<PyRuleSet>().map(|r| r.get().0.clone()).map_err(|_| {
-                bind_error(ErrorKind::InvalidType, format!("rules must be a RuleSet, not {}", type_name(r)))
-            })?,
+            Some(r) => r
+                .cast::<PyRuleSet>()
+                .map(|r| r.get().0.clone())
+                .map_err(|_| {
+                    bind_error(
+                        ErrorKind::InvalidType,
+                        format!("rules must be a RuleSet, not {}", type_name(r)),
+                    )
+                })?,
             None => RuleSet::builtin(),
         };
         Ok(PyRouter(core::Router::new(table, rules)))
@@ -322,7 +360,11 @@ impl PyRouter {
     }
     /// Routes a list of ticket dicts (keys: subject, body, error_codes,
     /// channel) in parallel, with the interpreter released.
-    fn route_many(&self, py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Result<Vec<PyRouting>, BindError> {
+    fn route_many(
+        &self,
+        py: Python<'_>,
+        tickets: &Bound<'_, PyAny>,
+    ) -> Result<Vec<PyRouting>, BindError> {
         let tickets = tickets_from_py(tickets)?;
         let out = compute(py, || self.0.route_batch(&tickets))?;
         Ok(out.into_iter().map(PyRouting).collect())
@@ -338,7 +380,11 @@ impl PyRouter {
         PyRuleSet(self.0.rules().clone())
     }
     fn __repr__(&self) -> String {
-        format!("Router({} table entries, {} rules)", self.0.table().len(), self.0.rules().len())
+        format!(
+            "Router({} table entries, {} rules)",
+            self.0.table().len(),
+            self.0.rules().len()
+        )
     }
 }
 
@@ -352,7 +398,11 @@ fn ticket_from_args(
 ) -> Result<Ticket, BindError> {
     let mut obj = serde_json::Map::new();
     obj.insert("subject".into(), py_to_json(subject, "subject")?);
-    let optional = [("body", body), ("error_codes", error_codes), ("channel", channel)];
+    let optional = [
+        ("body", body),
+        ("error_codes", error_codes),
+        ("channel", channel),
+    ];
     for (key, value) in optional {
         if let Some(v) = value.filter(|v| !v.is_none()) {
             obj.insert(key.into(), py_to_json(v, key)?);
@@ -365,13 +415,22 @@ fn tickets_from_py(tickets: &Bound<'_, PyAny>) -> Result<Vec<Ticket>, BindError>
     if tickets.cast::<PyList>().is_err() && tickets.cast::<PyTuple>().is_err() {
         return Err(bind_error(
             ErrorKind::InvalidType,
-            format!("tickets must be a list of dicts, not {}", type_name(tickets)),
+            format!(
+                "tickets must be a list of dicts, not {}",
+                type_name(tickets)
+            ),
         ));
     }
-    let n = tickets.len().map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
+    let n = tickets
+        .len()
+        .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
     core::check_batch(n)?;
     let mut out = Vec::with_capacity(n);
-    for (i, item) in tickets.try_iter().map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?.enumerate() {
+    for (i, item) in tickets
+        .try_iter()
+        .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?
+        .enumerate()
+    {
         let item = item.map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
         let at = format!("tickets[{i}]");
         let value = py_to_json(&item, &at)?;
@@ -387,10 +446,18 @@ fn tickets_from_py(tickets: &Bound<'_, PyAny>) -> Result<Vec<Ticket>, BindError>
 /// 'technical'
 #[pyfunction]
 #[pyo3(signature = (issue_type, channel = None))]
-fn classify(issue_type: &Bound<'_, PyAny>, channel: Option<&Bound<'_, PyAny>>) -> Result<PyRoute, BindError> {
-    let ch = channel.map(self::channel).transpose()?.unwrap_or(Channel::Email);
+fn classify(
+    issue_type: &Bound<'_, PyAny>,
+    channel: Option<&Bound<'_, PyAny>>,
+) -> Result<PyRoute, BindError> {
+    let ch = channel
+        .map(self::channel)
+        .transpose()?
+        .unwrap_or(Channel::Email);
     let table = core::default_router().table();
-    Ok(PyRoute(table.classify_for(&str_arg(issue_type, "issue_type")?, ch)))
+    Ok(PyRoute(
+        table.classify_for(&str_arg(issue_type, "issue_type")?, ch),
+    ))
 }
 
 /// Routes one free-text ticket with the built-in rules and table.

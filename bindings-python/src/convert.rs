@@ -19,7 +19,10 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, BindError
 
 fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, BindError> {
     if depth > MAX_DEPTH {
-        return Err(bind_error(ErrorKind::LimitExceeded, format!("{path}: nested deeper than {MAX_DEPTH}")));
+        return Err(bind_error(
+            ErrorKind::LimitExceeded,
+            format!("{path}: nested deeper than {MAX_DEPTH}"),
+        ));
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -37,20 +40,29 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Bi
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        return Err(bind_error(ErrorKind::InvalidInput, format!("{path}: integer out of range")));
+        return Err(bind_error(
+            ErrorKind::InvalidInput,
+            format!("{path}: integer out of range"),
+        ));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         let v = f.value();
-        return Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| bind_error(ErrorKind::InvalidInput, format!("{path}: {v} is not a finite number")));
+        return Number::from_f64(v).map(Value::Number).ok_or_else(|| {
+            bind_error(
+                ErrorKind::InvalidInput,
+                format!("{path}: {v} is not a finite number"),
+            )
+        });
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| bind_error(ErrorKind::InvalidType, format!("{path}: dict keys must be str")))?;
+            let key = k.cast::<PyString>().map_err(|_| {
+                bind_error(
+                    ErrorKind::InvalidType,
+                    format!("{path}: dict keys must be str"),
+                )
+            })?;
             let key = string(key, path)?;
             let child = to_json(&v, &format!("{path}[{key:?}]"), depth + 1)?;
             map.insert(key, child);
@@ -60,7 +72,11 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Bi
     if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter().map_err(py_err)?.enumerate() {
-            out.push(to_json(&item.map_err(py_err)?, &format!("{path}[{i}]"), depth + 1)?);
+            out.push(to_json(
+                &item.map_err(py_err)?,
+                &format!("{path}[{i}]"),
+                depth + 1,
+            )?);
         }
         return Ok(Value::Array(out));
     }
@@ -71,9 +87,12 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Bi
 }
 
 fn string(s: &Bound<'_, PyString>, path: &str) -> Result<String, BindError> {
-    s.to_cow()
-        .map(std::borrow::Cow::into_owned)
-        .map_err(|_| bind_error(ErrorKind::InvalidInput, format!("{path}: string is not valid UTF-8")))
+    s.to_cow().map(std::borrow::Cow::into_owned).map_err(|_| {
+        bind_error(
+            ErrorKind::InvalidInput,
+            format!("{path}: string is not valid UTF-8"),
+        )
+    })
 }
 
 fn py_err(e: PyErr) -> BindError {
@@ -111,7 +130,10 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>
         },
         Value::String(s) => PyString::new(py, s).into_any(),
         Value::Array(a) => {
-            let items = a.iter().map(|x| json_to_py(py, x)).collect::<PyResult<Vec<_>>>()?;
+            let items = a
+                .iter()
+                .map(|x| json_to_py(py, x))
+                .collect::<PyResult<Vec<_>>>()?;
             PyList::new(py, items)?.into_any()
         }
         Value::Object(o) => {
@@ -125,7 +147,10 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>
 }
 
 /// Serialises a core value to JSON and then to plain Python data.
-pub fn to_py_dict<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+pub fn to_py_dict<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
     json_to_py(py, &v)
 }

@@ -58,12 +58,18 @@ pub fn bind_error(kind: ErrorKind, message: impl Into<String>) -> BindError {
 
 /// Runs core work with the interpreter released, mapping errors (the one
 /// place compute calls go through).
-pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> + Send) -> Result<T, BindError> {
+pub fn compute<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> opsbrain::Result<T> + Send,
+) -> Result<T, BindError> {
     py.detach(f).map_err(BindError)
 }
 
 /// The catalogue of error codes and their exception class names.
 #[pyfunction]
 pub fn error_codes() -> Vec<(&'static str, &'static str)> {
-    ErrorKind::ALL.iter().map(|k| (k.code(), class_name(*k))).collect()
+    ErrorKind::ALL
+        .iter()
+        .map(|k| (k.code(), class_name(*k)))
+        .collect()
 }

@@ -161,7 +161,11 @@ mod tests {
     #[test]
     fn codes_are_unique_and_snake_case() {
         let mut codes: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
-        assert!(codes.iter().all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_')));
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))
+        );
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), ErrorKind::ALL.len());

@@ -9,5 +9,6 @@ pub(crate) fn serialize<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::
 
 pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
     let secs = i64::deserialize(d)?;
-    TimeDelta::try_seconds(secs).ok_or_else(|| serde::de::Error::custom(format!("{secs} s is out of range")))
+    TimeDelta::try_seconds(secs)
+        .ok_or_else(|| serde::de::Error::custom(format!("{secs} s is out of range")))
 }

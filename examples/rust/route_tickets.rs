@@ -19,9 +19,12 @@ struct Record {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample_tickets.json")
-    });
+    let path = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample_tickets.json")
+        });
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let records: Vec<Record> = serde_json::from_str(&text)?;
     let tickets: Vec<Ticket> = records.iter().map(|r| r.ticket.clone()).collect();
@@ -48,6 +51,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let unclassified = routings.iter().filter(|r| r.rule.is_none()).count();
-    println!("\n{} tickets routed, {unclassified} unclassified (sent to the default route)", routings.len());
+    println!(
+        "\n{} tickets routed, {unclassified} unclassified (sent to the default route)",
+        routings.len()
+    );
     Ok(())
 }

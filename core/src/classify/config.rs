@@ -46,7 +46,10 @@ fn is_nothing(e: &Extends) -> bool {
 }
 
 impl TableFile {
-    pub(crate) fn from_table(entries: &[(String, Classification)], default: &Classification) -> Self {
+    pub(crate) fn from_table(
+        entries: &[(String, Classification)],
+        default: &Classification,
+    ) -> Self {
         TableFile {
             extends: Extends::Nothing,
             default: Some(RawEntry::from_class(None, default)),
@@ -87,7 +90,8 @@ impl RawEntry {
             Some(t) => format!("{at} ({t:?})"),
             None => at.to_owned(),
         };
-        let missing = |field: &str| Error::invalid_config(format!("{here}: missing field {field:?}"));
+        let missing =
+            |field: &str| Error::invalid_config(format!("{here}: missing field {field:?}"));
         let tier = self.tier.ok_or_else(|| missing("tier"))?;
         let priority = self.priority.ok_or_else(|| missing("priority"))?;
         let department = self.department.ok_or_else(|| missing("department"))?;

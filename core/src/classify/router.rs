@@ -77,11 +77,17 @@ impl TryFrom<&serde_json::Value> for Ticket {
     fn try_from(value: &serde_json::Value) -> Result<Ticket> {
         use serde_json::Value;
         let obj = value.as_object().ok_or_else(|| {
-            Error::new(ErrorKind::InvalidType, "a ticket must be an object with a \"subject\"")
+            Error::new(
+                ErrorKind::InvalidType,
+                "a ticket must be an object with a \"subject\"",
+            )
         })?;
         let string = |key: &str, v: &Value| match v {
             Value::String(s) => Ok(s.clone()),
-            _ => Err(Error::new(ErrorKind::InvalidType, format!("{key:?} must be a string"))),
+            _ => Err(Error::new(
+                ErrorKind::InvalidType,
+                format!("{key:?} must be a string"),
+            )),
         };
         let mut ticket = Ticket::new(String::new());
         let mut has_subject = false;
@@ -95,7 +101,10 @@ impl TryFrom<&serde_json::Value> for Ticket {
                 "channel" => ticket.channel = string(key, v)?.parse()?,
                 "error_codes" => {
                     let list = v.as_array().ok_or_else(|| {
-                        Error::new(ErrorKind::InvalidType, "\"error_codes\" must be a list of strings")
+                        Error::new(
+                            ErrorKind::InvalidType,
+                            "\"error_codes\" must be a list of strings",
+                        )
                     })?;
                     check_codes_len(list.len())?;
                     ticket.error_codes = list
@@ -112,7 +121,10 @@ impl TryFrom<&serde_json::Value> for Ticket {
             }
         }
         if !has_subject {
-            return Err(Error::new(ErrorKind::MissingKey, "a ticket needs a \"subject\""));
+            return Err(Error::new(
+                ErrorKind::MissingKey,
+                "a ticket needs a \"subject\"",
+            ));
         }
         Ok(ticket)
     }
@@ -204,7 +216,12 @@ impl Router {
     /// [`limits::MAX_TICKET_ERROR_CODES`] error codes or one longer than
     /// [`limits::MAX_NAME_BYTES`].
     pub fn route_ticket(&self, ticket: &Ticket) -> Result<Routing> {
-        self.route(&ticket.subject, &ticket.body, &ticket.error_codes, ticket.channel)
+        self.route(
+            &ticket.subject,
+            &ticket.body,
+            &ticket.error_codes,
+            ticket.channel,
+        )
     }
 
     /// Routes one ticket given as borrowed parts (no copies).
@@ -252,13 +269,21 @@ impl Router {
         tickets
             .par_iter()
             .enumerate()
-            .map(|(i, t)| self.route_ticket(t).map_err(|e| e.at(format!("tickets[{i}]"))))
+            .map(|(i, t)| {
+                self.route_ticket(t)
+                    .map_err(|e| e.at(format!("tickets[{i}]")))
+            })
             .collect()
     }
 
     /// Scores every rule with evidence; returns the best rule, its score and
     /// the best score among rules for other issue types.
-    fn best_rule<S: AsRef<str>>(&self, subject: &str, body: &str, codes: &[S]) -> (Option<usize>, f64, f64) {
+    fn best_rule<S: AsRef<str>>(
+        &self,
+        subject: &str,
+        body: &str,
+        codes: &[S],
+    ) -> (Option<usize>, f64, f64) {
         let rules = &self.rules;
         // (pattern key, rule, points): deduplicated so each pattern counts once per field.
         let mut found: Vec<(u64, u32, f64)> = Vec::new();
@@ -266,11 +291,14 @@ impl Router {
             let bytes = text.as_bytes();
             for m in rules.literals.find_overlapping_iter(text) {
                 let pid = m.pattern().as_usize();
-                let left_ok = m.start() == 0 || !is_word(bytes[m.start() - 1]) || !is_word(bytes[m.start()]);
+                let left_ok =
+                    m.start() == 0 || !is_word(bytes[m.start() - 1]) || !is_word(bytes[m.start()]);
                 if !left_ok {
                     continue;
                 }
-                let right_open = m.end() == bytes.len() || !is_word(bytes[m.end()]) || !is_word(bytes[m.end() - 1]);
+                let right_open = m.end() == bytes.len()
+                    || !is_word(bytes[m.end()])
+                    || !is_word(bytes[m.end() - 1]);
                 for hit in &rules.hits[pid] {
                     if !(right_open || hit.prefix) {
                         continue;
@@ -291,10 +319,22 @@ impl Router {
             let mut code_pts: Vec<(usize, f64)> = Vec::new();
             for code in codes {
                 let code = code.as_ref().trim();
-                code_pts.extend(rules.codes_whole.matches(code).iter().map(|i| (i, points::CODE_GIVEN)));
+                code_pts.extend(
+                    rules
+                        .codes_whole
+                        .matches(code)
+                        .iter()
+                        .map(|i| (i, points::CODE_GIVEN)),
+                );
             }
             for text in [subject, body] {
-                code_pts.extend(rules.codes_in_text.matches(text).iter().map(|i| (i, points::CODE_IN_TEXT)));
+                code_pts.extend(
+                    rules
+                        .codes_in_text
+                        .matches(text)
+                        .iter()
+                        .map(|i| (i, points::CODE_IN_TEXT)),
+                );
             }
             for (idx, pts) in code_pts {
                 found.push((((idx as u64) << 2) | 2, rules.code_rule[idx], pts));
@@ -360,7 +400,11 @@ fn check_ticket<S: AsRef<str>>(subject: &str, body: &str, codes: &[S]) -> Result
         )));
     }
     check_codes_len(codes.len())?;
-    if let Some((i, c)) = codes.iter().enumerate().find(|(_, c)| c.as_ref().len() > limits::MAX_NAME_BYTES) {
+    if let Some((i, c)) = codes
+        .iter()
+        .enumerate()
+        .find(|(_, c)| c.as_ref().len() > limits::MAX_NAME_BYTES)
+    {
         return Err(Error::limit(format!(
             "error_codes[{i}] is {} bytes; at most {} are allowed",
             c.as_ref().len(),
@@ -405,8 +449,14 @@ mod tests {
 
     #[test]
     fn whole_words_only_unless_prefix() {
-        let r = router(r#"{"rules": [{"name": "a", "issue_type": "api_errors", "keywords": ["api", "sync*"]}]}"#);
-        let route = |s: &str| r.route_ticket(&Ticket::new(s)).map(|x| x.issue_type).unwrap_or_default();
+        let r = router(
+            r#"{"rules": [{"name": "a", "issue_type": "api_errors", "keywords": ["api", "sync*"]}]}"#,
+        );
+        let route = |s: &str| {
+            r.route_ticket(&Ticket::new(s))
+                .map(|x| x.issue_type)
+                .unwrap_or_default()
+        };
         assert_eq!(route("rapid growth"), UNCLASSIFIED);
         assert_eq!(route("the API is down"), "api_errors");
         assert_eq!(route("resyncing"), UNCLASSIFIED);
@@ -415,29 +465,51 @@ mod tests {
 
     #[test]
     fn each_pattern_counts_once_per_field() {
-        let r = router(r#"{"min_score": 0, "rules": [{"name": "a", "issue_type": "api_errors", "keywords": ["error"]}]}"#);
-        let one = r.route_ticket(&Ticket::new("error")).map(|x| x.score).unwrap_or(-1.0);
-        let many = r.route_ticket(&Ticket::new("error error error")).map(|x| x.score).unwrap_or(-1.0);
+        let r = router(
+            r#"{"min_score": 0, "rules": [{"name": "a", "issue_type": "api_errors", "keywords": ["error"]}]}"#,
+        );
+        let one = r
+            .route_ticket(&Ticket::new("error"))
+            .map(|x| x.score)
+            .unwrap_or(-1.0);
+        let many = r
+            .route_ticket(&Ticket::new("error error error"))
+            .map(|x| x.score)
+            .unwrap_or(-1.0);
         assert_eq!(one, many);
     }
 
     #[test]
     fn error_codes_match_whole_codes_and_words_in_text() {
-        let r = router(r#"{"rules": [{"name": "qb", "issue_type": "quickbooks_sync_failed", "error_codes": ["QB-\\d{3,4}"]}]}"#);
+        let r = router(
+            r#"{"rules": [{"name": "qb", "issue_type": "quickbooks_sync_failed", "error_codes": ["QB-\\d{3,4}"]}]}"#,
+        );
         let mut t = Ticket::new("help");
         t.error_codes = vec!["qb-1021".into()];
-        assert_eq!(r.route_ticket(&t).map(|x| x.score).ok(), Some(points::CODE_GIVEN));
+        assert_eq!(
+            r.route_ticket(&t).map(|x| x.score).ok(),
+            Some(points::CODE_GIVEN)
+        );
         let t = Ticket::new("failed with QB-1021 again");
-        assert_eq!(r.route_ticket(&t).map(|x| x.score).ok(), Some(points::CODE_IN_TEXT));
+        assert_eq!(
+            r.route_ticket(&t).map(|x| x.score).ok(),
+            Some(points::CODE_IN_TEXT)
+        );
         let t = Ticket::new("failed with XQB-10210");
-        assert_eq!(r.route_ticket(&t).map(|x| x.issue_type).ok().as_deref(), Some(UNCLASSIFIED));
+        assert_eq!(
+            r.route_ticket(&t).map(|x| x.issue_type).ok().as_deref(),
+            Some(UNCLASSIFIED)
+        );
     }
 
     #[test]
     fn limits_are_enforced() {
         let r = Router::builtin();
         let big = "a".repeat(limits::MAX_TICKET_TEXT_BYTES + 1);
-        assert_eq!(r.route_ticket(&Ticket::new(big)).unwrap_err().code(), "limit_exceeded");
+        assert_eq!(
+            r.route_ticket(&Ticket::new(big)).unwrap_err().code(),
+            "limit_exceeded"
+        );
         let mut t = Ticket::new("x");
         t.error_codes = vec!["E".into(); limits::MAX_TICKET_ERROR_CODES + 1];
         assert_eq!(r.route_ticket(&t).unwrap_err().code(), "limit_exceeded");
@@ -446,7 +518,10 @@ mod tests {
     #[test]
     fn batch_keeps_order_and_names_bad_ticket() {
         let r = Router::builtin();
-        let tickets = vec![Ticket::new("password reset please"), Ticket::new("site is down, 503 everywhere")];
+        let tickets = vec![
+            Ticket::new("password reset please"),
+            Ticket::new("site is down, 503 everywhere"),
+        ];
         let out = r.route_batch(&tickets).unwrap_or_default();
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].issue_type, "password_reset");

@@ -306,7 +306,11 @@ fn validate_spec(spec: &RuleSpec) -> Result<()> {
             limits::MAX_PATTERNS_PER_RULE
         )));
     }
-    let fields = [("phrases", &spec.phrases), ("keywords", &spec.keywords), ("error_codes", &spec.error_codes)];
+    let fields = [
+        ("phrases", &spec.phrases),
+        ("keywords", &spec.keywords),
+        ("error_codes", &spec.error_codes),
+    ];
     for (field, list) in fields {
         for (j, p) in list.iter().enumerate() {
             if p.trim().trim_end_matches('*').trim().is_empty() {
@@ -339,27 +343,43 @@ mod tests {
         let rules = RuleSet::builtin();
         let table = super::super::ClassificationTable::builtin();
         for (ty, _) in table.iter() {
-            assert!(rules.rules().iter().any(|r| r.issue_type == ty), "no rule for {ty}");
+            assert!(
+                rules.rules().iter().any(|r| r.issue_type == ty),
+                "no rule for {ty}"
+            );
         }
         for r in rules.rules() {
-            assert!(table.contains(&r.issue_type), "rule {} names unknown type", r.name);
+            assert!(
+                table.contains(&r.issue_type),
+                "rule {} names unknown type",
+                r.name
+            );
         }
     }
 
     #[test]
     fn bad_rules_name_the_rule() {
-        let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t", "error_codes": ["("]}]}"#)
-            .unwrap_err();
+        let e = RuleSet::from_json(
+            r#"{"rules": [{"name": "x", "issue_type": "t", "error_codes": ["("]}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "invalid_config");
         assert!(e.message.starts_with("rules[0] (\"x\")"), "{}", e.message);
         let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t"}]}"#).unwrap_err();
         assert!(e.message.contains("at least one"), "{}", e.message);
-        let e = RuleSet::from_json(r#"{"rules": [{"name": "x", "issue_type": "t", "keywords": ["a"], "weight": -1}]}"#)
-            .unwrap_err();
+        let e = RuleSet::from_json(
+            r#"{"rules": [{"name": "x", "issue_type": "t", "keywords": ["a"], "weight": -1}]}"#,
+        )
+        .unwrap_err();
         assert!(e.message.contains("weight"), "{}", e.message);
         let two = r#"{"rules": [{"name": "x", "issue_type": "t", "keywords": ["a"]},
                                 {"name": "x", "issue_type": "u", "keywords": ["b"]}]}"#;
-        assert!(RuleSet::from_json(two).unwrap_err().message.contains("duplicate rule name"));
+        assert!(
+            RuleSet::from_json(two)
+                .unwrap_err()
+                .message
+                .contains("duplicate rule name")
+        );
     }
 
     #[test]

@@ -124,7 +124,12 @@ const BUILTIN: [(&str, u8, Priority, &str); 15] = [
     ("api_errors", 2, Priority::High, "technical"),
     ("webhook_failures", 2, Priority::Medium, "integrations"),
     ("slow_response_times", 3, Priority::High, "infrastructure"),
-    ("system_unavailable", 3, Priority::Critical, "infrastructure"),
+    (
+        "system_unavailable",
+        3,
+        Priority::Critical,
+        "infrastructure",
+    ),
     ("data_corruption", 3, Priority::Critical, "database"),
     ("security_breach", 4, Priority::Critical, "security"),
     ("unauthorized_access", 3, Priority::Critical, "security"),
@@ -441,11 +446,17 @@ mod tests {
     fn builtin_matches_framework() {
         let t = ClassificationTable::builtin();
         let r = t.classify("security_breach");
-        assert_eq!((r.tier.get(), r.priority, r.department.as_str()), (4, Priority::Critical, "security"));
+        assert_eq!(
+            (r.tier.get(), r.priority, r.department.as_str()),
+            (4, Priority::Critical, "security")
+        );
         let r = t.classify("unauthorized_access");
         assert_eq!(r.tier.get(), 3);
         let r = t.classify("nope");
-        assert_eq!((r.tier.get(), r.priority, r.department.as_str()), (1, Priority::Medium, "general"));
+        assert_eq!(
+            (r.tier.get(), r.priority, r.department.as_str()),
+            (1, Priority::Medium, "general")
+        );
     }
 
     #[test]
@@ -454,20 +465,28 @@ mod tests {
                                   {"type": "b", "tier": 7, "priority": "low", "department": "x"}]}"#;
         let e = ClassificationTable::from_json(bad).unwrap_err();
         assert_eq!(e.code(), "invalid_config");
-        assert!(e.message.contains("entries[1]") && e.message.contains("\"b\""), "{}", e.message);
+        assert!(
+            e.message.contains("entries[1]") && e.message.contains("\"b\""),
+            "{}",
+            e.message
+        );
 
         let dup = r#"{"entries": [{"type": "a", "tier": 1, "priority": "low", "department": "x"},
                                   {"type": "a", "tier": 2, "priority": "low", "department": "x"}]}"#;
         let e = ClassificationTable::from_json(dup).unwrap_err();
         assert!(e.message.contains("duplicate type \"a\""), "{}", e.message);
 
-        let e = ClassificationTable::from_json(r#"{"entries": {"a": {"tier": 1, "priority": "urgent", "department": "x"}}}"#)
-            .unwrap_err();
+        let e = ClassificationTable::from_json(
+            r#"{"entries": {"a": {"tier": 1, "priority": "urgent", "department": "x"}}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "invalid_config");
         assert!(e.message.contains("urgent"), "{}", e.message);
 
-        let e = ClassificationTable::from_json(r#"{"entries": {"a": {"tier": 1, "priority": "low", "department": " "}}}"#)
-            .unwrap_err();
+        let e = ClassificationTable::from_json(
+            r#"{"entries": {"a": {"tier": 1, "priority": "low", "department": " "}}}"#,
+        )
+        .unwrap_err();
         assert!(e.message.contains("department"), "{}", e.message);
     }
 
