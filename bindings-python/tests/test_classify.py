@@ -65,6 +65,7 @@ def test_bad_input_raises_coded_errors(call, exc, code) -> None:  # type: ignore
     with pytest.raises(exc) as info:
         call()
     assert isinstance(info.value, opsbrain.OpsbrainError)
+    assert isinstance(info.value, ValueError), "every input error is also a ValueError"
     assert info.value.code == code
 
 

@@ -1,9 +1,9 @@
 """Exceptions raised by opsbrain.
 
 Every exception derives from :class:`OpsbrainError` and carries ``code``, the
-stable string of the Rust core's ``ErrorKind::code()``. Bad values are also
-``ValueError``, wrong types also ``TypeError``, missing keys also ``KeyError``,
-so ordinary ``except ValueError`` handlers keep working.
+stable string of the Rust core's ``ErrorKind::code()``. Every input error is
+also a ``ValueError``; wrong types are also ``TypeError`` and missing keys also
+``KeyError``, so ordinary ``except`` handlers keep working.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ class InvalidInputError(OpsbrainError, ValueError):
     code = "invalid_input"
 
 
-class InvalidTypeError(OpsbrainError, TypeError):
+class InvalidTypeError(OpsbrainError, TypeError, ValueError):
     """An argument has the wrong type."""
 
     code = "invalid_type"
 
 
-class MissingKeyError(OpsbrainError, KeyError):
+class MissingKeyError(OpsbrainError, KeyError, ValueError):
     """A required key is missing."""
 
     code = "missing_key"
