@@ -175,7 +175,10 @@ pub struct Routing {
 /// assert_eq!(r.route.first_response.num_minutes(), 30);
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Serialises as `{"table": <table>, "rules": <rule set>}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Router {
     table: ClassificationTable,
     rules: RuleSet,
@@ -513,6 +516,16 @@ mod tests {
         let mut t = Ticket::new("x");
         t.error_codes = vec!["E".into(); limits::MAX_TICKET_ERROR_CODES + 1];
         assert_eq!(r.route_ticket(&t).unwrap_err().code(), "limit_exceeded");
+    }
+
+    #[test]
+    fn router_round_trips_through_serde() {
+        let r = Router::builtin();
+        let json = serde_json::to_string(&r).unwrap();
+        let back: Router = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+        let bad = json.replace("\"tier\":4", "\"tier\":7");
+        assert!(serde_json::from_str::<Router>(&bad).is_err());
     }
 
     #[test]

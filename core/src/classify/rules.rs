@@ -163,11 +163,7 @@ impl RuleSet {
 
     /// Serialises the rule set as JSON that [`Self::from_json`] reads back.
     pub fn to_json(&self) -> String {
-        let file = RulesFile {
-            min_score: self.min_score,
-            rules: self.specs.clone(),
-        };
-        serde_json::to_string(&file).expect("a rule set always serialises to JSON")
+        serde_json::to_string(self).expect("a rule set always serialises to JSON")
     }
 
     /// Validates and compiles rules. `min_score` must be finite and >= 0.
@@ -273,6 +269,23 @@ impl RuleSet {
     /// Whether there are no rules (every ticket is then unclassified).
     pub fn is_empty(&self) -> bool {
         self.specs.is_empty()
+    }
+}
+
+impl Serialize for RuleSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        RulesFile {
+            min_score: self.min_score,
+            rules: self.specs.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let file = RulesFile::deserialize(d)?;
+        RuleSet::new(file.rules, file.min_score).map_err(serde::de::Error::custom)
     }
 }
 
