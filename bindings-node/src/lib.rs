@@ -1,0 +1,12 @@
+//! Node.js binding of opsbrain (napi-rs), published to npm as `opsbrain`.
+//!
+//! This file only declares the modules; napi-derive registers every
+//! `#[napi]` item with Node when the addon loads.
+//!
+//! - `classify`: the exposed classification and routing API;
+//! - `convert`: every conversion between JS values and core types;
+//! - `errors`: the single mapping of core errors to JS errors with `.code`.
+
+mod classify;
+mod convert;
+mod errors;

@@ -1,0 +1,156 @@
+// Runs every case in tests/fixtures/**/*.json against the Node API.
+// The same files are run by tests/conformance.rs (Rust) and
+// bindings-python/tests/test_conformance.py; tests/README.md has the format.
+//
+// Inputs are in the serde (snake_case) form: tickets get camelCase keys before
+// the call, and results get snake_case keys before the comparison.
+
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+const opsbrain = require('../index.js')
+const { ClassificationTable, RuleSet, Router } = opsbrain
+
+const here = dirname(fileURLToPath(import.meta.url))
+const fixturesDir = join(here, '..', '..', 'tests', 'fixtures')
+
+// Node 20 has no glob for --test or fs.glob: walk the tree.
+function fixtureFiles(dir) {
+  const out = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) out.push(...fixtureFiles(path))
+    else if (entry.name.endsWith('.json')) out.push(path)
+  }
+  return out.sort()
+}
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+const toCamel = (key) => key.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase())
+const toSnake = (key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+// A ticket's own keys in JS spelling (values untouched; non-objects as given,
+// so that the error cases reach the binding unchanged).
+function jsTicket(ticket) {
+  if (!isPlainObject(ticket)) return ticket
+  return Object.fromEntries(Object.entries(ticket).map(([k, v]) => [toCamel(k), v]))
+}
+
+function snakeKeys(value) {
+  if (Array.isArray(value)) return value.map(snakeKeys)
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [toSnake(k), snakeKeys(v)]))
+  }
+  return value
+}
+
+// As `same` in tests/conformance.rs: numbers that are floats within `tol`,
+// everything else (integers, strings, keys, null, booleans) exactly. JSON.parse
+// reads 5.0 as 5, so a number is a float here unless both sides are integers.
+function same(expected, actual, tol) {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    if (Number.isInteger(expected) && Number.isInteger(actual)) return expected === actual
+    return Math.abs(expected - actual) <= tol
+  }
+  if (Array.isArray(expected) || Array.isArray(actual)) {
+    return (
+      Array.isArray(expected) &&
+      Array.isArray(actual) &&
+      expected.length === actual.length &&
+      expected.every((e, i) => same(e, actual[i], tol))
+    )
+  }
+  if (isPlainObject(expected) || isPlainObject(actual)) {
+    if (!isPlainObject(expected) || !isPlainObject(actual)) return false
+    const keys = Object.keys(expected)
+    return (
+      keys.length === Object.keys(actual).length &&
+      keys.every((k) => Object.hasOwn(actual, k) && same(expected[k], actual[k], tol))
+    )
+  }
+  return expected === actual
+}
+
+const table = (input) => ClassificationTable.fromJson(JSON.stringify(input.table))
+const rules = (input) => RuleSet.fromJson(JSON.stringify(input.rules))
+
+// A custom router when the case gives a table or rules, else none (the
+// top-level functions use the shared built-in router).
+function customRouter(input) {
+  if (input.table === undefined && input.rules === undefined) return null
+  return new Router(
+    input.table === undefined ? undefined : table(input),
+    input.rules === undefined ? undefined : rules(input),
+  )
+}
+
+function run(op, input) {
+  switch (op) {
+    case 'classify':
+      return input.table === undefined
+        ? opsbrain.classify(input.issue_type, input.channel)
+        : table(input).classify(input.issue_type, input.channel)
+    case 'table.from_json':
+      return JSON.parse(ClassificationTable.fromJson(input.text).toJson())
+    case 'table.from_toml':
+      return JSON.parse(ClassificationTable.fromToml(input.text).toJson())
+    case 'rules.from_json':
+      return JSON.parse(RuleSet.fromJson(input.text).toJson())
+    case 'rules.from_toml':
+      return JSON.parse(RuleSet.fromToml(input.text).toJson())
+    case 'route_ticket': {
+      const router = customRouter(input)
+      const ticket = jsTicket(input.ticket)
+      return router ? router.route(ticket) : opsbrain.routeTicket(ticket)
+    }
+    case 'route_tickets': {
+      const router = customRouter(input)
+      const tickets = Array.isArray(input.tickets) ? input.tickets.map(jsTicket) : input.tickets
+      return router ? router.routeMany(tickets) : opsbrain.routeTickets(tickets)
+    }
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
+  }
+}
+
+const files = fixtureFiles(fixturesDir)
+
+test('fixture files exist', () => {
+  assert.ok(files.length > 0, `no fixture files under ${fixturesDir}`)
+})
+
+for (const file of files) {
+  const { cases } = JSON.parse(readFileSync(file, 'utf8'))
+  describe(relative(fixturesDir, file), () => {
+    for (const c of cases) {
+      test(c.name, () => {
+        const hasExpected = Object.hasOwn(c, 'expected')
+        const hasCode = Object.hasOwn(c, 'error_code')
+        assert.ok(hasExpected !== hasCode, `${c.name}: needs exactly one of expected / error_code`)
+        const tol = c.tol ?? 0
+        let actual
+        try {
+          actual = snakeKeys(run(c.op, c.input))
+        } catch (err) {
+          if (hasCode && err instanceof Error && err.code !== undefined) {
+            assert.equal(err.code, c.error_code, `wrong code; message: ${err.message}`)
+            return
+          }
+          throw err
+        }
+        if (hasCode) {
+          assert.fail(`expected error ${c.error_code}, got ${JSON.stringify(actual)}`)
+        }
+        assert.ok(
+          same(c.expected, actual, tol),
+          `expected ${JSON.stringify(c.expected)}\n     got ${JSON.stringify(actual)}`,
+        )
+      })
+    }
+  })
+}
