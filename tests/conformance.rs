@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use opsbrain::cache::{
+    self, AdjustmentRules, CacheTypeMetrics, MissRatioCurve, Sampling, StrategyTable, Trace, policy,
+};
 use opsbrain::classify::{ClassificationTable, Router, RuleSet, Ticket, default_router};
 use opsbrain::{Channel, Error, ErrorKind};
 use serde_json::{Value, json};
@@ -67,7 +70,115 @@ fn ticket(v: &Value) -> Result<Ticket, Error> {
     Ticket::try_from(v)
 }
 
+fn de<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Error> {
+    Ok(serde_json::from_value(v.clone())?)
+}
+
+fn opt<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<Option<T>, Error> {
+    input.get(key).map(de).transpose()
+}
+
+/// Runs `f` on the trace described by `input` (keys, timestamps, writes).
+fn with_trace<T>(
+    input: &Value,
+    f: impl FnOnce(&Trace<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let keys: Vec<u64> = de(&input["keys"])?;
+    let ts: Option<Vec<f64>> = opt(input, "timestamps")?;
+    let writes: Option<Vec<bool>> = opt(input, "writes")?;
+    let mut trace = Trace::new(&keys)?;
+    if let Some(ts) = &ts {
+        trace = trace.with_timestamps(ts)?;
+    }
+    if let Some(w) = &writes {
+        trace = trace.with_writes(w)?;
+    }
+    f(&trace)
+}
+
+fn curve_summary(c: &MissRatioCurve, input: &Value) -> Result<Value, Error> {
+    let sizes: Vec<u64> = de(&input["sizes"])?;
+    let targets: Vec<f64> = de(&input["targets"])?;
+    Ok(json!({
+        "accesses": c.accesses,
+        "distinct_keys": c.distinct_keys,
+        "hit_ratios": c.hit_ratios(&sizes),
+        "max_hit_ratio": c.max_hit_ratio(),
+        "sizes_for_targets": targets.iter().map(|&t| c.size_for_hit_ratio(t)).collect::<Vec<_>>(),
+    }))
+}
+
+fn run_cache(op: &str, input: &Value) -> Result<Value, Error> {
+    let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
+    match op {
+        "cache.lru_mrc" => with_trace(input, |t| {
+            curve_summary(&MissRatioCurve::exact_lru(t)?, input)
+        }),
+        "cache.shards_mrc" => with_trace(input, |t| {
+            let sampling = match (opt::<f64>(input, "rate")?, opt::<usize>(input, "max_keys")?) {
+                (Some(r), None) => Sampling::Rate(r),
+                (None, Some(k)) => Sampling::MaxKeys(k),
+                _ => return Err(invalid("give rate or max_keys")),
+            };
+            curve_summary(&MissRatioCurve::shards(t, sampling)?, input)
+        }),
+        "cache.simulate" => with_trace(input, |t| {
+            let names: Vec<String> = de(&input["policies"])?;
+            let policies = names
+                .iter()
+                .map(|n| n.parse())
+                .collect::<Result<Vec<policy::Policy>, _>>()?;
+            let caps: Vec<usize> = de(&input["capacities"])?;
+            to_value(serde_json::to_value(policy::compare_policies(
+                t, &policies, &caps,
+            )?))
+        }),
+        "cache.pattern_stats" => with_trace(input, |t| {
+            let patterns: Option<Vec<u32>> = opt(input, "patterns")?;
+            let share: f64 = de(&input["target_share"])?;
+            to_value(serde_json::to_value(cache::pattern_stats(
+                t,
+                patterns.as_deref(),
+                share,
+            )?))
+        }),
+        "cache.warm_candidates" => with_trace(input, |t| {
+            let (now, window, top_k, half_life): (f64, f64, usize, f64) = (
+                de(&input["now"])?,
+                de(&input["window_secs"])?,
+                de(&input["top_k"])?,
+                de(&input["half_life_secs"])?,
+            );
+            to_value(serde_json::to_value(cache::warm_candidates(
+                t, now, window, top_k, half_life,
+            )?))
+        }),
+        "cache.hash_key" => Ok(json!(cache::hash_key(&text(input, "key")?).to_string())),
+        "cache.adjust" => {
+            let table = match input.get("table") {
+                Some(t) => StrategyTable::from_json(&t.to_string())?,
+                None => StrategyTable::builtin(),
+            };
+            let rules: AdjustmentRules = opt(input, "rules")?.unwrap_or_default();
+            let metrics: Vec<CacheTypeMetrics> = de(&input["metrics"])?;
+            to_value(serde_json::to_value(cache::adjust(
+                &table, &metrics, &rules,
+            )?))
+        }
+        "cache.strategy_table.from_json" => Ok(serde_json::from_str(
+            &StrategyTable::from_json(&text(input, "text")?)?.to_json(),
+        )?),
+        "cache.strategy_table.builtin" => {
+            Ok(serde_json::from_str(&StrategyTable::builtin().to_json())?)
+        }
+        other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
+    }
+}
+
 fn run(op: &str, input: &Value) -> Result<Value, Error> {
+    if op.starts_with("cache.") {
+        return run_cache(op, input);
+    }
     let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
     match op {
         "classify" => to_value(serde_json::to_value(

@@ -154,3 +154,14 @@ pub fn to_py_dict<'py, T: serde::Serialize>(
     let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
     json_to_py(py, &v)
 }
+
+/// Reads plain Python data into a serde type; shape errors (a missing or
+/// unknown field, a wrong type) are `invalid_input` naming `what`.
+pub fn from_py<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+) -> Result<T, BindError> {
+    let v = py_to_json(obj, what)?;
+    serde_json::from_value(v)
+        .map_err(|e| bind_error(ErrorKind::InvalidInput, format!("{what}: {e}")))
+}

@@ -2,6 +2,7 @@
 //! `convert`, the error mapping in `errors`, and each core module has a file
 //! of the same name.
 
+mod cache;
 mod classify;
 mod convert;
 mod errors;
@@ -13,5 +14,6 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
-    classify::register(m)
+    classify::register(m)?;
+    cache::register(m)
 }

@@ -6,9 +6,11 @@ import json
 import math
 from typing import Any, Callable
 
+import numpy as np
 import pytest
 
 import opsbrain
+from opsbrain import cache
 from conftest import load_cases
 
 CASES = load_cases()
@@ -48,7 +50,64 @@ def _route_tickets(inp: dict) -> Any:
     return [r.to_dict() for r in routed]
 
 
+def _curve(curve: Any, inp: dict) -> dict:
+    return {
+        "accesses": curve.accesses,
+        "distinct_keys": curve.distinct_keys,
+        "hit_ratios": [float(x) for x in curve.hit_ratios(inp["sizes"])],
+        "max_hit_ratio": curve.max_hit_ratio(),
+        "sizes_for_targets": [curve.size_for_hit_ratio(t) for t in inp["targets"]],
+    }
+
+
+def _keys(inp: dict) -> Any:
+    return np.array(inp["keys"], dtype=np.uint64)
+
+
+def _shards(inp: dict) -> Any:
+    kwargs = {k: inp[k] for k in ("rate", "max_keys") if k in inp}
+    return _curve(cache.shards_mrc(_keys(inp), **kwargs), inp)
+
+
+def _trace_kwargs(inp: dict) -> dict:
+    out = {}
+    if "timestamps" in inp:
+        out["timestamps"] = np.array(inp["timestamps"], dtype=np.float64)
+    if "writes" in inp:
+        out["writes"] = np.array(inp["writes"], dtype=bool)
+    return out
+
+
+def _adjust(inp: dict) -> Any:
+    table = cache.StrategyTable.from_json(json.dumps(inp["table"])) if "table" in inp else None
+    return cache.adjust(inp["metrics"], table=table, rules=inp.get("rules"))
+
+
+def _warm(inp: dict) -> Any:
+    kw = _trace_kwargs(inp)
+    if "timestamps" not in kw:
+        # The Python API needs timestamps positionally; an empty array stands
+        # for "none" so the core reports the error.
+        kw["timestamps"] = None
+    args = {k: inp[k] for k in ("now", "window_secs", "top_k", "half_life_secs")}
+    return cache.warm_candidates(_keys(inp), kw.pop("timestamps"), **args, **kw)
+
+
 OPS: dict[str, Callable[[dict], Any]] = {
+    "cache.lru_mrc": lambda inp: _curve(cache.lru_mrc(inp["keys"]), inp),
+    "cache.shards_mrc": _shards,
+    "cache.simulate": lambda inp: cache.simulate(_keys(inp), inp["capacities"], policies=inp["policies"]),
+    "cache.pattern_stats": lambda inp: cache.pattern_stats(
+        _keys(inp),
+        patterns=np.array(inp["patterns"], dtype=np.uint32) if "patterns" in inp else None,
+        target_share=inp["target_share"],
+        **_trace_kwargs(inp),
+    ),
+    "cache.warm_candidates": _warm,
+    "cache.hash_key": lambda inp: str(cache.hash_key(inp["key"])),
+    "cache.adjust": _adjust,
+    "cache.strategy_table.from_json": lambda inp: cache.StrategyTable.from_json(inp["text"]).to_dict(),
+    "cache.strategy_table.builtin": lambda inp: cache.StrategyTable().to_dict(),
     "classify": _classify,
     "table.from_json": lambda inp: json.loads(opsbrain.ClassificationTable.from_json(inp["text"]).to_json()),
     "table.from_toml": lambda inp: json.loads(opsbrain.ClassificationTable.from_toml(inp["text"]).to_json()),
@@ -66,6 +125,8 @@ def same(expected: Any, actual: Any, tol: float) -> bool:
         return isinstance(actual, (int, float)) and isinstance(expected, (int, float)) and math.isclose(
             expected, actual, rel_tol=0.0, abs_tol=tol
         )
+    if isinstance(actual, tuple):
+        actual = list(actual)
     if isinstance(expected, list):
         return isinstance(actual, list) and len(expected) == len(actual) and all(
             same(e, a, tol) for e, a in zip(expected, actual)
@@ -91,4 +152,4 @@ def test_fixture(case: dict) -> None:
 
 
 def test_fixtures_were_found() -> None:
-    assert len(CASES) >= 90
+    assert len(CASES) >= 130

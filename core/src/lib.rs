@@ -14,6 +14,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`classify`] | issue-type table, free-text rules, ticket routing |
+//! | [`cache`] | strategy rules, miss-ratio curves, policy simulation, warming |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
@@ -35,11 +36,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod classify;
 pub mod error;
 pub mod limits;
 mod serde_secs;
 pub mod types;
+mod validate;
 
 pub use error::{Error, ErrorKind, Result};
 pub use types::{Channel, Priority, Tier};

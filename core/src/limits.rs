@@ -35,3 +35,12 @@ pub const MAX_TICKET_ERROR_CODES: usize = 256;
 
 /// Most tickets in one batch call.
 pub const MAX_BATCH_TICKETS: usize = 10_000_000;
+
+/// Most accesses in one cache trace (2^32 - 1, so positions fit in `u32`).
+pub const MAX_TRACE_LEN: usize = u32::MAX as usize;
+
+/// Most cache sizes in one request (curve points, simulated capacities).
+pub const MAX_CACHE_SIZES: usize = 10_000;
+
+/// Largest simulated cache capacity, in entries.
+pub const MAX_CACHE_CAPACITY: usize = 1 << 30;

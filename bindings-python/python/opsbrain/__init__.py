@@ -1,7 +1,7 @@
 """opsbrain: fast, tested algorithms for support and operations teams.
 
-Ticket classification and routing from the post-launch support framework,
-computed by the Rust core:
+Ticket classification and routing, and cache strategy (``opsbrain.cache``),
+from the post-launch support framework, computed by the Rust core:
 
 >>> import opsbrain
 >>> route = opsbrain.classify("api_errors")
@@ -14,7 +14,10 @@ computed by the Rust core:
 
 from __future__ import annotations
 
+from opsbrain import cache
 from opsbrain._native import (
+    MissRatioCurve,
+    StrategyTable,
     ClassificationTable,
     Route,
     Router,
@@ -40,6 +43,9 @@ from opsbrain.errors import (
 )
 
 __all__ = [
+    "MissRatioCurve",
+    "StrategyTable",
+    "cache",
     "ClassificationTable",
     "DimensionMismatchError",
     "InvalidConfigError",

@@ -5,9 +5,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
-use super::table::{check_config_size, check_name};
 use crate::error::{Error, Result};
 use crate::limits;
+use crate::validate::{check_config_size, check_name};
 
 /// Points a rule earns per distinct pattern found (before its `weight`).
 pub(crate) mod points {

@@ -10,6 +10,7 @@ use super::config::{RawEntry, TableFile};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::types::{Channel, Priority, Tier};
+use crate::validate::{check_config_size, check_name};
 
 /// Where an issue type goes: its tier, priority and owning department.
 ///
@@ -411,31 +412,6 @@ fn entry_type(at: &str, key: Option<String>, entry: &RawEntry) -> Result<String>
     };
     check_name("type", &ty).map_err(|e| e.at(at))?;
     Ok(ty)
-}
-
-pub(crate) fn check_name(what: &str, name: &str) -> Result<()> {
-    if name.trim().is_empty() {
-        return Err(Error::invalid_config(format!("{what} must not be empty")));
-    }
-    if name.len() > limits::MAX_NAME_BYTES {
-        return Err(Error::invalid_config(format!(
-            "{what} is {} bytes long; at most {} are allowed",
-            name.len(),
-            limits::MAX_NAME_BYTES
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn check_config_size(text: &str) -> Result<()> {
-    if text.len() > limits::MAX_CONFIG_BYTES {
-        return Err(Error::limit(format!(
-            "configuration text is {} bytes; at most {} are allowed",
-            text.len(),
-            limits::MAX_CONFIG_BYTES
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,449 @@
+//! LRU miss-ratio curves: exact (Mattson stack distances) and sampled (SHARDS).
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::stack::StackDistances;
+use super::trace::{Trace, mix64};
+use crate::error::{Error, Result};
+
+/// Hit ratio of an LRU cache at every size, from one pass over a trace.
+///
+/// A step function given by `points`: `(size, hit_ratio)` pairs with sizes
+/// increasing from 1; the hit ratio at any size is the value of the last
+/// point at or below it (0 below the first point). Sizes count entries.
+///
+/// # Examples
+/// ```
+/// use opsbrain::cache::{MissRatioCurve, Trace};
+/// let keys = [1u64, 2, 3, 1, 2, 3, 1, 2, 3];
+/// let mrc = MissRatioCurve::exact_lru(&Trace::new(&keys)?)?;
+/// assert_eq!(mrc.hit_ratio(2), 0.0);            // a loop of 3 thrashes a cache of 2
+/// assert!((mrc.hit_ratio(3) - 6.0 / 9.0).abs() < 1e-12);
+/// assert_eq!(mrc.size_for_hit_ratio(0.5), Some(3));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissRatioCurve {
+    /// Accesses in the trace.
+    pub accesses: u64,
+    /// Distinct keys in the trace (estimated when sampled).
+    pub distinct_keys: u64,
+    /// `"exact"` or `"shards"`.
+    pub method: String,
+    /// The sampling rate in effect at the end (1 for exact).
+    pub sampling_rate: f64,
+    /// `(size, hit ratio)` steps, sizes strictly increasing.
+    pub points: Vec<(u64, f64)>,
+}
+
+/// A point of a curve where extra cache stops paying: see [`MissRatioCurve::knee`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Knee {
+    /// Cache size, in entries.
+    pub size: u64,
+    /// Hit ratio at that size.
+    pub hit_ratio: f64,
+}
+
+/// How SHARDS samples keys.
+///
+/// # Examples
+/// ```
+/// use opsbrain::cache::Sampling;
+/// let s: Sampling = serde_json::from_str(r#"{"rate": 0.01}"#)?;
+/// assert_eq!(s, Sampling::Rate(0.01));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampling {
+    /// Fixed rate R in (0, 1]: keys whose hash falls below R are tracked.
+    Rate(f64),
+    /// Fixed budget: track at most this many distinct keys, lowering the
+    /// rate as needed (starting from 1).
+    MaxKeys(usize),
+}
+
+/// Modulus of the sampling hash (2^24), as in the SHARDS paper.
+const P: u64 = 1 << 24;
+
+impl MissRatioCurve {
+    /// The exact LRU curve, in one pass, O(N log M) for N accesses over M
+    /// distinct keys (a Fenwick tree over last-access positions, compacted
+    /// when it fills).
+    ///
+    /// # Errors
+    /// None beyond those of [`Trace`] (which is never empty).
+    pub fn exact_lru(trace: &Trace<'_>) -> Result<Self> {
+        let mut sd = StackDistances::new(trace.len().min(1 << 20));
+        let mut hist: Vec<u64> = Vec::new();
+        for &k in trace.keys() {
+            if let Some(d) = sd.access(k) {
+                let d = d as usize;
+                if d >= hist.len() {
+                    hist.resize(d + 1, 0);
+                }
+                hist[d] += 1;
+            }
+        }
+        let n = trace.len() as u64;
+        let mut points = Vec::with_capacity(hist.len());
+        let mut hits = 0u64;
+        for (d, &count) in hist.iter().enumerate().skip(1) {
+            hits += count;
+            if count > 0 {
+                points.push((d as u64, hits as f64 / n as f64));
+            }
+        }
+        Ok(MissRatioCurve {
+            accesses: n,
+            distinct_keys: sd.distinct() as u64,
+            method: "exact".to_owned(),
+            sampling_rate: 1.0,
+            points,
+        })
+    }
+
+    /// An approximate LRU curve by SHARDS spatial sampling (Waldspurger,
+    /// Park, Garthwaite & Ahmad, FAST 2015): only keys whose hash
+    /// `mix64(key) mod 2^24` falls below `R * 2^24` are tracked, and their
+    /// stack distances are scaled by `1/R`.
+    ///
+    /// With [`Sampling::Rate`] the histogram gets the paper's SHARDS-adj
+    /// correction: the difference between the expected (`N * R`) and actual
+    /// number of sampled accesses is added to the first bucket. With
+    /// [`Sampling::MaxKeys`] the rate starts at 1 and drops whenever the
+    /// sample would exceed the budget (the key with the largest hash leaves
+    /// the sample and the histogram is rescaled by `R_new / R_old`).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::{MissRatioCurve, Sampling, Trace};
+    /// let keys: Vec<u64> = (0..20_000u64).map(|i| (i * 7919) % 1000).collect();
+    /// let trace = Trace::new(&keys)?;
+    /// let exact = MissRatioCurve::exact_lru(&trace)?;
+    /// let approx = MissRatioCurve::shards(&trace, Sampling::Rate(0.1))?;
+    /// assert!((exact.hit_ratio(1000) - approx.hit_ratio(1000)).abs() < 0.05);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_input` for a rate outside (0, 1] or a budget of 0 keys.
+    pub fn shards(trace: &Trace<'_>, sampling: Sampling) -> Result<Self> {
+        match sampling {
+            Sampling::Rate(r) => {
+                if !(r > 0.0 && r <= 1.0) {
+                    return Err(Error::invalid_input(format!(
+                        "sampling rate must be in (0, 1], got {r}"
+                    )));
+                }
+                Ok(shards_fixed_rate(trace, r))
+            }
+            Sampling::MaxKeys(0) => Err(Error::invalid_input(
+                "the sample budget must be at least 1 key",
+            )),
+            Sampling::MaxKeys(s) => Ok(shards_fixed_size(trace, s)),
+        }
+    }
+
+    /// Hit ratio of an LRU cache of `size` entries.
+    pub fn hit_ratio(&self, size: u64) -> f64 {
+        let i = self.points.partition_point(|&(s, _)| s <= size);
+        if i == 0 { 0.0 } else { self.points[i - 1].1 }
+    }
+
+    /// Miss ratio (`1 - hit_ratio`).
+    pub fn miss_ratio(&self, size: u64) -> f64 {
+        1.0 - self.hit_ratio(size)
+    }
+
+    /// Hit ratios at several sizes.
+    pub fn hit_ratios(&self, sizes: &[u64]) -> Vec<f64> {
+        sizes.iter().map(|&s| self.hit_ratio(s)).collect()
+    }
+
+    /// The best hit ratio any size reaches (cold misses are never hits).
+    pub fn max_hit_ratio(&self) -> f64 {
+        self.points.last().map_or(0.0, |p| p.1)
+    }
+
+    /// The smallest size whose hit ratio reaches `target`, or `None` when
+    /// no size does.
+    pub fn size_for_hit_ratio(&self, target: f64) -> Option<u64> {
+        if target <= 0.0 {
+            return Some(0);
+        }
+        self.points.iter().find(|p| p.1 >= target).map(|p| p.0)
+    }
+
+    /// The knee by the Kneedle rule (Satopaa et al., 2011): with size and hit
+    /// ratio both scaled to [0, 1] over the curve's range, the point farthest
+    /// above the straight line from the first point to the last. `None`
+    /// when the curve has fewer than 3 points.
+    pub fn knee(&self) -> Option<Knee> {
+        let (first, last) = (self.points.first()?, self.points.last()?);
+        if self.points.len() < 3 || last.0 == first.0 || last.1 <= first.1 {
+            return None;
+        }
+        let (dx, dy) = ((last.0 - first.0) as f64, last.1 - first.1);
+        let mut best = (f64::NEG_INFINITY, *first);
+        for &p in &self.points {
+            let gain = (p.1 - first.1) / dy - (p.0 - first.0) as f64 / dx;
+            if gain > best.0 {
+                best = (gain, p);
+            }
+        }
+        Some(Knee {
+            size: best.1.0,
+            hit_ratio: best.1.1,
+        })
+    }
+}
+
+fn threshold(rate: f64) -> u64 {
+    ((rate * P as f64).round() as u64).clamp(1, P)
+}
+
+fn shards_fixed_rate(trace: &Trace<'_>, rate: f64) -> MissRatioCurve {
+    let t = threshold(rate);
+    let rate = t as f64 / P as f64;
+    let mut sd = StackDistances::new(1 << 12);
+    let mut hist: Vec<u64> = Vec::new();
+    let mut sampled = 0u64;
+    for &k in trace.keys() {
+        if mix64(k) & (P - 1) >= t {
+            continue;
+        }
+        sampled += 1;
+        if let Some(d) = sd.access(k) {
+            let d = d as usize;
+            if d >= hist.len() {
+                hist.resize(d + 1, 0);
+            }
+            hist[d] += 1;
+        }
+    }
+    let n = trace.len() as u64;
+    let expected = n as f64 * rate;
+    // SHARDS-adj: the sampling error in the count goes to the first bucket.
+    let adjust = expected - sampled as f64;
+    let mut points = Vec::with_capacity(hist.len());
+    let mut hits = 0.0;
+    for (d, &count) in hist.iter().enumerate().skip(1) {
+        let c = if d == 1 {
+            (count as f64 + adjust).max(0.0)
+        } else {
+            count as f64
+        };
+        if c > 0.0 {
+            hits += c;
+            let size = (d as f64 / rate).round().max(1.0) as u64;
+            push_point(&mut points, size, (hits / expected).clamp(0.0, 1.0));
+        }
+    }
+    MissRatioCurve {
+        accesses: n,
+        distinct_keys: (sd.distinct() as f64 / rate).round() as u64,
+        method: "shards".to_owned(),
+        sampling_rate: rate,
+        points,
+    }
+}
+
+fn shards_fixed_size(trace: &Trace<'_>, max_keys: usize) -> MissRatioCurve {
+    let mut t = P;
+    let mut sd = StackDistances::new(max_keys.min(1 << 16) * 2);
+    // Sampled keys by hash, to find the largest when over budget.
+    let mut heap: std::collections::BinaryHeap<(u64, u64)> = Default::default();
+    let mut hist: FxHashMap<u64, f64> = FxHashMap::default();
+    let mut total = 0.0f64;
+    for &k in trace.keys() {
+        let h = mix64(k) & (P - 1);
+        if h >= t {
+            continue;
+        }
+        let rate = t as f64 / P as f64;
+        total += 1.0;
+        match sd.access(k) {
+            Some(d) => {
+                *hist
+                    .entry((d as f64 / rate).round().max(1.0) as u64)
+                    .or_insert(0.0) += 1.0
+            }
+            None => {
+                heap.push((h, k));
+                while sd.distinct() > max_keys {
+                    let Some((h_max, k_max)) = heap.pop() else {
+                        break;
+                    };
+                    sd.forget(k_max);
+                    let scale = h_max as f64 / t as f64;
+                    t = h_max;
+                    for v in hist.values_mut() {
+                        *v *= scale;
+                    }
+                    total *= scale;
+                }
+            }
+        }
+    }
+    let mut steps: Vec<(u64, f64)> = hist.into_iter().collect();
+    steps.sort_unstable_by_key(|s| s.0);
+    let mut points = Vec::with_capacity(steps.len());
+    let mut hits = 0.0;
+    for (size, count) in steps {
+        hits += count;
+        push_point(
+            &mut points,
+            size,
+            if total > 0.0 { hits / total } else { 0.0 },
+        );
+    }
+    let rate = t as f64 / P as f64;
+    MissRatioCurve {
+        accesses: trace.len() as u64,
+        distinct_keys: (sd.distinct() as f64 / rate).round() as u64,
+        method: "shards".to_owned(),
+        sampling_rate: rate,
+        points,
+    }
+}
+
+/// Appends a step, merging equal sizes (scaling can map two distances to one size).
+fn push_point(points: &mut Vec<(u64, f64)>, size: u64, ratio: f64) {
+    match points.last_mut() {
+        Some(last) if last.0 == size => last.1 = ratio,
+        _ => points.push((size, ratio)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brute-force LRU hit count at `size`.
+    fn lru_hits(keys: &[u64], size: usize) -> u64 {
+        let mut stack: Vec<u64> = Vec::new();
+        let mut hits = 0;
+        for &k in keys {
+            if let Some(pos) = stack.iter().position(|&x| x == k) {
+                if pos < size {
+                    hits += 1;
+                }
+                stack.remove(pos);
+            }
+            stack.insert(0, k);
+        }
+        hits
+    }
+
+    fn xorshift_trace(n: usize, universe: u64, seed: u64) -> Vec<u64> {
+        let mut s = seed | 1;
+        (0..n)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                // skewed: square a uniform draw
+                let u = (s % 10_000) as f64 / 10_000.0;
+                (u * u * universe as f64) as u64
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exact_curve_equals_brute_force_lru() {
+        for (n, universe, seed) in [(3000, 50, 1), (5000, 400, 2), (2000, 5, 3), (4000, 3000, 4)] {
+            let keys = xorshift_trace(n, universe, seed);
+            let mrc = MissRatioCurve::exact_lru(&Trace::new(&keys).unwrap()).unwrap();
+            for size in [1usize, 2, 3, 7, 10, 33, 100, 250, 1000, 5000] {
+                let want = lru_hits(&keys, size) as f64 / n as f64;
+                assert!(
+                    (mrc.hit_ratio(size as u64) - want).abs() < 1e-12,
+                    "n={n} size={size}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn compaction_keeps_distances_exact() {
+        // Many more accesses than the initial tree size, few distinct keys.
+        let keys: Vec<u64> = (0..3_000_000u64).map(|i| (i * 31) % 977).collect();
+        let mrc = MissRatioCurve::exact_lru(&Trace::new(&keys).unwrap()).unwrap();
+        assert_eq!(mrc.distinct_keys, 977);
+        // A cyclic scan: every reuse is at distance 977.
+        assert_eq!(mrc.hit_ratio(976), 0.0);
+        assert!((mrc.hit_ratio(977) - (3_000_000.0 - 977.0) / 3_000_000.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn shards_full_rate_is_exact() {
+        let keys = xorshift_trace(5000, 300, 9);
+        let trace = Trace::new(&keys).unwrap();
+        let exact = MissRatioCurve::exact_lru(&trace).unwrap();
+        let s = MissRatioCurve::shards(&trace, Sampling::Rate(1.0)).unwrap();
+        for size in [1, 5, 50, 300] {
+            assert!((exact.hit_ratio(size) - s.hit_ratio(size)).abs() < 1e-12);
+        }
+        let s = MissRatioCurve::shards(&trace, Sampling::MaxKeys(1000)).unwrap();
+        for size in [1, 5, 50, 300] {
+            assert!((exact.hit_ratio(size) - s.hit_ratio(size)).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn shards_sampling_is_close() {
+        let keys = xorshift_trace(400_000, 50_000, 5);
+        let trace = Trace::new(&keys).unwrap();
+        let exact = MissRatioCurve::exact_lru(&trace).unwrap();
+        for sampling in [Sampling::Rate(0.1), Sampling::MaxKeys(4096)] {
+            let s = MissRatioCurve::shards(&trace, sampling).unwrap();
+            let sizes: Vec<u64> = (1..=50).map(|i| i * 1000).collect();
+            let mae: f64 = sizes
+                .iter()
+                .map(|&c| (exact.hit_ratio(c) - s.hit_ratio(c)).abs())
+                .sum::<f64>()
+                / sizes.len() as f64;
+            assert!(mae < 0.02, "{sampling:?}: mean absolute error {mae}");
+        }
+    }
+
+    #[test]
+    fn bad_sampling_is_refused() {
+        let keys = [1u64, 2, 3];
+        let t = Trace::new(&keys).unwrap();
+        for r in [0.0, -0.1, 1.5, f64::NAN] {
+            assert_eq!(
+                MissRatioCurve::shards(&t, Sampling::Rate(r))
+                    .unwrap_err()
+                    .code(),
+                "invalid_input"
+            );
+        }
+        assert!(MissRatioCurve::shards(&t, Sampling::MaxKeys(0)).is_err());
+    }
+
+    #[test]
+    fn knee_and_sizing() {
+        // Hot set of 100 keys (90% of accesses) plus a long uniform tail.
+        let mut s = 7u64;
+        let keys: Vec<u64> = (0..200_000)
+            .map(|_| {
+                s = mix64(s);
+                if s % 10 < 9 {
+                    s % 100
+                } else {
+                    100 + s % 20_000
+                }
+            })
+            .collect();
+        let mrc = MissRatioCurve::exact_lru(&Trace::new(&keys).unwrap()).unwrap();
+        let knee = mrc.knee().unwrap();
+        assert!(knee.size >= 90 && knee.size <= 400, "{knee:?}");
+        let s80 = mrc.size_for_hit_ratio(0.8).unwrap();
+        assert!(mrc.hit_ratio(s80) >= 0.8 && mrc.hit_ratio(s80 - 1) < 0.8);
+        assert_eq!(mrc.size_for_hit_ratio(0.999), None);
+    }
+}
