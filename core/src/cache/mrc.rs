@@ -110,12 +110,15 @@ impl MissRatioCurve {
     /// `mix64(key) mod 2^24` falls below `R * 2^24` are tracked, and their
     /// stack distances are scaled by `1/R`.
     ///
-    /// With [`Sampling::Rate`] the histogram gets the paper's SHARDS-adj
-    /// correction: the difference between the expected (`N * R`) and actual
-    /// number of sampled accesses is added to the first bucket. With
+    /// The histogram gets the paper's SHARDS-adj correction: the difference
+    /// between the expected (`N * R`) and actual number of sampled accesses
+    /// is credited to the smallest distances (added to the first bucket when
+    /// positive; taken from the smallest buckets until used up when
+    /// negative, which is where an over-sampled hot key's reuses lie). With
     /// [`Sampling::MaxKeys`] the rate starts at 1 and drops whenever the
     /// sample would exceed the budget (the key with the largest hash leaves
-    /// the sample and the histogram is rescaled by `R_new / R_old`).
+    /// the sample and the histogram is rescaled by `R_new / R_old`); the
+    /// correction then uses the final rate.
     ///
     /// # Examples
     /// ```
@@ -226,22 +229,13 @@ fn shards_fixed_rate(trace: &Trace<'_>, rate: f64) -> MissRatioCurve {
     }
     let n = trace.len() as u64;
     let expected = n as f64 * rate;
-    // SHARDS-adj: the sampling error in the count goes to the first bucket.
-    let adjust = expected - sampled as f64;
-    let mut points = Vec::with_capacity(hist.len());
-    let mut hits = 0.0;
-    for (d, &count) in hist.iter().enumerate().skip(1) {
-        let c = if d == 1 {
-            (count as f64 + adjust).max(0.0)
-        } else {
-            count as f64
-        };
-        if c > 0.0 {
-            hits += c;
-            let size = (d as f64 / rate).round().max(1.0) as u64;
-            push_point(&mut points, size, (hits / expected).clamp(0.0, 1.0));
-        }
-    }
+    let counts: Vec<(u64, f64)> = hist
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(d, &c)| ((d as f64 / rate).round().max(1.0) as u64, c as f64))
+        .collect();
+    let points = adjusted_points(&counts, expected, expected - sampled as f64);
     MissRatioCurve {
         accesses: n,
         distinct_keys: (sd.distinct() as f64 / rate).round() as u64,
@@ -290,16 +284,8 @@ fn shards_fixed_size(trace: &Trace<'_>, max_keys: usize) -> MissRatioCurve {
     }
     let mut steps: Vec<(u64, f64)> = hist.into_iter().collect();
     steps.sort_unstable_by_key(|s| s.0);
-    let mut points = Vec::with_capacity(steps.len());
-    let mut hits = 0.0;
-    for (size, count) in steps {
-        hits += count;
-        push_point(
-            &mut points,
-            size,
-            if total > 0.0 { hits / total } else { 0.0 },
-        );
-    }
+    let expected = trace.len() as f64 * t as f64 / P as f64;
+    let points = adjusted_points(&steps, expected, expected - total);
     let rate = t as f64 / P as f64;
     MissRatioCurve {
         accesses: trace.len() as u64,
@@ -308,6 +294,33 @@ fn shards_fixed_size(trace: &Trace<'_>, max_keys: usize) -> MissRatioCurve {
         sampling_rate: rate,
         points,
     }
+}
+
+/// Turns `(size, sampled count)` buckets (sizes increasing) into curve
+/// points with the SHARDS-adj correction: the difference `adjust` between the
+/// expected and the actual number of sampled accesses is credited to the
+/// smallest distances, i.e. the hits up to each size are
+/// `clamp(cumulative + adjust, 0, expected)`. For a positive `adjust` this
+/// is the paper's "add to the first bucket"; a negative one is taken from
+/// the smallest distances until used up (where an over-sampled hot key's
+/// reuses lie).
+fn adjusted_points(counts: &[(u64, f64)], expected: f64, adjust: f64) -> Vec<(u64, f64)> {
+    let mut points = Vec::with_capacity(counts.len());
+    if expected <= 0.0 {
+        return points;
+    }
+    let mut cumulative = 0.0;
+    for (i, &(size, count)) in counts.iter().enumerate() {
+        cumulative += count;
+        if count > 0.0 || i == 0 {
+            push_point(
+                &mut points,
+                size,
+                ((cumulative + adjust) / expected).clamp(0.0, 1.0),
+            );
+        }
+    }
+    points
 }
 
 /// Appends a step, merging equal sizes (scaling can map two distances to one size).

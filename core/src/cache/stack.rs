@@ -131,3 +131,51 @@ impl StackDistances {
         self.next = j;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brute-force stack distances.
+    fn brute(keys: &[u64]) -> Vec<Option<u32>> {
+        let mut stack: Vec<u64> = Vec::new();
+        keys.iter()
+            .map(|&k| {
+                let d = stack.iter().position(|&x| x == k).map(|p| p as u32 + 1);
+                if let Some(p) = d {
+                    stack.remove(p as usize - 1);
+                }
+                stack.insert(0, k);
+                d
+            })
+            .collect()
+    }
+
+    #[test]
+    fn distances_survive_many_compactions() {
+        let mut s = 12345u64;
+        for universe in [3u64, 700, 3000] {
+            let keys: Vec<u64> = (0..40_000)
+                .map(|_| {
+                    s = crate::cache::mix64(s);
+                    (s % universe) * ((s >> 40) % 3 + 1)
+                })
+                .collect();
+            let mut sd = StackDistances::new(16);
+            let got: Vec<Option<u32>> = keys.iter().map(|&k| sd.access(k)).collect();
+            assert_eq!(got, brute(&keys), "universe {universe}");
+        }
+    }
+
+    #[test]
+    fn forget_removes_the_key() {
+        let mut sd = StackDistances::new(16);
+        for k in [1u64, 2, 3] {
+            sd.access(k);
+        }
+        sd.forget(2);
+        assert_eq!(sd.distinct(), 2);
+        assert_eq!(sd.access(1), Some(2));
+        assert_eq!(sd.access(2), None);
+    }
+}
