@@ -1,3 +1,6 @@
+// Each bench uses only part of this module.
+#![allow(dead_code)]
+
 //! Seeded data generators shared by the benches.
 
 use opsbrain::Channel;
@@ -87,6 +90,25 @@ pub fn tickets(n: usize, seed: u64) -> Vec<Ticket> {
             }
             t.channel = *Channel::ALL.choose(&mut rng).unwrap_or(&Channel::Email);
             t
+        })
+        .collect()
+}
+
+/// `n` keys drawn from a Zipf(`s`) distribution over `universe` keys
+/// (inverse-CDF sampling; rank 1 is the hottest), shuffled key ids.
+pub fn zipf_keys(n: usize, universe: usize, s: f64, seed: u64) -> Vec<u64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut cdf = Vec::with_capacity(universe);
+    let mut total = 0.0;
+    for rank in 1..=universe {
+        total += 1.0 / (rank as f64).powf(s);
+        cdf.push(total);
+    }
+    (0..n)
+        .map(|_| {
+            let u = rng.r#gen::<f64>() * total;
+            let rank = cdf.partition_point(|&c| c < u);
+            opsbrain::cache::mix64(rank as u64)
         })
         .collect()
 }
