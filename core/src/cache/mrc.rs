@@ -76,7 +76,7 @@ impl MissRatioCurve {
     /// # Errors
     /// None beyond those of [`Trace`] (which is never empty).
     pub fn exact_lru(trace: &Trace<'_>) -> Result<Self> {
-        let mut sd = StackDistances::new(trace.len().min(1 << 20));
+        let mut sd = StackDistances::new(1 << 16);
         let mut hist: Vec<u64> = Vec::new();
         for &k in trace.keys() {
             if let Some(d) = sd.access(k) {
@@ -252,18 +252,21 @@ fn shards_fixed_size(trace: &Trace<'_>, max_keys: usize) -> MissRatioCurve {
     let mut heap: std::collections::BinaryHeap<(u64, u64)> = Default::default();
     let mut hist: FxHashMap<u64, f64> = FxHashMap::default();
     let mut total = 0.0f64;
+    // Counts are stored divided by `scale`, the product of every rescale so
+    // far, so that a rescale is O(1): true count = stored * scale.
+    let mut scale = 1.0f64;
     for &k in trace.keys() {
         let h = mix64(k) & (P - 1);
         if h >= t {
             continue;
         }
         let rate = t as f64 / P as f64;
-        total += 1.0;
+        total += 1.0 / scale;
         match sd.access(k) {
             Some(d) => {
                 *hist
                     .entry((d as f64 / rate).round().max(1.0) as u64)
-                    .or_insert(0.0) += 1.0
+                    .or_insert(0.0) += 1.0 / scale
             }
             None => {
                 heap.push((h, k));
@@ -272,16 +275,16 @@ fn shards_fixed_size(trace: &Trace<'_>, max_keys: usize) -> MissRatioCurve {
                         break;
                     };
                     sd.forget(k_max);
-                    let scale = h_max as f64 / t as f64;
+                    scale *= h_max as f64 / t as f64;
                     t = h_max;
-                    for v in hist.values_mut() {
-                        *v *= scale;
-                    }
-                    total *= scale;
                 }
             }
         }
     }
+    for v in hist.values_mut() {
+        *v *= scale;
+    }
+    let total = total * scale;
     let mut steps: Vec<(u64, f64)> = hist.into_iter().collect();
     steps.sort_unstable_by_key(|s| s.0);
     let expected = trace.len() as f64 * t as f64 / P as f64;

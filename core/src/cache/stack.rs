@@ -1,7 +1,18 @@
-//! LRU stack distances in O(log M) per access: a Fenwick tree over the
-//! positions of each key's last access, compacted when it fills.
+//! LRU stack distances in O(log M) per access.
+//!
+//! Each distinct key has one marker, at the slot (position in time) of its
+//! last access. The stack distance of a re-access is one plus the number of
+//! markers after the key's previous slot. Markers live in a bitset; a small
+//! Fenwick tree counts them per 512-slot block (one cache line of bits), so
+//! a count is a Fenwick prefix over blocks plus a few popcounts. Slots are
+//! renumbered (compacted) when they run out, keeping memory O(M).
 
 use rustc_hash::FxHashMap;
+
+/// Slots per Fenwick block: one 64-bit word (baseline x86-64 has no
+/// popcount instruction, so fewer popcounts beat a smaller tree).
+const BLOCK_WORDS: usize = 1;
+const BLOCK_BITS: usize = BLOCK_WORDS * 64;
 
 /// Streaming LRU stack-distance calculator (Mattson et al., 1970).
 #[derive(Debug)]
@@ -10,7 +21,9 @@ pub(crate) struct StackDistances {
     last: FxHashMap<u64, u32>,
     /// Slot -> key accessed there (stale when the key moved on).
     owner: Vec<u64>,
-    /// Fenwick tree (1-based) of live markers: one per distinct key, at its last slot.
+    /// One bit per slot: set where a key's last access is.
+    bits: Vec<u64>,
+    /// Fenwick tree (1-based) of set bits per block.
     tree: Vec<u32>,
     next: usize,
     distinct: usize,
@@ -19,11 +32,12 @@ pub(crate) struct StackDistances {
 
 impl StackDistances {
     pub(crate) fn new(initial: usize) -> Self {
-        let cap = initial.max(1024);
+        let cap = round_up(initial.max(BLOCK_BITS));
         StackDistances {
             last: FxHashMap::default(),
             owner: vec![0; cap],
-            tree: vec![0; cap + 1],
+            bits: vec![0; cap / 64],
+            tree: vec![0; cap / BLOCK_BITS + 1],
             next: 0,
             distinct: 0,
             min_capacity: cap,
@@ -48,9 +62,9 @@ impl StackDistances {
         let distance = match self.last.insert(key, t as u32) {
             Some(p) => {
                 let p = p as usize;
-                // Live markers after p = keys used since; the key itself is 1 more.
+                // Markers after p = distinct keys used since; +1 for the key itself.
                 let d = self.distinct as u32 - self.prefix(p) + 1;
-                self.add(p, u32::MAX); // -1
+                self.clear(p);
                 Some(d)
             }
             None => {
@@ -58,35 +72,55 @@ impl StackDistances {
                 None
             }
         };
-        self.add(t, 1);
+        self.set(t);
         distance
     }
 
     /// Stops tracking `key` (used when SHARDS drops it from the sample).
     pub(crate) fn forget(&mut self, key: u64) {
         if let Some(p) = self.last.remove(&key) {
-            self.add(p as usize, u32::MAX);
+            self.clear(p as usize);
             self.distinct -= 1;
         }
     }
 
-    /// Live markers in slots 0..=p.
+    /// Markers in slots 0..=p.
     #[inline]
     fn prefix(&self, p: usize) -> u32 {
-        let mut i = p + 1;
+        let block = p / BLOCK_BITS;
+        // Whole blocks before p's block.
+        let mut i = block;
         let mut sum = 0u32;
         while i > 0 {
-            sum = sum.wrapping_add(self.tree[i]);
+            sum += self.tree[i];
             i &= i - 1;
         }
-        sum
+        // Whole words of p's block before p's word, then p's word up to p.
+        let word = p / 64;
+        for w in &self.bits[block * BLOCK_WORDS..word] {
+            sum += w.count_ones();
+        }
+        let mask = u64::MAX >> (63 - (p % 64));
+        sum + (self.bits[word] & mask).count_ones()
     }
 
-    /// Adds `delta` (wrapping, so u32::MAX is -1) at slot p.
     #[inline]
-    fn add(&mut self, p: usize, delta: u32) {
+    fn set(&mut self, p: usize) {
+        self.bits[p / 64] |= 1 << (p % 64);
+        self.bump(p / BLOCK_BITS, 1);
+    }
+
+    #[inline]
+    fn clear(&mut self, p: usize) {
+        self.bits[p / 64] &= !(1 << (p % 64));
+        self.bump(p / BLOCK_BITS, u32::MAX);
+    }
+
+    /// Adds `delta` (wrapping, so `u32::MAX` is -1) to a block's count.
+    #[inline]
+    fn bump(&mut self, block: usize, delta: u32) {
         let n = self.tree.len();
-        let mut i = p + 1;
+        let mut i = block + 1;
         while i < n {
             self.tree[i] = self.tree[i].wrapping_add(delta);
             i += i & i.wrapping_neg();
@@ -94,42 +128,60 @@ impl StackDistances {
     }
 
     /// Renumbers live slots 0..distinct in access order and rebuilds the
-    /// tree with room for at least as many new accesses.
+    /// index with room for at least as many new accesses.
     fn compact(&mut self) {
-        let cap = (self.distinct * 2).max(self.min_capacity);
+        // Room for at least 3x the live keys before the next compaction, so
+        // its O(live) cost is spread over as many accesses.
+        let cap = round_up((self.distinct * 4).max(self.min_capacity));
         let mut owner = vec![0u64; cap];
         let mut j = 0usize;
-        for s in 0..self.next {
-            let key = self.owner[s];
-            if let Some(slot) = self.last.get_mut(&key)
-                && *slot as usize == s
-            {
-                *slot = j as u32;
+        // Live slots are exactly the set bits: one map update per live key.
+        for (w, &word) in self.bits.iter().enumerate() {
+            let mut m = word;
+            while m != 0 {
+                let s = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                let key = self.owner[s];
+                if let Some(slot) = self.last.get_mut(&key) {
+                    *slot = j as u32;
+                }
                 owner[j] = key;
                 j += 1;
             }
         }
         debug_assert_eq!(j, self.distinct);
-        let mut tree = vec![0u32; cap + 1];
-        for i in 1..=j {
-            tree[i] += 1;
-            let parent = i + (i & i.wrapping_neg());
-            if parent <= cap {
-                tree[parent] += tree[i];
-            }
+        let mut bits = vec![0u64; cap / 64];
+        for (w, word) in bits.iter_mut().enumerate().take(j.div_ceil(64)) {
+            let live = (j - w * 64).min(64);
+            *word = if live == 64 {
+                u64::MAX
+            } else {
+                (1u64 << live) - 1
+            };
         }
-        // Positions past j hold zeros; their tree nodes still need the sums
-        // of the live range below them.
-        for i in (j + 1)..=cap {
+        let blocks = cap / BLOCK_BITS;
+        let mut tree = vec![0u32; blocks + 1];
+        for b in 0..blocks {
+            let i = b + 1;
+            tree[i] += bits[b * BLOCK_WORDS..(b + 1) * BLOCK_WORDS]
+                .iter()
+                .map(|w| w.count_ones())
+                .sum::<u32>();
             let parent = i + (i & i.wrapping_neg());
-            if parent <= cap {
+            if parent <= blocks {
                 tree[parent] += tree[i];
             }
         }
         self.owner = owner;
+        self.bits = bits;
         self.tree = tree;
         self.next = j;
     }
+}
+
+/// Rounds a slot count up to whole blocks.
+fn round_up(n: usize) -> usize {
+    n.div_ceil(BLOCK_BITS) * BLOCK_BITS
 }
 
 #[cfg(test)]
