@@ -12,7 +12,11 @@ use opsbrain::cache::{MissRatioCurve, Sampling, Trace};
 use std::hint::black_box;
 
 fn curves(c: &mut Criterion) {
-    let n = if common::full_run() { 2_000_000 } else { 20_000 };
+    let n = if common::full_run() {
+        2_000_000
+    } else {
+        20_000
+    };
     let keys = common::zipf_keys(n, 500_000, 0.99, 7);
     let trace = Trace::new(&keys).expect("non-empty");
     let mut g = c.benchmark_group("mrc");
@@ -23,11 +27,17 @@ fn curves(c: &mut Criterion) {
     });
     for rate in [0.1, 0.01, 0.001] {
         g.bench_function(BenchmarkId::new(format!("shards_rate_{rate}"), n), |b| {
-            b.iter(|| MissRatioCurve::shards(black_box(&trace), Sampling::Rate(rate)).map(|m| m.points.len()))
+            b.iter(|| {
+                MissRatioCurve::shards(black_box(&trace), Sampling::Rate(rate))
+                    .map(|m| m.points.len())
+            })
         });
     }
     g.bench_function(BenchmarkId::new("shards_max_keys_8192", n), |b| {
-        b.iter(|| MissRatioCurve::shards(black_box(&trace), Sampling::MaxKeys(8192)).map(|m| m.points.len()))
+        b.iter(|| {
+            MissRatioCurve::shards(black_box(&trace), Sampling::MaxKeys(8192))
+                .map(|m| m.points.len())
+        })
     });
     g.finish();
 
