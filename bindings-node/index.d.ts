@@ -399,3 +399,544 @@ export interface Ticket {
   /** Channel the ticket arrived on (default `'email'`). */
   channel?: Channel
 }
+
+export declare namespace cache {
+  /**
+   * Hit ratio of an LRU cache at every size, from `cache.lruMrc` (exact) or
+   * `cache.shardsMrc` (sampled). A step function: the hit ratio changes only
+   * at the step `sizes`.
+   *
+   * @example
+   * ```js
+   * const { cache } = require('opsbrain')
+   * const mrc = cache.lruMrc(new BigUint64Array([1n, 2n, 3n, 1n, 2n, 3n, 1n, 2n, 3n]))
+   * mrc.hitRatio(2)            // 0: a loop of 3 thrashes a cache of 2
+   * mrc.hitRatio(3)            // 0.666...
+   * mrc.sizeForHitRatio(0.5)   // 3
+   * mrc.sizeForHitRatio(0.9)   // null
+   * ```
+   */
+  export class MissRatioCurve {
+    /** Accesses in the trace. */
+    get accesses(): number
+    /** Distinct keys (estimated when sampled). */
+    get distinctKeys(): number
+    /** `'exact'` or `'shards'`. */
+    get method(): 'exact' | 'shards'
+    /** The sampling rate in effect at the end (1 when exact). */
+    get samplingRate(): number
+    /**
+     * Step sizes, increasing (a new array on each read).
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 1, 2, 1, 3, 2]).sizes // Float64Array [1, 2, 3]
+     * ```
+     */
+    get sizes(): Float64Array
+    /** Hit ratio at each step size (a new array on each read). */
+    get stepHitRatios(): Float64Array
+    /**
+     * Hit ratio of an LRU cache of `size` entries. Throws `.code`
+     * `'invalid_type'` for a non-number, `'invalid_input'` for a negative or
+     * fractional size.
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 1, 2, 1, 3, 2]).hitRatio(2) // 0.333...
+     * ```
+     */
+    hitRatio(size: number | bigint): number
+    /**
+     * Hit ratios at many sizes.
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 1, 2, 1, 3, 2]).hitRatios([1, 2, 3]) // Float64Array [1/6, 1/3, 0.5]
+     * ```
+     */
+    hitRatios(sizes: number[] | Float64Array | BigUint64Array): Float64Array
+    /**
+     * Miss ratio (`1 - hitRatio(size)`).
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 1]).missRatio(1) // 0.5
+     * ```
+     */
+    missRatio(size: number | bigint): number
+    /**
+     * The best hit ratio any size reaches.
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 2, 1, 2]).maxHitRatio() // 0.5
+     * ```
+     */
+    maxHitRatio(): number
+    /**
+     * The smallest size whose hit ratio reaches `target`, or `null`.
+     *
+     * @example
+     * ```js
+     * const mrc = cache.lruMrc([1, 1, 2, 1, 3, 2])
+     * mrc.sizeForHitRatio(0.3) // 2
+     * mrc.sizeForHitRatio(0.9) // null
+     * ```
+     */
+    sizeForHitRatio(target: number): number | null
+    /**
+     * The knee `{size, hitRatio}` (Kneedle rule), or `null` for a curve
+     * of fewer than 3 steps.
+     *
+     * @example
+     * ```js
+     * cache.lruMrc([1, 2, 3, 1, 2, 3]).knee() // null: one step
+     * ```
+     */
+    knee(): cache.Knee | null
+    /**
+     * The curve as JSON (`{accesses, distinct_keys, method, sampling_rate,
+     * points}`), as in Rust and Python; `fromJson` reads it back.
+     *
+     * @example
+     * ```js
+     * const mrc = cache.lruMrc([1, 2, 1])
+     * cache.MissRatioCurve.fromJson(mrc.toJson()).hitRatio(2) === mrc.hitRatio(2) // true
+     * ```
+     */
+    toJson(): string
+    /**
+     * Reads the JSON written by `toJson`. Throws `.code` `'parse_error'`
+     * for malformed JSON or a wrong shape, `'invalid_type'` for a non-string.
+     *
+     * @example
+     * ```js
+     * cache.MissRatioCurve.fromJson('{"accesses": 2, "distinct_keys": 1, "method": "exact", "sampling_rate": 1, "points": [[1, 0.5]]}').hitRatio(1) // 0.5
+     * ```
+     */
+    static fromJson(text: string): MissRatioCurve
+  }
+  /**
+   * Cache types and their TTL and strategy.
+   *
+   * Built in: analytics 1800 s refresh-ahead, documents 3600 s lazy-loading,
+   * static_content 86400 s cache-aside, user_data 300 s write-through. As
+   * data: `{"user_data": {"ttl_secs": 300, "strategy": "write_through"}}`
+   * (hyphenated strategies such as `"write-through"` are accepted).
+   *
+   * @example
+   * ```js
+   * const { cache } = require('opsbrain')
+   * const t = cache.StrategyTable.fromJson('{"sessions": {"ttl_secs": 60, "strategy": "write-through"}}')
+   * t.get('sessions') // { ttlSecs: 60, strategy: 'write_through' }
+   * t.length          // 1
+   * ```
+   */
+  export class StrategyTable {
+    /**
+     * The built-in table, as `StrategyTable.builtin()`.
+     *
+     * @example
+     * ```js
+     * new cache.StrategyTable().length // 4
+     * ```
+     */
+    constructor()
+    /**
+     * The framework's four cache types.
+     *
+     * @example
+     * ```js
+     * cache.StrategyTable.builtin().get('documents').ttlSecs // 3600
+     * ```
+     */
+    static builtin(): StrategyTable
+    /**
+     * Parses and validates a JSON table. Throws `.code` `'parse_error'` for
+     * malformed JSON, an unknown key or strategy, `'invalid_config'` for a
+     * TTL of 0 or over ten years or a blank type name.
+     *
+     * @example
+     * ```js
+     * cache.StrategyTable.fromJson('{"a": {"ttl_secs": 7, "strategy": "lazy_loading"}}').length // 1
+     * ```
+     */
+    static fromJson(text: string): StrategyTable
+    /**
+     * Parses and validates a TOML table (`[user_data]` sections).
+     *
+     * @example
+     * ```js
+     * const t = cache.StrategyTable.fromToml(`
+     * [sessions]
+     * ttl_secs = 60
+     * strategy = "cache_aside"
+     * `)
+     * t.get('sessions').strategy // 'cache_aside'
+     * ```
+     */
+    static fromToml(text: string): StrategyTable
+    /**
+     * The table as JSON, types in name order; `fromJson` reads it back.
+     *
+     * @example
+     * ```js
+     * const t = cache.StrategyTable.builtin()
+     * cache.StrategyTable.fromJson(t.toJson()).toJson() === t.toJson() // true
+     * ```
+     */
+    toJson(): string
+    /**
+     * The entry of a cache type, or `null`.
+     *
+     * @example
+     * ```js
+     * cache.StrategyTable.builtin().get('user_data') // { ttlSecs: 300, strategy: 'write_through' }
+     * cache.StrategyTable.builtin().get('sessions')  // null
+     * ```
+     */
+    get(cacheType: string): cache.StrategyEntry | null
+    /**
+     * Number of cache types.
+     *
+     * @example
+     * ```js
+     * cache.StrategyTable.builtin().length // 4
+     * ```
+     */
+    get length(): number
+  }
+  /**
+   * The framework's CacheOptimizer rules: each type below `minHitRatio` gets
+   * its TTL multiplied when frequently re-accessed and its strategy set by
+   * its write ratio. `table` defaults to the built-in one, `rules` to the
+   * framework's thresholds.
+   *
+   * Throws `.code` `'invalid_input'` for an unknown, repeated or misspelled
+   * metric key (JS spells them in camelCase), a metric outside [0, 1], an
+   * unknown cache type or no metrics; `'invalid_config'` for rules out of
+   * range; `'invalid_type'` for a wrong argument type.
+   *
+   * @example
+   * ```js
+   * const plan = cache.adjust([{ cacheType: 'documents', hitRatio: 0.6, accessFrequency: 0.7, writeRatio: 0.4 }])
+   * plan.optimizationNeeded         // true
+   * plan.table.documents            // { ttlSecs: 5400, strategy: 'write_through' }
+   * plan.adjustments[0].reasons.length // 2
+   * ```
+   */
+  export function adjust(metrics: Array<CacheTypeMetrics>, table?: StrategyTable | null, rules?: AdjustmentRules | null): cache.CachePlan
+  /** One cache type's change and the reason for each part of it. */
+  export interface Adjustment {
+    /** The cache type. */
+    cacheType: string
+    /** Entry before. */
+    before: cache.StrategyEntry
+    /** Entry after. */
+    after: cache.StrategyEntry
+    /** One line per rule that fired. */
+    reasons: Array<string>
+  }
+  /** The adjustment thresholds; each defaults to the framework's value. */
+  export interface AdjustmentRules {
+    /** A type below this hit ratio is adjusted (0.8). */
+    minHitRatio?: number
+    /** Above this access frequency the TTL grows (0.5). */
+    frequencyThreshold?: number
+    /** TTL multiplier for frequently re-accessed data (1.5). */
+    ttlMultiplier?: number
+    /** Above this write ratio the strategy becomes write-through, else lazy-loading (0.3). */
+    writeRatioThreshold?: number
+    /** Below this overall hit ratio, optimisation is needed (0.85). */
+    overallTarget?: number
+  }
+  /** The outcome of `cache.adjust`. */
+  export interface CachePlan {
+    /** Overall hit ratio (request-weighted when every metric gives `requests`). */
+    overallHitRatio: number
+    /** Whether the overall hit ratio is below `rules.overallTarget`. */
+    optimizationNeeded: boolean
+    /** Types whose hit ratio fell below `rules.minHitRatio`, in input order. */
+    adjustments: Array<cache.Adjustment>
+    /** The table with the adjustments applied, by cache type. */
+    table: Record<string, cache.StrategyEntry>
+  }
+  /** How a cache type is filled and kept fresh. */
+  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
+  /** Observed metrics of one cache type, for `cache.adjust`. */
+  export interface CacheTypeMetrics {
+    /** The cache type (a key of the strategy table). */
+    cacheType: string
+    /** Hits / requests, in [0, 1]. */
+    hitRatio: number
+    /** Share of accesses re-accessing a key seen before, in [0, 1]. */
+    accessFrequency: number
+    /** Writes / accesses, in [0, 1]. */
+    writeRatio: number
+    /** Requests served, to weight the overall hit ratio. */
+    requests?: number
+  }
+  /** Quantiles of the time between consecutive accesses to the same key. */
+  export interface GapStats {
+    /** Re-accesses measured. */
+    count: number
+    /** Mean gap, seconds. */
+    meanSecs: number
+    /** Median gap, seconds. */
+    p50Secs: number
+    /** 90th percentile, seconds. */
+    p90Secs: number
+    /** 99th percentile, seconds. */
+    p99Secs: number
+    /** Gaps in power-of-two buckets: `[upperSecs, count]` pairs. */
+    histogram: Array<[number, number]>
+  }
+  /**
+   * The stable 64-bit key of a string (FNV-1a then splitmix64), the same in
+   * Rust, Python and Node.
+   *
+   * @example
+   * ```js
+   * cache.hashKey('user:42') // 4659431455776223581n
+   * ```
+   */
+  export function hashKey(key: string): bigint
+  /**
+   * `hashKey` of every string, as a `BigUint64Array` ready for the trace
+   * functions. Errors name the first non-string (`keys[2] must be a string`).
+   *
+   * @example
+   * ```js
+   * const keys = cache.hashKeys(['user:42', 'user:7', 'user:42'])
+   * keys[0] === keys[2]           // true
+   * cache.lruMrc(keys).accesses   // 3
+   * ```
+   */
+  export function hashKeys(keys: string[]): BigUint64Array
+  /** The knee of a curve: where extra cache stops paying (Kneedle rule). */
+  export interface Knee {
+    /** Cache size, in entries. */
+    size: number
+    /** Hit ratio at that size. */
+    hitRatio: number
+  }
+  /**
+   * The exact LRU miss-ratio curve of a trace (Mattson stack distances, one
+   * pass, O(N log M)).
+   *
+   * Throws `.code` `'invalid_type'` when `keys` is not a `BigUint64Array`,
+   * `Uint32Array` or array of numbers/bigints, `'invalid_input'` for an
+   * empty trace or a negative/fractional key.
+   *
+   * @example
+   * ```js
+   * const { cache } = require('opsbrain')
+   * const mrc = cache.lruMrc(new BigUint64Array([1n, 1n, 2n, 1n, 3n, 2n]))
+   * mrc.hitRatios([1, 2, 3]) // Float64Array [0.1666..., 0.333..., 0.5]
+   * cache.lruMrc([1, 1, 2, 1, 3, 2]).toJson() === mrc.toJson() // true
+   * ```
+   */
+  export function lruMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>): cache.MissRatioCurve
+  /**
+   * As `lruMrc`, off the main thread: returns a Promise that rejects with
+   * the same coded errors. The keys are copied first.
+   *
+   * @example
+   * ```js
+   * const mrc = await cache.lruMrcAsync(keys)
+   * ```
+   */
+  export function lruMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>): Promise<MissRatioCurve>
+  /**
+   * Access statistics per key pattern and an idle-TTL recommendation keeping
+   * `targetShare` (default 0.9) of re-accesses; one object per pattern id,
+   * in increasing order.
+   *
+   * Throws `.code` `'dimension_mismatch'` when a column's length differs
+   * from the keys', `'invalid_input'` for timestamps going backwards or
+   * `targetShare` outside (0, 1], `'invalid_type'` for a wrong type.
+   *
+   * @example
+   * ```js
+   * cache.patternStats([1, 2, 1, 2, 3, 1], {
+   *   patterns: new Uint32Array([0, 1, 0, 1, 1, 0]),
+   *   writes: [false, true, false, false, true, false],
+   *   timestamps: new Float64Array([0, 1, 3, 5, 6, 100]),
+   *   targetShare: 0.5,
+   * }).map(s => [s.pattern, s.writeRatio, s.recommendedTtlSecs]) // [[0, 0, 3], [1, 0.666..., 4]]
+   * ```
+   */
+  export function patternStats(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options?: PatternStatsOptions | null): Array<cache.PatternStats>
+  /**
+   * Statistics of one key pattern.
+   *
+   * @example
+   * ```js
+   * const [s] = cache.patternStats([1, 1, 1, 2, 2], { timestamps: [0, 10, 20, 30, 90] })
+   * s.accessFrequency     // 0.6
+   * s.recommendedTtlSecs  // 60
+   * s.gaps.histogram      // [[16, 2], [64, 1]]
+   * ```
+   */
+  export interface PatternStats {
+    /** The pattern id (0 for every access when no patterns are given). */
+    pattern: number
+    /** Accesses. */
+    accesses: number
+    /** Distinct keys. */
+    distinctKeys: number
+    /** Writes / accesses (0 without write flags). */
+    writeRatio: number
+    /** Re-accesses / accesses: the best hit ratio an unbounded cache reaches. */
+    accessFrequency: number
+    /** Inter-access gaps; `null` without timestamps or re-accesses. */
+    gaps: cache.GapStats | null
+    /**
+     * The idle TTL keeping `targetShare` of re-accesses, seconds; `null`
+     * without timestamps or re-accesses.
+     */
+    recommendedTtlSecs: number | null
+  }
+  /** Options of `cache.patternStats`; arrays are as long as the keys. */
+  export interface PatternStatsOptions {
+    /** Access times, seconds, non-decreasing. */
+    timestamps?: Float64Array | number[] | null
+    /** Write flags (a `Uint8Array`: non-zero = write). */
+    writes?: Uint8Array | boolean[] | null
+    /** Pattern id of each access (e.g. one per key prefix). */
+    patterns?: Uint32Array | number[] | null
+    /** Share of re-accesses the recommended TTL keeps, in (0, 1] (default 0.9). */
+    targetShare?: number
+  }
+  /** A simulated eviction policy. */
+  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
+  /**
+   * One policy simulated at one capacity.
+   *
+   * @example
+   * ```js
+   * cache.simulate([1, 2, 1, 1], [2], ['lru'])
+   * // [{ policy: 'lru', capacity: 2, accesses: 4, hits: 2, hitRatio: 0.5 }]
+   * ```
+   */
+  export interface PolicyResult {
+    /** The simulated policy. */
+    policy: cache.Policy
+    /** Cache capacity, in entries. */
+    capacity: number
+    /** Requests: the trace length. */
+    accesses: number
+    /** Requests whose key was resident. */
+    hits: number
+    /** `hits / accesses`. */
+    hitRatio: number
+  }
+  /**
+   * An approximate LRU curve by SHARDS spatial sampling: give exactly one of
+   * `rate` (fixed rate in (0, 1]) or `maxKeys` (fixed sample budget).
+   *
+   * Throws `.code` `'invalid_input'` for both or neither option, a rate
+   * outside (0, 1] or a budget of 0; otherwise as `lruMrc`.
+   *
+   * @example
+   * ```js
+   * const keys = BigUint64Array.from({ length: 20000 }, (_, i) => BigInt((i * 7919) % 1000))
+   * const approx = cache.shardsMrc(keys, { rate: 0.1 })
+   * approx.method                                                  // 'shards'
+   * Math.abs(approx.hitRatio(1000) - cache.lruMrc(keys).hitRatio(1000)) < 0.05 // true
+   * cache.shardsMrc(keys, { maxKeys: 256 }).samplingRate <= 1      // true
+   * ```
+   */
+  export function shardsMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): cache.MissRatioCurve
+  /**
+   * As `shardsMrc`, off the main thread: returns a Promise.
+   *
+   * @example
+   * ```js
+   * const mrc = await cache.shardsMrcAsync(keys, { maxKeys: 4096 })
+   * ```
+   */
+  export function shardsMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): Promise<MissRatioCurve>
+  /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
+  export interface ShardsOptions {
+    /** Fixed sampling rate, in (0, 1]. */
+    rate?: number
+    /** Fixed sample budget: at most this many distinct keys are tracked. */
+    maxKeys?: number
+  }
+  /**
+   * Replays the trace through each policy at each capacity (in parallel);
+   * one row per `(policy, capacity)`, policies-major. `policies` defaults to
+   * `['lru', 'fifo', 'lfu', 'w_tiny_lfu']`; a single name is accepted too.
+   *
+   * Throws `.code` `'invalid_input'` for an unknown policy, a capacity of 0
+   * or no capacities, `'limit_exceeded'` past 10 000 capacities or a capacity
+   * above 2^30; otherwise as `lruMrc`.
+   *
+   * @example
+   * ```js
+   * cache.simulate([1, 1, 1, 2, 3, 2, 3, 1], [2], ['lru', 'lfu']).map(r => r.hits) // [4, 3]
+   * ```
+   */
+  export function simulate(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Array<cache.PolicyResult>
+  /**
+   * As `simulate`, off the main thread: returns a Promise.
+   *
+   * @example
+   * ```js
+   * const rows = await cache.simulateAsync(keys, [1000, 10000])
+   * ```
+   */
+  export function simulateAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<PolicyResult>>
+  /** TTL and strategy of one cache type. */
+  export interface StrategyEntry {
+    /** Time to live, seconds. */
+    ttlSecs: number
+    /** Fill strategy. */
+    strategy: cache.CacheStrategy
+  }
+  /** A key worth warming. */
+  export interface WarmCandidate {
+    /** The key. */
+    key: bigint
+    /** Estimated read rate now, per second. */
+    ratePerSec: number
+    /** Expected reads in the window. */
+    expectedRequests: number
+    /** Probability of at least one read in the window. */
+    probability: number
+  }
+  /**
+   * Ranks keys by how likely they are to be read in `[now, now + windowSecs)`:
+   * exponentially decayed read counts (half-life `halfLifeSecs`, default
+   * 3600) as Poisson rates. At most `topK` (default 100) keys, best first.
+   *
+   * Throws `.code` `'invalid_input'` when `timestamps` is `null`/`undefined`
+   * (warming needs them), `now` is before the last access, `windowSecs` or
+   * `halfLifeSecs` is not positive, or `topK` is 0; `'missing_key'` without
+   * `now` or `windowSecs`.
+   *
+   * @example
+   * ```js
+   * const top = cache.warmCandidates([1, 2, 1, 3, 1, 2], [0, 10, 20, 30, 40, 50],
+   *   { now: 60, windowSecs: 60, topK: 2, halfLifeSecs: 300 })
+   * top.map(c => c.key) // [1n, 2n]
+   * top[0].probability  // 0.3157...
+   * ```
+   */
+  export function warmCandidates(keys: BigUint64Array | Uint32Array | Array<number | bigint>, timestamps: Float64Array | number[] | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
+  /** Options of `cache.warmCandidates`. */
+  export interface WarmOptions {
+    /** The present, seconds (not before the last access). */
+    now: number
+    /** Length of the window to warm for, seconds. */
+    windowSecs: number
+    /** How many keys to return (default 100). */
+    topK?: number
+    /** Half-life of the decayed read counts, seconds (default 3600). */
+    halfLifeSecs?: number
+    /** Write flags: writes are not counted as reads. */
+    writes?: Uint8Array | boolean[] | null
+  }
+}

@@ -844,3 +844,4 @@ module.exports.Priority = nativeBinding.Priority
 module.exports.routeTicket = nativeBinding.routeTicket
 module.exports.routeTickets = nativeBinding.routeTickets
 module.exports.routeTicketsAsync = nativeBinding.routeTicketsAsync
+module.exports.cache = nativeBinding.cache

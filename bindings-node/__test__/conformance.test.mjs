@@ -2,8 +2,10 @@
 // The same files are run by tests/conformance.rs (Rust) and
 // bindings-python/tests/test_conformance.py; tests/README.md has the format.
 //
-// Inputs are in the serde (snake_case) form: tickets get camelCase keys before
-// the call, and results get snake_case keys before the comparison.
+// Inputs are in the serde (snake_case) form: tickets, cache metrics and rules
+// get camelCase keys before the call, and results get snake_case keys before
+// the comparison (typed arrays become arrays, and bigints that are safe
+// integers become numbers).
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -14,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 const opsbrain = require('../index.js')
-const { ClassificationTable, RuleSet, Router } = opsbrain
+const { ClassificationTable, RuleSet, Router, cache } = opsbrain
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixturesDir = join(here, '..', '..', 'tests', 'fixtures')
@@ -41,7 +43,15 @@ function jsTicket(ticket) {
   return Object.fromEntries(Object.entries(ticket).map(([k, v]) => [toCamel(k), v]))
 }
 
+// An object's own keys in JS spelling (one level; non-objects as given).
+function camelKeys(value) {
+  if (!isPlainObject(value)) return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toCamel(k), v]))
+}
+
 function snakeKeys(value) {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
+  if (ArrayBuffer.isView(value)) return Array.from(value, snakeKeys)
   if (Array.isArray(value)) return value.map(snakeKeys)
   if (isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [toSnake(k), snakeKeys(v)]))
@@ -89,7 +99,75 @@ function customRouter(input) {
   )
 }
 
+// Trace keys as the preferred BigUint64Array.
+const bigKeys = (input) => BigUint64Array.from(input.keys, (k) => BigInt(k))
+
+// The Rust runner's curve summary (tests/conformance.rs `curve_summary`).
+function curveSummary(curve, input) {
+  return {
+    accesses: curve.accesses,
+    distinct_keys: curve.distinctKeys,
+    hit_ratios: Array.from(curve.hitRatios(input.sizes)),
+    max_hit_ratio: curve.maxHitRatio(),
+    sizes_for_targets: input.targets.map((t) => curve.sizeForHitRatio(t)),
+  }
+}
+
+// Optional trace columns, in their typed-array forms, as options.
+function traceOptions(input) {
+  const out = {}
+  if (input.timestamps !== undefined) out.timestamps = Float64Array.from(input.timestamps)
+  if (input.writes !== undefined) out.writes = Uint8Array.from(input.writes, Number)
+  return out
+}
+
+function runCache(op, input) {
+  switch (op) {
+    case 'cache.lru_mrc':
+      // A plain array of numbers here; every other trace op gets a BigUint64Array.
+      return curveSummary(cache.lruMrc(input.keys), input)
+    case 'cache.shards_mrc': {
+      const options = {}
+      if (input.rate !== undefined) options.rate = input.rate
+      if (input.max_keys !== undefined) options.maxKeys = input.max_keys
+      return curveSummary(cache.shardsMrc(bigKeys(input), options), input)
+    }
+    case 'cache.simulate':
+      return cache.simulate(bigKeys(input), input.capacities, input.policies)
+    case 'cache.pattern_stats': {
+      const options = { ...traceOptions(input), targetShare: input.target_share }
+      if (input.patterns !== undefined) options.patterns = Uint32Array.from(input.patterns)
+      return cache.patternStats(bigKeys(input), options)
+    }
+    case 'cache.warm_candidates': {
+      const { timestamps, ...columns } = traceOptions(input)
+      return cache.warmCandidates(bigKeys(input), timestamps, {
+        ...columns,
+        now: input.now,
+        windowSecs: input.window_secs,
+        topK: input.top_k,
+        halfLifeSecs: input.half_life_secs,
+      })
+    }
+    case 'cache.hash_key':
+      return String(cache.hashKey(input.key))
+    case 'cache.adjust': {
+      const table =
+        input.table === undefined ? undefined : cache.StrategyTable.fromJson(JSON.stringify(input.table))
+      const metrics = Array.isArray(input.metrics) ? input.metrics.map(camelKeys) : input.metrics
+      return cache.adjust(metrics, table, camelKeys(input.rules))
+    }
+    case 'cache.strategy_table.from_json':
+      return JSON.parse(cache.StrategyTable.fromJson(input.text).toJson())
+    case 'cache.strategy_table.builtin':
+      return JSON.parse(cache.StrategyTable.builtin().toJson())
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
+  }
+}
+
 function run(op, input) {
+  if (op.startsWith('cache.')) return runCache(op, input)
   switch (op) {
     case 'classify':
       return input.table === undefined

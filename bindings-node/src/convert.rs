@@ -9,6 +9,9 @@
 //! core's `TryFrom<&serde_json::Value> for Ticket`, which owns the rules and
 //! the error codes. JS spells the error-code key `errorCodes`; that is the one
 //! key renamed, and the snake_case spelling is refused.
+//!
+//! The cache module's conversions (trace columns, options objects, camelCase
+//! to snake_case keys for serde) are in the submodule [`cache`].
 
 use napi::bindgen_prelude::{ClassInstance, Either, JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -18,6 +21,8 @@ use serde_json::{Map, Value};
 
 use crate::classify as js;
 use crate::errors::from_napi;
+
+pub mod cache;
 
 /// A JS argument that should be a string.
 pub type StrArg<'a> = Either<String, Unknown<'a>>;

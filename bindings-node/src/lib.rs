@@ -4,9 +4,12 @@
 //! `#[napi]` item with Node when the addon loads.
 //!
 //! - `classify`: the exposed classification and routing API;
-//! - `convert`: every conversion between JS values and core types;
+//! - `cache`: the cache API, in the JS namespace `cache`;
+//! - `convert`: every conversion between JS values and core types
+//!   (`convert::cache` for the cache module's);
 //! - `errors`: the single mapping of core errors to JS errors with `.code`.
 
+mod cache;
 mod classify;
 mod convert;
 mod errors;
