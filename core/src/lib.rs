@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+pub mod calendar;
 pub mod classify;
 pub mod error;
 pub mod limits;
