@@ -5,9 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use opsbrain::cache::{
     self, AdjustmentRules, CacheTypeMetrics, MissRatioCurve, Sampling, StrategyTable, Trace, policy,
 };
+use opsbrain::calendar::BusinessCalendar;
 use opsbrain::classify::{ClassificationTable, Router, RuleSet, Ticket, default_router};
 use opsbrain::{Channel, Error, ErrorKind};
 use serde_json::{Value, json};
@@ -175,9 +177,86 @@ fn run_cache(op: &str, input: &Value) -> Result<Value, Error> {
     }
 }
 
+fn calendar(input: &Value) -> Result<BusinessCalendar, Error> {
+    if let Some(p) = input.get("preset") {
+        let tz = text(p, "time_zone")?;
+        return match text(p, "name")?.as_str() {
+            "always" => BusinessCalendar::always(&tz),
+            "sixteen_five" => BusinessCalendar::sixteen_five(&tz),
+            "nine_to_five" => BusinessCalendar::nine_to_five(&tz),
+            other => panic!("unknown preset {other:?}"),
+        };
+    }
+    BusinessCalendar::from_json(&input["calendar"].to_string())
+}
+
+fn parse_instant(v: &Value, what: &str) -> Result<DateTime<Utc>, Error> {
+    let s = v.as_str().ok_or_else(|| invalid(what))?;
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| invalid(&format!("{what}: {s:?} is not an instant with an offset")))
+}
+
+fn when(input: &Value, key: &str) -> Result<DateTime<Utc>, Error> {
+    parse_instant(&input[key], key)
+}
+
+fn pauses(input: &Value) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, Error> {
+    let Some(list) = input.get("pauses").and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    list.iter()
+        .map(|p| {
+            Ok((
+                parse_instant(&p[0], "pause start")?,
+                parse_instant(&p[1], "pause end")?,
+            ))
+        })
+        .collect()
+}
+
+fn iso(t: DateTime<Utc>) -> Value {
+    json!(t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn run_calendar(op: &str, input: &Value) -> Result<Value, Error> {
+    match op {
+        "calendar.from_json" => Ok(serde_json::from_str(
+            &BusinessCalendar::from_json(&text(input, "text")?)?.to_json(),
+        )?),
+        "calendar.add" => {
+            let secs = input["duration_secs"]
+                .as_i64()
+                .ok_or_else(|| invalid("duration_secs"))?;
+            Ok(iso(calendar(input)?.add(
+                when(input, "start")?,
+                TimeDelta::seconds(secs),
+                &pauses(input)?,
+            )?))
+        }
+        "calendar.elapsed" => {
+            let d = calendar(input)?.elapsed(
+                when(input, "start")?,
+                when(input, "end")?,
+                &pauses(input)?,
+            )?;
+            Ok(json!(d.num_seconds()))
+        }
+        "calendar.is_open" => Ok(json!(calendar(input)?.is_open(when(input, "t")?))),
+        "calendar.next_open" => Ok(iso(calendar(input)?.next_open(when(input, "t")?)?)),
+        "calendar.next_close" => Ok(calendar(input)?
+            .next_close(when(input, "t")?)?
+            .map_or(Value::Null, iso)),
+        other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
+    }
+}
+
 fn run(op: &str, input: &Value) -> Result<Value, Error> {
     if op.starts_with("cache.") {
         return run_cache(op, input);
+    }
+    if op.starts_with("calendar.") {
+        return run_calendar(op, input);
     }
     let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
     match op {

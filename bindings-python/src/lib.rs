@@ -3,6 +3,7 @@
 //! of the same name.
 
 mod cache;
+mod calendar;
 mod classify;
 mod convert;
 mod errors;
@@ -15,5 +16,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     classify::register(m)?;
-    cache::register(m)
+    cache::register(m)?;
+    calendar::register(m)
 }

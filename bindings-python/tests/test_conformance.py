@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import numpy as np
@@ -93,7 +94,35 @@ def _warm(inp: dict) -> Any:
     return cache.warm_candidates(_keys(inp), kw.pop("timestamps"), **args, **kw)
 
 
+def _calendar(inp: dict) -> Any:
+    if "preset" in inp:
+        return getattr(opsbrain.BusinessCalendar, inp["preset"]["name"])(inp["preset"]["time_zone"])
+    return opsbrain.BusinessCalendar.from_json(json.dumps(inp["calendar"]))
+
+
+def _when(s: str) -> datetime:
+    return datetime.fromisoformat(s)
+
+
+def _iso(t: Any) -> Any:
+    return None if t is None else t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _pauses(inp: dict) -> list:
+    return [(_when(a), _when(b)) for a, b in inp.get("pauses", [])]
+
+
 OPS: dict[str, Callable[[dict], Any]] = {
+    "calendar.from_json": lambda inp: json.loads(opsbrain.BusinessCalendar.from_json(inp["text"]).to_json()),
+    "calendar.add": lambda inp: _iso(
+        _calendar(inp).add(_when(inp["start"]), timedelta(seconds=inp["duration_secs"]), pauses=_pauses(inp))
+    ),
+    "calendar.elapsed": lambda inp: int(
+        _calendar(inp).elapsed(_when(inp["start"]), _when(inp["end"]), pauses=_pauses(inp)).total_seconds()
+    ),
+    "calendar.is_open": lambda inp: _calendar(inp).is_open(_when(inp["t"])),
+    "calendar.next_open": lambda inp: _iso(_calendar(inp).next_open(_when(inp["t"]))),
+    "calendar.next_close": lambda inp: _iso(_calendar(inp).next_close(_when(inp["t"]))),
     "cache.lru_mrc": lambda inp: _curve(cache.lru_mrc(inp["keys"]), inp),
     "cache.shards_mrc": _shards,
     "cache.simulate": lambda inp: cache.simulate(_keys(inp), inp["capacities"], policies=inp["policies"]),
@@ -152,4 +181,4 @@ def test_fixture(case: dict) -> None:
 
 
 def test_fixtures_were_found() -> None:
-    assert len(CASES) >= 130
+    assert len(CASES) >= 165

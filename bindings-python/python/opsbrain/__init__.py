@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from opsbrain import cache
 from opsbrain._native import (
+    BusinessCalendar,
     MissRatioCurve,
     StrategyTable,
     ClassificationTable,
@@ -43,6 +44,7 @@ from opsbrain.errors import (
 )
 
 __all__ = [
+    "BusinessCalendar",
     "MissRatioCurve",
     "StrategyTable",
     "cache",
