@@ -10,6 +10,215 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A business calendar: an IANA time zone, opening windows per weekday,
+ * holidays and a holiday rule. It answers when the clock runs: business-time
+ * deadlines (`add`), business time between two instants (`elapsed`), and
+ * `isOpen` / `nextOpen` / `nextClose`.
+ *
+ * Time is real elapsed time: a window spanning a DST change holds its true
+ * number of seconds. Instants are `Date`s or ISO-8601 strings with an offset
+ * (`'2026-11-30T09:00:00-05:00'`); a string without one throws `.code`
+ * `'invalid_input'`. Results are `Date`s with whole seconds. Pauses are
+ * `[start, end]` pairs of instants, half-open, during which the clock stops.
+ *
+ * Build one with `new BusinessCalendar(spec)`, `fromJson(text)`,
+ * `fromToml(text)` or a preset: `always`, `sixteenFive`, `nineToFive`.
+ *
+ * @example
+ * ```js
+ * const { BusinessCalendar } = require('opsbrain')
+ * const cal = BusinessCalendar.nineToFive('America/New_York')
+ * // Monday 2026-11-30 09:00 New York + 8 business hours: Monday 17:00, not Tuesday 09:00.
+ * const due = cal.add('2026-11-30T09:00:00-05:00', 8 * 3600)
+ * due.toISOString()                                    // '2026-11-30T22:00:00.000Z'
+ * cal.elapsed(new Date('2026-11-30T14:00:00Z'), due)   // 28800
+ * ```
+ */
+export declare class BusinessCalendar {
+  /**
+   * A calendar from a spec object (see `CalendarSpec`); equal to
+   * `fromJson` of the same object in snake_case JSON.
+   *
+   * Throws `.code` `'invalid_type'` for a non-object or a value of the
+   * wrong type, `'invalid_input'` for an unknown key or holiday rule,
+   * `'missing_key'` without `timeZone` or `weekly`, `'invalid_config'` for
+   * an unknown time zone, a time like `'25:00'`, overlapping windows or a
+   * bad holiday date, `'limit_exceeded'` past the core's bounds.
+   *
+   * @example
+   * ```js
+   * const cal = new BusinessCalendar({ timeZone: 'UTC',
+   *   weekly: { mon: [['09:00', '17:00']], sat: [['22:00', '06:00']] },
+   *   holidays: ['2026-12-25'] })
+   * cal.isOpen('2026-11-30T12:00:00Z') // true: a Monday
+   * ```
+   */
+  constructor(spec: CalendarSpec)
+  /**
+   * Parses and validates a JSON calendar: `{"time_zone", "weekly": {"mon":
+   * [["09:00", "17:00"]], ...}, "holidays"?, "holiday_rule"?}`.
+   *
+   * Throws `.code` `'parse_error'` for malformed JSON or unknown keys,
+   * `'invalid_config'` for an unknown time zone, a bad time, overlapping
+   * windows or a bad holiday date (the message names the field),
+   * `'limit_exceeded'` past the core's bounds.
+   *
+   * @example
+   * ```js
+   * const cal = BusinessCalendar.fromJson('{"time_zone": "UTC", "weekly": {"mon": [["09:00", "17:00"]]}}')
+   * cal.timeZone // 'UTC'
+   * ```
+   */
+  static fromJson(text: string): BusinessCalendar
+  /**
+   * Parses and validates a TOML calendar (same keys as `fromJson`).
+   *
+   * @example
+   * ```js
+   * const cal = BusinessCalendar.fromToml(`
+   * time_zone = "Europe/London"
+   * holidays = ["2026-12-25"]
+   * [weekly]
+   * mon = [["09:00", "17:00"]]
+   * `)
+   * cal.timeZone // 'Europe/London'
+   * ```
+   */
+  static fromToml(text: string): BusinessCalendar
+  /**
+   * Open around the clock, every day (24/7 follow-the-sun). Throws `.code`
+   * `'invalid_config'` for an unknown time zone.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.always('UTC').nextClose(new Date()) // null: never closes
+   * ```
+   */
+  static always(timeZone: string): BusinessCalendar
+  /**
+   * 16/5: Monday to Friday, 06:00 to 22:00 local time (tier 2 coverage).
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.sixteenFive('Europe/Berlin').isOpen('2026-11-30T05:30:00Z') // true: 06:30 in Berlin
+   * ```
+   */
+  static sixteenFive(timeZone: string): BusinessCalendar
+  /**
+   * Weekdays 09:00 to 17:00 local time.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.nineToFive('America/New_York').isOpen('2026-11-30T09:00:00-05:00') // true
+   * ```
+   */
+  static nineToFive(timeZone: string): BusinessCalendar
+  /**
+   * The calendar as JSON (snake_case keys, every weekday present);
+   * `fromJson` reads it back to an equal calendar.
+   *
+   * @example
+   * ```js
+   * JSON.parse(BusinessCalendar.nineToFive('UTC').toJson()).weekly.mon // [['09:00', '17:00']]
+   * ```
+   */
+  toJson(): string
+  /**
+   * The IANA time zone name.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.always('Asia/Tokyo').timeZone // 'Asia/Tokyo'
+   * ```
+   */
+  get timeZone(): string
+  /**
+   * The holiday rule.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.always('UTC').holidayRule // 'calendar_date'
+   * ```
+   */
+  get holidayRule(): HolidayRule
+  /**
+   * The earliest instant at which `durationSecs` of open, unpaused time
+   * has elapsed since `start`. Adding 0 returns `start`; a start in closed
+   * time counts from the next opening.
+   *
+   * `durationSecs` is a finite number of seconds; a fraction is truncated
+   * toward zero (`1.9` adds 1 s), but any negative value, even `-0.5`,
+   * throws `'invalid_input'`.
+   *
+   * Throws `.code` `'invalid_type'` for an argument of the wrong type,
+   * `'invalid_input'` for a bad instant, a NaN, infinite or negative
+   * duration, an inverted pause or a non-zero duration on a calendar with
+   * no windows, `'limit_exceeded'` when the deadline is more than ten
+   * years away or there are more than 100 000 pauses.
+   *
+   * @example
+   * ```js
+   * const cal = BusinessCalendar.nineToFive('UTC')
+   * // Two hours from Monday 09:00 with the clock stopped 10:00-12:00.
+   * cal.add('2026-11-30T09:00:00Z', 7200, [['2026-11-30T10:00:00Z', '2026-11-30T12:00:00Z']])
+   * // Date 2026-11-30T13:00:00.000Z
+   * ```
+   */
+  add(start: Date | string, durationSecs: number, pauses?: Array<[Date | string, Date | string]> | null): Date
+  /**
+   * Open, unpaused time in `[start, end)`, in whole seconds.
+   *
+   * Throws `.code` `'invalid_input'` when `end` is before `start` or a
+   * pause is inverted, `'limit_exceeded'` for a span over ten years or
+   * more than 100 000 pauses; `'invalid_type'` / `'invalid_input'` for
+   * bad arguments as in `add`.
+   *
+   * @example
+   * ```js
+   * const cal = BusinessCalendar.always('America/New_York')
+   * cal.elapsed('2026-03-08T00:00:00-05:00', '2026-03-09T00:00:00-04:00') // 82800: a 23-hour day
+   * ```
+   */
+  elapsed(start: Date | string, end: Date | string, pauses?: Array<[Date | string, Date | string]> | null): number
+  /**
+   * Whether the calendar is open at `t` (windows are half-open).
+   *
+   * @example
+   * ```js
+   * const cal = BusinessCalendar.nineToFive('UTC')
+   * cal.isOpen('2026-11-30T09:00:00Z') // true
+   * cal.isOpen('2026-11-30T17:00:00Z') // false
+   * ```
+   */
+  isOpen(t: Date | string): boolean
+  /**
+   * The first instant at or after `t` at which the calendar is open.
+   *
+   * Throws `.code` `'invalid_input'` when the calendar has no windows,
+   * `'limit_exceeded'` when nothing opens within ten years.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.nineToFive('UTC').nextOpen('2026-11-28T12:00:00Z') // Date 2026-11-30T09:00:00.000Z
+   * ```
+   */
+  nextOpen(t: Date | string): Date
+  /**
+   * The first instant at or after `t` at which the calendar closes (the
+   * end of the open period containing `t`, or of the next one); adjacent
+   * windows count as one period. `null` when it never closes within ten
+   * years (24/7). Throws as `nextOpen`.
+   *
+   * @example
+   * ```js
+   * BusinessCalendar.nineToFive('UTC').nextClose('2026-11-30T10:00:00Z') // Date 2026-11-30T17:00:00.000Z
+   * BusinessCalendar.always('UTC').nextClose('2026-11-30T10:00:00Z')     // null
+   * ```
+   */
+  nextClose(t: Date | string): Date | null
+}
+
+/**
  * Maps issue types to tier, priority and department.
  *
  * Build one with `ClassificationTable.builtin()` (also `new ClassificationTable()`),
@@ -265,6 +474,28 @@ export declare class RuleSet {
   get length(): number
 }
 
+/**
+ * The argument of `new BusinessCalendar(spec)`: the JSON form of `fromJson`
+ * with camelCase keys. A key other than these four is an error
+ * (`invalid_input`), as is a snake_case spelling such as `time_zone`.
+ *
+ * @example
+ * ```js
+ * const spec = { timeZone: 'Europe/London', weekly: { mon: [['09:00', '17:00']] },
+ *                holidays: ['2026-12-25'], holidayRule: 'calendar_date' }
+ * ```
+ */
+export interface CalendarSpec {
+  /** IANA time zone name, e.g. `'America/New_York'` or `'UTC'`. */
+  timeZone: string
+  /** Opening windows per weekday. */
+  weekly: WeeklyWindows
+  /** Closed local dates, `'YYYY-MM-DD'` (default none). */
+  holidays?: Array<string>
+  /** What a holiday closes (default `'calendar_date'`). */
+  holidayRule?: HolidayRule
+}
+
 /** The channel a ticket arrived on; tier 1's first-response target depends on it. */
 export type Channel = 'chat' | 'email' | 'phone' | 'portal'
 
@@ -283,6 +514,9 @@ export type Channel = 'chat' | 'email' | 'phone' | 'portal'
  * ```
  */
 export declare function classify(issueType: string, channel?: Channel | null): Route
+
+/** What a holiday closes. */
+export type HolidayRule = 'calendar_date' | 'shift_start_date'
 
 /** How urgent an issue is, from lowest to highest. */
 export type Priority = 'low' | 'medium' | 'high' | 'critical'
@@ -398,6 +632,29 @@ export interface Ticket {
   errorCodes?: Array<string>
   /** Channel the ticket arrived on (default `'email'`). */
   channel?: Channel
+}
+
+/**
+ * Opening windows per weekday: `[start, end]` pairs of local `"HH:MM"`
+ * times, half-open. A window whose end is not after its start runs
+ * overnight and belongs to the day it starts on; `"24:00"` is allowed as an
+ * end. A missing day is closed.
+ */
+export interface WeeklyWindows {
+  /** Monday. */
+  mon?: Array<[string, string]>
+  /** Tuesday. */
+  tue?: Array<[string, string]>
+  /** Wednesday. */
+  wed?: Array<[string, string]>
+  /** Thursday. */
+  thu?: Array<[string, string]>
+  /** Friday. */
+  fri?: Array<[string, string]>
+  /** Saturday. */
+  sat?: Array<[string, string]>
+  /** Sunday. */
+  sun?: Array<[string, string]>
 }
 
 export declare namespace cache {

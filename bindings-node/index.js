@@ -835,11 +835,13 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BusinessCalendar = nativeBinding.BusinessCalendar
 module.exports.ClassificationTable = nativeBinding.ClassificationTable
 module.exports.Router = nativeBinding.Router
 module.exports.RuleSet = nativeBinding.RuleSet
 module.exports.Channel = nativeBinding.Channel
 module.exports.classify = nativeBinding.classify
+module.exports.HolidayRule = nativeBinding.HolidayRule
 module.exports.Priority = nativeBinding.Priority
 module.exports.routeTicket = nativeBinding.routeTicket
 module.exports.routeTickets = nativeBinding.routeTickets

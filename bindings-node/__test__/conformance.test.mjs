@@ -5,7 +5,9 @@
 // Inputs are in the serde (snake_case) form: tickets, cache metrics and rules
 // get camelCase keys before the call, and results get snake_case keys before
 // the comparison (typed arrays become arrays, and bigints that are safe
-// integers become numbers).
+// integers become numbers). Calendar instants are passed as the fixture's ISO
+// strings and returned Dates compared as `toISOString()` without the `.000`
+// milliseconds, as the Rust runner formats them.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -16,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 const opsbrain = require('../index.js')
-const { ClassificationTable, RuleSet, Router, cache } = opsbrain
+const { BusinessCalendar, ClassificationTable, RuleSet, Router, cache } = opsbrain
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixturesDir = join(here, '..', '..', 'tests', 'fixtures')
@@ -166,8 +168,56 @@ function runCache(op, input) {
   }
 }
 
+// As `calendar` in tests/conformance.rs: a preset or a spec object.
+function calendar(input) {
+  if (input.preset !== undefined) {
+    const { name, time_zone: timeZone } = input.preset
+    switch (name) {
+      case 'always':
+        return BusinessCalendar.always(timeZone)
+      case 'sixteen_five':
+        return BusinessCalendar.sixteenFive(timeZone)
+      case 'nine_to_five':
+        return BusinessCalendar.nineToFive(timeZone)
+      default:
+        throw new Error(`unknown preset ${JSON.stringify(name)}`)
+    }
+  }
+  return BusinessCalendar.fromJson(JSON.stringify(input.calendar))
+}
+
+// As `iso` in tests/conformance.rs: whole seconds, `Z`.
+function iso(date) {
+  assert.ok(date instanceof Date, `expected a Date, got ${date}`)
+  const text = date.toISOString()
+  assert.ok(text.endsWith('.000Z'), `expected whole seconds, got ${text}`)
+  return text.replace(/\.000Z$/, 'Z')
+}
+
+function runCalendar(op, input) {
+  switch (op) {
+    case 'calendar.from_json':
+      return JSON.parse(BusinessCalendar.fromJson(input.text).toJson())
+    case 'calendar.add':
+      return iso(calendar(input).add(input.start, input.duration_secs, input.pauses))
+    case 'calendar.elapsed':
+      return calendar(input).elapsed(input.start, input.end, input.pauses)
+    case 'calendar.is_open':
+      return calendar(input).isOpen(input.t)
+    case 'calendar.next_open':
+      return iso(calendar(input).nextOpen(input.t))
+    case 'calendar.next_close': {
+      const close = calendar(input).nextClose(input.t)
+      return close === null ? null : iso(close)
+    }
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
+  }
+}
+
 function run(op, input) {
   if (op.startsWith('cache.')) return runCache(op, input)
+  if (op.startsWith('calendar.')) return runCalendar(op, input)
   switch (op) {
     case 'classify':
       return input.table === undefined

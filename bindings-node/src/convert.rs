@@ -11,7 +11,8 @@
 //! key renamed, and the snake_case spelling is refused.
 //!
 //! The cache module's conversions (trace columns, options objects, camelCase
-//! to snake_case keys for serde) are in the submodule [`cache`].
+//! to snake_case keys for serde) are in the submodule [`cache`]; the calendar
+//! module's (instants, durations, pauses, the spec object) in [`calendar`].
 
 use napi::bindgen_prelude::{ClassInstance, Either, JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -23,6 +24,7 @@ use crate::classify as js;
 use crate::errors::from_napi;
 
 pub mod cache;
+pub mod calendar;
 
 /// A JS argument that should be a string.
 pub type StrArg<'a> = Either<String, Unknown<'a>>;

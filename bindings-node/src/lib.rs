@@ -5,11 +5,13 @@
 //!
 //! - `classify`: the exposed classification and routing API;
 //! - `cache`: the cache API, in the JS namespace `cache`;
+//! - `calendar`: the `BusinessCalendar` class;
 //! - `convert`: every conversion between JS values and core types
-//!   (`convert::cache` for the cache module's);
+//!   (`convert::cache` and `convert::calendar` for those modules');
 //! - `errors`: the single mapping of core errors to JS errors with `.code`.
 
 mod cache;
+mod calendar;
 mod classify;
 mod convert;
 mod errors;

@@ -34,10 +34,10 @@ use crate::cache as js;
 
 /// A conversion failure not yet naming its value: the kind and the rest of
 /// the message (`"must be a number, got string"`).
-type Bad = (ErrorKind, String);
+pub(super) type Bad = (ErrorKind, String);
 
 /// Names the value a [`Bad`] is about: `"{name} {rest}"`.
-fn named<T>(name: impl Display, r: std::result::Result<T, Bad>) -> Result<T> {
+pub(super) fn named<T>(name: impl Display, r: std::result::Result<T, Bad>) -> Result<T> {
     r.map_err(|(kind, rest)| Error::new(kind, format!("{name} {rest}")))
 }
 
@@ -49,14 +49,14 @@ fn describe(v: &Unknown<'_>) -> String {
     }
 }
 
-fn wrong_type(expected: &str, got: &Unknown<'_>) -> Bad {
+pub(super) fn wrong_type(expected: &str, got: &Unknown<'_>) -> Bad {
     (
         ErrorKind::InvalidType,
         format!("must be {expected}, got {}", describe(got)),
     )
 }
 
-fn napi_bad(e: &napi::Error) -> Bad {
+pub(super) fn napi_bad(e: &napi::Error) -> Bad {
     (
         ErrorKind::InvalidType,
         format!("could not be read: {}", e.reason),
@@ -71,12 +71,12 @@ fn typed_kind(v: &Unknown<'_>) -> napi::Result<Option<TypedArrayType>> {
     Ok(Some(TypedArray::from_unknown(*v)?.typed_array_type))
 }
 
-fn value_type(v: &Unknown<'_>) -> std::result::Result<ValueType, Bad> {
+pub(super) fn value_type(v: &Unknown<'_>) -> std::result::Result<ValueType, Bad> {
     v.get_type().map_err(|e| napi_bad(&e))
 }
 
 /// Whether `v` is `undefined` or `null` (an option left out).
-fn is_nullish(v: &Unknown<'_>) -> bool {
+pub(super) fn is_nullish(v: &Unknown<'_>) -> bool {
     matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
 }
 
@@ -152,7 +152,7 @@ fn bool_item(v: &Unknown<'_>) -> std::result::Result<bool, Bad> {
     }
 }
 
-fn string_item(v: &Unknown<'_>) -> std::result::Result<String, Bad> {
+pub(super) fn string_item(v: &Unknown<'_>) -> std::result::Result<String, Bad> {
     match value_type(v)? {
         ValueType::String => String::from_unknown(*v).map_err(|e| napi_bad(&e)),
         _ => Err(wrong_type("a string", v)),
@@ -442,7 +442,7 @@ impl fmt::Debug for Options<'_> {
 }
 
 /// Whether `v` is a plain (non-array) object.
-fn is_plain_object(name: &str, v: &Unknown<'_>) -> Result<bool> {
+pub(super) fn is_plain_object(name: &str, v: &Unknown<'_>) -> Result<bool> {
     let ty = v.get_type().map_err(napi_failure(name))?;
     Ok(ty == ValueType::Object
         && !v.is_array().map_err(napi_failure(name))?
