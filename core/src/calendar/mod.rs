@@ -294,6 +294,11 @@ impl BusinessCalendar {
         if remaining == 0 {
             return Ok(instant(start));
         }
+        if remaining > MAX_SEARCH_DAYS * DAY {
+            return Err(Error::limit(format!(
+                "a duration of {remaining} s is more than {MAX_SEARCH_DAYS} days"
+            )));
+        }
         self.check_has_windows()?;
         let pauses = normalize(pauses)?;
         let mut cut = PauseCursor::new(&pauses);
@@ -301,14 +306,16 @@ impl BusinessCalendar {
         let last = day + TimeDelta::days(MAX_SEARCH_DAYS);
         let mut buf = Vec::new();
         while day <= last {
-            if day.weekday() == Weekday::Mon {
+            if day.weekday() == Weekday::Mon && remaining > self.week_secs {
+                let mut m0 = self.resolve(day, 0);
                 while remaining > self.week_secs
-                    && self
-                        .skippable(day, &pauses)
-                        .is_some_and(|m0| start <= m0 + self.first_start)
+                    && day <= last
+                    && start <= m0 + self.first_start
+                    && self.regular_week(day, m0, &pauses)
                 {
                     remaining -= self.week_secs;
                     day += TimeDelta::days(7);
+                    m0 += 7 * DAY;
                 }
             }
             self.intervals_on(day, &mut buf);
@@ -380,12 +387,14 @@ impl BusinessCalendar {
         let mut buf = Vec::new();
         while day <= last {
             if day.weekday() == Weekday::Mon && self.week_secs > 0 {
-                while let Some(m0) = self.skippable(day, &pauses) {
-                    if !(start <= m0 + self.first_start && m0 + 8 * DAY <= end) {
-                        break;
-                    }
+                let mut m0 = self.resolve(day, 0);
+                while start <= m0 + self.first_start
+                    && m0 + 8 * DAY <= end
+                    && self.regular_week(day, m0, &pauses)
+                {
                     total += self.week_secs;
                     day += TimeDelta::days(7);
+                    m0 += 7 * DAY;
                 }
             }
             self.intervals_on(day, &mut buf);
@@ -424,14 +433,13 @@ impl BusinessCalendar {
         )))
     }
 
-    /// When the week starting on Monday `day` holds exactly the template's
-    /// open time (no holiday on its dates or the next Monday, no UTC offset
-    /// change before the Tuesday after, no pause), its Monday 00:00 instant.
-    fn skippable(&self, day: NaiveDate, pauses: &[(i64, i64)]) -> Option<i64> {
-        let m0 = self.resolve(day, 0);
-        let m8 = self.resolve(day + TimeDelta::days(8), 0);
-        if m8 - m0 != 8 * DAY {
-            return None;
+    /// Whether the week starting on Monday `day` (local midnight `m0`) holds
+    /// exactly the template's open time: no holiday on its dates or the next
+    /// Monday, the same UTC offset through the Tuesday after, no pause.
+    fn regular_week(&self, day: NaiveDate, m0: i64, pauses: &[(i64, i64)]) -> bool {
+        let m8 = m0 + 8 * DAY;
+        if self.offset_at(m0) != self.offset_at(m8) {
+            return false;
         }
         if self
             .cal
@@ -440,13 +448,20 @@ impl BusinessCalendar {
             .next()
             .is_some()
         {
-            return None;
+            return false;
         }
         let i = pauses.partition_point(|p| p.1 <= m0);
-        if pauses.get(i).is_some_and(|p| p.0 < m8) {
-            return None;
-        }
-        Some(m0)
+        pauses.get(i).is_none_or(|p| p.0 >= m8)
+    }
+
+    /// Seconds the local clock is ahead of UTC at instant `t`.
+    fn offset_at(&self, t: i64) -> i32 {
+        use chrono::Offset;
+        self.cal
+            .tz
+            .offset_from_utc_datetime(&instant(t).naive_utc())
+            .fix()
+            .local_minus_utc()
     }
 
     /// Open intervals (Unix seconds) of the windows that start on local date
