@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use opsbrain::cache::{
     self, AdjustmentRules, CacheTypeMetrics, MissRatioCurve, Sampling, StrategyTable, Trace, policy,
 };
-use opsbrain::calendar::BusinessCalendar;
+use opsbrain::calendar::{BusinessCalendar, Pause};
 use opsbrain::classify::{ClassificationTable, Router, RuleSet, Ticket, default_router};
 use opsbrain::{Channel, Error, ErrorKind};
 use serde_json::{Value, json};
@@ -201,7 +201,7 @@ fn when(input: &Value, key: &str) -> Result<DateTime<Utc>, Error> {
     parse_instant(&input[key], key)
 }
 
-fn pauses(input: &Value) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, Error> {
+fn pauses(input: &Value) -> Result<Vec<Pause>, Error> {
     let Some(list) = input.get("pauses").and_then(Value::as_array) else {
         return Ok(Vec::new());
     };
