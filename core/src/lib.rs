@@ -2,8 +2,9 @@
 //!
 //! Pure, fast, tested algorithms for support and operations teams, from the
 //! post-launch support and optimisation framework: classify issues and route
-//! tickets; size caches and choose their strategy from access traces; SLA
-//! timers, escalation, anomaly scoring and capacity planning to follow.
+//! tickets; size caches and choose their strategy from access traces;
+//! business-time arithmetic on calendars; SLA timers, escalation, anomaly
+//! scoring and capacity planning to follow.
 //!
 //! The crate performs no I/O and reads no clock: the current time is always
 //! an argument, randomness always takes a seed, and results do not depend on
@@ -15,6 +16,7 @@
 //! |---|---|
 //! | [`classify`] | issue-type table, free-text rules, ticket routing |
 //! | [`cache`] | strategy rules, miss-ratio curves, policy simulation, warming |
+//! | [`calendar`] | business calendars, DST-exact business-time arithmetic |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
