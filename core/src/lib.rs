@@ -17,6 +17,7 @@
 //! | [`classify`] | issue-type table, free-text rules, ticket routing |
 //! | [`cache`] | strategy rules, miss-ratio curves, policy simulation, warming |
 //! | [`calendar`] | business calendars, DST-exact business-time arithmetic |
+//! | [`sla`] | SLA policies and timers from ticket event logs |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
@@ -44,6 +45,7 @@ pub mod classify;
 pub mod error;
 pub mod limits;
 mod serde_secs;
+pub mod sla;
 pub mod types;
 mod validate;
 
