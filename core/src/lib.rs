@@ -17,6 +17,7 @@
 //! | [`classify`] | issue-type table, free-text rules, ticket routing |
 //! | [`cache`] | strategy rules, miss-ratio curves, policy simulation, warming |
 //! | [`calendar`] | business calendars, DST-exact business-time arithmetic |
+//! | [`escalation`] | time-based escalation policies over the tier ladder, timelines, escalation rate |
 //! | [`sla`] | SLA policies and timers from ticket event logs |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
@@ -43,6 +44,7 @@ pub mod cache;
 pub mod calendar;
 pub mod classify;
 pub mod error;
+pub mod escalation;
 pub mod limits;
 mod serde_secs;
 pub mod sla;
