@@ -40,6 +40,7 @@
 //! # Ok::<(), opsbrain::Error>(())
 //! ```
 
+mod config;
 mod event;
 mod policy;
 mod rate;
