@@ -3,8 +3,8 @@
 //! Pure, fast, tested algorithms for support and operations teams, from the
 //! post-launch support and optimisation framework: classify issues and route
 //! tickets; size caches and choose their strategy from access traces;
-//! business-time arithmetic on calendars; SLA timers, escalation, anomaly
-//! scoring and capacity planning to follow.
+//! business-time arithmetic on calendars, SLA timers and escalation
+//! timelines; anomaly scoring and capacity planning to follow.
 //!
 //! The crate performs no I/O and reads no clock: the current time is always
 //! an argument, randomness always takes a seed, and results do not depend on
