@@ -11,6 +11,10 @@ use opsbrain::cache::{
 };
 use opsbrain::calendar::{BusinessCalendar, Pause};
 use opsbrain::classify::{ClassificationTable, Router, RuleSet, Ticket, default_router};
+use opsbrain::escalation::{
+    EscalationEvent, EscalationPolicy, EscalationTimeline, escalation_rate, escalation_timeline,
+};
+use opsbrain::sla::{SlaEvent, SlaPolicy, sla_status, sla_status_batch};
 use opsbrain::{Channel, Error, ErrorKind};
 use serde_json::{Value, json};
 
@@ -251,7 +255,77 @@ fn run_calendar(op: &str, input: &Value) -> Result<Value, Error> {
     }
 }
 
+fn run_sla(op: &str, input: &Value) -> Result<Value, Error> {
+    let policy = match input.get("policy") {
+        Some(p) => SlaPolicy::from_json(&p.to_string())?,
+        None => SlaPolicy::builtin(),
+    };
+    match op {
+        "sla.status" => {
+            let events: Vec<SlaEvent> = de(&input["events"])?;
+            Ok(serde_json::to_value(sla_status(
+                &policy,
+                &events,
+                when(input, "now")?,
+            )?)?)
+        }
+        "sla.status_batch" => {
+            let tickets: Vec<Vec<SlaEvent>> = de(&input["tickets"])?;
+            Ok(serde_json::to_value(sla_status_batch(
+                &policy,
+                &tickets,
+                when(input, "now")?,
+            )?)?)
+        }
+        "sla.policy.from_json" => Ok(serde_json::from_str(
+            &SlaPolicy::from_json(&text(input, "text")?)?.to_json(),
+        )?),
+        other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
+    }
+}
+
+fn run_escalation(op: &str, input: &Value) -> Result<Value, Error> {
+    if op == "escalation.policy.from_json" {
+        return Ok(serde_json::from_str(
+            &EscalationPolicy::from_json(&text(input, "text")?)?.to_json(),
+        )?);
+    }
+    let policy = EscalationPolicy::from_json(&input["policy"].to_string())?;
+    let table = ClassificationTable::builtin();
+    let use_table = input
+        .get("use_builtin_table")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let timeline = |events: &Value, now: DateTime<Utc>| -> Result<EscalationTimeline, Error> {
+        let events: Vec<EscalationEvent> = de(events)?;
+        escalation_timeline(&policy, &events, now, use_table.then_some(&table))
+    };
+    match op {
+        "escalation.timeline" => Ok(serde_json::to_value(timeline(
+            &input["events"],
+            when(input, "now")?,
+        )?)?),
+        "escalation.rate" => {
+            let list = input["tickets"]
+                .as_array()
+                .ok_or_else(|| invalid("tickets"))?;
+            let timelines = list
+                .iter()
+                .map(|t| timeline(&t["events"], when(t, "now")?))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(serde_json::to_value(escalation_rate(&timelines))?)
+        }
+        other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
+    }
+}
+
 fn run(op: &str, input: &Value) -> Result<Value, Error> {
+    if op.starts_with("sla.") {
+        return run_sla(op, input);
+    }
+    if op.starts_with("escalation.") {
+        return run_escalation(op, input);
+    }
     if op.starts_with("cache.") {
         return run_cache(op, input);
     }

@@ -14,7 +14,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// A timezone-aware datetime as a UTC instant (second precision).
-fn instant(obj: &Bound<'_, PyAny>, name: &str) -> Result<DateTime<Utc>, BindError> {
+pub(crate) fn instant(obj: &Bound<'_, PyAny>, name: &str) -> Result<DateTime<Utc>, BindError> {
     if obj.cast::<PyDateTime>().is_err() {
         return Err(bind_error(
             ErrorKind::InvalidType,

@@ -2,7 +2,7 @@
 
 use opsbrain::ErrorKind;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{BindError, bind_error};
@@ -53,6 +53,12 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Bi
                 format!("{path}: {v} is not a finite number"),
             )
         });
+    }
+    if obj.cast::<PyDateTime>().is_ok() {
+        let t = crate::calendar::instant(obj, path)?;
+        return Ok(Value::String(
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
@@ -164,4 +170,41 @@ pub fn from_py<T: serde::de::DeserializeOwned>(
     let v = py_to_json(obj, what)?;
     serde_json::from_value(v)
         .map_err(|e| bind_error(ErrorKind::InvalidInput, format!("{what}: {e}")))
+}
+
+/// Keys whose RFC 3339 string values become aware UTC datetimes in Python.
+const INSTANT_KEYS: [&str; 3] = ["at", "met_at", "breach_at"];
+
+/// Like [`to_py_dict`], but instants (under `at`, `met_at`, `breach_at`)
+/// become timezone-aware UTC `datetime`s.
+pub fn to_py_with_instants<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
+    with_instants(py, &v, false)
+}
+
+fn with_instants<'py>(py: Python<'py>, v: &Value, instant: bool) -> PyResult<Bound<'py, PyAny>> {
+    match v {
+        Value::String(s) if instant => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) => Ok(t.with_timezone(&chrono::Utc).into_pyobject(py)?.into_any()),
+            Err(_) => Ok(PyString::new(py, s).into_any()),
+        },
+        Value::Array(a) => {
+            let items = a
+                .iter()
+                .map(|x| with_instants(py, x, false))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(PyList::new(py, items)?.into_any())
+        }
+        Value::Object(o) => {
+            let d = PyDict::new(py);
+            for (k, x) in o {
+                d.set_item(k, with_instants(py, x, INSTANT_KEYS.contains(&k.as_str()))?)?;
+            }
+            Ok(d.into_any())
+        }
+        other => json_to_py(py, other),
+    }
 }

@@ -7,6 +7,7 @@ mod calendar;
 mod classify;
 mod convert;
 mod errors;
+mod sla;
 
 use pyo3::prelude::*;
 
@@ -17,5 +18,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
     classify::register(m)?;
     cache::register(m)?;
-    calendar::register(m)
+    calendar::register(m)?;
+    sla::register(m)
 }

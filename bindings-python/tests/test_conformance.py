@@ -112,7 +112,37 @@ def _pauses(inp: dict) -> list:
     return [(_when(a), _when(b)) for a, b in inp.get("pauses", [])]
 
 
+def _zulu(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return _iso(v)
+    if isinstance(v, list):
+        return [_zulu(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _zulu(x) for k, x in v.items()}
+    return v
+
+
+def _sla_policy(inp: dict) -> Any:
+    return opsbrain.SlaPolicy.from_json(json.dumps(inp["policy"])) if "policy" in inp else opsbrain.SlaPolicy()
+
+
+def _timeline(inp: dict, events: list, now: str) -> Any:
+    policy = opsbrain.EscalationPolicy.from_json(json.dumps(inp["policy"]))
+    table = opsbrain.ClassificationTable() if inp.get("use_builtin_table") else None
+    return opsbrain.escalation_timeline(policy, events, _when(now), table=table)
+
+
 OPS: dict[str, Callable[[dict], Any]] = {
+    "sla.status": lambda inp: _zulu(opsbrain.sla_status(_sla_policy(inp), inp["events"], _when(inp["now"]))),
+    "sla.status_batch": lambda inp: _zulu(
+        opsbrain.sla_status_batch(_sla_policy(inp), inp["tickets"], _when(inp["now"]))
+    ),
+    "sla.policy.from_json": lambda inp: json.loads(opsbrain.SlaPolicy.from_json(inp["text"]).to_json()),
+    "escalation.timeline": lambda inp: _zulu(_timeline(inp, inp["events"], inp["now"])),
+    "escalation.rate": lambda inp: opsbrain.escalation_rate(
+        [_timeline(inp, t["events"], t["now"]) for t in inp["tickets"]]
+    ),
+    "escalation.policy.from_json": lambda inp: json.loads(opsbrain.EscalationPolicy.from_json(inp["text"]).to_json()),
     "calendar.from_json": lambda inp: json.loads(opsbrain.BusinessCalendar.from_json(inp["text"]).to_json()),
     "calendar.add": lambda inp: _iso(
         _calendar(inp).add(_when(inp["start"]), timedelta(seconds=inp["duration_secs"]), pauses=_pauses(inp))
@@ -181,4 +211,4 @@ def test_fixture(case: dict) -> None:
 
 
 def test_fixtures_were_found() -> None:
-    assert len(CASES) >= 165
+    assert len(CASES) >= 190

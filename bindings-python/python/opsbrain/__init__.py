@@ -17,6 +17,12 @@ from __future__ import annotations
 from opsbrain import cache
 from opsbrain._native import (
     BusinessCalendar,
+    EscalationPolicy,
+    SlaPolicy,
+    escalation_rate,
+    escalation_timeline,
+    sla_status,
+    sla_status_batch,
     MissRatioCurve,
     StrategyTable,
     ClassificationTable,
@@ -45,6 +51,12 @@ from opsbrain.errors import (
 
 __all__ = [
     "BusinessCalendar",
+    "EscalationPolicy",
+    "SlaPolicy",
+    "escalation_rate",
+    "escalation_timeline",
+    "sla_status",
+    "sla_status_batch",
     "MissRatioCurve",
     "StrategyTable",
     "cache",
