@@ -388,3 +388,37 @@ fn serde_round_trip_and_presets() {
         Some(local("UTC", 2026, 11, 30, 22, 0))
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_calendar() -> impl Strategy<Value = BusinessCalendar> {
+        (0usize..4).prop_map(|i| calendars().swap_remove(i))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn add_and_elapsed_are_inverse_and_monotonic(
+            cal in any_calendar(),
+            start_min in 0i64..(400 * 24 * 60),
+            d1 in 0i64..(60 * 24 * 60),
+            extra in 0i64..(3 * 24 * 60),
+            pause_start in 0i64..(10 * 24 * 60),
+            pause_len in 0i64..(3 * 24 * 60),
+        ) {
+            let start = local("UTC", 2026, 1, 1, 0, 0) + minutes(start_min);
+            let (a, b) = (minutes(d1), minutes(d1 + extra));
+            let due_a = cal.add(start, a, &[]).unwrap();
+            let due_b = cal.add(start, b, &[]).unwrap();
+            prop_assert!(due_a <= due_b, "add is monotonic in d");
+            prop_assert_eq!(cal.elapsed(start, due_a, &[]).unwrap(), a);
+            let pause = (start + minutes(pause_start), start + minutes(pause_start + pause_len));
+            let paused = cal.add(start, a, &[pause]).unwrap();
+            prop_assert!(paused >= due_a, "pauses never shorten a deadline");
+            prop_assert_eq!(cal.elapsed(start, paused, &[pause]).unwrap(), a);
+        }
+    }
+}
