@@ -107,3 +107,42 @@ impl EscalationEvent {
         }
     }
 }
+
+/// The warnings an SLA timer crossed, as `sla_warning` events in time order,
+/// ready to merge into a ticket's escalation events (so that SLA-risk rules
+/// can fire).
+///
+/// # Examples
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use opsbrain::escalation::sla_warning_events;
+/// use opsbrain::sla::{sla_status, SlaEvent, SlaPolicy};
+/// use opsbrain::{Channel, Priority, Tier};
+/// let t0 = Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap();
+/// let log = [SlaEvent::Created { at: t0, tier: Tier::new(1)?, priority: Priority::High, channel: Channel::Chat }];
+/// let status = sla_status(&SlaPolicy::builtin(), &log, t0 + TimeDelta::minutes(20))?;
+/// let events = sla_warning_events(&status);
+/// assert_eq!(events.len(), 4); // 50, 75, 90 and 100 % of the 15-minute first response
+/// assert_eq!(events[3].at(), t0 + TimeDelta::minutes(15));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+pub fn sla_warning_events(status: &crate::sla::SlaStatus) -> Vec<EscalationEvent> {
+    use crate::sla::Metric;
+    let mut out: Vec<EscalationEvent> = [&status.first_response, &status.resolution]
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            let metric = match m.metric {
+                Metric::FirstResponse => SlaMetric::FirstResponse,
+                Metric::Resolution => SlaMetric::Resolution,
+            };
+            m.warnings.iter().map(move |w| EscalationEvent::SlaWarning {
+                at: w.at,
+                metric,
+                percent: w.percent,
+            })
+        })
+        .collect();
+    out.sort_by_key(EscalationEvent::at);
+    out
+}

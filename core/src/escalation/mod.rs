@@ -46,7 +46,7 @@ mod policy;
 mod rate;
 mod timeline;
 
-pub use event::EscalationEvent;
+pub use event::{EscalationEvent, sla_warning_events};
 pub use policy::{
     EscalationLevel, EscalationPolicy, MAX_DELAY_SECS, MAX_LEVELS, MAX_REPEAT, MAX_SLA_PERCENT,
     MAX_SLA_RULES, SlaMetric, SlaRule, StopOn,
