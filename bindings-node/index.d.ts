@@ -328,6 +328,22 @@ export declare class ClassificationTable {
 }
 
 /**
+ * Escalation levels with delays, repeats, stop conditions and SLA-risk
+ * rules. Build one with `fromJson` or `fromToml`.
+ */
+export declare class EscalationPolicy {
+  /**
+   * Parses and validates a JSON policy. Throws `.code` `'parse_error'`
+   * or `'invalid_config'`.
+   */
+  static fromJson(text: string): EscalationPolicy
+  /** Parses and validates a TOML policy (same keys as `fromJson`). */
+  static fromToml(text: string): EscalationPolicy
+  /** The policy as JSON; `fromJson` reads it back. */
+  toJson(): string
+}
+
+/**
  * Routes free-text tickets: a rule set picks the issue type, a table turns
  * it into a route. `new Router()` uses the built-in table and rules.
  *
@@ -475,6 +491,44 @@ export declare class RuleSet {
 }
 
 /**
+ * SLA targets per (tier, priority, channel) for first response and
+ * resolution, each on a business calendar. `new SlaPolicy()` is the
+ * built-in policy.
+ *
+ * @example
+ * ```js
+ * const { SlaPolicy, slaStatus } = require('opsbrain')
+ * const s = slaStatus(new SlaPolicy(), [
+ *   { type: 'created', at: '2026-11-30T09:00:00Z', tier: 1, priority: 'high', channel: 'chat' },
+ * ], '2026-11-30T09:12:00Z')
+ * s.firstResponse.state // 'running'
+ * ```
+ */
+export declare class SlaPolicy {
+  /** The built-in policy. */
+  constructor()
+  /** The framework's built-in policy. */
+  static builtin(): SlaPolicy
+  /**
+   * Parses and validates a JSON policy. Throws `.code` `'parse_error'`
+   * or `'invalid_config'`.
+   */
+  static fromJson(text: string): SlaPolicy
+  /** Parses and validates a TOML policy (same keys as `fromJson`). */
+  static fromToml(text: string): SlaPolicy
+  /** The policy as JSON; `fromJson` reads it back. */
+  toJson(): string
+}
+
+/** `acknowledged`: someone took the ticket. */
+export interface AcknowledgedEvent {
+  type: 'acknowledged'
+  at: Date | string
+  /** Who. */
+  by?: string
+}
+
+/**
  * The argument of `new BusinessCalendar(spec)`: the JSON form of `fromJson`
  * with camelCase keys. A key other than these four is an error
  * (`invalid_input`), as is a snake_case spelling such as `time_zone`.
@@ -515,11 +569,149 @@ export type Channel = 'chat' | 'email' | 'phone' | 'portal'
  */
 export declare function classify(issueType: string, channel?: Channel | null): Route
 
+/** `escalated`: the ticket moved to another tier. */
+export interface EscalatedEvent {
+  type: 'escalated'
+  at: Date | string
+  /** New tier. */
+  tier: number
+}
+
+/** `created` for an escalation timeline. */
+export interface EscalationCreatedEvent {
+  type: 'created'
+  at: Date | string
+  /** Initial tier, 1 to 4. */
+  tier: number
+  /** Initial priority. */
+  priority: Priority
+  /** Issue type, for `critical_immediate` with a classification table. */
+  issueType?: string
+}
+
+/**
+ * The escalation rate over timelines as returned by `escalationTimeline`:
+ * a ticket counts as escalated when its current tier is above its initial
+ * tier.
+ *
+ * @example
+ * ```js
+ * escalationRate([tl1, tl2]) // { tickets: 2, escalated: 1, rate: 0.5, meetsThreshold: false, meetsTarget: false }
+ * ```
+ */
+export declare function escalationRate(timelines: Array<EscalationTimeline>): EscalationRate
+
+/** The escalation rate against the KPI (<15 %, target <10 %). */
+export interface EscalationRate {
+  tickets: number
+  escalated: number
+  /** `escalated / tickets`, in [0, 1]. */
+  rate: number
+  meetsThreshold: boolean
+  meetsTarget: boolean
+}
+
+/**
+ * A ticket's escalation timeline at `now` from its event log: the
+ * escalations fired, the current tier and level, and the next one due.
+ *
+ * `options.useBuiltinTable`: look up the built-in classification table
+ * (for `critical_immediate` by issue type).
+ *
+ * Throws as `slaStatus`.
+ *
+ * @example
+ * ```js
+ * const policy = EscalationPolicy.fromJson(JSON.stringify({ levels: [
+ *   { name: 'user_support', tier: 1 }, { name: 'technical', tier: 2, delay_secs: 1800 }] }))
+ * const tl = escalationTimeline(policy, [
+ *   { type: 'created', at: '2026-11-30T09:00:00Z', tier: 1, priority: 'high' },
+ * ], '2026-11-30T09:40:00Z')
+ * tl.currentLevel // 'technical'
+ * ```
+ */
+export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Date | string, options?: EscalationTimelineOptions | null): EscalationTimeline
+
+/** A ticket's escalation timeline at `now`. */
+export interface EscalationTimeline {
+  initialTier: number
+  /** Escalations fired at or before `now`, in time order. */
+  fired: Array<FiredEscalation>
+  currentTier: number
+  currentLevel: string | null
+  /** `null` when stopped or when the levels and repeats are used up. */
+  next: PendingEscalation | null
+  stopped: boolean
+  stopReason: 'acknowledged' | 'resolved' | null
+}
+
+/** Options of `escalationTimeline`. */
+export interface EscalationTimelineOptions {
+  /**
+   * Use the built-in classification table (for `critical_immediate` by
+   * issue type).
+   */
+  useBuiltinTable?: boolean
+}
+
+/** An escalation that fired. */
+export interface FiredEscalation {
+  at: Date
+  /** The level notified, if any. */
+  level: string | null
+  /** The tier once it fired. */
+  tier: number
+  reason: 'level' | 'repeat' | 'critical_immediate' | 'sla_warning' | 'manual'
+}
+
 /** What a holiday closes. */
 export type HolidayRule = 'calendar_date' | 'shift_start_date'
 
+/** `resolved` / `reopened` for an escalation timeline. */
+export interface LifecycleEvent {
+  type: 'resolved' | 'reopened'
+  at: Date | string
+}
+
+/** One SLA timer. */
+export interface MetricStatus {
+  metric: 'first_response' | 'resolution'
+  /** The target in effect now, seconds of business time. */
+  targetSecs: number
+  /** The calendar the current target runs on. */
+  calendar: string
+  /** Business time elapsed, seconds. */
+  elapsedSecs: number
+  /** `targetSecs - elapsedSecs` (negative once breached). */
+  remainingSecs: number
+  /** `elapsedSecs / targetSecs * 100`. */
+  percentUsed: number
+  state: 'running' | 'paused' | 'met' | 'breached'
+  /** When the timer was stopped, if it was. */
+  metAt: Date | null
+  /** When the target was or will be exceeded; `null` while paused or once met. */
+  breachAt: Date | null
+  /** Warning thresholds crossed so far, in order. */
+  warnings: Array<WarningCrossing>
+}
+
+/** The next escalation after `now` if nothing changes. */
+export interface PendingEscalation {
+  at: Date
+  level: string
+  tier: number
+}
+
 /** How urgent an issue is, from lowest to highest. */
 export type Priority = 'low' | 'medium' | 'high' | 'critical'
+
+/** `priority_changed`: re-targets running SLA timers, keeping elapsed time. */
+export interface PriorityChangedEvent {
+  type: 'priority_changed'
+  at: Date | string
+  /** New priority. */
+  priority: Priority
+}
 
 /**
  * Where an issue type goes: tier, priority, owning department and the
@@ -613,6 +805,77 @@ export interface Routing {
   route: Route
 }
 
+/** `created`: the ticket was opened (exactly once, first). */
+export interface SlaCreatedEvent {
+  type: 'created'
+  at: Date | string
+  /** Initial tier, 1 to 4. */
+  tier: number
+  /** Initial priority. */
+  priority: Priority
+  /** Channel (default `'email'`). */
+  channel?: Channel
+}
+
+/**
+ * An event with only an instant: `first_response` stops the first-response
+ * timer, `paused`/`resumed` stop and restart both clocks, `resolved` stops
+ * the resolution timer and `reopened` restarts it.
+ */
+export interface SlaInstantEvent {
+  type: 'first_response' | 'paused' | 'resumed' | 'resolved' | 'reopened'
+  at: Date | string
+}
+
+/**
+ * A ticket's SLA timers at `now` from its event log.
+ *
+ * Throws `.code` `'invalid_type'` for an argument of the wrong type,
+ * `'invalid_input'` for a bad event (naming `events[i]`), an instant
+ * without an offset, or a log the core refuses (not starting with one
+ * `created`, out of order, after `now`, ...), `'limit_exceeded'` past the
+ * core's bounds.
+ *
+ * @example
+ * ```js
+ * const s = slaStatus(SlaPolicy.builtin(), [
+ *   { type: 'created', at: new Date('2026-11-30T09:00:00Z'), tier: 1, priority: 'high' },
+ *   { type: 'first_response', at: '2026-11-30T09:10:00Z' },
+ * ], '2026-11-30T12:00:00Z')
+ * s.firstResponse.metAt // Date 2026-11-30T09:10:00.000Z
+ * ```
+ */
+export declare function slaStatus(policy: SlaPolicy, events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>, now: Date | string): SlaStatus
+
+/** Both SLA timers of a ticket at `now`. */
+export interface SlaStatus {
+  /** Current tier. */
+  tier: number
+  /** Current priority. */
+  priority: Priority
+  /** Channel. */
+  channel: Channel
+  /** `null` when no target matches. */
+  firstResponse: MetricStatus | null
+  /** `null` when no target matches. */
+  resolution: MetricStatus | null
+}
+
+/**
+ * `slaStatus` for many tickets (one event array each), in input order.
+ * Errors name `tickets[i][j]`.
+ */
+export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Date | string): Array<SlaStatus>
+
+/** `sla_warning`: an SLA timer crossed `percent` of its target. */
+export interface SlaWarningEvent {
+  type: 'sla_warning'
+  at: Date | string
+  metric: 'first_response' | 'resolution'
+  /** Percent of the target. */
+  percent: number
+}
+
 /**
  * A support ticket as the router reads it. Only `subject` is required; a
  * key other than these four is an error (`invalid_input`).
@@ -632,6 +895,14 @@ export interface Ticket {
   errorCodes?: Array<string>
   /** Channel the ticket arrived on (default `'email'`). */
   channel?: Channel
+}
+
+/** A warning threshold crossed. */
+export interface WarningCrossing {
+  /** Percent of the target. */
+  percent: number
+  /** When it was crossed. */
+  at: Date
 }
 
 /**

@@ -7,7 +7,9 @@
 // the comparison (typed arrays become arrays, and bigints that are safe
 // integers become numbers). Calendar instants are passed as the fixture's ISO
 // strings and returned Dates compared as `toISOString()` without the `.000`
-// milliseconds, as the Rust runner formats them.
+// milliseconds, as the Rust runner formats them. SLA and escalation events
+// get camelCase keys; their results' Dates (`at`, `metAt`, `breachAt`) are
+// compared the same way.
 
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -18,7 +20,15 @@ import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 const opsbrain = require('../index.js')
-const { BusinessCalendar, ClassificationTable, RuleSet, Router, cache } = opsbrain
+const {
+  BusinessCalendar,
+  ClassificationTable,
+  EscalationPolicy,
+  RuleSet,
+  Router,
+  SlaPolicy,
+  cache,
+} = opsbrain
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixturesDir = join(here, '..', '..', 'tests', 'fixtures')
@@ -52,6 +62,7 @@ function camelKeys(value) {
 }
 
 function snakeKeys(value) {
+  if (value instanceof Date) return iso(value)
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value
   if (ArrayBuffer.isView(value)) return Array.from(value, snakeKeys)
   if (Array.isArray(value)) return value.map(snakeKeys)
@@ -215,7 +226,48 @@ function runCalendar(op, input) {
   }
 }
 
+// Event lists in JS spelling (non-arrays as given, for the error cases).
+const jsEvents = (events) => (Array.isArray(events) ? events.map(camelKeys) : events)
+
+// As `run_sla` in tests/conformance.rs.
+function runSla(op, input) {
+  const policy =
+    input.policy === undefined ? SlaPolicy.builtin() : SlaPolicy.fromJson(JSON.stringify(input.policy))
+  switch (op) {
+    case 'sla.status':
+      return opsbrain.slaStatus(policy, jsEvents(input.events), input.now)
+    case 'sla.status_batch': {
+      const tickets = Array.isArray(input.tickets) ? input.tickets.map(jsEvents) : input.tickets
+      return opsbrain.slaStatusBatch(policy, tickets, input.now)
+    }
+    case 'sla.policy.from_json':
+      return JSON.parse(SlaPolicy.fromJson(input.text).toJson())
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
+  }
+}
+
+// As `run_escalation` in tests/conformance.rs.
+function runEscalation(op, input) {
+  if (op === 'escalation.policy.from_json') {
+    return JSON.parse(EscalationPolicy.fromJson(input.text).toJson())
+  }
+  const policy = EscalationPolicy.fromJson(JSON.stringify(input.policy))
+  const options = { useBuiltinTable: input.use_builtin_table ?? false }
+  const timeline = (events, now) => opsbrain.escalationTimeline(policy, jsEvents(events), now, options)
+  switch (op) {
+    case 'escalation.timeline':
+      return timeline(input.events, input.now)
+    case 'escalation.rate':
+      return opsbrain.escalationRate(input.tickets.map((t) => timeline(t.events, t.now)))
+    default:
+      throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
+  }
+}
+
 function run(op, input) {
+  if (op.startsWith('sla.')) return runSla(op, input)
+  if (op.startsWith('escalation.')) return runEscalation(op, input)
   if (op.startsWith('cache.')) return runCache(op, input)
   if (op.startsWith('calendar.')) return runCalendar(op, input)
   switch (op) {

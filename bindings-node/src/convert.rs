@@ -12,7 +12,9 @@
 //!
 //! The cache module's conversions (trace columns, options objects, camelCase
 //! to snake_case keys for serde) are in the submodule [`cache`]; the calendar
-//! module's (instants, durations, pauses, the spec object) in [`calendar`].
+//! module's (instants, durations, pauses, the spec object) in [`calendar`];
+//! the sla module's (event logs in, serde results with `Date`s out) in
+//! [`sla`].
 
 use napi::bindgen_prelude::{ClassInstance, Either, JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -25,6 +27,7 @@ use crate::errors::from_napi;
 
 pub mod cache;
 pub mod calendar;
+pub mod sla;
 
 /// A JS argument that should be a string.
 pub type StrArg<'a> = Either<String, Unknown<'a>>;

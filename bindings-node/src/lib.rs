@@ -6,8 +6,11 @@
 //! - `classify`: the exposed classification and routing API;
 //! - `cache`: the cache API, in the JS namespace `cache`;
 //! - `calendar`: the `BusinessCalendar` class;
+//! - `sla`: SLA timers and escalation timelines (`SlaPolicy`,
+//!   `EscalationPolicy`, `slaStatus`, `escalationTimeline`, ...);
 //! - `convert`: every conversion between JS values and core types
-//!   (`convert::cache` and `convert::calendar` for those modules');
+//!   (`convert::cache`, `convert::calendar` and `convert::sla` for those
+//!   modules');
 //! - `errors`: the single mapping of core errors to JS errors with `.code`.
 
 mod cache;
@@ -15,3 +18,4 @@ mod calendar;
 mod classify;
 mod convert;
 mod errors;
+mod sla;

@@ -176,6 +176,14 @@ pub fn uint(name: &str, v: &Unknown<'_>) -> Result<u64> {
     named(name, u64_item(v))
 }
 
+/// A boolean argument.
+///
+/// # Errors
+/// `invalid_type` for anything but a boolean.
+pub fn boolean(name: &str, v: &Unknown<'_>) -> Result<bool> {
+    named(name, bool_item(v))
+}
+
 /// A string argument.
 ///
 /// # Errors
@@ -603,7 +611,7 @@ fn camel_ticks(message: &str) -> String {
 
 /// A JS property value as JSON (`None` for `undefined`). Integral numbers
 /// up to 2^53 become JSON integers, so that integer fields deserialise.
-fn json_value(v: &Unknown<'_>) -> std::result::Result<Option<Value>, Bad> {
+pub(super) fn json_value(v: &Unknown<'_>) -> std::result::Result<Option<Value>, Bad> {
     match value_type(v)? {
         ValueType::Undefined => Ok(None),
         ValueType::Number => {
@@ -642,7 +650,11 @@ fn snake_object(what: &str, v: &Unknown<'_>) -> Result<Value> {
 /// Deserialises a snake_case JSON value; serde's shape errors (missing or
 /// unknown field, wrong type) become `invalid_input` naming `what`, with
 /// field names in camelCase.
-fn shaped<T>(what: &str, v: Value, parse: fn(Value) -> serde_json::Result<T>) -> Result<T> {
+pub(super) fn shaped<T>(
+    what: &str,
+    v: Value,
+    parse: fn(Value) -> serde_json::Result<T>,
+) -> Result<T> {
     parse(v).map_err(|e| {
         Error::new(
             ErrorKind::InvalidInput,
