@@ -1,5 +1,7 @@
 //! Checks shared by every module that reads configuration.
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Error, Result};
 use crate::limits;
 
@@ -26,4 +28,18 @@ pub(crate) fn check_config_size(text: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Instants from 0001-01-02 to 9999-12-31 are supported (so that every
+/// bounded search stays inside chrono's range).
+pub(crate) fn check_instant(t: DateTime<Utc>, what: &str) -> Result<()> {
+    const MIN: i64 = -62_135_596_800 + 86_400; // 0001-01-02T00:00:00Z
+    const MAX: i64 = 253_402_300_800 - 86_400; // 9999-12-31T00:00:00Z
+    if (MIN..MAX).contains(&t.timestamp()) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(format!(
+            "{what} {t} is outside the supported years 1 to 9999"
+        )))
+    }
 }

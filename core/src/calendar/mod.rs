@@ -15,7 +15,8 @@
 //!   24:00, cutting overnight windows at midnight; `shift_start_date` cancels
 //!   every window that starts on that date.
 //! - Pauses are half-open UTC intervals during which the clock stops.
-//! - Instants have second precision (sub-second parts are dropped).
+//! - Instants have second precision (sub-second parts are dropped) and must
+//!   lie in the years 1 to 9999 (`is_open` is false outside them).
 //!
 //! The cost of [`BusinessCalendar::add`] and [`BusinessCalendar::elapsed`]
 //! does not grow with the duration: weeks with no holiday, no DST change and
@@ -33,6 +34,7 @@ use spec::{CalendarSpec, Parsed, WeeklySpec};
 pub use spec::{HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
 
 use crate::error::{Error, Result};
+use crate::validate::check_instant;
 
 /// Furthest any search looks past its start: ten years of calendar days.
 pub const MAX_SEARCH_DAYS: i64 = 3653;
@@ -221,6 +223,9 @@ impl BusinessCalendar {
     /// # Ok::<(), opsbrain::Error>(())
     /// ```
     pub fn is_open(&self, t: DateTime<Utc>) -> bool {
+        if check_instant(t, "t").is_err() {
+            return false;
+        }
         let t = t.timestamp();
         let d = self.local_date(t);
         let mut buf = Vec::new();
@@ -236,6 +241,7 @@ impl BusinessCalendar {
     /// `invalid_input` when the calendar has no opening windows;
     /// `limit_exceeded` when nothing is open within [`MAX_SEARCH_DAYS`].
     pub fn next_open(&self, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        check_instant(t, "t")?;
         self.check_has_windows()?;
         let t = t.timestamp();
         let (a, _) = self.open_run_from(t)?;
@@ -250,6 +256,7 @@ impl BusinessCalendar {
     /// # Errors
     /// As [`Self::next_open`].
     pub fn next_close(&self, t: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+        check_instant(t, "t")?;
         self.check_has_windows()?;
         let t = t.timestamp();
         let (_, mut end) = self.open_run_from(t)?;
@@ -284,6 +291,7 @@ impl BusinessCalendar {
         duration: TimeDelta,
         pauses: &[Pause],
     ) -> Result<DateTime<Utc>> {
+        check_instant(start, "start")?;
         if duration < TimeDelta::zero() {
             return Err(Error::invalid_input(format!(
                 "duration must not be negative, got {duration}"
@@ -368,6 +376,8 @@ impl BusinessCalendar {
         end: DateTime<Utc>,
         pauses: &[Pause],
     ) -> Result<TimeDelta> {
+        check_instant(start, "start")?;
+        check_instant(end, "end")?;
         if end < start {
             return Err(Error::invalid_input(format!(
                 "end {end} is before start {start}"

@@ -371,6 +371,30 @@ fn bad_calendars_and_arguments() {
 }
 
 #[test]
+fn extreme_instants_are_refused_not_overflowed() {
+    let c = BusinessCalendar::nine_to_five("Pacific/Kiritimati").unwrap();
+    for t in [
+        DateTime::<Utc>::MAX_UTC,
+        DateTime::<Utc>::MIN_UTC,
+        Utc.with_ymd_and_hms(20000, 1, 1, 0, 0, 0).unwrap(),
+    ] {
+        assert!(!c.is_open(t));
+        assert_eq!(c.next_open(t).unwrap_err().code(), "invalid_input");
+        assert_eq!(c.next_close(t).unwrap_err().code(), "invalid_input");
+        assert_eq!(
+            c.add(t, TimeDelta::hours(1), &[]).unwrap_err().code(),
+            "invalid_input"
+        );
+        assert_eq!(c.elapsed(t, t, &[]).unwrap_err().code(), "invalid_input");
+    }
+    let late = Utc.with_ymd_and_hms(9999, 12, 30, 0, 0, 0).unwrap();
+    assert_eq!(
+        c.add(late, TimeDelta::days(3000), &[]).unwrap_err().code(),
+        "limit_exceeded"
+    );
+}
+
+#[test]
 fn serde_round_trip_and_presets() {
     let c = calendars().remove(3);
     let back = BusinessCalendar::from_json(&c.to_json()).unwrap();

@@ -867,3 +867,20 @@ proptest! {
         prop_assert_eq!(&later.fired[..tl.fired.len()], &tl.fired[..]);
     }
 }
+
+#[test]
+fn extreme_instants_are_refused_not_overflowed() {
+    let policy = EscalationPolicy::from_json(
+        r#"{"levels": [{"name": "a", "tier": 1}, {"name": "b", "tier": 2, "delay_secs": 60}]}"#,
+    )
+    .unwrap();
+    let far = DateTime::<Utc>::MAX_UTC;
+    let events = [EscalationEvent::Created {
+        at: far,
+        tier: Tier::new(1).unwrap(),
+        priority: Priority::Low,
+        issue_type: None,
+    }];
+    let e = escalation_timeline(&policy, &events, far, None).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+}

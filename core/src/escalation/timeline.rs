@@ -273,6 +273,10 @@ pub fn escalation_timeline(
 }
 
 fn check_events(events: &[EscalationEvent], now: DateTime<Utc>) -> Result<()> {
+    crate::validate::check_instant(now, "now")?;
+    for (i, e) in events.iter().enumerate() {
+        crate::validate::check_instant(e.at(), &format!("events[{i}].at"))?;
+    }
     if events.len() > MAX_EVENTS {
         return Err(Error::limit(format!(
             "events: {} events; at most {MAX_EVENTS} are allowed",

@@ -171,6 +171,7 @@ struct Log {
 }
 
 fn fold(events: &[SlaEvent], now: DateTime<Utc>) -> Result<Log> {
+    crate::validate::check_instant(now, "now")?;
     if events.len() > MAX_EVENTS {
         return Err(Error::limit(format!(
             "{} events; at most {MAX_EVENTS} are allowed",
