@@ -10,7 +10,7 @@ use opsbrain::cache::{
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyType};
 
-use crate::convert::{from_py, str_arg, to_py_dict, type_name};
+use crate::convert::{from_py, instance, str_arg, to_py_dict, type_name};
 use crate::errors::{BindError, bind_error, compute};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -433,15 +433,7 @@ fn adjust<'py>(
 ) -> Result<Bound<'py, PyAny>, BindError> {
     let metrics: Vec<core::CacheTypeMetrics> = from_py(metrics, "metrics")?;
     let table = match table.filter(|t| !t.is_none()) {
-        Some(t) => t
-            .cast::<PyStrategyTable>()
-            .map(|t| t.get().0.clone())
-            .map_err(|_| {
-                bind_error(
-                    ErrorKind::InvalidType,
-                    format!("table must be a StrategyTable, not {}", type_name(t)),
-                )
-            })?,
+        Some(t) => instance::<PyStrategyTable>(t, "table")?.get().0.clone(),
         None => StrategyTable::builtin(),
     };
     let rules: core::AdjustmentRules = match rules.filter(|r| !r.is_none()) {

@@ -7,7 +7,7 @@ use opsbrain::{Channel, ErrorKind};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple, PyType};
 
-use crate::convert::{py_to_json, str_arg, to_py_dict, type_name};
+use crate::convert::{instance, py_to_json, str_arg, to_py_dict, type_name};
 use crate::errors::{BindError, bind_error, compute};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -321,27 +321,14 @@ impl PyRouter {
         rules: Option<&Bound<'_, PyAny>>,
     ) -> Result<Self, BindError> {
         let table = match table {
-            Some(t) => t
-                .cast::<PyClassificationTable>()
-                .map(|t| t.get().0.clone())
-                .map_err(|_| {
-                    bind_error(
-                        ErrorKind::InvalidType,
-                        format!("table must be a ClassificationTable, not {}", type_name(t)),
-                    )
-                })?,
+            Some(t) => instance::<PyClassificationTable>(t, "table")?
+                .get()
+                .0
+                .clone(),
             None => ClassificationTable::builtin(),
         };
         let rules = match rules {
-            Some(r) => r
-                .cast::<PyRuleSet>()
-                .map(|r| r.get().0.clone())
-                .map_err(|_| {
-                    bind_error(
-                        ErrorKind::InvalidType,
-                        format!("rules must be a RuleSet, not {}", type_name(r)),
-                    )
-                })?,
+            Some(r) => instance::<PyRuleSet>(r, "rules")?.get().0.clone(),
             None => RuleSet::builtin(),
         };
         Ok(PyRouter(core::Router::new(table, rules)))

@@ -208,3 +208,26 @@ fn with_instants<'py>(py: Python<'py>, v: &Value, instant: bool) -> PyResult<Bou
         other => json_to_py(py, other),
     }
 }
+
+/// The binding class instance passed as argument `name`, or `invalid_type`
+/// naming the class expected and the type given.
+pub fn instance<'a, 'py, T>(
+    obj: &'a Bound<'py, PyAny>,
+    name: &str,
+) -> Result<&'a Bound<'py, T>, BindError>
+where
+    T: pyo3::PyTypeInfo,
+{
+    obj.cast::<T>().map_err(|_| {
+        let class = obj
+            .py()
+            .get_type::<T>()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| "opsbrain class".to_owned());
+        bind_error(
+            ErrorKind::InvalidType,
+            format!("{name} must be a {class}, not {}", type_name(obj)),
+        )
+    })
+}

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use crate::calendar::instant;
 use crate::classify::PyClassificationTable;
-use crate::convert::{from_py, str_arg, to_py_dict, to_py_with_instants, type_name};
+use crate::convert::{from_py, instance, str_arg, to_py_dict, to_py_with_instants};
 use crate::errors::{BindError, bind_error, compute};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -73,14 +73,7 @@ impl PySlaPolicy {
 }
 
 fn sla_policy(obj: &Bound<'_, PyAny>) -> Result<SlaPolicy, BindError> {
-    obj.cast::<PySlaPolicy>()
-        .map(|p| p.get().0.clone())
-        .map_err(|_| {
-            bind_error(
-                ErrorKind::InvalidType,
-                format!("policy must be an SlaPolicy, not {}", type_name(obj)),
-            )
-        })
+    Ok(instance::<PySlaPolicy>(obj, "policy")?.get().0.clone())
 }
 
 fn events<T: serde::de::DeserializeOwned>(
@@ -206,28 +199,16 @@ fn escalation_timeline<'py>(
     now: &Bound<'py, PyAny>,
     table: Option<&Bound<'py, PyAny>>,
 ) -> Result<Bound<'py, PyAny>, BindError> {
-    let policy = policy
-        .cast::<PyEscalationPolicy>()
-        .map(|p| p.get().0.clone())
-        .map_err(|_| {
-            bind_error(
-                ErrorKind::InvalidType,
-                format!(
-                    "policy must be an EscalationPolicy, not {}",
-                    type_name(policy)
-                ),
-            )
-        })?;
+    let policy = instance::<PyEscalationPolicy>(policy, "policy")?
+        .get()
+        .0
+        .clone();
     let table = match table.filter(|t| !t.is_none()) {
         Some(t) => Some(
-            t.cast::<PyClassificationTable>()
-                .map(|t| t.get().0.clone())
-                .map_err(|_| {
-                    bind_error(
-                        ErrorKind::InvalidType,
-                        format!("table must be a ClassificationTable, not {}", type_name(t)),
-                    )
-                })?,
+            instance::<PyClassificationTable>(t, "table")?
+                .get()
+                .0
+                .clone(),
         ),
         None => None,
     };
