@@ -18,6 +18,17 @@ use opsbrain::sla::{SlaEvent, SlaPolicy, sla_status, sla_status_batch};
 use opsbrain::{Channel, Error, ErrorKind};
 use serde_json::{Value, json};
 
+// One file per module family, so work on one family never edits another's
+// dispatch. Each exposes `run(op, input)` and panics on an unknown op.
+#[path = "conformance/anomaly.rs"]
+mod anomaly_ops;
+#[path = "conformance/capacity_forecast.rs"]
+mod capacity_forecast_ops;
+#[path = "conformance/capacity_scaling.rs"]
+mod capacity_scaling_ops;
+#[path = "conformance/kpi.rs"]
+mod kpi_ops;
+
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
@@ -331,6 +342,18 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
     }
     if op.starts_with("calendar.") {
         return run_calendar(op, input);
+    }
+    if op.starts_with("anomaly.") {
+        return anomaly_ops::run(op, input);
+    }
+    if op.starts_with("capacity.scaling.") || op.starts_with("capacity.hpa.") {
+        return capacity_scaling_ops::run(op, input);
+    }
+    if op.starts_with("capacity.") {
+        return capacity_forecast_ops::run(op, input);
+    }
+    if op.starts_with("kpi.") {
+        return kpi_ops::run(op, input);
     }
     let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
     match op {

@@ -18,6 +18,11 @@ import { dirname, join, relative } from 'node:path'
 import { describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
+import * as anomalyOps from './fixture_ops/anomaly.mjs'
+import * as capacityForecastOps from './fixture_ops/capacity_forecast.mjs'
+import * as capacityScalingOps from './fixture_ops/capacity_scaling.mjs'
+import * as kpiOps from './fixture_ops/kpi.mjs'
+
 const require = createRequire(import.meta.url)
 const opsbrain = require('../index.js')
 const {
@@ -270,6 +275,10 @@ function run(op, input) {
   if (op.startsWith('escalation.')) return runEscalation(op, input)
   if (op.startsWith('cache.')) return runCache(op, input)
   if (op.startsWith('calendar.')) return runCalendar(op, input)
+  if (op.startsWith('anomaly.')) return anomalyOps.run(op, input)
+  if (op.startsWith('capacity.scaling.') || op.startsWith('capacity.hpa.')) return capacityScalingOps.run(op, input)
+  if (op.startsWith('capacity.')) return capacityForecastOps.run(op, input)
+  if (op.startsWith('kpi.')) return kpiOps.run(op, input)
   switch (op) {
     case 'classify':
       return input.table === undefined

@@ -13,9 +13,13 @@
 //!   modules');
 //! - `errors`: the single mapping of core errors to JS errors with `.code`.
 
+mod anomaly;
 mod cache;
 mod calendar;
+mod capacity_forecast;
+mod capacity_scaling;
 mod classify;
 mod convert;
 mod errors;
+mod kpi;
 mod sla;

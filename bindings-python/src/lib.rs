@@ -2,11 +2,15 @@
 //! `convert`, the error mapping in `errors`, and each core module has a file
 //! of the same name.
 
+mod anomaly;
 mod cache;
 mod calendar;
+mod capacity_forecast;
+mod capacity_scaling;
 mod classify;
 mod convert;
 mod errors;
+mod kpi;
 mod sla;
 
 use pyo3::prelude::*;
@@ -19,5 +23,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     classify::register(m)?;
     cache::register(m)?;
     calendar::register(m)?;
-    sla::register(m)
+    sla::register(m)?;
+    anomaly::register(m)?;
+    capacity_scaling::register(m)?;
+    capacity_forecast::register(m)?;
+    kpi::register(m)
 }

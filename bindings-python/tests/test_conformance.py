@@ -176,6 +176,15 @@ OPS: dict[str, Callable[[dict], Any]] = {
     "route_tickets": _route_tickets,
 }
 
+import ops_anomaly  # noqa: E402
+import ops_capacity_forecast  # noqa: E402
+import ops_capacity_scaling  # noqa: E402
+import ops_kpi  # noqa: E402
+
+for _module in (ops_anomaly, ops_capacity_forecast, ops_capacity_scaling, ops_kpi):
+    assert not set(_module.OPS) & set(OPS), f"{_module.__name__} redefines an op"
+    OPS.update(_module.OPS)
+
 
 def same(expected: Any, actual: Any, tol: float) -> bool:
     if isinstance(expected, bool) or isinstance(actual, bool):

@@ -40,11 +40,14 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod anomaly;
 pub mod cache;
 pub mod calendar;
+pub mod capacity;
 pub mod classify;
 pub mod error;
 pub mod escalation;
+pub mod kpi;
 pub mod limits;
 mod serde_secs;
 pub mod sla;

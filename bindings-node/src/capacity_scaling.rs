@@ -1,0 +1,1 @@
+//! Node binding of the core's `capacity_scaling` API.

@@ -1,0 +1,7 @@
+//! Python binding of the core's `anomaly` API (registered by lib.rs).
+
+use pyo3::prelude::*;
+
+pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Python binding of the core's `capacity_scaling` API (registered by lib.rs).
+
+use pyo3::prelude::*;
+
+pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Anomaly scoring: Isolation Forest and the framework's proactive monitoring.
