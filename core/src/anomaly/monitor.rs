@@ -1,0 +1,507 @@
+//! The framework's proactive monitoring ("Anomaly Detection System") as pure
+//! functions: named metric groups, each with its own contamination; standard
+//! scaling; isolation-forest decision scores; a threshold at a percentile of
+//! the scores (the 5th by default); the anomalous points; and alerts of type
+//! `anomaly_detected` with a severity and a recommendation per group.
+//!
+//! Two ways to use it:
+//! - **batch**, as the framework does: [`ProactiveMonitor::detect`] scales a
+//!   window, fits the group's forest on it, and flags the points whose
+//!   decision score is below the window's own percentile;
+//! - **streaming**: [`ProactiveMonitor::fit`] fits the scaler, the forest
+//!   and the threshold on a reference window once, and
+//!   [`FittedGroup::score`] then scores new points (one or many) against
+//!   that fixed threshold, cheaply.
+//!
+//! # Severity
+//! An alert's severity takes the larger of two levels (see
+//! [`SeverityRules`]): how far the lowest score falls below the threshold
+//! (`depth`, in decision-function units: 0.03 medium, 0.08 high, 0.15
+//! critical), and how many points are flagged compared with the share the
+//! percentile expects (`excess`: 1.5x medium, 2x high, 4x critical). In
+//! batch mode about `percentile`% of points are flagged by construction, so
+//! there the depth decides.
+//!
+//! # Example
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use opsbrain::anomaly::ProactiveMonitor;
+//! use opsbrain::ndarray::Array2;
+//!
+//! let monitor = ProactiveMonitor::framework();
+//! // 200 minutes of (latency ms, cpu %), with a spike at minute 150.
+//! let mut perf = Array2::from_shape_fn((200, 2), |(i, j)| {
+//!     if j == 0 { 120.0 + (i % 7) as f64 } else { 40.0 + (i % 5) as f64 }
+//! });
+//! perf[[150, 0]] = 2400.0;
+//! perf[[150, 1]] = 97.0;
+//! let found = monitor.detect("performance", &perf)?;
+//! assert!(found.anomalous_points.contains(&150));
+//! let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+//! let alerts = monitor.alerts(&[found], now)?;
+//! assert_eq!(alerts[0].kind, "anomaly_detected");
+//! assert_eq!(alerts[0].metric, "performance");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::isolation_forest::{
+    AsRows, Contamination, IsolationForest, IsolationForestParams, MaxSamples, percentile_sorted,
+};
+use super::scale::StandardScaler;
+use crate::error::{Error, Result};
+use crate::types::Priority;
+
+/// Most metric groups in one monitor.
+pub const MAX_GROUPS: usize = 1_000;
+
+/// One named group of metrics, scored together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricGroup {
+    /// The group's name (`performance`, `usage_patterns`, ...).
+    pub name: String,
+    /// The forest's contamination for this group, in `(0, 0.5]`.
+    pub contamination: f64,
+    /// What to do when the group alerts.
+    pub recommendation: String,
+}
+
+/// The levels that turn depth and excess into a severity (see the module
+/// documentation). Each list holds the medium, high and critical bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SeverityRules {
+    /// Threshold minus the lowest decision score.
+    pub depth: [f64; 3],
+    /// Flagged share divided by the share the percentile expects.
+    pub excess: [f64; 3],
+}
+
+impl Default for SeverityRules {
+    fn default() -> Self {
+        Self {
+            depth: [0.03, 0.08, 0.15],
+            excess: [1.5, 2.0, 4.0],
+        }
+    }
+}
+
+/// A monitor's configuration: its groups, the threshold percentile and the
+/// forest settings shared by every group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorConfig {
+    /// The metric groups.
+    pub groups: Vec<MetricGroup>,
+    /// Percentile of decision scores below which points are anomalous.
+    #[serde(default = "default_percentile")]
+    pub threshold_percentile: f64,
+    /// Trees per forest.
+    #[serde(default = "default_trees")]
+    pub n_estimators: usize,
+    /// Rows per tree.
+    #[serde(default = "default_max_samples")]
+    pub max_samples: MaxSamples,
+    /// Seed of every forest.
+    #[serde(default)]
+    pub seed: u64,
+    /// Severity levels.
+    #[serde(default)]
+    pub severity: SeverityRules,
+}
+
+fn default_percentile() -> f64 {
+    5.0
+}
+fn default_trees() -> usize {
+    100
+}
+fn default_max_samples() -> MaxSamples {
+    MaxSamples::Auto
+}
+
+/// The anomalies found in one group's window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupAnomalies {
+    /// The group's name.
+    pub metric: String,
+    /// Decision scores, one per row (negative: the forest calls it an
+    /// outlier at the group's contamination).
+    pub scores: Vec<f64>,
+    /// The percentile threshold the scores were compared with.
+    pub threshold: f64,
+    /// Rows whose score is below the threshold, in row order.
+    pub anomalous_points: Vec<usize>,
+    /// The share of rows the threshold percentile expects to flag.
+    pub expected_share: f64,
+}
+
+/// An alert for one group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Always `anomaly_detected`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The group's name.
+    pub metric: String,
+    /// Severity from depth and excess.
+    pub severity: Priority,
+    /// The group's recommendation.
+    pub recommendation: String,
+    /// The instant given to [`ProactiveMonitor::alerts`].
+    pub timestamp: DateTime<Utc>,
+    /// How many points were flagged.
+    pub anomalous_count: usize,
+    /// Threshold minus the lowest score.
+    pub depth: f64,
+    /// Flagged share over expected share.
+    pub excess: f64,
+    /// The lowest score.
+    pub min_score: f64,
+}
+
+/// One group fitted on a reference window, for streaming scoring.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FittedGroup {
+    /// The group.
+    pub group: MetricGroup,
+    /// Scaling fitted on the reference window.
+    pub scaler: StandardScaler,
+    /// The forest fitted on the scaled reference window.
+    pub forest: IsolationForest,
+    /// The percentile of the reference window's decision scores.
+    pub threshold: f64,
+    /// The percentile's share (`threshold_percentile / 100`).
+    pub expected_share: f64,
+}
+
+impl FittedGroup {
+    /// Scores new rows against the reference threshold.
+    ///
+    /// ```
+    /// # use opsbrain::anomaly::ProactiveMonitor;
+    /// # use opsbrain::ndarray::{Array2, array};
+    /// // A reference window spread over [0, 1) x [0, 1).
+    /// let reference = Array2::from_shape_fn((500, 2), |(i, j)| {
+    ///     ((i * [37, 53][j]) % 101) as f64 / 101.0
+    /// });
+    /// let fitted = ProactiveMonitor::framework().fit("error_trends", &reference)?;
+    /// let out = fitted.score(&array![[0.5, 0.5], [40.0, 40.0]])?;
+    /// assert_eq!(out.anomalous_points, vec![1]);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn score<X: AsRows + ?Sized>(&self, x: &X) -> Result<GroupAnomalies> {
+        let scaled = self.scaler.transform(x)?;
+        let scores = self.forest.decision_function(&scaled)?.to_vec();
+        let anomalous_points = flag(&scores, self.threshold);
+        Ok(GroupAnomalies {
+            metric: self.group.name.clone(),
+            scores,
+            threshold: self.threshold,
+            anomalous_points,
+            expected_share: self.expected_share,
+        })
+    }
+}
+
+fn flag(scores: &[f64], threshold: f64) -> Vec<usize> {
+    (0..scores.len())
+        .filter(|&i| scores[i] < threshold)
+        .collect()
+}
+
+/// The framework's proactive monitor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProactiveMonitor {
+    config: MonitorConfig,
+}
+
+impl ProactiveMonitor {
+    /// The framework's three groups: `performance` (contamination 0.1),
+    /// `usage_patterns` (0.05) and `error_trends` (0.15), the 5th
+    /// percentile, 100 trees, seed 0.
+    ///
+    /// ```
+    /// let m = opsbrain::anomaly::ProactiveMonitor::framework();
+    /// assert_eq!(m.config().groups.len(), 3);
+    /// ```
+    pub fn framework() -> Self {
+        let group = |name: &str, contamination: f64, recommendation: &str| MetricGroup {
+            name: name.into(),
+            contamination,
+            recommendation: recommendation.into(),
+        };
+        Self {
+            config: MonitorConfig {
+                groups: vec![
+                    group(
+                        "performance",
+                        0.1,
+                        "Check the latest deploys, slow queries and saturated resources; \
+                         scale out if the load explains it.",
+                    ),
+                    group(
+                        "usage_patterns",
+                        0.05,
+                        "Verify the traffic source (bots, abuse, a campaign), check rate \
+                         limits and capacity headroom.",
+                    ),
+                    group(
+                        "error_trends",
+                        0.15,
+                        "Find the dominant error codes in the logs and consider rolling \
+                         back the latest release.",
+                    ),
+                ],
+                threshold_percentile: 5.0,
+                n_estimators: 100,
+                max_samples: MaxSamples::Auto,
+                seed: 0,
+                severity: SeverityRules::default(),
+            },
+        }
+    }
+
+    /// A monitor with these settings, validated: at least one group, unique
+    /// non-empty names, contaminations in `(0, 0.5]`, the percentile in
+    /// `(0, 100)`, forest settings as [`IsolationForestParams::validate`],
+    /// increasing severity levels.
+    ///
+    /// ```
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// let mut config = ProactiveMonitor::framework().config().clone();
+    /// config.threshold_percentile = 1.0;
+    /// assert!(ProactiveMonitor::new(config).is_ok());
+    /// ```
+    pub fn new(config: MonitorConfig) -> Result<Self> {
+        if config.groups.is_empty() {
+            return Err(Error::invalid_config("a monitor needs at least one group"));
+        }
+        if config.groups.len() > MAX_GROUPS {
+            return Err(Error::limit(format!(
+                "{} groups is over the limit of {MAX_GROUPS}",
+                config.groups.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, g) in config.groups.iter().enumerate() {
+            crate::validate::check_name("group name", &g.name)
+                .map_err(|e| e.at(format!("groups[{i}]")))?;
+            if !seen.insert(g.name.as_str()) {
+                return Err(Error::invalid_config(format!(
+                    "group {:?} appears twice",
+                    g.name
+                )));
+            }
+            if !(g.contamination > 0.0 && g.contamination <= 0.5) {
+                return Err(Error::invalid_config(format!(
+                    "group {:?}: contamination must be in (0, 0.5], got {}",
+                    g.name, g.contamination
+                )));
+            }
+        }
+        if !(config.threshold_percentile > 0.0 && config.threshold_percentile < 100.0) {
+            return Err(Error::invalid_config(format!(
+                "threshold_percentile must be in (0, 100), got {}",
+                config.threshold_percentile
+            )));
+        }
+        for (what, levels) in [
+            ("depth", config.severity.depth),
+            ("excess", config.severity.excess),
+        ] {
+            if !levels.iter().all(|v| v.is_finite() && *v >= 0.0)
+                || levels[0] > levels[1]
+                || levels[1] > levels[2]
+            {
+                return Err(Error::invalid_config(format!(
+                    "severity.{what} must be three non-decreasing non-negative numbers"
+                )));
+            }
+        }
+        let monitor = Self { config };
+        monitor.params(0.1)?.validate()?;
+        Ok(monitor)
+    }
+
+    /// Reads a configuration from JSON (the shape of [`MonitorConfig`]).
+    ///
+    /// ```
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// let m = ProactiveMonitor::from_json(
+    ///     r#"{"groups": [{"name": "latency", "contamination": 0.1, "recommendation": "Page the on-call."}]}"#,
+    /// )?;
+    /// assert_eq!(m.config().threshold_percentile, 5.0);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self> {
+        crate::validate::check_config_size(text)?;
+        Self::new(serde_json::from_str(text)?)
+    }
+
+    /// The configuration.
+    ///
+    /// ```
+    /// let m = opsbrain::anomaly::ProactiveMonitor::framework();
+    /// assert_eq!(m.config().groups[0].name, "performance");
+    /// ```
+    pub fn config(&self) -> &MonitorConfig {
+        &self.config
+    }
+
+    fn group(&self, name: &str) -> Result<&MetricGroup> {
+        self.config
+            .groups
+            .iter()
+            .find(|g| g.name == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.config.groups.iter().map(|g| g.name.as_str()).collect();
+                Error::invalid_input(format!("unknown metric group {name:?}; known: {known:?}"))
+            })
+    }
+
+    fn params(&self, contamination: f64) -> Result<IsolationForestParams> {
+        let p = IsolationForestParams::new()
+            .n_estimators(self.config.n_estimators)
+            .max_samples(self.config.max_samples)
+            .contamination(Contamination::Fraction(contamination))
+            .seed(self.config.seed);
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Fits a group on a reference window for streaming scoring: scaler,
+    /// forest, and the threshold at the configured percentile of the
+    /// window's decision scores.
+    ///
+    /// ```
+    /// # use opsbrain::anomaly::ProactiveMonitor;
+    /// # use opsbrain::ndarray::Array2;
+    /// let reference = Array2::from_shape_fn((100, 2), |(i, j)| (i * (j + 1) % 13) as f64);
+    /// let fitted = ProactiveMonitor::framework().fit("usage_patterns", &reference)?;
+    /// assert_eq!(fitted.forest.n_features(), 2);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn fit<X: AsRows + ?Sized>(&self, group: &str, reference: &X) -> Result<FittedGroup> {
+        Ok(self.fit_scored(group, reference)?.0)
+    }
+
+    /// [`fit`](Self::fit), also returning the reference window's decision
+    /// scores in row order.
+    fn fit_scored<X: AsRows + ?Sized>(
+        &self,
+        group: &str,
+        reference: &X,
+    ) -> Result<(FittedGroup, Vec<f64>)> {
+        let g = self.group(group)?;
+        let scaler = StandardScaler::fit(reference)?;
+        let scaled = scaler.transform(reference)?;
+        let forest = self.params(g.contamination)?.fit(&scaled)?;
+        let scores = forest.decision_function(&scaled)?.to_vec();
+        let mut sorted = scores.clone();
+        sorted.sort_by(f64::total_cmp);
+        let threshold = percentile_sorted(&sorted, self.config.threshold_percentile);
+        let fitted = FittedGroup {
+            group: g.clone(),
+            scaler,
+            forest,
+            threshold,
+            expected_share: self.config.threshold_percentile / 100.0,
+        };
+        Ok((fitted, scores))
+    }
+
+    /// The framework's batch detection on one group's window: scale, fit,
+    /// score, and flag the points below the window's percentile.
+    ///
+    /// ```
+    /// # use opsbrain::anomaly::ProactiveMonitor;
+    /// # use opsbrain::ndarray::Array2;
+    /// let mut x = Array2::from_shape_fn((100, 1), |(i, _)| (i % 10) as f64);
+    /// x[[42, 0]] = 500.0;
+    /// let found = ProactiveMonitor::framework().detect("error_trends", &x)?;
+    /// assert!(found.anomalous_points.contains(&42));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn detect<X: AsRows + ?Sized>(&self, group: &str, x: &X) -> Result<GroupAnomalies> {
+        let (fitted, scores) = self.fit_scored(group, x)?;
+        let anomalous_points = flag(&scores, fitted.threshold);
+        Ok(GroupAnomalies {
+            metric: fitted.group.name,
+            scores,
+            threshold: fitted.threshold,
+            anomalous_points,
+            expected_share: fitted.expected_share,
+        })
+    }
+
+    /// One `anomaly_detected` alert per group with at least one anomalous
+    /// point, in the order given; `timestamp` is stamped on every alert.
+    /// An anomaly set naming a group this monitor does not know is
+    /// `invalid_input`.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use opsbrain::anomaly::ProactiveMonitor;
+    /// let m = ProactiveMonitor::framework();
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    /// assert!(m.alerts(&[], now)?.is_empty());
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn alerts(
+        &self,
+        anomalies: &[GroupAnomalies],
+        timestamp: DateTime<Utc>,
+    ) -> Result<Vec<Alert>> {
+        crate::validate::check_instant(timestamp, "timestamp")?;
+        let mut out = Vec::new();
+        for a in anomalies {
+            let g = self.group(&a.metric)?;
+            if a.anomalous_points.is_empty() {
+                continue;
+            }
+            let min_score = a
+                .anomalous_points
+                .iter()
+                .filter_map(|&i| a.scores.get(i).copied())
+                .fold(f64::INFINITY, f64::min);
+            if !min_score.is_finite() {
+                return Err(Error::invalid_input(format!(
+                    "group {:?}: anomalous points index past the scores",
+                    a.metric
+                )));
+            }
+            let depth = a.threshold - min_score;
+            let share = a.anomalous_points.len() as f64 / a.scores.len().max(1) as f64;
+            let excess = if a.expected_share > 0.0 {
+                share / a.expected_share
+            } else {
+                0.0
+            };
+            let level = |v: f64, bounds: [f64; 3]| bounds.iter().filter(|b| v >= **b).count();
+            let severity = match level(depth, self.config.severity.depth)
+                .max(level(excess, self.config.severity.excess))
+            {
+                0 => Priority::Low,
+                1 => Priority::Medium,
+                2 => Priority::High,
+                _ => Priority::Critical,
+            };
+            out.push(Alert {
+                kind: "anomaly_detected".into(),
+                metric: a.metric.clone(),
+                severity,
+                recommendation: g.recommendation.clone(),
+                timestamp,
+                anomalous_count: a.anomalous_points.len(),
+                depth,
+                excess,
+                min_score,
+            });
+        }
+        Ok(out)
+    }
+}
