@@ -1,8 +1,91 @@
 //! Fixture ops for `anomaly` (see tests/README.md for the format).
 
 use opsbrain::Error;
-use serde_json::Value;
+use opsbrain::anomaly::ProactiveMonitor;
+use opsbrain::anomaly::isolation_forest::{
+    IsolationForest, IsolationForestParams, average_path_length,
+};
+use opsbrain::ndarray::Array2;
+use serde_json::{Value, json};
 
-pub fn run(op: &str, _input: &Value) -> Result<Value, Error> {
-    panic!("unknown op {op:?}: every op must be mapped in every runner")
+/// A list of equally long rows as an array (the fixtures hold no ragged
+/// data: that is a binding-level type error, not a core one).
+fn rows(v: &Value) -> Result<Array2<f64>, Error> {
+    let rows: Vec<Vec<f64>> = super::de(v)?;
+    let cols = rows.first().map_or(0, Vec::len);
+    assert!(
+        rows.iter().all(|r| r.len() == cols),
+        "fixture rows must not be ragged"
+    );
+    Ok(Array2::from_shape_vec((rows.len(), cols), rows.concat()).expect("rectangular"))
+}
+
+fn params(input: &Value) -> Result<IsolationForestParams, Error> {
+    match input.get("params") {
+        Some(p) => super::de(p),
+        None => Ok(IsolationForestParams::new()),
+    }
+}
+
+fn monitor(input: &Value) -> Result<ProactiveMonitor, Error> {
+    match input.get("config") {
+        Some(c) => ProactiveMonitor::from_json(&c.to_string()),
+        None => Ok(ProactiveMonitor::framework()),
+    }
+}
+
+fn forest_summary(m: &IsolationForest, test: &Array2<f64>) -> Result<Value, Error> {
+    Ok(json!({
+        "scores": m.score_samples(test)?.to_vec(),
+        "decision": m.decision_function(test)?.to_vec(),
+        "predict": m.predict(test)?.to_vec(),
+        "offset": m.offset(),
+        "max_samples": m.max_samples(),
+        "n_features": m.n_features(),
+    }))
+}
+
+pub fn run(op: &str, input: &Value) -> Result<Value, Error> {
+    match op {
+        "anomaly.isolation_forest" => {
+            let train = rows(&input["train"])?;
+            let test = match input.get("test") {
+                Some(t) => rows(t)?,
+                None => train.clone(),
+            };
+            let model = params(input)?.fit(&train)?;
+            forest_summary(&model, &test)
+        }
+        "anomaly.isolation_forest.json_round_trip" => {
+            let train = rows(&input["train"])?;
+            let model = params(input)?.fit(&train)?;
+            let back = IsolationForest::from_json(&model.to_json())?;
+            forest_summary(&back, &train)
+        }
+        "anomaly.isolation_forest.from_json" => {
+            IsolationForest::from_json(&super::text(input, "text")?).map(|m| json!(m.n_features()))
+        }
+        "anomaly.average_path_length" => {
+            let n: usize = super::de(&input["n"])?;
+            Ok(json!(average_path_length(n)))
+        }
+        "anomaly.monitor.detect" => {
+            let m = monitor(input)?;
+            let data = rows(&input["data"])?;
+            let found = m.detect(&super::text(input, "group")?, &data)?;
+            let alerts = m.alerts(std::slice::from_ref(&found), super::when(input, "now")?)?;
+            Ok(json!({"anomalies": found, "alerts": alerts}))
+        }
+        "anomaly.monitor.score" => {
+            let m = monitor(input)?;
+            let fitted = m.fit(&super::text(input, "group")?, &rows(&input["reference"])?)?;
+            let found = fitted.score(&rows(&input["data"])?)?;
+            let alerts = m.alerts(std::slice::from_ref(&found), super::when(input, "now")?)?;
+            Ok(json!({"anomalies": found, "alerts": alerts}))
+        }
+        "anomaly.monitor.from_json" => {
+            ProactiveMonitor::from_json(&super::text(input, "text")?).map(|m| json!(m.config()))
+        }
+        other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
+    }
 }
