@@ -173,7 +173,7 @@ pub fn from_py<T: serde::de::DeserializeOwned>(
 }
 
 /// Keys whose RFC 3339 string values become aware UTC datetimes in Python.
-const INSTANT_KEYS: [&str; 3] = ["at", "met_at", "breach_at"];
+const INSTANT_KEYS: [&str; 4] = ["at", "met_at", "breach_at", "timestamp"];
 
 /// Like [`to_py_dict`], but instants (under `at`, `met_at`, `breach_at`)
 /// become timezone-aware UTC `datetime`s.

@@ -1,7 +1,115 @@
-"""Fixture ops for `anomaly`, merged into test_conformance.OPS."""
+"""Fixture ops for `anomaly`, merged into test_conformance.OPS.
+
+Fixture parameters are in the core's serde form ({"count": n} /
+{"fraction": f}); they are mapped to the scikit-learn-style arguments of
+``opsbrain.IsolationForest`` so that the public API is what runs.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timezone
 from typing import Any, Callable
 
-OPS: dict[str, Callable[[dict], Any]] = {}
+import numpy as np
+
+import opsbrain
+from opsbrain import anomaly
+
+
+def _rows(v: list) -> np.ndarray:
+    if len(v) == 0:
+        return np.zeros((0, 0))
+    return np.asarray(v, dtype=np.float64).reshape(len(v), -1)
+
+
+def _estimator(inp: dict) -> opsbrain.IsolationForest:
+    p = inp.get("params", {})
+    kw: dict[str, Any] = {"random_state": p.get("seed", 0)}
+    if "n_estimators" in p:
+        kw["n_estimators"] = p["n_estimators"]
+    if "bootstrap" in p:
+        kw["bootstrap"] = p["bootstrap"]
+    for name in ("max_samples", "max_features"):
+        v = p.get(name)
+        if isinstance(v, dict):
+            kw[name] = int(v["count"]) if "count" in v else float(v["fraction"])
+        elif v is not None:
+            kw[name] = v
+    c = p.get("contamination")
+    if isinstance(c, dict):
+        kw["contamination"] = float(c["fraction"])
+    return opsbrain.IsolationForest(**kw)
+
+
+def _summary(est: opsbrain.IsolationForest, test: np.ndarray) -> dict:
+    return {
+        "scores": est.score_samples(test).tolist(),
+        "decision": est.decision_function(test).tolist(),
+        "predict": est.predict(test).tolist(),
+        "offset": est.offset_,
+        "max_samples": est.max_samples_,
+        "n_features": est.n_features_in_,
+    }
+
+
+def _forest(inp: dict) -> dict:
+    train = _rows(inp["train"])
+    test = _rows(inp["test"]) if "test" in inp else train
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _summary(_estimator(inp).fit(train), test)
+
+
+def _round_trip(inp: dict) -> dict:
+    train = _rows(inp["train"])
+    est = opsbrain.IsolationForest.from_json(_estimator(inp).fit(train).to_json())
+    return _summary(est, train)
+
+
+def _monitor(inp: dict) -> opsbrain.ProactiveMonitor:
+    if "config" in inp:
+        return opsbrain.ProactiveMonitor.from_json(json.dumps(inp["config"]))
+    return opsbrain.ProactiveMonitor()
+
+
+def _when(s: str) -> datetime:
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def _iso(alerts: list[dict]) -> list[dict]:
+    for a in alerts:
+        a["timestamp"] = a["timestamp"].astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return alerts
+
+
+def _found(monitor: opsbrain.ProactiveMonitor, found: anomaly.GroupAnomalies, now: str) -> dict:
+    # The attributes (numpy arrays) and to_dict() must agree.
+    d = found.to_dict()
+    assert d["scores"] == found.scores.tolist()
+    assert d["anomalous_points"] == found.anomalous_points.tolist()
+    return {"anomalies": d, "alerts": _iso(monitor.alerts([found], _when(now)))}
+
+
+def _detect(inp: dict) -> dict:
+    m = _monitor(inp)
+    return _found(m, m.detect(inp["group"], _rows(inp["data"])), inp["now"])
+
+
+def _score(inp: dict) -> dict:
+    m = _monitor(inp)
+    fitted = m.fit(inp["group"], _rows(inp["reference"]))
+    return _found(m, fitted.score(_rows(inp["data"])), inp["now"])
+
+
+OPS: dict[str, Callable[[dict], Any]] = {
+    "anomaly.isolation_forest": _forest,
+    "anomaly.isolation_forest.json_round_trip": _round_trip,
+    "anomaly.isolation_forest.from_json": lambda inp: anomaly.IsolationForestModel.from_json(inp["text"]).n_features,
+    "anomaly.average_path_length": lambda inp: anomaly.average_path_length(inp["n"]),
+    "anomaly.monitor.detect": _detect,
+    "anomaly.monitor.score": _score,
+    "anomaly.monitor.from_json": lambda inp: opsbrain.ProactiveMonitor.from_json(inp["text"]).config,
+}

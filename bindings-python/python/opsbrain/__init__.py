@@ -1,6 +1,7 @@
 """opsbrain: fast, tested algorithms for support and operations teams.
 
-Ticket classification and routing, and cache strategy (``opsbrain.cache``),
+Ticket classification and routing, cache strategy (``opsbrain.cache``),
+anomaly scoring (``opsbrain.IsolationForest``, ``opsbrain.ProactiveMonitor``),
 from the post-launch support framework, computed by the Rust core:
 
 >>> import opsbrain
@@ -14,7 +15,8 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
-from opsbrain import cache
+from opsbrain import anomaly, cache
+from opsbrain.anomaly import IsolationForest, ProactiveMonitor
 from opsbrain._native import (
     BusinessCalendar,
     EscalationPolicy,
@@ -50,6 +52,9 @@ from opsbrain.errors import (
 )
 
 __all__ = [
+    "IsolationForest",
+    "ProactiveMonitor",
+    "anomaly",
     "BusinessCalendar",
     "EscalationPolicy",
     "SlaPolicy",

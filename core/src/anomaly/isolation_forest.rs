@@ -390,6 +390,7 @@ impl IsolationForestParams {
             n_features: n_cols,
             max_samples,
             offset: -0.5,
+            compiled: trees.iter().map(Compiled::new).collect(),
             trees,
             warnings,
         };
@@ -484,19 +485,6 @@ impl Tree {
     /// ```
     pub fn n_nodes(&self) -> usize {
         self.feature.len()
-    }
-
-    /// The path length (leaf depth + leaf adjustment) of `row`.
-    #[inline]
-    fn path_length(&self, row: &[f64]) -> f64 {
-        let mut i = 0usize;
-        loop {
-            let f = self.feature[i];
-            if f == LEAF {
-                return self.value[i];
-            }
-            i = self.left[i] as usize + usize::from(row[f as usize] > self.value[i]);
-        }
     }
 
     /// Checks a deserialised tree: indices in range, children after their
@@ -652,6 +640,7 @@ impl GrowSpec<'_> {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ForestRepr")]
 pub struct IsolationForest {
     format_version: u32,
     params: IsolationForestParams,
@@ -661,6 +650,136 @@ pub struct IsolationForest {
     trees: Vec<Tree>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
+    /// The trees in the form the scorer walks (derived, not serialised).
+    #[serde(skip)]
+    compiled: Vec<Compiled>,
+}
+
+/// The serialised fields, checked and compiled by `TryFrom`.
+#[derive(Deserialize)]
+struct ForestRepr {
+    format_version: u32,
+    params: IsolationForestParams,
+    n_features: usize,
+    max_samples: usize,
+    offset: f64,
+    trees: Vec<Tree>,
+    #[serde(default)]
+    warnings: Vec<String>,
+}
+
+impl TryFrom<ForestRepr> for IsolationForest {
+    type Error = Error;
+
+    fn try_from(r: ForestRepr) -> Result<Self> {
+        if r.format_version != FORMAT_VERSION {
+            return Err(Error::new(
+                ErrorKind::UnsupportedVersion,
+                format!(
+                    "isolation forest format_version {}; this build reads {FORMAT_VERSION}",
+                    r.format_version
+                ),
+            ));
+        }
+        r.params.validate()?;
+        if r.trees.is_empty() || r.n_features == 0 || r.max_samples < 2 {
+            return Err(Error::invalid_input(
+                "corrupt model: no trees, no features or max_samples < 2",
+            ));
+        }
+        if !r.offset.is_finite() {
+            return Err(Error::invalid_input("corrupt model: offset is not finite"));
+        }
+        for (i, t) in r.trees.iter().enumerate() {
+            t.check(r.n_features)
+                .map_err(|e| e.at(format!("trees[{i}]")))?;
+        }
+        Ok(IsolationForest {
+            compiled: r.trees.iter().map(Compiled::new).collect(),
+            format_version: r.format_version,
+            params: r.params,
+            n_features: r.n_features,
+            max_samples: r.max_samples,
+            offset: r.offset,
+            trees: r.trees,
+            warnings: r.warnings,
+        })
+    }
+}
+
+/// A tree laid out for branch-free batch walks: a leaf loops to itself
+/// (`left[i] == i`, threshold +inf, so `x > threshold` is always false), so
+/// every point takes exactly `depth` steps and several points can be walked
+/// in lockstep without a data-dependent exit.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Compiled {
+    feature: Vec<u32>,
+    threshold: Vec<f64>,
+    left: Vec<u32>,
+    leaf: Vec<f64>,
+    depth: u32,
+}
+
+impl Compiled {
+    /// Expects a checked tree (children after their parent).
+    fn new(t: &Tree) -> Self {
+        let n = t.feature.len();
+        let mut c = Compiled {
+            feature: vec![0; n],
+            threshold: vec![f64::INFINITY; n],
+            left: (0..n as u32).collect(),
+            leaf: vec![0.0; n],
+            depth: 0,
+        };
+        let mut depth = vec![0u32; n];
+        for i in 0..n {
+            if t.feature[i] == LEAF {
+                c.leaf[i] = t.value[i];
+                c.depth = c.depth.max(depth[i]);
+            } else {
+                let l = t.left[i] as usize;
+                c.feature[i] = t.feature[i];
+                c.threshold[i] = t.value[i];
+                c.left[i] = t.left[i];
+                depth[l] = depth[i] + 1;
+                depth[l + 1] = depth[i] + 1;
+            }
+        }
+        c
+    }
+
+    /// Adds each row's path length to `acc` (rows of `d` values in
+    /// `block`), eight rows at a time in lockstep.
+    #[inline]
+    fn accumulate(&self, block: &[f64], d: usize, acc: &mut [f64]) {
+        const LANES: usize = 8;
+        let mut groups = acc.chunks_exact_mut(LANES);
+        let mut base = 0;
+        for group in &mut groups {
+            let rows = &block[base * d..(base + LANES) * d];
+            let mut idx = [0usize; LANES];
+            for _ in 0..self.depth {
+                for (k, i) in idx.iter_mut().enumerate() {
+                    let f = self.feature[*i] as usize;
+                    let go_right = rows[k * d + f] > self.threshold[*i];
+                    *i = self.left[*i] as usize + usize::from(go_right);
+                }
+            }
+            for (a, i) in group.iter_mut().zip(idx) {
+                *a += self.leaf[i];
+            }
+            base += LANES;
+        }
+        for (k, a) in groups.into_remainder().iter_mut().enumerate() {
+            let row = &block[(base + k) * d..(base + k + 1) * d];
+            let mut i = 0usize;
+            for _ in 0..self.depth {
+                i = self.left[i] as usize
+                    + usize::from(row[self.feature[i] as usize] > self.threshold[i]);
+            }
+            *a += self.leaf[i];
+        }
+    }
 }
 
 impl IsolationForest {
@@ -785,10 +904,8 @@ impl IsolationForest {
                         &copied
                     }
                 };
-                for tree in &self.trees {
-                    for (a, row) in acc.iter_mut().zip(block.chunks_exact(d)) {
-                        *a += tree.path_length(row);
-                    }
+                for tree in &self.compiled {
+                    tree.accumulate(block, d, acc);
                 }
             });
         let trees = self.trees.len() as f64;
@@ -913,21 +1030,8 @@ impl IsolationForest {
             }
             None => return Err(Error::new(ErrorKind::MissingKey, "format_version")),
         }
-        let model: Self = serde_json::from_str(text)?;
-        model.params.validate()?;
-        if model.trees.is_empty() || model.n_features == 0 || model.max_samples < 2 {
-            return Err(Error::invalid_input(
-                "corrupt model: no trees, no features or max_samples < 2",
-            ));
-        }
-        if !model.offset.is_finite() {
-            return Err(Error::invalid_input("corrupt model: offset is not finite"));
-        }
-        for (i, t) in model.trees.iter().enumerate() {
-            t.check(model.n_features)
-                .map_err(|e| e.at(format!("trees[{i}]")))?;
-        }
-        Ok(model)
+        let repr: ForestRepr = serde_json::from_str(text)?;
+        IsolationForest::try_from(repr)
     }
 }
 

@@ -1,0 +1,252 @@
+"""Anomaly scoring: a scikit-learn-compatible Isolation Forest computed by the
+Rust core, and the framework's proactive monitoring.
+
+:class:`IsolationForest` has scikit-learn's parameters, attributes and
+semantics (``score_samples`` is higher for normal points, ``offset_`` is -0.5
+for ``contamination="auto"``, ``predict`` gives -1/+1); it works with
+``sklearn.base.clone`` and in a ``Pipeline``, takes numpy arrays (float64 is
+borrowed without a copy, other dtypes are converted) and pandas DataFrames,
+releases the GIL while computing, pickles, and saves to JSON that the Node
+and Rust APIs load. The same ``random_state`` gives the same scores whatever
+``n_jobs`` is.
+
+>>> import numpy as np
+>>> from opsbrain import IsolationForest
+>>> rng = np.random.default_rng(0)
+>>> X = np.vstack([rng.normal(size=(200, 2)), [[6.0, 6.0]]])
+>>> model = IsolationForest(contamination=0.01, random_state=0).fit(X)
+>>> int(model.predict(X)[-1])
+-1
+>>> bool(model.score_samples(X)[-1] < model.offset_)
+True
+
+:class:`ProactiveMonitor` is the framework's monitoring layer: named metric
+groups with their own contamination, standard scaling, a threshold at the
+5th percentile of decision scores, anomalous rows and ``anomaly_detected``
+alerts with a severity and a recommendation.
+
+>>> from datetime import datetime, timezone
+>>> from opsbrain import ProactiveMonitor
+>>> monitor = ProactiveMonitor()
+>>> window = np.column_stack([100 + np.arange(200) % 7, 40 + np.arange(200) % 5]).astype(float)
+>>> window[150] = [2400.0, 97.0]
+>>> found = monitor.detect("performance", window)
+>>> 150 in found.anomalous_points
+True
+>>> alert = monitor.alerts([found], datetime(2026, 11, 27, 9, tzinfo=timezone.utc))[0]
+>>> alert["type"], alert["metric"]
+('anomaly_detected', 'performance')
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+import secrets
+import warnings
+from typing import Any
+
+import numpy as np
+
+from opsbrain._native import (
+    FittedGroup,
+    GroupAnomalies,
+    IsolationForestModel,
+    ProactiveMonitor,
+    average_path_length,
+    fit_isolation_forest,
+)
+from opsbrain.errors import NotFittedError
+
+__all__ = [
+    "FittedGroup",
+    "GroupAnomalies",
+    "IsolationForest",
+    "IsolationForestModel",
+    "ProactiveMonitor",
+    "average_path_length",
+]
+
+_PARAMS = (
+    "n_estimators",
+    "max_samples",
+    "contamination",
+    "max_features",
+    "bootstrap",
+    "random_state",
+    "n_jobs",
+)
+
+
+def _seed(random_state: Any) -> int:
+    """A 64-bit seed from scikit-learn's ``random_state`` forms."""
+    if random_state is None:
+        return secrets.randbits(64)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        seed = int(random_state)
+        if seed < 0 or seed >= 2**64:
+            raise ValueError(f"random_state must be in [0, 2**64), got {seed}")
+        return seed
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**63 - 1))
+    raise TypeError(
+        f"random_state must be None, an int, a numpy RandomState or Generator, not {type(random_state).__name__}"
+    )
+
+
+def _rows(X: Any) -> Any:
+    """``X`` for the native calls: numpy arrays as they are (any layout and
+    dtype; float64 is borrowed), DataFrames and lists through numpy."""
+    if isinstance(X, np.ndarray):
+        return X
+    return np.asarray(X, dtype=np.float64)
+
+
+class IsolationForest:
+    """Isolation Forest (Liu, Ting & Zhou) with scikit-learn's API and
+    semantics, computed by opsbrain's Rust core in parallel.
+
+    Parameters are scikit-learn's: ``n_estimators`` trees, each grown on
+    ``max_samples`` rows (``"auto"`` = min(256, n); an int; a float fraction)
+    and ``max_features`` columns (an int or a float fraction), with
+    replacement if ``bootstrap``; ``contamination`` (``"auto"`` or a float in
+    (0, 0.5]) sets ``offset_``; ``random_state`` (None, an int, a numpy
+    RandomState or Generator) seeds every draw; ``n_jobs`` threads (None or
+    -1: every core) change only the speed, never the result.
+
+    After ``fit``: ``model_`` (the native, JSON-serialisable model),
+    ``offset_``, ``max_samples_``, ``n_features_in_`` and, for DataFrames,
+    ``feature_names_in_``.
+    """
+
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        max_samples: str | int | float = "auto",
+        contamination: str | float = "auto",
+        max_features: int | float = 1.0,
+        bootstrap: bool = False,
+        random_state: Any = None,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.n_estimators = n_estimators
+        self.max_samples = max_samples
+        self.contamination = contamination
+        self.max_features = max_features
+        self.bootstrap = bootstrap
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # scikit-learn's estimator protocol -------------------------------------------------
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters (scikit-learn's protocol)."""
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> IsolationForest:
+        """Sets constructor parameters; an unknown name is a ValueError."""
+        for name, value in params.items():
+            if name not in _PARAMS:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(_PARAMS)!r}."
+                )
+            setattr(self, name, value)
+        return self
+
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import Tags, TargetTags  # only called by scikit-learn
+
+        tags = Tags(estimator_type="outlier_detector", target_tags=TargetTags(required=False))
+        tags.input_tags.allow_nan = False
+        return tags
+
+    def __repr__(self) -> str:
+        defaults = IsolationForest()
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in _PARAMS
+            if getattr(self, name) is not getattr(defaults, name) and getattr(self, name) != getattr(defaults, name)
+        ]
+        return f"IsolationForest({', '.join(changed)})"
+
+    # fitting and scoring --------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any = None) -> IsolationForest:
+        """Grows the forest on ``X`` (rows x columns); ``y`` is ignored."""
+        columns = getattr(X, "columns", None)
+        rows = _rows(X)
+        model = fit_isolation_forest(
+            rows,
+            n_estimators=self.n_estimators,
+            max_samples=self.max_samples,
+            contamination=self.contamination,
+            max_features=self.max_features,
+            bootstrap=self.bootstrap,
+            seed=_seed(self.random_state),
+            n_jobs=self.n_jobs,
+        )
+        for message in model.warnings:
+            warnings.warn(message, UserWarning, stacklevel=2)
+        self._set_model(model)
+        if columns is not None and all(isinstance(c, str) for c in columns):
+            self.feature_names_in_ = np.asarray(list(columns), dtype=object)
+        return self
+
+    def _set_model(self, model: IsolationForestModel) -> None:
+        self.model_ = model
+        self.offset_ = model.offset
+        self.max_samples_ = model.max_samples
+        self.n_features_in_ = model.n_features
+
+    def _model(self) -> IsolationForestModel:
+        model = getattr(self, "model_", None)
+        if model is None:
+            raise NotFittedError(
+                "This IsolationForest instance is not fitted yet. Call 'fit' with appropriate arguments first."
+            )
+        return model
+
+    def score_samples(self, X: Any) -> np.ndarray:
+        """Higher is more normal (the opposite of the paper's anomaly score)."""
+        return self._model().score_samples(_rows(X), n_jobs=self.n_jobs)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """``score_samples(X) - offset_``: negative for outliers."""
+        return self._model().decision_function(_rows(X), n_jobs=self.n_jobs)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """-1 for outliers, +1 for inliers."""
+        return self._model().predict(_rows(X), n_jobs=self.n_jobs)
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        """``fit(X).predict(X)``."""
+        return self.fit(X).predict(X)
+
+    # persistence ----------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        """The fitted model as JSON, loadable by :meth:`from_json` and by the
+        Node and Rust APIs."""
+        return self._model().to_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> IsolationForest:
+        """A fitted estimator from JSON written by any opsbrain binding."""
+        model = IsolationForestModel.from_json(text)
+        p = json.loads(text)["params"]
+        ms = p["max_samples"]
+        mf = p["max_features"]
+        c = p["contamination"]
+        est = cls(
+            n_estimators=p["n_estimators"],
+            max_samples=ms if ms == "auto" else (ms["count"] if "count" in ms else ms["fraction"]),
+            contamination=c if c == "auto" else c["fraction"],
+            max_features=mf["count"] if "count" in mf else mf["fraction"],
+            bootstrap=p["bootstrap"],
+            random_state=p["seed"],
+        )
+        est._set_model(model)
+        return est
