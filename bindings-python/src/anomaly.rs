@@ -406,16 +406,14 @@ impl PyFittedGroup {
     }
     /// As JSON (scaler, forest, threshold).
     fn to_json(&self) -> String {
-        serde_json::to_string(&self.0).unwrap_or_default()
+        self.0.to_json()
     }
-    /// Loads ``to_json`` output.
+    /// Loads ``to_json`` output (checked).
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = str_arg(text, "text")?;
-        let fitted: FittedGroup = serde_json::from_str(&text).map_err(|e| BindError(e.into()))?;
-        // Re-validate the forest the same way a standalone model is.
-        IsolationForest::from_json(&fitted.forest.to_json()).map_err(BindError)?;
-        Ok(Self(fitted))
+        Ok(Self(
+            FittedGroup::from_json(&str_arg(text, "text")?).map_err(BindError)?,
+        ))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))

@@ -708,16 +708,23 @@ impl TryFrom<ForestRepr> for IsolationForest {
 }
 
 /// A tree laid out for branch-free batch walks: a leaf loops to itself
-/// (`left[i] == i`, threshold +inf, so `x > threshold` is always false), so
+/// (`left == i`, threshold +inf, so `x > threshold` is always false), so
 /// every point takes exactly `depth` steps and several points can be walked
-/// in lockstep without a data-dependent exit.
+/// in lockstep without a data-dependent exit. A split's threshold, column
+/// and left child sit in one 16-byte node (one load, one bounds check per
+/// step); the leaves' path lengths are a separate array read once per walk.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Compiled {
-    feature: Vec<u32>,
-    threshold: Vec<f64>,
-    left: Vec<u32>,
+    nodes: Vec<Node>,
     leaf: Vec<f64>,
     depth: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Node {
+    threshold: f64,
+    feature: u32,
+    left: u32,
 }
 
 impl Compiled {
@@ -725,9 +732,13 @@ impl Compiled {
     fn new(t: &Tree) -> Self {
         let n = t.feature.len();
         let mut c = Compiled {
-            feature: vec![0; n],
-            threshold: vec![f64::INFINITY; n],
-            left: (0..n as u32).collect(),
+            nodes: (0..n as u32)
+                .map(|i| Node {
+                    threshold: f64::INFINITY,
+                    feature: 0,
+                    left: i,
+                })
+                .collect(),
             leaf: vec![0.0; n],
             depth: 0,
         };
@@ -738,9 +749,11 @@ impl Compiled {
                 c.depth = c.depth.max(depth[i]);
             } else {
                 let l = t.left[i] as usize;
-                c.feature[i] = t.feature[i];
-                c.threshold[i] = t.value[i];
-                c.left[i] = t.left[i];
+                c.nodes[i] = Node {
+                    threshold: t.value[i],
+                    feature: t.feature[i],
+                    left: t.left[i],
+                };
                 depth[l] = depth[i] + 1;
                 depth[l + 1] = depth[i] + 1;
             }
@@ -760,9 +773,9 @@ impl Compiled {
             let mut idx = [0usize; LANES];
             for _ in 0..self.depth {
                 for (k, i) in idx.iter_mut().enumerate() {
-                    let f = self.feature[*i] as usize;
-                    let go_right = rows[k * d + f] > self.threshold[*i];
-                    *i = self.left[*i] as usize + usize::from(go_right);
+                    let node = self.nodes[*i];
+                    let go_right = rows[k * d + node.feature as usize] > node.threshold;
+                    *i = node.left as usize + usize::from(go_right);
                 }
             }
             for (a, i) in group.iter_mut().zip(idx) {
@@ -774,8 +787,8 @@ impl Compiled {
             let row = &block[(base + k) * d..(base + k + 1) * d];
             let mut i = 0usize;
             for _ in 0..self.depth {
-                i = self.left[i] as usize
-                    + usize::from(row[self.feature[i] as usize] > self.threshold[i]);
+                let node = self.nodes[i];
+                i = node.left as usize + usize::from(row[node.feature as usize] > node.threshold);
             }
             *a += self.leaf[i];
         }

@@ -179,6 +179,61 @@ pub struct FittedGroup {
 }
 
 impl FittedGroup {
+    /// The fitted group as JSON (scaler, forest, threshold).
+    ///
+    /// ```
+    /// # use opsbrain::anomaly::ProactiveMonitor;
+    /// # use opsbrain::anomaly::monitor::FittedGroup;
+    /// # use opsbrain::ndarray::Array2;
+    /// let reference = Array2::from_shape_fn((50, 2), |(i, j)| ((i * (j + 3)) % 11) as f64);
+    /// let fitted = ProactiveMonitor::framework().fit("performance", &reference)?;
+    /// assert_eq!(FittedGroup::from_json(&fitted.to_json())?, fitted);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a fitted group always serialises")
+    }
+
+    /// Loads [`to_json`](Self::to_json) output, checking it: the forest as
+    /// [`IsolationForest::from_json`] does, the scaler's lengths against the
+    /// forest's columns, finite threshold and share.
+    ///
+    /// ```
+    /// use opsbrain::anomaly::monitor::FittedGroup;
+    /// assert_eq!(FittedGroup::from_json("{}").unwrap_err().code(), "parse_error");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self> {
+        if text.len() > super::isolation_forest::MAX_MODEL_BYTES {
+            return Err(Error::limit(
+                "fitted group text is over the model size limit",
+            ));
+        }
+        let fitted: FittedGroup = serde_json::from_str(text)?;
+        let n = fitted.forest.n_features();
+        if fitted.scaler.mean.len() != n || fitted.scaler.scale.len() != n {
+            return Err(Error::invalid_input(format!(
+                "corrupt fitted group: the scaler has {} means and {} scales for a forest of {n} columns",
+                fitted.scaler.mean.len(),
+                fitted.scaler.scale.len()
+            )));
+        }
+        if !fitted
+            .scaler
+            .mean
+            .iter()
+            .chain(&fitted.scaler.scale)
+            .all(|v| v.is_finite())
+            || fitted.scaler.scale.iter().any(|v| *v <= 0.0)
+            || !fitted.threshold.is_finite()
+            || !(0.0..=1.0).contains(&fitted.expected_share)
+        {
+            return Err(Error::invalid_input(
+                "corrupt fitted group: non-finite or non-positive scaler values, threshold or share",
+            ));
+        }
+        Ok(fitted)
+    }
+
     /// Scores new rows against the reference threshold.
     ///
     /// ```
