@@ -485,11 +485,14 @@ impl Task for FitTask {
     }
 }
 
+/// A model and the rows to score.
+type ScoreInput = (Arc<iforest::IsolationForest>, Array2<f64>);
+
 /// Scores rows on the libuv thread pool.
 #[derive(Debug)]
 pub struct ScoreTask {
     /// The model and the copied data, or why conversion failed.
-    input: Option<Result<(Arc<iforest::IsolationForest>, Array2<f64>), Failure>>,
+    input: Option<Result<ScoreInput, Failure>>,
     jobs: Jobs,
     output: Output,
 }
