@@ -344,6 +344,193 @@ export declare class EscalationPolicy {
 }
 
 /**
+ * One metric group fitted on a reference window by `ProactiveMonitor.fit`:
+ * scores new rows against that window's fixed threshold.
+ *
+ * @example
+ * ```js
+ * const fitted = new ProactiveMonitor().fit('error_trends', reference)
+ * fitted.score([[0.5, 0.5], [40, 40]]).anomalousPoints // [1]
+ * ```
+ */
+export declare class FittedGroup {
+  /**
+   * Scores rows against the reference threshold. Throws `.code`
+   * `'dimension_mismatch'` for a different column count.
+   */
+  score(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
+  /** The group's name. */
+  get metric(): string
+  /** The percentile of the reference window's decision scores. */
+  get threshold(): number
+  /** The share of rows the percentile expects to flag. */
+  get expectedShare(): number
+  /**
+   * The fitted group as JSON (group, scaler, forest, threshold), as in
+   * Rust and Python.
+   */
+  toJson(): string
+  /**
+   * Reads the JSON written by `toJson`. The forest is checked as
+   * `IsolationForest.fromJson` checks it; throws `.code` `'parse_error'`,
+   * `'unsupported_version'`, `'missing_key'` or `'invalid_input'`.
+   */
+  static fromJson(text: string): FittedGroup
+}
+
+/**
+ * An Isolation Forest (Liu, Ting & Zhou, 2008) with scikit-learn's
+ * semantics: `scoreSamples` in [-1, 0) (lower is more abnormal),
+ * `decisionFunction = scoreSamples - offset`, `predict` -1 for outliers and
+ * +1 for inliers. The same `randomState` gives bit-identical scores in
+ * Rust, Python and Node, whatever `nJobs`.
+ *
+ * Throws `.code` `'invalid_type'` for an argument of the wrong type,
+ * `'invalid_config'` for parameters the core refuses (contamination
+ * outside (0, 0.5], `nEstimators` 0, ...), `'limit_exceeded'` past the
+ * core's bounds (at most 100 000 trees), `'invalid_input'` for NaN or
+ * infinite values, fewer than 2 rows or no columns, `'dimension_mismatch'`
+ * for a different column count than at fit time, `'not_fitted'` before
+ * `fit`.
+ *
+ * @example
+ * ```js
+ * const { IsolationForest } = require('opsbrain')
+ * const rows = [[0, 0.1], [0.1, 0], [0.05, 0.05], [0, 0], [0.1, 0.1], [8, 9]]
+ * const forest = new IsolationForest({ contamination: 0.2, randomState: 7 }).fit(rows)
+ * forest.predict(rows) // Int32Array [1, 1, 1, 1, 1, -1]
+ * ```
+ */
+export declare class IsolationForest {
+  /**
+   * A forest with these options (see `IsolationForestOptions`), checked
+   * now: bad values throw here, not at `fit`.
+   */
+  constructor(options?: IsolationForestOptions | null)
+  /**
+   * Grows the forest on `data` (rows are points, columns features) and
+   * returns `this`.
+   *
+   * @example
+   * ```js
+   * const forest = new IsolationForest({ randomState: 1 })
+   * forest.fit(new Float64Array([0, 0, 0.1, 0.1, 0.2, 0, 5, 5]), 4, 2).nFeatures // 2
+   * ```
+   */
+  fit(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): this
+  /**
+   * As `fit`, off the JS thread (the data is copied first); the promise
+   * resolves once the model is stored in this forest.
+   */
+  fitAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<void>
+  /**
+   * scikit-learn's `score_samples`: `-2^(-E[h(x)] / c(maxSamples))`, in
+   * [-1, 0); lower is more abnormal.
+   */
+  scoreSamples(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
+  /** `scoreSamples - offset`: negative for outliers. */
+  decisionFunction(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
+  /** -1 for outliers (decision function below 0), +1 for inliers. */
+  predict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
+  /** `fit(data)` then `predict(data)`. */
+  fitPredict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
+  /** As `scoreSamples`, off the JS thread. */
+  scoreSamplesAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
+  /** As `decisionFunction`, off the JS thread. */
+  decisionFunctionAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
+  /** As `predict`, off the JS thread. */
+  predictAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Int32Array>
+  /**
+   * The decision threshold on `scoreSamples` (scikit-learn's `offset_`):
+   * -0.5 for contamination `'auto'`.
+   */
+  get offset(): number
+  /** Columns the forest was fitted on. */
+  get nFeatures(): number
+  /** Rows each tree was grown on (scikit-learn's `max_samples_`). */
+  get maxSamples(): number
+  /** Whether `fit` (or `fitAsync`, once resolved) has run. */
+  get isFitted(): boolean
+  /**
+   * Warnings from fitting (e.g. `maxSamples` clipped to the row count);
+   * empty before `fit`.
+   */
+  get warnings(): Array<string>
+  /**
+   * The fitted model as JSON (with `format_version`), readable by
+   * `fromJson` here and by Rust and Python.
+   */
+  toJson(): string
+  /**
+   * Loads a model written by `toJson` in any language. Throws `.code`
+   * `'parse_error'`, `'unsupported_version'` (another `format_version`),
+   * `'missing_key'` or `'invalid_input'` (a corrupt model).
+   */
+  static fromJson(text: string): IsolationForest
+}
+
+/**
+ * The framework's proactive monitor: named metric groups (each with its
+ * own contamination), standard scaling, isolation-forest decision scores,
+ * a threshold at a percentile of the scores (the 5th by default) and
+ * `anomaly_detected` alerts with a severity and a recommendation.
+ *
+ * `new ProactiveMonitor()` is the framework's three groups
+ * (`performance`, `usage_patterns`, `error_trends`); `new
+ * ProactiveMonitor(json)` reads a configuration (snake_case keys, as in
+ * Rust and Python). Throws `.code` `'parse_error'` or `'invalid_config'`.
+ *
+ * @example
+ * ```js
+ * const { ProactiveMonitor } = require('opsbrain')
+ * const monitor = new ProactiveMonitor()
+ * const found = monitor.detect('performance', rows)
+ * monitor.alerts([found], new Date())
+ * ```
+ */
+export declare class ProactiveMonitor {
+  /** The framework's monitor, or one read from `configJson`. */
+  constructor(configJson?: string | null)
+  /** The framework's three groups, the 5th percentile, 100 trees, seed 0. */
+  static framework(): ProactiveMonitor
+  /** Reads a configuration (as `new ProactiveMonitor(text)`). */
+  static fromJson(text: string): ProactiveMonitor
+  /**
+   * The configuration as a plain object with camelCase keys (a new
+   * object on each read).
+   */
+  get config(): MonitorConfig
+  /**
+   * The configuration as JSON (snake_case keys); the constructor reads
+   * it back.
+   */
+  toJson(): string
+  /**
+   * The framework's batch detection on one group's rows: scale, fit the
+   * group's forest, score, and flag the rows below the rows' own
+   * percentile. Throws `.code` `'invalid_input'` for an unknown group.
+   */
+  detect(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
+  /** As `detect`, off the JS thread (the data is copied first). */
+  detectAsync(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<GroupAnomalies>
+  /**
+   * Fits a group on a reference window for streaming scoring: the
+   * scaler, the forest, and the threshold at the configured percentile
+   * of the window's decision scores.
+   */
+  fit(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): FittedGroup
+  /** As `fit`, off the JS thread (the data is copied first). */
+  fitAsync(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<FittedGroup>
+  /**
+   * One `anomaly_detected` alert per anomaly set with at least one
+   * anomalous point, in the order given, stamped with `timestamp` (a
+   * `Date` or an ISO-8601 string with an offset). Throws `.code`
+   * `'invalid_input'` for a set naming a group this monitor does not know.
+   */
+  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Date | string): AnomalyAlert[]
+}
+
+/**
  * Routes free-text tickets: a rule set picks the issue type, a table turns
  * it into a route. `new Router()` uses the built-in table and rules.
  *
@@ -528,6 +715,38 @@ export interface AcknowledgedEvent {
   by?: string
 }
 
+/** An `anomaly_detected` alert for one group. */
+export interface AnomalyAlert {
+  type: 'anomaly_detected'
+  /** The group's name. */
+  metric: string
+  /** From depth and excess (see the core's `SeverityRules`). */
+  severity: Priority
+  /** The group's recommendation. */
+  recommendation: string
+  /** The instant given to `alerts`. */
+  timestamp: Date
+  /** How many points were flagged. */
+  anomalousCount: number
+  /** Threshold minus the lowest score. */
+  depth: number
+  /** Flagged share over expected share. */
+  excess: number
+  /** The lowest score. */
+  minScore: number
+}
+
+/**
+ * `c(n)`, the average path length of an unsuccessful search in a binary
+ * search tree of `n` points (0 for n <= 1), which normalises path lengths.
+ *
+ * @example
+ * ```js
+ * averagePathLength(2) // 1
+ * ```
+ */
+export declare function averagePathLength(n: number | bigint): number
+
 /**
  * The argument of `new BusinessCalendar(spec)`: the JSON form of `fromJson`
  * with camelCase keys. A key other than these four is an error
@@ -664,8 +883,53 @@ export interface FiredEscalation {
   reason: 'level' | 'repeat' | 'critical_immediate' | 'sla_warning' | 'manual'
 }
 
+/** The anomalies found in one group's rows. */
+export interface GroupAnomalies {
+  /** The group's name. */
+  metric: string
+  /**
+   * Decision scores, one per row (negative: an outlier at the group's
+   * contamination).
+   */
+  scores: Float64Array
+  /** The percentile threshold the scores were compared with. */
+  threshold: number
+  /** Rows whose score is below the threshold, in row order. */
+  anomalousPoints: Array<number>
+  /** The share of rows the threshold percentile expects to flag. */
+  expectedShare: number
+}
+
 /** What a holiday closes. */
 export type HolidayRule = 'calendar_date' | 'shift_start_date'
+
+/** Options of `new IsolationForest(options)`; every key is optional. */
+export interface IsolationForestOptions {
+  /** Number of trees (default 100). */
+  nEstimators?: number
+  /**
+   * Rows per tree: `'auto'` (min(256, rows), the default), an integer
+   * >= 1 (a count), a number in (0, 1) (a fraction), `{count}` or
+   * `{fraction}`. A count above the rows is clipped (see `warnings`).
+   */
+  maxSamples?: 'auto' | number | { count: number } | { fraction: number }
+  /**
+   * `'auto'` (offset -0.5, the default) or the expected share of
+   * outliers in (0, 0.5].
+   */
+  contamination?: 'auto' | number
+  /**
+   * Columns per tree (default all): an integer >= 1, a number in (0, 1),
+   * `{count}` or `{fraction}`.
+   */
+  maxFeatures?: number | { count: number } | { fraction: number }
+  /** Draw each tree's rows with replacement (default false). */
+  bootstrap?: boolean
+  /** Seed, a non-negative integer (default 0). */
+  randomState?: number | bigint
+  /** Threads (default: one per core; results do not depend on it). */
+  nJobs?: number
+}
 
 /** `resolved` / `reopened` for an escalation timeline. */
 export interface LifecycleEvent {
@@ -693,6 +957,20 @@ export interface MetricStatus {
   breachAt: Date | null
   /** Warning thresholds crossed so far, in order. */
   warnings: Array<WarningCrossing>
+}
+
+/** A monitor configuration as `config` returns it (camelCase keys). */
+export interface MonitorConfig {
+  groups: Array<{ name: string, contamination: number, recommendation: string }>
+  /** Percentile of decision scores below which points are anomalous. */
+  thresholdPercentile: number
+  /** Trees per forest. */
+  nEstimators: number
+  maxSamples: 'auto' | { count: number } | { fraction: number }
+  /** Seed of every forest. */
+  seed: number
+  /** Medium, high and critical bounds of depth and excess. */
+  severity: { depth: [number, number, number], excess: [number, number, number] }
 }
 
 /** The next escalation after `now` if nothing changes. */

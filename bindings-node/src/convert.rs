@@ -14,7 +14,8 @@
 //! to snake_case keys for serde) are in the submodule [`cache`]; the calendar
 //! module's (instants, durations, pauses, the spec object) in [`calendar`];
 //! the sla module's (event logs in, serde results with `Date`s out) in
-//! [`sla`].
+//! [`sla`]; the anomaly module's (data matrices, forest options, anomaly
+//! sets) in [`anomaly`].
 
 use napi::bindgen_prelude::{ClassInstance, Either, JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -25,6 +26,7 @@ use serde_json::{Map, Value};
 use crate::classify as js;
 use crate::errors::from_napi;
 
+pub mod anomaly;
 pub mod cache;
 pub mod calendar;
 pub mod sla;

@@ -8,6 +8,8 @@
 //! - `calendar`: the `BusinessCalendar` class;
 //! - `sla`: SLA timers and escalation timelines (`SlaPolicy`,
 //!   `EscalationPolicy`, `slaStatus`, `escalationTimeline`, ...);
+//! - `anomaly`: Isolation Forest and proactive monitoring (`IsolationForest`,
+//!   `ProactiveMonitor`, `FittedGroup`, `averagePathLength`);
 //! - `convert`: every conversion between JS values and core types
 //!   (`convert::cache`, `convert::calendar` and `convert::sla` for those
 //!   modules');
