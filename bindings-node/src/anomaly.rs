@@ -954,6 +954,9 @@ impl FittedGroup {
     /// `'unsupported_version'`, `'missing_key'` or `'invalid_input'`.
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: StrArg<'_>) -> errors::Result<Self> {
-        run(|| conv::fitted_group(&convert::string("text", text)?).map(|inner| Self { inner }))
+        run(|| {
+            monitor::FittedGroup::from_json(&convert::string("text", text)?)
+                .map(|inner| Self { inner })
+        })
     }
 }

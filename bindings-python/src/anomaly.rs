@@ -508,7 +508,7 @@ impl PyProactiveMonitor {
         }
         let at = instant(timestamp, "timestamp")?;
         let alerts = self.0.alerts(&found, at).map_err(BindError)?;
-        Ok(to_py_with_instants(py, &alerts)?)
+        to_py_with_instants(py, &alerts)
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))

@@ -19,9 +19,9 @@ use napi::bindgen_prelude::{
 };
 use napi::{JsValue, ValueType};
 use opsbrain::anomaly::isolation_forest::{
-    Contamination, IsolationForest, IsolationForestParams, MAX_MODEL_BYTES, MaxFeatures, MaxSamples,
+    Contamination, IsolationForestParams, MaxFeatures, MaxSamples,
 };
-use opsbrain::anomaly::monitor::{FittedGroup, GroupAnomalies};
+use opsbrain::anomaly::monitor::GroupAnomalies;
 use opsbrain::ndarray::{Array2, ArrayView2};
 use opsbrain::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
@@ -489,44 +489,4 @@ pub fn camel_keys(v: Value) -> Value {
         Value::Array(list) => Value::Array(list.into_iter().map(camel_keys).collect()),
         other => other,
     }
-}
-
-/// A `FittedGroup` from its JSON. The core reads it by serde alone, so the
-/// forest inside is read again through `IsolationForest::from_json` (format
-/// version, tree indices, finite values) and the scaler's lengths are
-/// checked against it, so that a corrupt file is an error, not a panic.
-///
-/// # Errors
-/// `parse_error` for malformed JSON or a wrong shape; `missing_key` without
-/// a forest; as `IsolationForest::from_json` for the forest; `invalid_input`
-/// for a scaler that does not match the forest; `limit_exceeded` past the
-/// model size limit.
-pub fn fitted_group(text: &str) -> Result<FittedGroup> {
-    if text.len() > MAX_MODEL_BYTES {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            format!(
-                "fitted group text of {} bytes is over the limit of {MAX_MODEL_BYTES}",
-                text.len()
-            ),
-        ));
-    }
-    let value: Value = serde_json::from_str(text)?;
-    let forest = value
-        .get("forest")
-        .ok_or_else(|| Error::new(ErrorKind::MissingKey, "forest"))?;
-    let checked = IsolationForest::from_json(&forest.to_string())?;
-    let group: FittedGroup = serde_json::from_value(value)?;
-    let cols = checked.n_features();
-    if group.scaler.mean.len() != cols || group.scaler.scale.len() != cols {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!(
-                "corrupt fitted group: the scaler has {} means and {} scales for a forest of {cols} columns",
-                group.scaler.mean.len(),
-                group.scaler.scale.len()
-            ),
-        ));
-    }
-    Ok(group)
 }

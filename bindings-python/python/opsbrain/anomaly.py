@@ -157,7 +157,7 @@ class IsolationForest:
         return self
 
     def __sklearn_tags__(self) -> Any:
-        from sklearn.utils import Tags, TargetTags  # only called by scikit-learn
+        from sklearn.utils import Tags, TargetTags  # type: ignore[import-untyped,unused-ignore]
 
         tags = Tags(estimator_type="outlier_detector", target_tags=TargetTags(required=False))
         tags.input_tags.allow_nan = False
@@ -202,7 +202,7 @@ class IsolationForest:
         self.n_features_in_ = model.n_features
 
     def _model(self) -> IsolationForestModel:
-        model = getattr(self, "model_", None)
+        model: IsolationForestModel | None = getattr(self, "model_", None)
         if model is None:
             raise NotFittedError(
                 "This IsolationForest instance is not fitted yet. Call 'fit' with appropriate arguments first."

@@ -200,7 +200,7 @@ impl FittedGroup {
     ///
     /// ```
     /// use opsbrain::anomaly::monitor::FittedGroup;
-    /// assert_eq!(FittedGroup::from_json("{}").unwrap_err().code(), "parse_error");
+    /// assert_eq!(FittedGroup::from_json("{}").unwrap_err().code(), "missing_key");
     /// ```
     pub fn from_json(text: &str) -> Result<Self> {
         if text.len() > super::isolation_forest::MAX_MODEL_BYTES {
@@ -208,7 +208,14 @@ impl FittedGroup {
                 "fitted group text is over the model size limit",
             ));
         }
-        let fitted: FittedGroup = serde_json::from_str(text)?;
+        let value: serde_json::Value = serde_json::from_str(text)?;
+        // The forest first, for its precise errors (format version, corrupt
+        // trees) rather than a generic parse error.
+        let forest = value
+            .get("forest")
+            .ok_or_else(|| Error::new(crate::ErrorKind::MissingKey, "forest"))?;
+        IsolationForest::from_json(&forest.to_string()).map_err(|e| e.at("forest"))?;
+        let fitted: FittedGroup = serde_json::from_value(value)?;
         let n = fitted.forest.n_features();
         if fitted.scaler.mean.len() != n || fitted.scaler.scale.len() != n {
             return Err(Error::invalid_input(format!(
