@@ -72,9 +72,10 @@ const LEAF: u32 = u32::MAX;
 /// scikit-learn's tree splitters).
 const CONSTANT_RANGE: f64 = 1e-7;
 
-/// Rows scored together: each tree is walked for a whole block while its
-/// nodes are hot in cache.
-const BLOCK_ROWS: usize = 256;
+/// Bytes of rows scored together: each tree is walked for a whole block
+/// while its nodes stay in L1, and the block itself stays in L2, so a tree
+/// is fetched from memory once per block rather than once per row.
+const BLOCK_BYTES: usize = 64 * 1024;
 
 /// Anything that reads as a 2-D array of `f64` rows: ndarray arrays and
 /// views of any layout, and linfa datasets (their records).
@@ -762,10 +763,11 @@ impl Compiled {
     }
 
     /// Adds each row's path length to `acc` (rows of `d` values in
-    /// `block`), eight rows at a time in lockstep.
+    /// `block`), sixteen rows at a time in lockstep (measured: 16 lanes
+    /// beat 4, 6, 8 and 12 on 3-column data).
     #[inline]
     fn accumulate(&self, block: &[f64], d: usize, acc: &mut [f64]) {
-        const LANES: usize = 8;
+        const LANES: usize = 16;
         let mut groups = acc.chunks_exact_mut(LANES);
         let mut base = 0;
         for group in &mut groups {
@@ -898,10 +900,11 @@ impl IsolationForest {
         let d = x.ncols();
         let mut out = vec![0.0; n];
         let contiguous = x.as_slice();
-        out.par_chunks_mut(BLOCK_ROWS)
+        let block_rows = (BLOCK_BYTES / (8 * d)).clamp(64, 8192);
+        out.par_chunks_mut(block_rows)
             .enumerate()
             .for_each(|(b, acc)| {
-                let start = b * BLOCK_ROWS;
+                let start = b * block_rows;
                 let rows = acc.len();
                 // Row-major input is used in place; any other layout is
                 // copied one block at a time.
