@@ -36,6 +36,9 @@ __all__ = [
     "error_codes",
     "route_ticket",
     "route_tickets",
+    # capacity: scaling decisions
+    "hpa_desired_replicas",
+    "replica_recommendation",
 ]
 
 __version__: str
@@ -294,3 +297,10 @@ def escalation_timeline(
     policy: EscalationPolicy, events: Iterable[_Event], now: datetime, table: Optional[ClassificationTable] = None
 ) -> dict[str, Any]: ...
 def escalation_rate(timelines: Iterable[Mapping[str, Any]]) -> dict[str, Any]: ...
+
+# --- capacity: scaling decisions (opsbrain.capacity) ---
+
+def replica_recommendation(
+    request: Mapping[str, Any], policy: Optional[Mapping[str, Mapping[str, Any]]] = None
+) -> dict[str, Any]: ...
+def hpa_desired_replicas(request: Mapping[str, Any]) -> dict[str, Any]: ...
