@@ -169,8 +169,12 @@ pub(crate) fn pod_metric(
     }
     let g = group(pods, values, cpu);
     // removeMetricsForPods(ignored), removeMetricsForPods(unready).
+    let mut excluded = vec![false; pods.len()];
+    for &i in g.ignored.iter().chain(&g.unready) {
+        excluded[i] = true;
+    }
     let mut metrics: Vec<(usize, i64)> = (0..pods.len())
-        .filter(|i| !g.ignored.contains(i) && !g.unready.contains(i))
+        .filter(|&i| !excluded[i])
         .filter_map(|i| values[i].map(|v| (i, v)))
         .collect();
     if metrics.is_empty() {

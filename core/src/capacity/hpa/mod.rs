@@ -70,7 +70,7 @@ fn bad(msg: impl Into<String>) -> Error {
 /// `x` (natural unit) as a milli-value: `x` for CPU, `x * 1000` otherwise,
 /// rounded up (with a tolerance for binary fractions like 8.6 * 1000).
 fn milli(x: f64, cpu: bool, what: &str) -> Result<i64> {
-    if !x.is_finite() || x < 0.0 || x > MAX_VALUE {
+    if !(0.0..=MAX_VALUE).contains(&x) {
         return Err(bad(format!(
             "{what}: {x} is not a finite value in [0, {MAX_VALUE}]"
         )));
