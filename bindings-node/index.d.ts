@@ -1479,19 +1479,19 @@ export declare namespace capacity {
     /** Whether the target is rescaled. */
     rescale: boolean
     /** The largest proposal over the metrics, before normalization. */
-    metricReplicas?: number
+    metricReplicas?: number | null
     /** The metric that gave it. */
-    metric?: string
+    metric?: string | null
     /** Per-metric outcomes: `{name, type, replicas, utilization, averageValue, value, readyPods, unreadyPods, missingPods, ignoredPods, error}`. */
     metrics: Array<Record<string, unknown>>
     /** Why it rescales. */
-    rescaleReason?: string
+    rescaleReason?: string | null
     /** `'ValidMetricFound'` or `'ScalingDisabled'`. */
     scalingActive: string
     /** `'ReadyForNewScale'`, `'ScaleDownStabilized'` or `'ScaleUpStabilized'`. */
-    ableToScale?: string
+    ableToScale?: 'ReadyForNewScale' | 'ScaleDownStabilized' | 'ScaleUpStabilized' | null
     /** `'DesiredWithinRange'`, `'ScaleUpLimit'`, `'ScaleDownLimit'`, `'TooManyReplicas'` or `'TooFewReplicas'`. */
-    limitedBy?: string
+    limitedBy?: 'DesiredWithinRange' | 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas' | null
     /** Whether that condition changed the count. */
     scalingLimited: boolean
     /** History for the next call. */
@@ -1612,9 +1612,9 @@ export declare namespace capacity {
     /** Recommended replicas, within the bounds. */
     desiredReplicas: number
     /** The deciding resource (`null` when holding). */
-    driver?: string
+    driver?: string | null
     /** `'min_replicas'` or `'max_replicas'` when a bound changed the count. */
-    limitedBy?: string
+    limitedBy?: 'min_replicas' | 'max_replicas' | null
     /** Each resource's decision, in name order. */
     resources: Array<capacity.ResourceDecision>
   }

@@ -64,6 +64,10 @@ describe('capacity.hpaDesiredReplicas', () => {
     throwsCode(() => capacity.hpaDesiredReplicas(hpa([500], { now: '2026-01-01T00:00:00' })), 'invalid_input')
     throwsCode(() => capacity.hpaDesiredReplicas(hpa([500], { current_replicas: 1 })), 'invalid_input')
     throwsCode(() => capacity.hpaDesiredReplicas('nope'), 'invalid_type')
+    assert.throws(
+      () => capacity.hpaDesiredReplicas({ currentReplicas: 1, now: NOW, metrics: [] }),
+      (err) => err.code === 'invalid_input' && /`maxReplicas`/.test(err.message),
+    )
     throwsCode(() => capacity.hpaDesiredReplicas(hpa([500], { now: () => 1 })), 'invalid_type')
   })
 })

@@ -28,7 +28,7 @@ use opsbrain::capacity::{
 use opsbrain::{Error, ErrorKind, Result};
 use serde_json::{Map, Number, Value};
 
-use crate::convert::cache::snake_key;
+use crate::convert::cache::{camel, snake_key};
 use crate::convert::calendar::instant;
 use crate::convert::sla::result;
 use crate::errors::{self, from_napi, run};
@@ -149,7 +149,28 @@ fn request<T>(
         return Err(type_error(name, "an object"));
     }
     let value = read(name, v, name_maps, top_is_map, 0)?.unwrap_or(Value::Null);
-    parse(value).map_err(|e| Error::new(ErrorKind::InvalidInput, format!("{name}: {e}")))
+    parse(value).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("{name}: {}", camel_ticks(&e.to_string())),
+        )
+    })
+}
+
+/// A serde message with its `` `snake_name` `` spans in camelCase.
+fn camel_ticks(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                camel(part)
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// Thresholds of one resource (`scaleUp`/`scaleDown` in its unit).
@@ -227,8 +248,10 @@ pub struct ReplicaRecommendation {
     /// Recommended replicas, within the bounds.
     pub desired_replicas: u32,
     /// The deciding resource (`null` when holding).
+    #[napi(ts_type = "string | null")]
     pub driver: Option<String>,
     /// `'min_replicas'` or `'max_replicas'` when a bound changed the count.
+    #[napi(ts_type = "'min_replicas' | 'max_replicas' | null")]
     pub limited_by: Option<String>,
     /// Each resource's decision, in name order.
     pub resources: Vec<ResourceDecision>,
@@ -388,19 +411,26 @@ pub struct HpaDecision {
     /// Whether the target is rescaled.
     pub rescale: bool,
     /// The largest proposal over the metrics, before normalization.
+    #[napi(ts_type = "number | null")]
     pub metric_replicas: Option<i32>,
     /// The metric that gave it.
+    #[napi(ts_type = "string | null")]
     pub metric: Option<String>,
     /// Per-metric outcomes: `{name, type, replicas, utilization, averageValue, value, readyPods, unreadyPods, missingPods, ignoredPods, error}`.
     #[napi(ts_type = "Array<Record<string, unknown>>")]
     pub metrics: String,
     /// Why it rescales.
+    #[napi(ts_type = "string | null")]
     pub rescale_reason: Option<String>,
     /// `'ValidMetricFound'` or `'ScalingDisabled'`.
     pub scaling_active: String,
     /// `'ReadyForNewScale'`, `'ScaleDownStabilized'` or `'ScaleUpStabilized'`.
+    #[napi(ts_type = "'ReadyForNewScale' | 'ScaleDownStabilized' | 'ScaleUpStabilized' | null")]
     pub able_to_scale: Option<String>,
     /// `'DesiredWithinRange'`, `'ScaleUpLimit'`, `'ScaleDownLimit'`, `'TooManyReplicas'` or `'TooFewReplicas'`.
+    #[napi(
+        ts_type = "'DesiredWithinRange' | 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas' | null"
+    )]
     pub limited_by: Option<String>,
     /// Whether that condition changed the count.
     pub scaling_limited: bool,
