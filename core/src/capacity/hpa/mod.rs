@@ -70,9 +70,15 @@ fn bad(msg: impl Into<String>) -> Error {
 /// `x` (natural unit) as a milli-value: `x` for CPU, `x * 1000` otherwise,
 /// rounded up (with a tolerance for binary fractions like 8.6 * 1000).
 fn milli(x: f64, cpu: bool, what: &str) -> Result<i64> {
+    milli_at(x, cpu, || what.to_owned())
+}
+
+/// As [`milli`], naming the value only when it is bad (no allocation per pod).
+fn milli_at(x: f64, cpu: bool, what: impl FnOnce() -> String) -> Result<i64> {
     if !(0.0..=MAX_VALUE).contains(&x) {
         return Err(bad(format!(
-            "{what}: {x} is not a finite value in [0, {MAX_VALUE}]"
+            "{}: {x} is not a finite value in [0, {MAX_VALUE}]",
+            what()
         )));
     }
     let m = if cpu { x } else { x * 1000.0 };
@@ -310,12 +316,17 @@ fn one_metric(
             let mut values = Vec::with_capacity(req.pods.len());
             let mut requests = Vec::with_capacity(req.pods.len());
             for (i, p) in req.pods.iter().enumerate() {
-                let at = format!("pods[{i}] {name}");
-                values.push(p.usage.get(name).map(|&v| milli(v, cpu, &at)).transpose()?);
+                let at = || format!("pods[{i}] {name}");
+                values.push(
+                    p.usage
+                        .get(name)
+                        .map(|&v| milli_at(v, cpu, at))
+                        .transpose()?,
+                );
                 requests.push(
                     p.requests
                         .get(name)
-                        .map(|&v| milli(v, cpu, &at))
+                        .map(|&v| milli_at(v, cpu, at))
                         .transpose()?,
                 );
             }
@@ -363,7 +374,7 @@ fn one_metric(
                 .map(|(i, p)| {
                     p.usage
                         .get(name)
-                        .map(|&v| milli(v, false, &format!("pods[{i}] {name}")))
+                        .map(|&v| milli_at(v, false, || format!("pods[{i}] {name}")))
                         .transpose()
                 })
                 .collect::<Result<Vec<_>>>()?;
