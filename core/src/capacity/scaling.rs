@@ -224,6 +224,15 @@ impl From<ThresholdPolicy> for BTreeMap<String, ResourceThresholds> {
 }
 
 /// What to decide on: the current size, its bounds and recent samples.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::ReplicaRequest;
+/// let r: ReplicaRequest = serde_json::from_str(
+///     r#"{"current_replicas": 3, "max_replicas": 12, "metrics": {"cpu": [0.4, 0.75]}}"#,
+/// ).unwrap();
+/// assert_eq!(r.min_replicas, 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplicaRequest {

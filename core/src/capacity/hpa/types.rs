@@ -4,6 +4,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A pod's phase (Kubernetes `PodPhase`).
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::PodPhase;
+/// let p: PodPhase = serde_json::from_str(r#""pending""#).unwrap();
+/// assert_eq!(p, PodPhase::Pending);
+/// assert_eq!(PodPhase::default(), PodPhase::Running);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PodPhase {
@@ -27,6 +35,15 @@ pub enum PodPhase {
 /// pod has no `usage` entry for is a missing metric. CPU values are
 /// millicores, other values are in their own unit (bytes, requests per
 /// second); see the module docs for the milli-value conversion.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::{Pod, PodPhase};
+/// let pod: Pod = serde_json::from_str(
+///     r#"{"name": "web-1", "requests": {"cpu": 500}, "usage": {"cpu": 420}}"#,
+/// ).unwrap();
+/// assert_eq!((pod.phase, pod.ready, pod.deleting), (PodPhase::Running, Some(true), false));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pod {
@@ -66,6 +83,13 @@ fn some_true() -> Option<bool> {
 }
 
 /// A metric target: exactly one of the three fields.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::MetricTarget;
+/// let t: MetricTarget = serde_json::from_str(r#"{"average_utilization": 60}"#).unwrap();
+/// assert_eq!((t.average_utilization, t.value), (Some(60), None));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricTarget {
@@ -81,6 +105,15 @@ pub struct MetricTarget {
 }
 
 /// One metric of the autoscaler, with its current readings.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::MetricSpec;
+/// let m: MetricSpec = serde_json::from_str(
+///     r#"{"type": "external", "name": "queue_length", "target": {"average_value": 30}, "current": [120]}"#,
+/// ).unwrap();
+/// assert_eq!(m.name(), "queue_length");
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum MetricSpec {
@@ -151,6 +184,13 @@ pub enum PolicyType {
 }
 
 /// One rate-limit policy (`HPAScalingPolicy`).
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::{PolicyType, ScalingPolicy};
+/// let p: ScalingPolicy = serde_json::from_str(r#"{"type": "percent", "value": 50, "period_secs": 60}"#).unwrap();
+/// assert_eq!(p.kind, PolicyType::Percent);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScalingPolicy {
@@ -197,6 +237,14 @@ pub struct ScalingRules {
 }
 
 /// `spec.behavior`.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::hpa::{Behavior, SelectPolicy};
+/// let b: Behavior = serde_json::from_str(r#"{"scale_down": {"select_policy": "disabled"}}"#).unwrap();
+/// assert_eq!(b.scale_down.and_then(|r| r.select_policy), Some(SelectPolicy::Disabled));
+/// assert!(b.scale_up.is_none()); // Kubernetes' defaults apply
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Behavior {
@@ -233,6 +281,20 @@ pub struct ScaleEvent {
 }
 
 /// Everything one reconciliation of the autoscaler looks at.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::{hpa_desired_replicas, HpaRequest};
+/// // An external queue: 300 messages, 50 per replica wanted, 2 replicas now.
+/// let req: HpaRequest = serde_json::from_str(r#"{
+///     "current_replicas": 2, "max_replicas": 20, "now": "2026-01-01T00:00:00Z",
+///     "metrics": [{"type": "external", "name": "queue", "target": {"average_value": 50}, "current": [300]}]
+/// }"#).unwrap();
+/// let d = hpa_desired_replicas(&req)?;
+/// assert_eq!(d.metric_replicas, Some(6));
+/// assert_eq!((d.desired_replicas, d.limited_by.as_deref()), (4, Some("ScaleUpLimit")));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HpaRequest {
@@ -310,6 +372,23 @@ pub struct MetricOutcome {
 }
 
 /// The autoscaler's decision.
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::{hpa_desired_replicas, HpaRequest};
+/// let mut req: HpaRequest = serde_json::from_str(r#"{
+///     "current_replicas": 4, "max_replicas": 20, "now": "2026-01-01T00:00:00Z",
+///     "metrics": [{"type": "external", "name": "queue", "target": {"average_value": 50}, "current": [50]}]
+/// }"#).unwrap();
+/// // 50 messages need one replica, but a recommendation of 6 made two
+/// // minutes ago is still inside the 300 s downscale window.
+/// req.recommendations = serde_json::from_str(r#"[{"at": "2025-12-31T23:58:00Z", "replicas": 6}]"#).unwrap();
+/// let d = hpa_desired_replicas(&req)?;
+/// assert_eq!((d.metric_replicas, d.desired_replicas), (Some(1), 6));
+/// assert_eq!(d.able_to_scale.as_deref(), Some("ScaleDownStabilized"));
+/// assert_eq!(d.recommendations.len(), 2); // pass these to the next call
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HpaDecision {
     /// Replicas to scale to (equal to `current_replicas` when not scaling).
