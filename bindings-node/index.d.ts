@@ -1746,3 +1746,187 @@ export declare namespace cache {
     writes?: Uint8Array | boolean[] | null
   }
 }
+
+export declare namespace capacity {
+  /** The autoscaler's decision (see the core's `HpaDecision`). */
+  export interface HpaDecision {
+    /** Replicas to scale to. */
+    desiredReplicas: number
+    /** The target's current replicas. */
+    currentReplicas: number
+    /** Whether the target is rescaled. */
+    rescale: boolean
+    /** The largest proposal over the metrics, before normalization. */
+    metricReplicas?: number | null
+    /** The metric that gave it. */
+    metric?: string | null
+    /** Per-metric outcomes: `{name, type, replicas, utilization, averageValue, value, readyPods, unreadyPods, missingPods, ignoredPods, error}`. */
+    metrics: Array<Record<string, unknown>>
+    /** Why it rescales. */
+    rescaleReason?: string | null
+    /** `'ValidMetricFound'` or `'ScalingDisabled'`. */
+    scalingActive: string
+    /** `'ReadyForNewScale'`, `'ScaleDownStabilized'` or `'ScaleUpStabilized'`. */
+    ableToScale?: 'ReadyForNewScale' | 'ScaleDownStabilized' | 'ScaleUpStabilized' | null
+    /** `'DesiredWithinRange'`, `'ScaleUpLimit'`, `'ScaleDownLimit'`, `'TooManyReplicas'` or `'TooFewReplicas'`. */
+    limitedBy?: 'DesiredWithinRange' | 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas' | null
+    /** Whether that condition changed the count. */
+    scalingLimited: boolean
+    /** History for the next call. */
+    recommendations: Array<{ at: Date; replicas: number }>
+    /** Scale-up events for the next call. */
+    scaleUpEvents: Array<{ at: Date; change: number; outdated: boolean }>
+    /** Scale-down events for the next call. */
+    scaleDownEvents: Array<{ at: Date; change: number; outdated: boolean }>
+  }
+  /**
+   * One reconciliation of the Kubernetes Horizontal Pod Autoscaler, as a
+   * pure function: pods grouped as Kubernetes does, each metric's proposal
+   * with tolerance and the rebalancing of missing and unready pods, the
+   * largest proposal, then the 300 s downscale stabilization and the
+   * `max(2 x current, 4)` scale-up limit, or with `behavior` its windows and
+   * rate-limit policies. Pass `recommendations`, `scaleUpEvents` and
+   * `scaleDownEvents` of the result to the next call.
+   *
+   * Throws `.code` `'invalid_config'` for `minReplicas > maxReplicas` or a
+   * bad target, tolerance or policy; `'invalid_input'` for a negative value,
+   * a duplicate pod, an instant without an offset, or when no metric can be
+   * computed; `'limit_exceeded'` past the documented bounds.
+   *
+   * @example
+   * ```js
+   * const d = capacity.hpaDesiredReplicas({
+   *   currentReplicas: 3, maxReplicas: 10, now: new Date('2026-01-01T00:00:00Z'),
+   *   metrics: [{ type: 'resource', name: 'cpu', target: { averageUtilization: 30 } }],
+   *   pods: [300, 500, 700].map((cpu, i) => ({ name: `p${i}`, requests: { cpu: 1000 }, usage: { cpu } })),
+   * })
+   * d.desiredReplicas          // 5
+   * d.metrics[0].utilization   // 50
+   * ```
+   */
+  export function hpaDesiredReplicas(request: HpaRequest): HpaDecision
+  /** One pod selected by the autoscaler. */
+  export interface HpaPod {
+    /** Unique name. */
+    name: string
+    /** Default `'running'`. */
+    phase?: 'pending' | 'running' | 'succeeded' | 'failed' | 'unknown'
+    /** The Ready condition (default true; `null`: no condition). */
+    ready?: boolean
+    /** Has a deletion timestamp. */
+    deleting?: boolean
+    /** Still in the CPU initialization period (default: from `startTime`). */
+    recentlyStarted?: boolean
+    /** When it started. */
+    startTime?: Date | string
+    /** When the Ready condition last changed. */
+    readyTransitionTime?: Date | string
+    /** Requests per resource (CPU in millicores, others in their unit). */
+    requests?: Record<string, number>
+    /** Usage per resource or pods-metric name. */
+    usage?: Record<string, number>
+  }
+  /**
+   * A request to `hpaDesiredReplicas`: the HPA spec, the target's replicas,
+   * the pods and readings, `now` and the controller's history.
+   */
+  export interface HpaRequest {
+    /** The target's `spec.replicas`. */
+    currentReplicas: number
+    /** The target's `status.replicas` (default `currentReplicas`). */
+    statusReplicas?: number
+    /** Default 1. */
+    minReplicas?: number
+    /** `spec.maxReplicas`. */
+    maxReplicas: number
+    /** `{type: 'resource' | 'pods' | 'object' | 'external', name, target: {averageUtilization | averageValue | value}, ...}`. */
+    metrics: Array<Record<string, unknown>>
+    /** Pods matched by the selector. */
+    pods?: Array<capacity.HpaPod>
+    /** `spec.behavior` (`{scaleUp?, scaleDown?}` with `stabilizationWindowSecs`, `selectPolicy`, `policies`, `tolerance`). */
+    behavior?: Record<string, unknown>
+    /** The current time. */
+    now: Date | string
+    /** Past recommendations (`{at, replicas}`), as returned by the last call. */
+    recommendations?: Array<{ at: Date | string; replicas: number }>
+    /** Past scale-up events (`{at, change, outdated?}`). */
+    scaleUpEvents?: Array<{ at: Date | string; change: number; outdated?: boolean }>
+    /** Past scale-down events. */
+    scaleDownEvents?: Array<{ at: Date | string; change: number; outdated?: boolean }>
+    /** Default 0.1. */
+    tolerance?: number
+    /** Default 300. */
+    cpuInitializationPeriodSecs?: number
+    /** Default 30. */
+    delayOfInitialReadinessStatusSecs?: number
+    /** Default 300. */
+    downscaleStabilizationSecs?: number
+  }
+  /**
+   * Threshold scaling recommendation with hysteresis: each resource runs a
+   * Schmitt trigger over its samples (up at `scaleUp`, left below
+   * `scaleUp - band`; down at `scaleDown`, left above `scaleDown + band`),
+   * any resource up wins, down needs all. `policy` maps resource names to
+   * thresholds; default the framework's cpu 0.70/0.30, memory 0.80/0.40,
+   * requests 1000/200 per second per replica.
+   *
+   * Throws `.code` `'invalid_config'` for `minReplicas > maxReplicas` or a
+   * bad policy; `'invalid_input'` for an unknown resource, no or empty
+   * samples, a negative or non-finite sample; `'invalid_type'` for a wrong
+   * argument type.
+   *
+   * @example
+   * ```js
+   * const rec = capacity.replicaRecommendation({ currentReplicas: 4, maxReplicas: 10, metrics: { cpu: [0.55, 0.72, 0.68] } })
+   * rec.action           // 'scale_up'
+   * rec.desiredReplicas  // 6
+   * ```
+   */
+  export function replicaRecommendation(request: ReplicaRequest, policy?: Record<string, ThresholdRule> | null): ReplicaRecommendation
+  /** A threshold recommendation. */
+  export interface ReplicaRecommendation {
+    /** What to do. */
+    action: 'scale_up' | 'scale_down' | 'hold'
+    /** Recommended replicas, within the bounds. */
+    desiredReplicas: number
+    /** The deciding resource (`null` when holding). */
+    driver?: string | null
+    /** `'min_replicas'` or `'max_replicas'` when a bound changed the count. */
+    limitedBy?: 'min_replicas' | 'max_replicas' | null
+    /** Each resource's decision, in name order. */
+    resources: Array<capacity.ResourceDecision>
+  }
+  /** What to decide on. */
+  export interface ReplicaRequest {
+    /** Replicas now. */
+    currentReplicas: number
+    /** Lower bound (default 1). */
+    minReplicas?: number
+    /** Upper bound. */
+    maxReplicas: number
+    /** Samples per resource name, oldest first. */
+    metrics: Record<string, Array<number> | Float64Array>
+  }
+  /** One resource's decision. */
+  export interface ResourceDecision {
+    /** Resource name. */
+    resource: string
+    /** Its state after the last sample. */
+    action: 'scale_up' | 'scale_down' | 'hold'
+    /** The last sample. */
+    value: number
+    /** Replicas it asks for (before the bounds). */
+    desiredReplicas: number
+  }
+  /** Thresholds of one resource (`scaleUp`/`scaleDown` in its unit). */
+  export interface ThresholdRule {
+    /** Scale up at or above this value. */
+    scaleUp: number
+    /** Scale down at or below this value. */
+    scaleDown: number
+    /** Hysteresis band (default 0). */
+    band?: number
+    /** Consecutive samples needed to enter a state (default 1). */
+    sustain?: number
+  }
+}

@@ -42,6 +42,9 @@ __all__ = [
     "error_codes",
     "route_ticket",
     "route_tickets",
+    # capacity: scaling decisions
+    "hpa_desired_replicas",
+    "replica_recommendation",
 ]
 
 __version__: str
@@ -382,3 +385,10 @@ class ProactiveMonitor:
     def fit(self, group: str, reference: _Matrix) -> FittedGroup: ...
     def alerts(self, anomalies: Iterable[GroupAnomalies], timestamp: datetime) -> list[dict[str, Any]]: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+# --- capacity: scaling decisions (opsbrain.capacity) ---
+
+def replica_recommendation(
+    request: Mapping[str, Any], policy: Optional[Mapping[str, Mapping[str, Any]]] = None
+) -> dict[str, Any]: ...
+def hpa_desired_replicas(request: Mapping[str, Any]) -> dict[str, Any]: ...
