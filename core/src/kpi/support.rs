@@ -84,22 +84,22 @@ pub enum GroupBy {
 }
 
 /// Options of [`support_kpis`]. Serde form: every field optional, e.g.
-/// `{"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z",
+/// `{"since": "2026-11-01T00:00:00Z", "until": "2026-12-01T00:00:00Z",
 /// "group_by": "channel", "time_basis": "business"}`.
 ///
 /// # Examples
 /// ```
 /// use opsbrain::kpi::{GroupBy, SupportKpiOptions};
 /// let o = SupportKpiOptions { group_by: Some(GroupBy::Tier), ..Default::default() };
-/// assert!(o.from.is_none());
+/// assert!(o.since.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SupportKpiOptions {
     /// Only tickets created at or after this instant.
-    pub from: Option<DateTime<Utc>>,
+    pub since: Option<DateTime<Utc>>,
     /// Only tickets created before this instant.
-    pub to: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
     /// Also report each group.
     pub group_by: Option<GroupBy>,
     /// Calendar or business time.
@@ -417,7 +417,7 @@ fn check_batch(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Support KPIs of the tickets created in `[from, to)` (all tickets when
+/// Support KPIs of the tickets created in `[since, until)` (all tickets when
 /// unbounded), overall and per group: first-response and resolution time
 /// percentiles on calendar or business time (from [`sla_status`] at
 /// `now`; a time exists once the timer stopped: first response sent, or
@@ -453,7 +453,7 @@ fn check_batch(n: usize) -> Result<()> {
 /// ```
 ///
 /// # Errors
-/// `invalid_input` when `from >= to`, when no ticket was created in the
+/// `invalid_input` when `since >= until`, when no ticket was created in the
 /// period (an empty period), for a bad event log (out of time order, after
 /// `now`, ...; naming `tickets[i]`) or a CSAT outside 1..=5;
 /// `invalid_config` for bad targets; `limit_exceeded` past
@@ -467,11 +467,11 @@ pub fn support_kpis(
     check_batch(tickets.len())?;
     options.targets.check()?;
     crate::validate::check_instant(now, "now")?;
-    if let (Some(from), Some(to)) = (options.from, options.to)
-        && from >= to
+    if let (Some(since), Some(until)) = (options.since, options.until)
+        && since >= until
     {
         return Err(Error::invalid_input(format!(
-            "the period is empty: from {from} is not before to {to}"
+            "the period is empty: since {since} is not before until {until}"
         )));
     }
     let measured: Vec<Measured> = tickets
@@ -485,7 +485,8 @@ pub fn support_kpis(
         .iter()
         .zip(&measured)
         .filter(|(_, m)| {
-            options.from.is_none_or(|f| m.created >= f) && options.to.is_none_or(|t| m.created < t)
+            options.since.is_none_or(|f| m.created >= f)
+                && options.until.is_none_or(|t| m.created < t)
         })
         .collect();
     if rows.is_empty() {

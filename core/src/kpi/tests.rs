@@ -138,8 +138,8 @@ fn support_bad_input() {
     let p = SlaPolicy::builtin();
     let t = ticket(1, Priority::Low, Channel::Chat, Some(5), None);
     let empty = SupportKpiOptions {
-        from: Some(mins(0)),
-        to: Some(mins(0)),
+        since: Some(mins(0)),
+        until: Some(mins(0)),
         ..Default::default()
     };
     assert_eq!(
@@ -149,7 +149,7 @@ fn support_bad_input() {
         "invalid_input"
     );
     let later = SupportKpiOptions {
-        from: Some(mins(10)),
+        since: Some(mins(10)),
         ..Default::default()
     };
     assert_eq!(
