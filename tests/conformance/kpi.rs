@@ -8,7 +8,17 @@ use opsbrain::sla::SlaPolicy;
 use opsbrain::{Error, ErrorKind};
 use serde_json::Value;
 
-use super::{de, opt, when};
+use super::when;
+
+/// Reads a value as the bindings do: a shape error (unknown field or
+/// variant, wrong type) is `invalid_input`, as in Python and Node.
+fn de<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Error> {
+    serde_json::from_value(v.clone()).map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
+}
+
+fn opt<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<Option<T>, Error> {
+    input.get(key).map(de).transpose()
+}
 
 fn to_value<T: serde::Serialize>(v: T) -> Result<Value, Error> {
     Ok(serde_json::to_value(v)?)
@@ -17,10 +27,16 @@ fn to_value<T: serde::Serialize>(v: T) -> Result<Value, Error> {
 fn floats(input: &Value, key: &str) -> Result<Vec<f64>, Error> {
     // `null` stands for an infinite histogram bound (JSON has no Infinity).
     let list: Vec<Option<f64>> = de(&input[key])?;
-    Ok(list.into_iter().map(|x| x.unwrap_or(f64::INFINITY)).collect())
+    Ok(list
+        .into_iter()
+        .map(|x| x.unwrap_or(f64::INFINITY))
+        .collect())
 }
 
-fn with_latencies<T>(input: &Value, f: impl FnOnce(Latencies<'_>) -> Result<T, Error>) -> Result<T, Error> {
+fn with_latencies<T>(
+    input: &Value,
+    f: impl FnOnce(Latencies<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
     if input.get("samples").is_some() {
         let samples = floats(input, "samples")?;
         return f(Latencies::Samples(&samples));
@@ -32,7 +48,10 @@ fn with_latencies<T>(input: &Value, f: impl FnOnce(Latencies<'_>) -> Result<T, E
     })
 }
 
-fn with_series<T>(input: &Value, f: impl FnOnce(&CountSeries<'_>) -> Result<T, Error>) -> Result<T, Error> {
+fn with_series<T>(
+    input: &Value,
+    f: impl FnOnce(&CountSeries<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
     let (good, total) = (floats(input, "good")?, floats(input, "total")?);
     let step: i64 = de(&input["step_secs"])?;
     let series = CountSeries::new(when(input, "start")?, step, &good, &total)?;

@@ -1,6 +1,7 @@
 """opsbrain: fast, tested algorithms for support and operations teams.
 
-Ticket classification and routing, and cache strategy (``opsbrain.cache``),
+Ticket classification and routing, cache strategy (``opsbrain.cache``) and
+KPIs, error budgets and journey funnels (``opsbrain.kpi``),
 from the post-launch support framework, computed by the Rust core:
 
 >>> import opsbrain
@@ -14,8 +15,12 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
-from opsbrain import cache
+from opsbrain import cache, kpi
 from opsbrain._native import (
+    burn_rate_alerts,
+    error_budget,
+    journey_funnels,
+    support_kpis,
     BusinessCalendar,
     EscalationPolicy,
     SlaPolicy,
@@ -50,6 +55,11 @@ from opsbrain.errors import (
 )
 
 __all__ = [
+    "burn_rate_alerts",
+    "error_budget",
+    "journey_funnels",
+    "kpi",
+    "support_kpis",
     "BusinessCalendar",
     "EscalationPolicy",
     "SlaPolicy",

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::{Kpi, KpiResult, KpiTargets};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Most intervals in one series (a year of one-second steps fits).
+/// Most intervals in one series, and in one window (a year of one-second
+/// steps fits).
 pub const MAX_SERIES_INTERVALS: usize = 50_000_000;
 
 /// Most burn-rate rules in one evaluation.
@@ -134,7 +135,13 @@ impl<'a> CountSeries<'a> {
                 self.step_secs
             )));
         }
-        Ok((secs / self.step_secs) as usize)
+        let steps = secs / self.step_secs;
+        if steps > MAX_SERIES_INTERVALS as i64 {
+            return Err(Error::limit(format!(
+                "{what} spans {steps} steps; at most {MAX_SERIES_INTERVALS} are allowed"
+            )));
+        }
+        Ok(steps as usize)
     }
 }
 
@@ -590,7 +597,8 @@ fn project_clear(
 /// than the step or not a whole number of steps; `invalid_config` for a
 /// rule whose short window is not shorter than its long one, whose rate is
 /// not positive or could never fire; `limit_exceeded` past
-/// [`MAX_BURN_RULES`].
+/// [`MAX_BURN_RULES`] or for a window of more than
+/// [`MAX_SERIES_INTERVALS`] steps.
 pub fn burn_rate_alerts(
     series: &CountSeries<'_>,
     objective: f64,

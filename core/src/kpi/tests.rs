@@ -349,6 +349,12 @@ fn burn_rate_projects_clearing_and_validates() {
             .code(),
         "invalid_config"
     );
+    // A window of ~1.5e17 one-minute steps would make projection loop for ever.
+    let mut huge = BurnRateRule::workbook();
+    huge[0].long_window_secs = i64::MAX / 60 * 60;
+    huge[0].short_window_secs = i64::MAX / 120 * 60;
+    let e = burn_rate_alerts(&series(&good, &total), 0.999, &huge[..1]).unwrap_err();
+    assert_eq!(e.code(), "limit_exceeded");
 }
 
 #[test]
