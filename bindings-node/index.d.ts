@@ -1468,3 +1468,194 @@ export declare namespace cache {
     writes?: Uint8Array | boolean[] | null
   }
 }
+
+export declare namespace kpi {
+  /**
+   * The Apdex score for target time `tMs` (satisfied at or below T,
+   * tolerating up to 4T) from samples or a histogram.
+   *
+   * @example
+   * ```js
+   * kpi.apdex([100, 200, 600, 3000], 300).score // 0.625
+   * ```
+   */
+  export function apdex(latencies: Float64Array | number[] | LatencyHistogram, tMs: number): { tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }
+  /**
+   * The multi-window, multi-burn-rate alerts of the SRE workbook (or
+   * `options.rules`): when each fired and when it cleared (projected if
+   * still firing), and each rule's burn rates at the end. O(n) per rule.
+   *
+   * @example
+   * ```js
+   * const good = new Float64Array(240).fill(1000); good.fill(900, 60, 70)
+   * const r = kpi.burnRateAlerts(good, new Float64Array(240).fill(1000),
+   *   { start: '2026-11-01T00:00:00Z', stepSecs: 60, objective: 0.999 })
+   * r.alerts.find((a) => a.rule === 'page_1h').firedAt // Date 2026-11-01T01:09:00.000Z
+   * ```
+   */
+  export function burnRateAlerts(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Record<string, any>
+  /** As `burnRateAlerts`, off the main thread: returns a Promise. */
+  export function burnRateAlertsAsync(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Promise<Record<string, any>>
+  /** A multi-window burn-rate rule. */
+  export interface BurnRateRule {
+    name: string
+    severity: 'page' | 'ticket'
+    longWindowSecs: number
+    shortWindowSecs: number
+    burnRate: number
+  }
+  /** The framework's KPI thresholds and targets. */
+  export function defaultTargets(): Record<string, any>
+  /**
+   * Availability and the error budget of `options.objective` over the last
+   * `options.windowSecs` of good/total counts per `options.stepSecs` (30
+   * days at 99.9 % allow 43.2 minutes), with the framework's uptime and
+   * error-rate KPIs.
+   *
+   * Throws `.code` `'invalid_input'` for an SLO of 100 % or above, a window
+   * shorter than the step, bad counts or no traffic; `'dimension_mismatch'`
+   * when `good` and `total` differ in length.
+   *
+   * @example
+   * ```js
+   * const b = kpi.errorBudget(new Float64Array(30).fill(1e6), new Float64Array(30).fill(1e6),
+   *   { start: '2026-11-01T00:00:00Z', stepSecs: 86400, objective: 0.999, windowSecs: 30 * 86400 })
+   * b.budgetSecs / 60 // 43.2
+   * ```
+   */
+  export function errorBudget(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Record<string, any>
+  /** The framework's five journeys and their default steps. */
+  export function frameworkJourneys(): Array<JourneyDef>
+  /** Options of `journeyFunnels`. */
+  export interface FunnelOptions {
+    /** Default one day. */
+    attributionWindowSecs?: number
+    /** Default 0.95. */
+    minCompletion?: number
+    /** Default 0.10. */
+    maxStepDropOff?: number
+  }
+  /** A journey and its steps. */
+  export interface JourneyDef {
+    name: string
+    steps: Array<string>
+  }
+  /** A journey step event. */
+  export interface JourneyEvent {
+    user: string
+    journey: string
+    step: string
+    at: Date | string
+    /** `'success'` (default) or what went wrong. */
+    outcome?: string
+  }
+  /**
+   * Journey funnels from step events (any order): completion, per-step
+   * conversion, drop-off and median time between steps, and friction points
+   * ranked by users lost. `journeys` defaults to `frameworkJourneys()`.
+   *
+   * @example
+   * ```js
+   * const r = kpi.journeyFunnels(events, [{ name: 'signup', steps: ['a', 'b'] }],
+   *   { attributionWindowSecs: 3600 })
+   * r.frictionPoints[0].usersLost
+   * ```
+   */
+  export function journeyFunnels(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Record<string, any>
+  /** As `journeyFunnels`, off the main thread: returns a Promise. */
+  export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<Record<string, any>>
+  /** Raw latency samples (ms) or a histogram. */
+  export interface LatencyHistogram {
+    /** Increasing upper bounds, ms (`Infinity` allowed last). */
+    upperBounds: Float64Array | number[]
+    /** Count per bucket. */
+    counts: Float64Array | number[]
+  }
+  /**
+   * The share of requests at or below `options.thresholdMs` against
+   * `options.objective`, with p50/p90/p99, from samples (ms) or a histogram.
+   *
+   * @example
+   * ```js
+   * kpi.latencySlo([120, 250, 480, 900], { thresholdMs: 500, objective: 0.95 }).share // 0.75
+   * kpi.latencySlo({ upperBounds: [100, 500, Infinity], counts: [80, 15, 5] },
+   *   { thresholdMs: 500, objective: 0.9 }).meetsObjective // true
+   * ```
+   */
+  export function latencySlo(latencies: Float64Array | number[] | LatencyHistogram, options: { thresholdMs: number, objective: number }): { thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }
+  /** Options of `errorBudget` and `burnRateAlerts`. */
+  export interface SeriesOptions {
+    /** Start of the first interval. */
+    start: Date | string
+    /** Interval length, seconds. */
+    stepSecs: number
+    /** The SLO, a fraction in (0, 1). */
+    objective: number
+    /** `errorBudget`: the rolling window, seconds. */
+    windowSecs?: number
+    /** `errorBudget`: thresholds and targets (uptime, errorRate). */
+    targets?: Record<string, unknown>
+    /** `burnRateAlerts`: the rules (default `workbookRules()`). */
+    rules?: Array<BurnRateRule>
+  }
+  /** Options of `supportKpis`. */
+  export interface SupportKpiOptions {
+    /** Only tickets created at or after this instant. */
+    since?: Date | string
+    /** Only tickets created before this instant. */
+    until?: Date | string
+    groupBy?: 'tier' | 'channel' | 'priority' | 'department' | 'agent' | 'month'
+    timeBasis?: 'calendar' | 'business'
+    /** Thresholds and targets, like `defaultTargets()` (any subset). */
+    targets?: Record<string, unknown>
+  }
+  /**
+   * Support KPIs of ticket records: first-response and resolution
+   * percentiles (calendar or business time, from the SLA timers), SLA
+   * attainment, escalation rate, FCR, CSAT, automation and self-service
+   * rates and agent productivity, overall and per `options.groupBy` group,
+   * each KPI rated against the framework's threshold and target.
+   *
+   * Throws `.code` `'invalid_input'` for an empty period, a bad event log
+   * (naming `tickets[i]`) or a CSAT outside 1..5, `'invalid_config'` for
+   * bad targets, `'invalid_type'` for arguments of the wrong type.
+   *
+   * @example
+   * ```js
+   * const { kpi } = require('opsbrain')
+   * const t0 = '2026-11-02T09:00:00Z'
+   * const r = kpi.supportKpis([{ events: [
+   *   { type: 'created', at: t0, tier: 1, priority: 'high', channel: 'chat' },
+   *   { type: 'first_response', at: '2026-11-02T09:08:00Z' }], csat: 5 }],
+   *   '2026-11-02T10:00:00Z', { groupBy: 'channel' })
+   * r.overall.firstResponse.p50 // 480
+   * ```
+   */
+  export function supportKpis(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Record<string, any>
+  /** As `supportKpis`, off the main thread: returns a Promise. */
+  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<Record<string, any>>
+  /** A ticket record: its SLA event log plus what the log does not say. */
+  export interface TicketRecord {
+    /** The SLA event log (as for `slaStatus`), in time order. */
+    events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>
+    department?: string
+    /** The agent who resolved it. */
+    agent?: string
+    firstContactResolution?: boolean
+    /** 1 to 5. */
+    csat?: number
+    automated?: boolean
+    /** A self-service attempt: true succeeded, false failed. */
+    selfService?: boolean
+  }
+  /**
+   * Tickets per UTC month of creation, month-over-month change, and whether
+   * volume decreased every month.
+   */
+  export function volumeTrend(tickets: Array<TicketRecord>): { months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }
+  /**
+   * The SRE workbook's burn-rate rules (page 14.4 over 1 h / 5 min, page 6
+   * over 6 h / 30 min, ticket 1 over 3 days / 6 h).
+   */
+  export function workbookRules(): Array<BurnRateRule>
+}

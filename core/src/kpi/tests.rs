@@ -143,7 +143,7 @@ fn support_bad_input() {
         ..Default::default()
     };
     assert_eq!(
-        support_kpis(&p, &[t.clone()], mins(60), &empty)
+        support_kpis(&p, std::slice::from_ref(&t), mins(60), &empty)
             .unwrap_err()
             .code(),
         "invalid_input"
@@ -153,7 +153,7 @@ fn support_bad_input() {
         ..Default::default()
     };
     assert_eq!(
-        support_kpis(&p, &[t.clone()], mins(60), &later)
+        support_kpis(&p, std::slice::from_ref(&t), mins(60), &later)
             .unwrap_err()
             .code(),
         "invalid_input"
