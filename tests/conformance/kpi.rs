@@ -13,7 +13,8 @@ use super::when;
 /// Reads a value as the bindings do: a shape error (unknown field or
 /// variant, wrong type) is `invalid_input`, as in Python and Node.
 fn de<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Error> {
-    serde_json::from_value(v.clone()).map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
+    serde_json::from_value(v.clone())
+        .map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
 }
 
 fn opt<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<Option<T>, Error> {
