@@ -1480,6 +1480,17 @@ export declare namespace kpi {
    * ```
    */
   export function apdex(latencies: Float64Array | number[] | LatencyHistogram, tMs: number): { tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }
+  /** One firing of a burn-rate rule. */
+  export interface BurnRateAlert {
+    rule: string
+    severity: 'page' | 'ticket'
+    burnRate: number
+    firedAt: Date
+    /** Projected when `firing`. */
+    clearsAt: Date
+    firing: boolean
+    peakBurnRate: number
+  }
   /**
    * The multi-window, multi-burn-rate alerts of the SRE workbook (or
    * `options.rules`): when each fired and when it cleared (projected if
@@ -1493,9 +1504,14 @@ export declare namespace kpi {
    * r.alerts.find((a) => a.rule === 'page_1h').firedAt // Date 2026-11-01T01:09:00.000Z
    * ```
    */
-  export function burnRateAlerts(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Record<string, any>
+  export function burnRateAlerts(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): BurnRateReport
   /** As `burnRateAlerts`, off the main thread: returns a Promise. */
-  export function burnRateAlertsAsync(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Promise<Record<string, any>>
+  export function burnRateAlertsAsync(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Promise<BurnRateReport>
+  /** The result of `burnRateAlerts`. */
+  export interface BurnRateReport {
+    alerts: Array<BurnRateAlert>
+    current: Array<{ rule: string, longBurnRate: number, shortBurnRate: number, firing: boolean }>
+  }
   /** A multi-window burn-rate rule. */
   export interface BurnRateRule {
     name: string
@@ -1505,7 +1521,7 @@ export declare namespace kpi {
     burnRate: number
   }
   /** The framework's KPI thresholds and targets. */
-  export function defaultTargets(): Record<string, any>
+  export function defaultTargets(): { firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }
   /**
    * Availability and the error budget of `options.objective` over the last
    * `options.windowSecs` of good/total counts per `options.stepSecs` (30
@@ -1523,9 +1539,42 @@ export declare namespace kpi {
    * b.budgetSecs / 60 // 43.2
    * ```
    */
-  export function errorBudget(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Record<string, any>
+  export function errorBudget(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): ErrorBudget
+  /** The result of `errorBudget`. */
+  export interface ErrorBudget {
+    objective: number
+    windowSecs: number
+    windowStart: Date
+    windowEnd: Date
+    intervals: number
+    coverage: number
+    good: number
+    total: number
+    bad: number
+    availability: number
+    errorRate: number
+    budgetSecs: number
+    allowedBad: number
+    consumed: number
+    remaining: number
+    badSecs: number
+    remainingSecs: number
+    meetsObjective: boolean
+    uptime: KpiResult
+    errorRateKpi: KpiResult
+  }
   /** The framework's five journeys and their default steps. */
   export function frameworkJourneys(): Array<JourneyDef>
+  /** A step where users are lost. */
+  export interface FrictionPoint {
+    journey: string
+    step: string
+    reason: 'step_drop_off' | 'low_completion'
+    issue: string
+    usersLost: number
+    dropOff: number
+    impact: number
+  }
   /** Options of `journeyFunnels`. */
   export interface FunnelOptions {
     /** Default one day. */
@@ -1534,6 +1583,31 @@ export declare namespace kpi {
     minCompletion?: number
     /** Default 0.10. */
     maxStepDropOff?: number
+  }
+  /** The result of `journeyFunnels`. */
+  export interface FunnelReport {
+    journeys: Array<{ journey: string, started: number, completed: number, completionRate: number | null, medianCompletionSecs: number | null, steps: Array<StepStats> }>
+    frictionPoints: Array<FrictionPoint>
+    unmatchedEvents: number
+  }
+  /** The KPIs of one group of tickets (see the Rust `GroupKpis`). */
+  export interface GroupKpis {
+    key: string
+    tickets: number
+    firstResponse: TimeStats
+    resolution: TimeStats
+    resolutionCritical: TimeStats
+    resolutionNormal: TimeStats
+    sla: { firstResponseMet: number, firstResponseBreached: number, firstResponse: number | null, resolutionMet: number, resolutionBreached: number, resolution: number | null }
+    escalated: number
+    escalationRate: number | null
+    firstContactResolution: number | null
+    csat: { responses: number, mean: number | null, distribution: number[] }
+    automationRate: number | null
+    selfServiceAttempts: number
+    selfServiceSuccess: number | null
+    agentProductivity: number | null
+    kpis: Array<KpiResult>
   }
   /** A journey and its steps. */
   export interface JourneyDef {
@@ -1561,9 +1635,18 @@ export declare namespace kpi {
    * r.frictionPoints[0].usersLost
    * ```
    */
-  export function journeyFunnels(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Record<string, any>
+  export function journeyFunnels(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): FunnelReport
   /** As `journeyFunnels`, off the main thread: returns a Promise. */
-  export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<Record<string, any>>
+  export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<FunnelReport>
+  /** Where a KPI stands against its threshold and target. */
+  export interface KpiResult {
+    kpi: 'first_response_time' | 'resolution_time_critical' | 'resolution_time_normal' | 'escalation_rate' | 'first_contact_resolution' | 'csat' | 'automation_rate' | 'self_service_success' | 'agent_productivity' | 'uptime' | 'error_rate'
+    value: number | null
+    threshold: number
+    target: number
+    higherIsBetter: boolean
+    status: 'meets_target' | 'meets_threshold' | 'misses' | 'no_data'
+  }
   /** Raw latency samples (ms) or a histogram. */
   export interface LatencyHistogram {
     /** Increasing upper bounds, ms (`Infinity` allowed last). */
@@ -1598,6 +1681,16 @@ export declare namespace kpi {
     /** `burnRateAlerts`: the rules (default `workbookRules()`). */
     rules?: Array<BurnRateRule>
   }
+  /** One step of a funnel. */
+  export interface StepStats {
+    step: string
+    users: number
+    conversion: number | null
+    dropOff: number | null
+    usersLost: number
+    medianSecsFromPrevious: number | null
+    topIssue: string | null
+  }
   /** Options of `supportKpis`. */
   export interface SupportKpiOptions {
     /** Only tickets created at or after this instant. */
@@ -1631,9 +1724,15 @@ export declare namespace kpi {
    * r.overall.firstResponse.p50 // 480
    * ```
    */
-  export function supportKpis(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Record<string, any>
+  export function supportKpis(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): SupportReport
   /** As `supportKpis`, off the main thread: returns a Promise. */
-  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<Record<string, any>>
+  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<SupportReport>
+  /** The result of `supportKpis`. */
+  export interface SupportReport {
+    timeBasis: 'calendar' | 'business'
+    overall: GroupKpis
+    groups: Array<GroupKpis>
+  }
   /** A ticket record: its SLA event log plus what the log does not say. */
   export interface TicketRecord {
     /** The SLA event log (as for `slaStatus`), in time order. */
@@ -1647,6 +1746,14 @@ export declare namespace kpi {
     automated?: boolean
     /** A self-service attempt: true succeeded, false failed. */
     selfService?: boolean
+  }
+  /** Percentiles of durations, seconds (`null` without data). */
+  export interface TimeStats {
+    count: number
+    mean: number | null
+    p50: number | null
+    p90: number | null
+    p99: number | null
   }
   /**
    * Tickets per UTC month of creation, month-over-month change, and whether

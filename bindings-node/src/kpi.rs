@@ -188,6 +188,243 @@ pub struct FunnelOptions {
     pub max_step_drop_off: Option<f64>,
 }
 
+// ---------------------------------------------------------------- results
+//
+// TypeScript interfaces of the results (written by `convert::kpi::result`).
+
+/// Where a KPI stands against its threshold and target.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct KpiResult {
+    #[napi(
+        ts_type = "'first_response_time' | 'resolution_time_critical' | 'resolution_time_normal' | 'escalation_rate' | 'first_contact_resolution' | 'csat' | 'automation_rate' | 'self_service_success' | 'agent_productivity' | 'uptime' | 'error_rate'"
+    )]
+    pub kpi: String,
+    #[napi(ts_type = "number | null")]
+    pub value: String,
+    pub threshold: f64,
+    pub target: f64,
+    pub higher_is_better: bool,
+    #[napi(ts_type = "'meets_target' | 'meets_threshold' | 'misses' | 'no_data'")]
+    pub status: String,
+}
+
+/// Percentiles of durations, seconds (`null` without data).
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct TimeStats {
+    pub count: u32,
+    #[napi(ts_type = "number | null")]
+    pub mean: String,
+    #[napi(ts_type = "number | null")]
+    pub p50: String,
+    #[napi(ts_type = "number | null")]
+    pub p90: String,
+    #[napi(ts_type = "number | null")]
+    pub p99: String,
+}
+
+/// The KPIs of one group of tickets (see the Rust `GroupKpis`).
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct GroupKpis {
+    pub key: String,
+    pub tickets: u32,
+    #[napi(ts_type = "TimeStats")]
+    pub first_response: String,
+    #[napi(ts_type = "TimeStats")]
+    pub resolution: String,
+    #[napi(ts_type = "TimeStats")]
+    pub resolution_critical: String,
+    #[napi(ts_type = "TimeStats")]
+    pub resolution_normal: String,
+    #[napi(
+        ts_type = "{ firstResponseMet: number, firstResponseBreached: number, firstResponse: number | null, resolutionMet: number, resolutionBreached: number, resolution: number | null }"
+    )]
+    pub sla: String,
+    pub escalated: u32,
+    #[napi(ts_type = "number | null")]
+    pub escalation_rate: String,
+    #[napi(ts_type = "number | null")]
+    pub first_contact_resolution: String,
+    #[napi(ts_type = "{ responses: number, mean: number | null, distribution: number[] }")]
+    pub csat: String,
+    #[napi(ts_type = "number | null")]
+    pub automation_rate: String,
+    pub self_service_attempts: u32,
+    #[napi(ts_type = "number | null")]
+    pub self_service_success: String,
+    #[napi(ts_type = "number | null")]
+    pub agent_productivity: String,
+    #[napi(ts_type = "Array<KpiResult>")]
+    pub kpis: String,
+}
+
+/// The result of `supportKpis`.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct SupportReport {
+    #[napi(ts_type = "'calendar' | 'business'")]
+    pub time_basis: String,
+    #[napi(ts_type = "GroupKpis")]
+    pub overall: String,
+    #[napi(ts_type = "Array<GroupKpis>")]
+    pub groups: String,
+}
+
+/// The result of `errorBudget`.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct ErrorBudget {
+    pub objective: f64,
+    pub window_secs: f64,
+    #[napi(ts_type = "Date")]
+    pub window_start: String,
+    #[napi(ts_type = "Date")]
+    pub window_end: String,
+    pub intervals: u32,
+    pub coverage: f64,
+    pub good: f64,
+    pub total: f64,
+    pub bad: f64,
+    pub availability: f64,
+    pub error_rate: f64,
+    pub budget_secs: f64,
+    pub allowed_bad: f64,
+    pub consumed: f64,
+    pub remaining: f64,
+    pub bad_secs: f64,
+    pub remaining_secs: f64,
+    pub meets_objective: bool,
+    #[napi(ts_type = "KpiResult")]
+    pub uptime: String,
+    #[napi(ts_type = "KpiResult")]
+    pub error_rate_kpi: String,
+}
+
+/// One firing of a burn-rate rule.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct BurnRateAlert {
+    pub rule: String,
+    #[napi(ts_type = "'page' | 'ticket'")]
+    pub severity: String,
+    pub burn_rate: f64,
+    #[napi(ts_type = "Date")]
+    pub fired_at: String,
+    /// Projected when `firing`.
+    #[napi(ts_type = "Date")]
+    pub clears_at: String,
+    pub firing: bool,
+    pub peak_burn_rate: f64,
+}
+
+/// The result of `burnRateAlerts`.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct BurnRateReport {
+    #[napi(ts_type = "Array<BurnRateAlert>")]
+    pub alerts: String,
+    #[napi(
+        ts_type = "Array<{ rule: string, longBurnRate: number, shortBurnRate: number, firing: boolean }>"
+    )]
+    pub current: String,
+}
+
+/// One step of a funnel.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct StepStats {
+    pub step: String,
+    pub users: u32,
+    #[napi(ts_type = "number | null")]
+    pub conversion: String,
+    #[napi(ts_type = "number | null")]
+    pub drop_off: String,
+    pub users_lost: u32,
+    #[napi(ts_type = "number | null")]
+    pub median_secs_from_previous: String,
+    #[napi(ts_type = "string | null")]
+    pub top_issue: String,
+}
+
+/// A step where users are lost.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct FrictionPoint {
+    pub journey: String,
+    pub step: String,
+    #[napi(ts_type = "'step_drop_off' | 'low_completion'")]
+    pub reason: String,
+    pub issue: String,
+    pub users_lost: u32,
+    pub drop_off: f64,
+    pub impact: f64,
+}
+
+/// The result of `journeyFunnels`.
+#[napi(
+    object,
+    object_from_js = false,
+    object_to_js = false,
+    namespace = "kpi"
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct FunnelReport {
+    #[napi(
+        ts_type = "Array<{ journey: string, started: number, completed: number, completionRate: number | null, medianCompletionSecs: number | null, steps: Array<StepStats> }>"
+    )]
+    pub journeys: String,
+    #[napi(ts_type = "Array<FrictionPoint>")]
+    pub friction_points: String,
+    pub unmatched_events: u32,
+}
+
 // ---------------------------------------------------------------- helpers
 
 type PolicyArg<'a> = Option<Either<ClassInstance<'a, SlaPolicy>, Unknown<'a>>>;
@@ -471,7 +708,7 @@ impl<'task> ScopedTask<'task> for KpiTask {
 #[napi(
     namespace = "kpi",
     ts_args_type = "tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "SupportReport"
 )]
 pub fn support_kpis<'env>(
     env: &'env Env,
@@ -490,7 +727,7 @@ pub fn support_kpis<'env>(
 #[napi(
     namespace = "kpi",
     ts_args_type = "tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
-    ts_return_type = "Promise<Record<string, any>>"
+    ts_return_type = "Promise<SupportReport>"
 )]
 pub fn support_kpis_async(
     tickets: Unknown<'_>,
@@ -541,7 +778,7 @@ const BUDGET_KEYS: &[&str] = &["start", "stepSecs", "objective", "windowSecs", "
 #[napi(
     namespace = "kpi",
     ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "ErrorBudget"
 )]
 pub fn error_budget<'env>(
     env: &'env Env,
@@ -577,7 +814,7 @@ pub fn error_budget<'env>(
 #[napi(
     namespace = "kpi",
     ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "BurnRateReport"
 )]
 pub fn burn_rate_alerts<'env>(
     env: &'env Env,
@@ -592,7 +829,7 @@ pub fn burn_rate_alerts<'env>(
 #[napi(
     namespace = "kpi",
     ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
-    ts_return_type = "Promise<Record<string, any>>"
+    ts_return_type = "Promise<BurnRateReport>"
 )]
 pub fn burn_rate_alerts_async(
     good: Unknown<'_>,
@@ -704,7 +941,7 @@ pub fn apdex<'env>(
 #[napi(
     namespace = "kpi",
     ts_args_type = "events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "FunnelReport"
 )]
 pub fn journey_funnels<'env>(
     env: &'env Env,
@@ -722,7 +959,7 @@ pub fn journey_funnels<'env>(
 #[napi(
     namespace = "kpi",
     ts_args_type = "events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null",
-    ts_return_type = "Promise<Record<string, any>>"
+    ts_return_type = "Promise<FunnelReport>"
 )]
 pub fn journey_funnels_async(
     events: Unknown<'_>,
@@ -741,7 +978,10 @@ pub fn framework_journeys(env: &Env) -> errors::Result<Unknown<'_>> {
 }
 
 /// The framework's KPI thresholds and targets.
-#[napi(namespace = "kpi", ts_return_type = "Record<string, any>")]
+#[napi(
+    namespace = "kpi",
+    ts_return_type = "{ firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }"
+)]
 pub fn default_targets(env: &Env) -> errors::Result<Unknown<'_>> {
     run(|| conv::result(env, serde_json::to_value(KpiTargets::default())))
 }
