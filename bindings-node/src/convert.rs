@@ -29,6 +29,7 @@ use crate::errors::from_napi;
 pub mod anomaly;
 pub mod cache;
 pub mod calendar;
+pub mod kpi;
 pub mod sla;
 
 /// A JS argument that should be a string.

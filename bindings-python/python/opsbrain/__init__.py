@@ -2,6 +2,7 @@
 
 Ticket classification and routing, cache strategy (``opsbrain.cache``),
 anomaly scoring (``opsbrain.IsolationForest``, ``opsbrain.ProactiveMonitor``),
+KPIs, error budgets and journey funnels (``opsbrain.kpi``),
 from the post-launch support framework, computed by the Rust core:
 
 >>> import opsbrain
@@ -15,9 +16,13 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
-from opsbrain import anomaly, cache
+from opsbrain import anomaly, cache, capacity, kpi
 from opsbrain.anomaly import IsolationForest, ProactiveMonitor
 from opsbrain._native import (
+    burn_rate_alerts,
+    error_budget,
+    journey_funnels,
+    support_kpis,
     BusinessCalendar,
     EscalationPolicy,
     SlaPolicy,
@@ -55,6 +60,12 @@ __all__ = [
     "IsolationForest",
     "ProactiveMonitor",
     "anomaly",
+    "capacity",
+    "burn_rate_alerts",
+    "error_budget",
+    "journey_funnels",
+    "kpi",
+    "support_kpis",
     "BusinessCalendar",
     "EscalationPolicy",
     "SlaPolicy",

@@ -16,6 +16,16 @@ __all__ = [
     "ProactiveMonitor",
     "average_path_length",
     "fit_isolation_forest",
+    "apdex",
+    "burn_rate_alerts",
+    "default_targets",
+    "error_budget",
+    "framework_journeys",
+    "journey_funnels",
+    "latency_slo",
+    "support_kpis",
+    "volume_trend",
+    "workbook_rules",
     "BusinessCalendar",
     "EscalationPolicy",
     "SlaPolicy",
@@ -392,3 +402,65 @@ def replica_recommendation(
     request: Mapping[str, Any], policy: Optional[Mapping[str, Mapping[str, Any]]] = None
 ) -> dict[str, Any]: ...
 def hpa_desired_replicas(request: Mapping[str, Any]) -> dict[str, Any]: ...
+
+# ---------------------------------------------------------------- kpi
+_FloatArray = Union[npt.ArrayLike, Sequence[float]]
+_GroupBy = Literal["tier", "channel", "priority", "department", "agent", "month"]
+
+def support_kpis(
+    tickets: Iterable[Mapping[str, Any]],
+    now: datetime,
+    *,
+    policy: Optional[SlaPolicy] = None,
+    since: Optional[datetime] = None,
+    until: Optional[datetime] = None,
+    group_by: Optional[_GroupBy] = None,
+    time_basis: Optional[Literal["calendar", "business"]] = None,
+    targets: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def volume_trend(tickets: Iterable[Mapping[str, Any]]) -> dict[str, Any]: ...
+def error_budget(
+    good: _FloatArray,
+    total: _FloatArray,
+    *,
+    start: datetime,
+    step: timedelta,
+    objective: float,
+    window: timedelta,
+    targets: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def burn_rate_alerts(
+    good: _FloatArray,
+    total: _FloatArray,
+    *,
+    start: datetime,
+    step: timedelta,
+    objective: float,
+    rules: Optional[Iterable[Mapping[str, Any]]] = None,
+) -> dict[str, Any]: ...
+def workbook_rules() -> list[dict[str, Any]]: ...
+def latency_slo(
+    samples: Optional[_FloatArray] = None,
+    *,
+    threshold_ms: float,
+    objective: float,
+    upper_bounds: Optional[_FloatArray] = None,
+    counts: Optional[_FloatArray] = None,
+) -> dict[str, Any]: ...
+def apdex(
+    samples: Optional[_FloatArray] = None,
+    *,
+    t_ms: float,
+    upper_bounds: Optional[_FloatArray] = None,
+    counts: Optional[_FloatArray] = None,
+) -> dict[str, Any]: ...
+def journey_funnels(
+    events: Iterable[Mapping[str, Any]],
+    journeys: Optional[Iterable[Mapping[str, Any]]] = None,
+    *,
+    attribution_window: Optional[timedelta] = None,
+    min_completion: Optional[float] = None,
+    max_step_drop_off: Optional[float] = None,
+) -> dict[str, Any]: ...
+def framework_journeys() -> list[dict[str, Any]]: ...
+def default_targets() -> dict[str, Any]: ...
