@@ -1,7 +1,7 @@
 //! The forecasting methods: seasonal naive, Holt-Winters additive (fitted
 //! by Nelder-Mead on the one-step squared errors) and an MSTL-style
 //! daily + weekly decomposition whose seasonally adjusted part is forecast
-//! by simple exponential smoothing.
+//! as an AR(1) around its recent mean.
 //!
 //! Every method returns, for `h = 1..=H`, the point forecast and the
 //! variance of the `h`-step error, from the variance `sigma^2` of its
@@ -17,11 +17,12 @@ pub(crate) struct Fit {
     pub var: Vec<f64>,
     /// Root mean square of the in-sample one-step errors.
     pub sigma: f64,
-    /// Fitted smoothing parameters (Holt-Winters; alpha only for MSTL's
-    /// smoothing of the adjusted series).
+    /// Fitted Holt-Winters smoothing parameters.
     pub alpha: Option<f64>,
     pub beta: Option<f64>,
     pub gamma: Option<f64>,
+    /// Autoregression of MSTL's adjusted series.
+    pub phi: Option<f64>,
 }
 
 /// Most objective evaluations per Nelder-Mead fit.
@@ -43,6 +44,7 @@ pub(crate) fn seasonal_naive(y: &[f64], m: usize, h: usize) -> Fit {
         alpha: None,
         beta: None,
         gamma: None,
+        phi: None,
     }
 }
 
@@ -113,28 +115,8 @@ pub(crate) fn holt_winters(y: &[f64], m: usize, h: usize) -> Fit {
         alpha: Some(a),
         beta: Some(b),
         gamma: Some(g),
+        phi: None,
     }
-}
-
-/// Simple exponential smoothing of `z` (level from `z[0]`, alpha fitted by
-/// Nelder-Mead on the one-step squared errors): the last level, alpha and
-/// the one-step error variance.
-fn ses(z: &[f64]) -> (f64, f64, f64) {
-    let run = |a: f64| {
-        let (mut l, mut sse) = (z[0], 0.0);
-        for &v in &z[1..] {
-            let e = v - l;
-            sse += e * e;
-            l += a * e;
-        }
-        (l, sse)
-    };
-    let alpha = |x: &[f64]| logistic(x[0]).clamp(1e-4, 1.0 - 1e-4);
-    let mut obj = |x: &[f64]| run(alpha(x)).1;
-    let (x, _) = nelder_mead(&mut obj, &[logit(0.5)], 1.0, MAX_EVALS, 1e-10);
-    let a = alpha(&x);
-    let (l, sse) = run(a);
-    (l, a, sse / (z.len() - 1).max(1) as f64)
 }
 
 /// Centred moving average of window `w` (a 2 x w average when `w` is even),
@@ -164,12 +146,14 @@ fn centred_ma(x: &[f64], w: usize) -> Vec<f64> {
     out
 }
 
-/// Per-phase medians of `x - trend` over the centred positions, centred to
+/// Per-phase medians of `x - trend` over the centred positions of the last
+/// `cycles` cycles, centred to
 /// sum to zero over the period.
-fn seasonal_medians(x: &[f64], trend: &[f64], m: usize, half: usize) -> Vec<f64> {
+fn seasonal_medians(x: &[f64], trend: &[f64], m: usize, half: usize, cycles: usize) -> Vec<f64> {
     let n = x.len();
     let mut buckets: Vec<Vec<f64>> = vec![Vec::new(); m];
-    for t in half..n - half {
+    let from = n.saturating_sub(cycles * m).max(half);
+    for t in from..n - half {
         buckets[t % m].push(x[t] - trend[t]);
     }
     let mut s: Vec<f64> = buckets
@@ -188,13 +172,21 @@ fn seasonal_medians(x: &[f64], trend: &[f64], m: usize, half: usize) -> Vec<f64>
     s
 }
 
+/// Cycles of each season the MSTL-style seasonal estimates use (the most
+/// recent ones), so that the pattern can drift over months and one odd week
+/// (a holiday) is outvoted by the median.
+const RECENT_WEEKS: usize = 6;
+const RECENT_DAYS: usize = 28;
+
 /// MSTL-style decomposition `y = daily + weekly + adjusted`: two passes that
 /// each estimate the daily component from `y - weekly` (centred moving
-/// average over a day, per-phase medians) and then the weekly component
-/// from `y - daily` (moving average over a week). The adjusted series is
-/// forecast by simple exponential smoothing (variance
-/// `sigma^2 (1 + (h - 1) alpha^2)`), and both seasonal components are
-/// repeated. Needs `2 * week` points.
+/// average over a day, per-phase medians over the last 28 days) and then
+/// the weekly component from `y - daily` (moving average over a week,
+/// medians over the last 6 weeks). The adjusted series is forecast as an
+/// AR(1) around its mean over the last week,
+/// `mu + phi^h (z[n] - mu)`, with `phi` by least squares (clamped to
+/// [0, 0.999]) and error variance `sigma^2 (1 - phi^(2h)) / (1 - phi^2)`;
+/// both seasonal components are repeated. Needs `2 * week` points.
 pub(crate) fn mstl(y: &[f64], day: usize, week: usize, h: usize) -> Fit {
     let n = y.len();
     let mut daily = vec![0.0; day];
@@ -204,27 +196,50 @@ pub(crate) fn mstl(y: &[f64], day: usize, week: usize, h: usize) -> Fit {
         for t in 0..n {
             x[t] = y[t] - weekly[t % week];
         }
-        daily = seasonal_medians(&x, &centred_ma(&x, day), day, day / 2);
+        daily = seasonal_medians(&x, &centred_ma(&x, day), day, day / 2, RECENT_DAYS);
         for t in 0..n {
             x[t] = y[t] - daily[t % day];
         }
-        weekly = seasonal_medians(&x, &centred_ma(&x, week), week, week / 2);
+        weekly = seasonal_medians(&x, &centred_ma(&x, week), week, week / 2, RECENT_WEEKS);
     }
     let z: Vec<f64> = (0..n)
         .map(|t| y[t] - daily[t % day] - weekly[t % week])
         .collect();
-    let (level, a, s2) = ses(&z);
-    let mean = (0..h)
-        .map(|i| level + daily[(n + i) % day] + weekly[(n + i) % week])
-        .collect();
-    let var = (0..h).map(|i| s2 * (1.0 + i as f64 * a * a)).collect();
+    let recent = &z[n - week..];
+    let mu = recent.iter().sum::<f64>() / week as f64;
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for w in recent.windows(2) {
+        sxy += (w[0] - mu) * (w[1] - mu);
+        sxx += (w[0] - mu) * (w[0] - mu);
+    }
+    let phi = if sxx > 0.0 {
+        (sxy / sxx).clamp(0.0, 0.999)
+    } else {
+        0.0
+    };
+    let s2 = recent
+        .windows(2)
+        .map(|w| (w[1] - mu - phi * (w[0] - mu)).powi(2))
+        .sum::<f64>()
+        / (week - 1) as f64;
+    let last = z[n - 1] - mu;
+    let mut mean = Vec::with_capacity(h);
+    let mut var = Vec::with_capacity(h);
+    let (mut ph, mut acc) = (1.0, 0.0);
+    for i in 0..h {
+        acc += ph * ph; // sum of phi^(2j), j < h
+        ph *= phi;
+        mean.push(mu + ph * last + daily[(n + i) % day] + weekly[(n + i) % week]);
+        var.push(s2 * acc);
+    }
     Fit {
         mean,
         var,
         sigma: s2.sqrt(),
-        alpha: Some(a),
+        alpha: None,
         beta: None,
         gamma: None,
+        phi: Some(phi),
     }
 }
 

@@ -12,8 +12,9 @@
 //!   seasons (Hyndman & Athanasopoulos, *Forecasting: principles and
 //!   practice*).
 //! - [`Method::Mstl`]: daily + weekly decomposition in the spirit of MSTL
-//!   (moving-average trend, per-phase medians, two passes); the seasonally
-//!   adjusted rest is forecast by simple exponential smoothing.
+//!   (moving-average trend, per-phase medians over the last 28 days / 6
+//!   weeks, two passes); the seasonally adjusted rest is forecast as an
+//!   AR(1) decaying to its mean over the last week.
 //! - [`Method::Auto`]: holds out the last week (history of 3 weeks or more)
 //!   or the last day (3 days or more), fits every method that the rest
 //!   supports, keeps the one with the smallest mean absolute error on the
@@ -23,8 +24,8 @@
 //! From the variance `sigma^2` of each method's in-sample one-step errors,
 //! scaled by horizon with the method's own formula (seasonal naive:
 //! `sigma^2 (k + 1)`, `k` whole seasons ahead; Holt-Winters: the ETS(A,A,A)
-//! formula of Hyndman et al. 2008; MSTL: simple exponential smoothing's
-//! `sigma^2 (1 + (h - 1) alpha^2)`), with normal quantiles at `level`.
+//! formula of Hyndman et al. 2008; MSTL: the AR(1)'s
+//! `sigma^2 (1 - phi^(2h)) / (1 - phi^2)`), with normal quantiles at `level`.
 //! The lower bound and the mean are clipped at zero (usage is never
 //! negative).
 //!
@@ -78,7 +79,7 @@ pub enum Method {
     HoltWintersDaily,
     /// Holt-Winters additive with a weekly season.
     HoltWintersWeekly,
-    /// Daily + weekly decomposition, exponential smoothing of the rest.
+    /// Daily + weekly decomposition, AR(1) of the seasonally adjusted rest.
     Mstl,
 }
 
@@ -185,16 +186,18 @@ pub struct Validation {
     pub mae: f64,
 }
 
-/// Fitted smoothing parameters (Holt-Winters: all three; MSTL: alpha of the
-/// adjusted series).
+/// Fitted parameters: Holt-Winters' `alpha`, `beta`, `gamma`; MSTL's `phi`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Smoothing {
-    /// Level.
-    pub alpha: f64,
-    /// Trend (error-correction form, `beta < alpha`).
+    /// Level smoothing.
+    pub alpha: Option<f64>,
+    /// Trend smoothing (error-correction form, `beta < alpha`).
     pub beta: Option<f64>,
-    /// Season (`gamma < 1 - alpha`).
+    /// Season smoothing (`gamma < 1 - alpha`).
     pub gamma: Option<f64>,
+    /// Autoregression of the seasonally adjusted series around its recent
+    /// mean.
+    pub phi: Option<f64>,
 }
 
 /// A forecast with intervals and what follows from it.
@@ -296,10 +299,11 @@ pub fn forecast(history: &Series<'_>, params: &ForecastParams) -> Result<Forecas
         .zip(&half)
         .map(|(m, w)| (m + w).max(0.0))
         .collect();
-    let smoothing = fit.alpha.map(|alpha| Smoothing {
-        alpha,
+    let smoothing = (fit.alpha.is_some() || fit.phi.is_some()).then_some(Smoothing {
+        alpha: fit.alpha,
         beta: fit.beta,
         gamma: fit.gamma,
+        phi: fit.phi,
     });
     let mut out = Forecast {
         method,
