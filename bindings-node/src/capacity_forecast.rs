@@ -54,6 +54,175 @@ const WINDOW_KEYS: &[&str] = &[
     "utcOffsetSecs",
 ];
 
+// ---------------------------------------------------------------- TS types
+//
+// The structs below declare TypeScript interfaces only: options are read and
+// results written through serde (see the module docs).
+
+/// Options of `capacity.forecast`.
+#[napi(
+    object,
+    namespace = "capacity",
+    object_from_js = false,
+    object_to_js = false
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct ForecastOptions {
+    /// Instant of `values[0]`.
+    #[napi(ts_type = "Date | string")]
+    pub start: String,
+    /// Seconds between values (at least 60, dividing a day).
+    pub step_secs: f64,
+    /// How far ahead, in seconds (default 7 days, at most 35).
+    pub horizon_secs: Option<f64>,
+    /// Forecasting method (default `'auto'`).
+    #[napi(
+        ts_type = "'auto' | 'seasonal_naive_daily' | 'seasonal_naive_weekly' | 'holt_winters_daily' | 'holt_winters_weekly' | 'mstl'"
+    )]
+    pub method: Option<String>,
+    /// Interval coverage in (0, 1) (default 0.95).
+    pub level: Option<f64>,
+    /// Longest run of NaN filled, in seconds (default 3 hours).
+    pub max_gap_secs: Option<f64>,
+    /// Thresholds whose first crossing is reported.
+    pub thresholds: Option<Vec<f64>>,
+    /// A replica schedule from the forecast.
+    pub scaling: Option<ScalingOptions>,
+}
+
+/// Turns forecast demand into replicas.
+#[napi(
+    object,
+    namespace = "capacity",
+    object_from_js = false,
+    object_to_js = false
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct ScalingOptions {
+    /// Demand one replica serves at 100%.
+    pub capacity_per_replica: f64,
+    /// Utilization to plan for (default 0.7).
+    pub target_utilization: Option<f64>,
+    /// Fewest replicas (default 1).
+    pub min_replicas: Option<u32>,
+    /// Most replicas (default 100).
+    pub max_replicas: Option<u32>,
+    /// Curve to provision for (default `'upper'`).
+    #[napi(ts_type = "'mean' | 'upper'")]
+    pub bound: Option<String>,
+    /// Seconds a scale-up starts early (default 900).
+    pub lead_secs: Option<f64>,
+    /// Seconds demand must stay lower before a scale-down (default 3600).
+    pub cooldown_secs: Option<f64>,
+}
+
+/// The result of `capacity.forecast` (the core's `Forecast`).
+#[napi(
+    object,
+    namespace = "capacity",
+    object_from_js = false,
+    object_to_js = false
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct CapacityForecast {
+    /// The method used (never `'auto'`).
+    pub method: String,
+    /// Instant of `mean[0]`.
+    #[napi(ts_type = "Date")]
+    pub start: String,
+    /// Seconds between points.
+    pub step_secs: f64,
+    /// Point forecasts.
+    pub mean: Float64Array,
+    /// Lower interval bounds.
+    pub lower: Float64Array,
+    /// Upper interval bounds.
+    pub upper: Float64Array,
+    /// Interval coverage.
+    pub level: f64,
+    /// RMS of the in-sample one-step errors.
+    pub sigma: f64,
+    /// Fitted parameters.
+    #[napi(
+        ts_type = "{ alpha: number | null, beta: number | null, gamma: number | null, phi: number | null } | null"
+    )]
+    pub smoothing: Option<String>,
+    /// Holdout errors of the `auto` candidates.
+    #[napi(ts_type = "Array<{ method: string, mae: number }>")]
+    pub validation: Vec<String>,
+    /// Missing points filled.
+    pub filled_gaps: f64,
+    /// The highest point forecast.
+    #[napi(ts_type = "{ at: Date, mean: number, upper: number, maxUpper: number }")]
+    pub peak: String,
+    /// First crossings, one per threshold.
+    #[napi(
+        ts_type = "Array<{ threshold: number, at: Date | null, afterSecs: number | null, upperAt: Date | null, upperAfterSecs: number | null }>"
+    )]
+    pub crossings: Vec<String>,
+    /// The replica schedule, with `scaling`.
+    #[napi(
+        ts_type = "{ steps: Array<{ at: Date, replicas: number }>, peakReplicas: number, capped: boolean } | null"
+    )]
+    pub schedule: Option<String>,
+}
+
+/// Options of `capacity.maintenanceWindows`.
+#[napi(
+    object,
+    namespace = "capacity",
+    object_from_js = false,
+    object_to_js = false
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct WindowOptions {
+    /// Instant of `values[0]`.
+    #[napi(ts_type = "Date | string")]
+    pub start: String,
+    /// Seconds between values.
+    pub step_secs: f64,
+    /// Window length in seconds (default 7200).
+    pub length_secs: Option<f64>,
+    /// Windows wanted (default 3).
+    pub count: Option<u32>,
+    /// Number of regimes (default: chosen, 1 to 3).
+    pub regimes: Option<u32>,
+    /// KMeans seed (default 0).
+    pub seed: Option<f64>,
+    /// Longest run of NaN filled, in seconds (default 3 hours).
+    pub max_gap_secs: Option<f64>,
+    /// Local time offset from UTC, in seconds.
+    pub utc_offset_secs: Option<f64>,
+}
+
+/// The result of `capacity.maintenanceWindows`.
+#[napi(
+    object,
+    namespace = "capacity",
+    object_from_js = false,
+    object_to_js = false
+)]
+#[allow(dead_code, reason = "declares the TypeScript interface only")]
+pub struct MaintenanceWindows {
+    /// Ranked windows of the weekly profile.
+    #[napi(
+        ts_type = "Array<{ rank: number, weekday: string, startSecs: number, nextStart: Date, nextEnd: Date, expectedLoad: number, maxLoad: number, regime: number }>"
+    )]
+    pub windows: Vec<String>,
+    /// Regimes, busiest first.
+    #[napi(
+        ts_type = "Array<{ id: number, label: 'weekday' | 'weekend' | 'holiday_like' | 'mixed' | 'all', days: number, weekdayDays: number[], meanLoad: number, windows: Array<{ startSecs: number, expectedLoad: number, maxLoad: number }> }>"
+    )]
+    pub regimes: Vec<String>,
+    /// Regime of each complete local day (`date` as `YYYY-MM-DD`).
+    #[napi(ts_type = "Array<{ date: string, regime: number }>")]
+    pub days: Vec<String>,
+    /// Weekly profile from Monday 00:00 local.
+    pub weekly_profile: Float64Array,
+    /// Missing points filled.
+    pub filled_gaps: f64,
+}
+
 /// Snake-case serde keys of camelCase option names.
 fn snake(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
@@ -77,7 +246,11 @@ fn number(v: f64) -> Value {
 }
 
 /// The numeric and string fields of `opts` listed in `keys` as snake_case JSON.
-fn fields(opts: &Options<'_>, keys: &[&str], strings: &[&str]) -> opsbrain::Result<Map<String, Value>> {
+fn fields(
+    opts: &Options<'_>,
+    keys: &[&str],
+    strings: &[&str],
+) -> opsbrain::Result<Map<String, Value>> {
     let mut map = Map::new();
     for &key in keys {
         let Some(v) = opts.get(key) else { continue };
@@ -92,8 +265,12 @@ fn fields(opts: &Options<'_>, keys: &[&str], strings: &[&str]) -> opsbrain::Resu
 }
 
 /// `values`, `start` and `stepSecs`.
-fn series_parts(values: &Unknown<'_>, opts: &Options<'_>) -> opsbrain::Result<(Vec<f64>, DateTime<Utc>, TimeDelta)> {
-    let v = conv::timestamps(values).map_err(|e| Error::new(e.kind, e.message.replace("timestamps", "values")))?;
+fn series_parts(
+    values: &Unknown<'_>,
+    opts: &Options<'_>,
+) -> opsbrain::Result<(Vec<f64>, DateTime<Utc>, TimeDelta)> {
+    let v = conv::timestamps(values)
+        .map_err(|e| Error::new(e.kind, e.message.replace("timestamps", "values")))?;
     let start = instant("start", opts.require("start")?)?;
     let step = opts.require("stepSecs")?;
     let step = conv::number("stepSecs", step)?;
@@ -123,10 +300,18 @@ struct ForecastInput {
 fn forecast_input(values: &Unknown<'_>, options: &Unknown<'_>) -> opsbrain::Result<ForecastInput> {
     let opts = conv::options("options", Some(options), FORECAST_KEYS)?;
     let (values, start, step) = series_parts(values, &opts)?;
-    let mut map = fields(&opts, &["horizonSecs", "method", "level", "maxGapSecs"], &["method"])?;
+    let mut map = fields(
+        &opts,
+        &["horizonSecs", "method", "level", "maxGapSecs"],
+        &["method"],
+    )?;
     if let Some(t) = opts.get("thresholds") {
-        let t = conv::timestamps(t).map_err(|e| Error::new(e.kind, e.message.replace("timestamps", "thresholds")))?;
-        map.insert("thresholds".into(), Value::Array(t.into_iter().map(number).collect()));
+        let t = conv::timestamps(t)
+            .map_err(|e| Error::new(e.kind, e.message.replace("timestamps", "thresholds")))?;
+        map.insert(
+            "thresholds".into(),
+            Value::Array(t.into_iter().map(number).collect()),
+        );
     }
     if let Some(s) = opts.get("scaling") {
         let s = conv::options("options.scaling", Some(s), SCALING_KEYS)?;
@@ -143,7 +328,10 @@ fn forecast_input(values: &Unknown<'_>, options: &Unknown<'_>) -> opsbrain::Resu
 }
 
 fn forecast_of(input: &ForecastInput) -> opsbrain::Result<core::Forecast> {
-    core::forecast(&Series::new(&input.values, input.start, input.step), &input.params)
+    core::forecast(
+        &Series::new(&input.values, input.start, input.step),
+        &input.params,
+    )
 }
 
 /// Keys whose strings become `Date`s, and whose number lists become
@@ -163,8 +351,13 @@ fn js<'e>(env: &'e Env, v: &Value, key: Option<&str>) -> opsbrain::Result<Unknow
             Ok(date(env, t.with_timezone(&Utc))?.to_unknown())
         }
         (Value::Array(list), Some(k)) if ARRAYS.contains(&k) => {
-            let xs: Vec<f64> = list.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
-            Float64Array::new(xs).into_unknown(env).map_err(|e| napi_out(&e))
+            let xs: Vec<f64> = list
+                .iter()
+                .map(|x| x.as_f64().unwrap_or(f64::NAN))
+                .collect();
+            Float64Array::new(xs)
+                .into_unknown(env)
+                .map_err(|e| napi_out(&e))
         }
         (Value::Array(list), _) => {
             let len = u32::try_from(list.len())
@@ -255,7 +448,14 @@ pub fn maintenance_windows<'env>(
         let (v, start, step) = series_parts(&values, &opts)?;
         let map = fields(
             &opts,
-            &["lengthSecs", "count", "regimes", "seed", "maxGapSecs", "utcOffsetSecs"],
+            &[
+                "lengthSecs",
+                "count",
+                "regimes",
+                "seed",
+                "maxGapSecs",
+                "utcOffsetSecs",
+            ],
             &[],
         )?;
         let params: WindowParams = serde_json::from_value(Value::Object(map))

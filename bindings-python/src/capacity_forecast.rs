@@ -77,13 +77,15 @@ fn convert<'py>(py: Python<'py>, v: &Value, key: Option<&str>) -> PyResult<Bound
                 Err(_) => json_to_py(py, v),
             }
         }
-        (Value::String(s), Some("date")) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => {
-                use chrono::Datelike;
-                Ok(PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any())
+        (Value::String(s), Some("date")) => {
+            match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => {
+                    use chrono::Datelike;
+                    Ok(PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any())
+                }
+                Err(_) => json_to_py(py, v),
             }
-            Err(_) => json_to_py(py, v),
-        },
+        }
         (Value::Array(a), Some(k)) if ARRAYS.contains(&k) => {
             let xs: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
             Ok(xs.into_pyarray(py).into_any())
@@ -153,10 +155,16 @@ fn forecast<'py>(
     if let Some(s) = scaling.filter(|s| !s.is_none()) {
         params.insert("scaling".into(), py_to_json(s, "scaling")?);
     }
-    let params: ForecastParams = serde_json::from_value(Value::Object(params))
-        .map_err(|e| bind_error(ErrorKind::InvalidConfig, format!("forecast parameters: {e}")))?;
+    let params: ForecastParams = serde_json::from_value(Value::Object(params)).map_err(|e| {
+        bind_error(
+            ErrorKind::InvalidConfig,
+            format!("forecast parameters: {e}"),
+        )
+    })?;
     let v = values_slice(&values);
-    let out = compute(py, || core::forecast(&Series::new(&v, start, step), &params))?;
+    let out = compute(py, || {
+        core::forecast(&Series::new(&v, start, step), &params)
+    })?;
     result(py, &out).map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))
 }
 
@@ -195,7 +203,10 @@ fn maintenance_windows<'py>(
     }
     if let Some(o) = secs(utc_offset, "utc_offset")? {
         params.utc_offset_secs = i32::try_from(o).map_err(|_| {
-            bind_error(ErrorKind::InvalidConfig, "utc_offset must be within 18 hours")
+            bind_error(
+                ErrorKind::InvalidConfig,
+                "utc_offset must be within 18 hours",
+            )
         })?;
     }
     let v = values_slice(&values);

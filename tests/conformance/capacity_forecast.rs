@@ -39,7 +39,10 @@ fn step(input: &Value) -> Result<TimeDelta, Error> {
 
 /// Parameters as the bindings read them: a shape error is `invalid_config`.
 fn params<T: serde::de::DeserializeOwned>(input: &Value) -> Result<T, Error> {
-    let p = input.get("params").cloned().unwrap_or(Value::Object(Default::default()));
+    let p = input
+        .get("params")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
     serde_json::from_value(p).map_err(|e| Error::new(ErrorKind::InvalidConfig, e.to_string()))
 }
 
