@@ -342,9 +342,9 @@ pub fn maintenance_windows(
         })
         .collect();
     let mut weekly_profile = Vec::with_capacity(7 * day);
-    for w in 0..7 {
+    for (w, &regime) in usual.iter().enumerate() {
         let members: Vec<&[f64]> = (0..ndays)
-            .filter(|&d| weekday[d] == w && labels[d] == usual[w])
+            .filter(|&d| weekday[d] == w && labels[d] == regime)
             .map(|d| days[d])
             .collect();
         weekly_profile.extend(mean_profile(&members, day));

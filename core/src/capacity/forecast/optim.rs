@@ -66,8 +66,8 @@ pub(crate) fn nelder_mead(
             } else {
                 let x0 = simplex[0].0.clone();
                 for p in simplex.iter_mut().skip(1) {
-                    for j in 0..d {
-                        p.0[j] = x0[j] + 0.5 * (p.0[j] - x0[j]);
+                    for (pj, &bj) in p.0.iter_mut().zip(&x0) {
+                        *pj = bj + 0.5 * (*pj - bj);
                     }
                     p.1 = eval(f, &p.0);
                 }
