@@ -1468,3 +1468,144 @@ export declare namespace cache {
     writes?: Uint8Array | boolean[] | null
   }
 }
+
+export declare namespace capacity {
+  /** The result of `capacity.forecast` (the core's `Forecast`). */
+  export interface CapacityForecast {
+    /** The method used (never `'auto'`). */
+    method: string
+    /** Instant of `mean[0]`. */
+    start: Date
+    /** Seconds between points. */
+    stepSecs: number
+    /** Point forecasts. */
+    mean: Float64Array
+    /** Lower interval bounds. */
+    lower: Float64Array
+    /** Upper interval bounds. */
+    upper: Float64Array
+    /** Interval coverage. */
+    level: number
+    /** RMS of the in-sample one-step errors. */
+    sigma: number
+    /** Fitted parameters. */
+    smoothing?: { alpha: number | null, beta: number | null, gamma: number | null, phi: number | null } | null
+    /** Holdout errors of the `auto` candidates. */
+    validation: Array<{ method: string, mae: number }>
+    /** Missing points filled. */
+    filledGaps: number
+    /** The highest point forecast. */
+    peak: { at: Date, mean: number, upper: number, maxUpper: number }
+    /** First crossings, one per threshold. */
+    crossings: Array<{ threshold: number, at: Date | null, afterSecs: number | null, upperAt: Date | null, upperAfterSecs: number | null }>
+    /** The replica schedule, with `scaling`. */
+    schedule?: { steps: Array<{ at: Date, replicas: number }>, peakReplicas: number, capped: boolean } | null
+  }
+  /**
+   * A forecast of `values` (one every `stepSecs` from `start`) with
+   * prediction intervals, the peak, threshold crossings and, with
+   * `scaling`, a proactive replica schedule. Methods: `'auto'` (default),
+   * `'seasonal_naive_daily'`, `'seasonal_naive_weekly'`,
+   * `'holt_winters_daily'`, `'holt_winters_weekly'`, `'mstl'`.
+   *
+   * Throws `.code` `'invalid_input'` for an empty, negative or too short
+   * history, a step that does not divide a day or a long NaN gap;
+   * `'invalid_config'` for bad options; `'limit_exceeded'` for a horizon
+   * over 35 days.
+   *
+   * @example
+   * ```js
+   * const cpu = Float64Array.from({ length: 21 * 24 }, (_, t) => 0.4 + 0.2 * Math.sin((2 * Math.PI * (t % 24)) / 24))
+   * const f = capacity.forecast(cpu, { start: new Date('2026-01-05T00:00:00Z'), stepSecs: 3600, thresholds: [0.7] })
+   * f.mean.length             // 168
+   * f.crossings[0].at         // null: 70% is never reached
+   * ```
+   */
+  export function forecast(values: Float64Array | Array<number>, options: ForecastOptions): CapacityForecast
+  /** Options of `capacity.forecast`. */
+  export interface ForecastOptions {
+    /** Instant of `values[0]`. */
+    start: Date | string
+    /** Seconds between values (at least 60, dividing a day). */
+    stepSecs: number
+    /** How far ahead, in seconds (default 7 days, at most 35). */
+    horizonSecs?: number
+    /** Forecasting method (default `'auto'`). */
+    method?: 'auto' | 'seasonal_naive_daily' | 'seasonal_naive_weekly' | 'holt_winters_daily' | 'holt_winters_weekly' | 'mstl'
+    /** Interval coverage in (0, 1) (default 0.95). */
+    level?: number
+    /** Longest run of NaN filled, in seconds (default 3 hours). */
+    maxGapSecs?: number
+    /** Thresholds whose first crossing is reported. */
+    thresholds?: Array<number>
+    /** A replica schedule from the forecast. */
+    scaling?: ScalingOptions
+  }
+  /**
+   * The quietest windows of `lengthSecs` (default 7200) in the weekly usage
+   * profile, ranked, after KMeans has segmented the days into regimes
+   * (weekday, weekend, holiday-like); `count` windows (default 3),
+   * `regimes` to force a number of regimes, `seed` (default 0),
+   * `utcOffsetSecs` for local days.
+   *
+   * Throws `.code` `'invalid_input'` for fewer than 7 complete days or bad
+   * values, `'invalid_config'` for bad options.
+   *
+   * @example
+   * ```js
+   * const load = Float64Array.from({ length: 28 * 24 }, (_, t) => ((t % 24) >= 2 && (t % 24) < 4 ? 5 : 50))
+   * const w = capacity.maintenanceWindows(load, { start: '2026-01-05T00:00:00Z', stepSecs: 3600 })
+   * w.windows[0].startSecs     // 7200
+   * ```
+   */
+  export function maintenanceWindows(values: Float64Array | Array<number>, options: WindowOptions): MaintenanceWindows
+  /** The result of `capacity.maintenanceWindows`. */
+  export interface MaintenanceWindows {
+    /** Ranked windows of the weekly profile. */
+    windows: Array<{ rank: number, weekday: string, startSecs: number, nextStart: Date, nextEnd: Date, expectedLoad: number, maxLoad: number, regime: number }>
+    /** Regimes, busiest first. */
+    regimes: Array<{ id: number, label: 'weekday' | 'weekend' | 'holiday_like' | 'mixed' | 'all', days: number, weekdayDays: number[], meanLoad: number, windows: Array<{ startSecs: number, expectedLoad: number, maxLoad: number }> }>
+    /** Regime of each complete local day (`date` as `YYYY-MM-DD`). */
+    days: Array<{ date: string, regime: number }>
+    /** Weekly profile from Monday 00:00 local. */
+    weeklyProfile: Float64Array
+    /** Missing points filled. */
+    filledGaps: number
+  }
+  /** Turns forecast demand into replicas. */
+  export interface ScalingOptions {
+    /** Demand one replica serves at 100%. */
+    capacityPerReplica: number
+    /** Utilization to plan for (default 0.7). */
+    targetUtilization?: number
+    /** Fewest replicas (default 1). */
+    minReplicas?: number
+    /** Most replicas (default 100). */
+    maxReplicas?: number
+    /** Curve to provision for (default `'upper'`). */
+    bound?: 'mean' | 'upper'
+    /** Seconds a scale-up starts early (default 900). */
+    leadSecs?: number
+    /** Seconds demand must stay lower before a scale-down (default 3600). */
+    cooldownSecs?: number
+  }
+  /** Options of `capacity.maintenanceWindows`. */
+  export interface WindowOptions {
+    /** Instant of `values[0]`. */
+    start: Date | string
+    /** Seconds between values. */
+    stepSecs: number
+    /** Window length in seconds (default 7200). */
+    lengthSecs?: number
+    /** Windows wanted (default 3). */
+    count?: number
+    /** Number of regimes (default: chosen, 1 to 3). */
+    regimes?: number
+    /** KMeans seed (default 0). */
+    seed?: number
+    /** Longest run of NaN filled, in seconds (default 3 hours). */
+    maxGapSecs?: number
+    /** Local time offset from UTC, in seconds. */
+    utcOffsetSecs?: number
+  }
+}

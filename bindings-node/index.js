@@ -853,3 +853,4 @@ module.exports.routeTicketsAsync = nativeBinding.routeTicketsAsync
 module.exports.slaStatus = nativeBinding.slaStatus
 module.exports.slaStatusBatch = nativeBinding.slaStatusBatch
 module.exports.cache = nativeBinding.cache
+module.exports.capacity = nativeBinding.capacity
