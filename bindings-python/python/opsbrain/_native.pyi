@@ -55,6 +55,8 @@ __all__ = [
     # capacity: scaling decisions
     "hpa_desired_replicas",
     "replica_recommendation",
+    "forecast",
+    "maintenance_windows",
 ]
 
 __version__: str
@@ -464,3 +466,38 @@ def journey_funnels(
 ) -> dict[str, Any]: ...
 def framework_journeys() -> list[dict[str, Any]]: ...
 def default_targets() -> dict[str, Any]: ...
+# --- capacity: forecasts and maintenance windows -------------------------
+
+_Method = Literal[
+    "auto",
+    "seasonal_naive_daily",
+    "seasonal_naive_weekly",
+    "holt_winters_daily",
+    "holt_winters_weekly",
+    "mstl",
+]
+
+def forecast(
+    values: npt.ArrayLike,
+    *,
+    start: datetime,
+    step: timedelta,
+    horizon: Optional[timedelta] = None,
+    method: _Method = "auto",
+    level: float = 0.95,
+    max_gap: Optional[timedelta] = None,
+    thresholds: Optional[Sequence[float]] = None,
+    scaling: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def maintenance_windows(
+    values: npt.ArrayLike,
+    *,
+    start: datetime,
+    step: timedelta,
+    length: Optional[timedelta] = None,
+    count: int = 3,
+    regimes: Optional[int] = None,
+    seed: int = 0,
+    max_gap: Optional[timedelta] = None,
+    utc_offset: Optional[timedelta] = None,
+) -> dict[str, Any]: ...
