@@ -1748,6 +1748,77 @@ export declare namespace cache {
 }
 
 export declare namespace capacity {
+  /** The result of `capacity.forecast` (the core's `Forecast`). */
+  export interface CapacityForecast {
+    /** The method used (never `'auto'`). */
+    method: string
+    /** Instant of `mean[0]`. */
+    start: Date
+    /** Seconds between points. */
+    stepSecs: number
+    /** Point forecasts. */
+    mean: Float64Array
+    /** Lower interval bounds. */
+    lower: Float64Array
+    /** Upper interval bounds. */
+    upper: Float64Array
+    /** Interval coverage. */
+    level: number
+    /** RMS of the in-sample one-step errors. */
+    sigma: number
+    /** Fitted parameters. */
+    smoothing?: { alpha: number | null, beta: number | null, gamma: number | null, phi: number | null } | null
+    /** Holdout errors of the `auto` candidates. */
+    validation: Array<{ method: string, mae: number }>
+    /** Missing points filled. */
+    filledGaps: number
+    /** The highest point forecast. */
+    peak: { at: Date, mean: number, upper: number, maxUpper: number }
+    /** First crossings, one per threshold. */
+    crossings: Array<{ threshold: number, at: Date | null, afterSecs: number | null, upperAt: Date | null, upperAfterSecs: number | null }>
+    /** The replica schedule, with `scaling`. */
+    schedule?: { steps: Array<{ at: Date, replicas: number }>, peakReplicas: number, capped: boolean } | null
+  }
+  /**
+   * A forecast of `values` (one every `stepSecs` from `start`) with
+   * prediction intervals, the peak, threshold crossings and, with
+   * `scaling`, a proactive replica schedule. Methods: `'auto'` (default),
+   * `'seasonal_naive_daily'`, `'seasonal_naive_weekly'`,
+   * `'holt_winters_daily'`, `'holt_winters_weekly'`, `'mstl'`.
+   *
+   * Throws `.code` `'invalid_input'` for an empty, negative or too short
+   * history, a step that does not divide a day or a long NaN gap;
+   * `'invalid_config'` for bad options; `'limit_exceeded'` for a horizon
+   * over 35 days.
+   *
+   * @example
+   * ```js
+   * const cpu = Float64Array.from({ length: 21 * 24 }, (_, t) => 0.4 + 0.2 * Math.sin((2 * Math.PI * (t % 24)) / 24))
+   * const f = capacity.forecast(cpu, { start: new Date('2026-01-05T00:00:00Z'), stepSecs: 3600, thresholds: [0.7] })
+   * f.mean.length             // 168
+   * f.crossings[0].at         // null: 70% is never reached
+   * ```
+   */
+  export function forecast(values: Float64Array | Array<number>, options: ForecastOptions): CapacityForecast
+  /** Options of `capacity.forecast`. */
+  export interface ForecastOptions {
+    /** Instant of `values[0]`. */
+    start: Date | string
+    /** Seconds between values (at least 60, dividing a day). */
+    stepSecs: number
+    /** How far ahead, in seconds (default 7 days, at most 35). */
+    horizonSecs?: number
+    /** Forecasting method (default `'auto'`). */
+    method?: 'auto' | 'seasonal_naive_daily' | 'seasonal_naive_weekly' | 'holt_winters_daily' | 'holt_winters_weekly' | 'mstl'
+    /** Interval coverage in (0, 1) (default 0.95). */
+    level?: number
+    /** Longest run of NaN filled, in seconds (default 3 hours). */
+    maxGapSecs?: number
+    /** Thresholds whose first crossing is reported. */
+    thresholds?: Array<number>
+    /** A replica schedule from the forecast. */
+    scaling?: ScalingOptions
+  }
   /** The autoscaler's decision (see the core's `HpaDecision`). */
   export interface HpaDecision {
     /** Replicas to scale to. */
@@ -1863,6 +1934,37 @@ export declare namespace capacity {
     downscaleStabilizationSecs?: number
   }
   /**
+   * The quietest windows of `lengthSecs` (default 7200) in the weekly usage
+   * profile, ranked, after KMeans has segmented the days into regimes
+   * (weekday, weekend, holiday-like); `count` windows (default 3),
+   * `regimes` to force a number of regimes, `seed` (default 0),
+   * `utcOffsetSecs` for local days.
+   *
+   * Throws `.code` `'invalid_input'` for fewer than 7 complete days or bad
+   * values, `'invalid_config'` for bad options.
+   *
+   * @example
+   * ```js
+   * const load = Float64Array.from({ length: 28 * 24 }, (_, t) => ((t % 24) >= 2 && (t % 24) < 4 ? 5 : 50))
+   * const w = capacity.maintenanceWindows(load, { start: '2026-01-05T00:00:00Z', stepSecs: 3600 })
+   * w.windows[0].startSecs     // 7200
+   * ```
+   */
+  export function maintenanceWindows(values: Float64Array | Array<number>, options: WindowOptions): MaintenanceWindows
+  /** The result of `capacity.maintenanceWindows`. */
+  export interface MaintenanceWindows {
+    /** Ranked windows of the weekly profile. */
+    windows: Array<{ rank: number, weekday: string, startSecs: number, nextStart: Date, nextEnd: Date, expectedLoad: number, maxLoad: number, regime: number }>
+    /** Regimes, busiest first. */
+    regimes: Array<{ id: number, label: 'weekday' | 'weekend' | 'holiday_like' | 'mixed' | 'all', days: number, weekdayDays: number[], meanLoad: number, windows: Array<{ startSecs: number, expectedLoad: number, maxLoad: number }> }>
+    /** Regime of each complete local day (`date` as `YYYY-MM-DD`). */
+    days: Array<{ date: string, regime: number }>
+    /** Weekly profile from Monday 00:00 local. */
+    weeklyProfile: Float64Array
+    /** Missing points filled. */
+    filledGaps: number
+  }
+  /**
    * Threshold scaling recommendation with hysteresis: each resource runs a
    * Schmitt trigger over its samples (up at `scaleUp`, left below
    * `scaleUp - band`; down at `scaleDown`, left above `scaleDown + band`),
@@ -1918,6 +2020,23 @@ export declare namespace capacity {
     /** Replicas it asks for (before the bounds). */
     desiredReplicas: number
   }
+  /** Turns forecast demand into replicas. */
+  export interface ScalingOptions {
+    /** Demand one replica serves at 100%. */
+    capacityPerReplica: number
+    /** Utilization to plan for (default 0.7). */
+    targetUtilization?: number
+    /** Fewest replicas (default 1). */
+    minReplicas?: number
+    /** Most replicas (default 100). */
+    maxReplicas?: number
+    /** Curve to provision for (default `'upper'`). */
+    bound?: 'mean' | 'upper'
+    /** Seconds a scale-up starts early (default 900). */
+    leadSecs?: number
+    /** Seconds demand must stay lower before a scale-down (default 3600). */
+    cooldownSecs?: number
+  }
   /** Thresholds of one resource (`scaleUp`/`scaleDown` in its unit). */
   export interface ThresholdRule {
     /** Scale up at or above this value. */
@@ -1929,4 +2048,321 @@ export declare namespace capacity {
     /** Consecutive samples needed to enter a state (default 1). */
     sustain?: number
   }
+  /** Options of `capacity.maintenanceWindows`. */
+  export interface WindowOptions {
+    /** Instant of `values[0]`. */
+    start: Date | string
+    /** Seconds between values. */
+    stepSecs: number
+    /** Window length in seconds (default 7200). */
+    lengthSecs?: number
+    /** Windows wanted (default 3). */
+    count?: number
+    /** Number of regimes (default: chosen, 1 to 3). */
+    regimes?: number
+    /** KMeans seed (default 0). */
+    seed?: number
+    /** Longest run of NaN filled, in seconds (default 3 hours). */
+    maxGapSecs?: number
+    /** Local time offset from UTC, in seconds. */
+    utcOffsetSecs?: number
+  }
+}
+
+export declare namespace kpi {
+  /**
+   * The Apdex score for target time `tMs` (satisfied at or below T,
+   * tolerating up to 4T) from samples or a histogram.
+   *
+   * @example
+   * ```js
+   * kpi.apdex([100, 200, 600, 3000], 300).score // 0.625
+   * ```
+   */
+  export function apdex(latencies: Float64Array | number[] | LatencyHistogram, tMs: number): { tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }
+  /** One firing of a burn-rate rule. */
+  export interface BurnRateAlert {
+    rule: string
+    severity: 'page' | 'ticket'
+    burnRate: number
+    firedAt: Date
+    /** Projected when `firing`. */
+    clearsAt: Date
+    firing: boolean
+    peakBurnRate: number
+  }
+  /**
+   * The multi-window, multi-burn-rate alerts of the SRE workbook (or
+   * `options.rules`): when each fired and when it cleared (projected if
+   * still firing), and each rule's burn rates at the end. O(n) per rule.
+   *
+   * @example
+   * ```js
+   * const good = new Float64Array(240).fill(1000); good.fill(900, 60, 70)
+   * const r = kpi.burnRateAlerts(good, new Float64Array(240).fill(1000),
+   *   { start: '2026-11-01T00:00:00Z', stepSecs: 60, objective: 0.999 })
+   * r.alerts.find((a) => a.rule === 'page_1h').firedAt // Date 2026-11-01T01:09:00.000Z
+   * ```
+   */
+  export function burnRateAlerts(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): BurnRateReport
+  /** As `burnRateAlerts`, off the main thread: returns a Promise. */
+  export function burnRateAlertsAsync(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Promise<BurnRateReport>
+  /** The result of `burnRateAlerts`. */
+  export interface BurnRateReport {
+    alerts: Array<BurnRateAlert>
+    current: Array<{ rule: string, longBurnRate: number, shortBurnRate: number, firing: boolean }>
+  }
+  /** A multi-window burn-rate rule. */
+  export interface BurnRateRule {
+    name: string
+    severity: 'page' | 'ticket'
+    longWindowSecs: number
+    shortWindowSecs: number
+    burnRate: number
+  }
+  /** The framework's KPI thresholds and targets. */
+  export function defaultTargets(): { firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }
+  /**
+   * Availability and the error budget of `options.objective` over the last
+   * `options.windowSecs` of good/total counts per `options.stepSecs` (30
+   * days at 99.9 % allow 43.2 minutes), with the framework's uptime and
+   * error-rate KPIs.
+   *
+   * Throws `.code` `'invalid_input'` for an SLO of 100 % or above, a window
+   * shorter than the step, bad counts or no traffic; `'dimension_mismatch'`
+   * when `good` and `total` differ in length.
+   *
+   * @example
+   * ```js
+   * const b = kpi.errorBudget(new Float64Array(30).fill(1e6), new Float64Array(30).fill(1e6),
+   *   { start: '2026-11-01T00:00:00Z', stepSecs: 86400, objective: 0.999, windowSecs: 30 * 86400 })
+   * b.budgetSecs / 60 // 43.2
+   * ```
+   */
+  export function errorBudget(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): ErrorBudget
+  /** The result of `errorBudget`. */
+  export interface ErrorBudget {
+    objective: number
+    windowSecs: number
+    windowStart: Date
+    windowEnd: Date
+    intervals: number
+    coverage: number
+    good: number
+    total: number
+    bad: number
+    availability: number
+    errorRate: number
+    budgetSecs: number
+    allowedBad: number
+    consumed: number
+    remaining: number
+    badSecs: number
+    remainingSecs: number
+    meetsObjective: boolean
+    uptime: KpiResult
+    errorRateKpi: KpiResult
+  }
+  /** The framework's five journeys and their default steps. */
+  export function frameworkJourneys(): Array<JourneyDef>
+  /** A step where users are lost. */
+  export interface FrictionPoint {
+    journey: string
+    step: string
+    reason: 'step_drop_off' | 'low_completion'
+    issue: string
+    usersLost: number
+    dropOff: number
+    impact: number
+  }
+  /** Options of `journeyFunnels`. */
+  export interface FunnelOptions {
+    /** Default one day. */
+    attributionWindowSecs?: number
+    /** Default 0.95. */
+    minCompletion?: number
+    /** Default 0.10. */
+    maxStepDropOff?: number
+  }
+  /** The result of `journeyFunnels`. */
+  export interface FunnelReport {
+    journeys: Array<{ journey: string, started: number, completed: number, completionRate: number | null, medianCompletionSecs: number | null, steps: Array<StepStats> }>
+    frictionPoints: Array<FrictionPoint>
+    unmatchedEvents: number
+  }
+  /** The KPIs of one group of tickets (see the Rust `GroupKpis`). */
+  export interface GroupKpis {
+    key: string
+    tickets: number
+    firstResponse: TimeStats
+    resolution: TimeStats
+    resolutionCritical: TimeStats
+    resolutionNormal: TimeStats
+    sla: { firstResponseMet: number, firstResponseBreached: number, firstResponse: number | null, resolutionMet: number, resolutionBreached: number, resolution: number | null }
+    escalated: number
+    escalationRate: number | null
+    firstContactResolution: number | null
+    csat: { responses: number, mean: number | null, distribution: number[] }
+    automationRate: number | null
+    selfServiceAttempts: number
+    selfServiceSuccess: number | null
+    agentProductivity: number | null
+    kpis: Array<KpiResult>
+  }
+  /** A journey and its steps. */
+  export interface JourneyDef {
+    name: string
+    steps: Array<string>
+  }
+  /** A journey step event. */
+  export interface JourneyEvent {
+    user: string
+    journey: string
+    step: string
+    at: Date | string
+    /** `'success'` (default) or what went wrong. */
+    outcome?: string
+  }
+  /**
+   * Journey funnels from step events (any order): completion, per-step
+   * conversion, drop-off and median time between steps, and friction points
+   * ranked by users lost. `journeys` defaults to `frameworkJourneys()`.
+   *
+   * @example
+   * ```js
+   * const r = kpi.journeyFunnels(events, [{ name: 'signup', steps: ['a', 'b'] }],
+   *   { attributionWindowSecs: 3600 })
+   * r.frictionPoints[0].usersLost
+   * ```
+   */
+  export function journeyFunnels(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): FunnelReport
+  /** As `journeyFunnels`, off the main thread: returns a Promise. */
+  export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<FunnelReport>
+  /** Where a KPI stands against its threshold and target. */
+  export interface KpiResult {
+    kpi: 'first_response_time' | 'resolution_time_critical' | 'resolution_time_normal' | 'escalation_rate' | 'first_contact_resolution' | 'csat' | 'automation_rate' | 'self_service_success' | 'agent_productivity' | 'uptime' | 'error_rate'
+    value: number | null
+    threshold: number
+    target: number
+    higherIsBetter: boolean
+    status: 'meets_target' | 'meets_threshold' | 'misses' | 'no_data'
+  }
+  /** Raw latency samples (ms) or a histogram. */
+  export interface LatencyHistogram {
+    /** Increasing upper bounds, ms (`Infinity` allowed last). */
+    upperBounds: Float64Array | number[]
+    /** Count per bucket. */
+    counts: Float64Array | number[]
+  }
+  /**
+   * The share of requests at or below `options.thresholdMs` against
+   * `options.objective`, with p50/p90/p99, from samples (ms) or a histogram.
+   *
+   * @example
+   * ```js
+   * kpi.latencySlo([120, 250, 480, 900], { thresholdMs: 500, objective: 0.95 }).share // 0.75
+   * kpi.latencySlo({ upperBounds: [100, 500, Infinity], counts: [80, 15, 5] },
+   *   { thresholdMs: 500, objective: 0.9 }).meetsObjective // true
+   * ```
+   */
+  export function latencySlo(latencies: Float64Array | number[] | LatencyHistogram, options: { thresholdMs: number, objective: number }): { thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }
+  /** Options of `errorBudget` and `burnRateAlerts`. */
+  export interface SeriesOptions {
+    /** Start of the first interval. */
+    start: Date | string
+    /** Interval length, seconds. */
+    stepSecs: number
+    /** The SLO, a fraction in (0, 1). */
+    objective: number
+    /** `errorBudget`: the rolling window, seconds. */
+    windowSecs?: number
+    /** `errorBudget`: thresholds and targets (uptime, errorRate). */
+    targets?: Record<string, unknown>
+    /** `burnRateAlerts`: the rules (default `workbookRules()`). */
+    rules?: Array<BurnRateRule>
+  }
+  /** One step of a funnel. */
+  export interface StepStats {
+    step: string
+    users: number
+    conversion: number | null
+    dropOff: number | null
+    usersLost: number
+    medianSecsFromPrevious: number | null
+    topIssue: string | null
+  }
+  /** Options of `supportKpis`. */
+  export interface SupportKpiOptions {
+    /** Only tickets created at or after this instant. */
+    since?: Date | string
+    /** Only tickets created before this instant. */
+    until?: Date | string
+    groupBy?: 'tier' | 'channel' | 'priority' | 'department' | 'agent' | 'month'
+    timeBasis?: 'calendar' | 'business'
+    /** Thresholds and targets, like `defaultTargets()` (any subset). */
+    targets?: Record<string, unknown>
+  }
+  /**
+   * Support KPIs of ticket records: first-response and resolution
+   * percentiles (calendar or business time, from the SLA timers), SLA
+   * attainment, escalation rate, FCR, CSAT, automation and self-service
+   * rates and agent productivity, overall and per `options.groupBy` group,
+   * each KPI rated against the framework's threshold and target.
+   *
+   * Throws `.code` `'invalid_input'` for an empty period, a bad event log
+   * (naming `tickets[i]`) or a CSAT outside 1..5, `'invalid_config'` for
+   * bad targets, `'invalid_type'` for arguments of the wrong type.
+   *
+   * @example
+   * ```js
+   * const { kpi } = require('opsbrain')
+   * const t0 = '2026-11-02T09:00:00Z'
+   * const r = kpi.supportKpis([{ events: [
+   *   { type: 'created', at: t0, tier: 1, priority: 'high', channel: 'chat' },
+   *   { type: 'first_response', at: '2026-11-02T09:08:00Z' }], csat: 5 }],
+   *   '2026-11-02T10:00:00Z', { groupBy: 'channel' })
+   * r.overall.firstResponse.p50 // 480
+   * ```
+   */
+  export function supportKpis(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): SupportReport
+  /** As `supportKpis`, off the main thread: returns a Promise. */
+  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<SupportReport>
+  /** The result of `supportKpis`. */
+  export interface SupportReport {
+    timeBasis: 'calendar' | 'business'
+    overall: GroupKpis
+    groups: Array<GroupKpis>
+  }
+  /** A ticket record: its SLA event log plus what the log does not say. */
+  export interface TicketRecord {
+    /** The SLA event log (as for `slaStatus`), in time order. */
+    events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>
+    department?: string
+    /** The agent who resolved it. */
+    agent?: string
+    firstContactResolution?: boolean
+    /** 1 to 5. */
+    csat?: number
+    automated?: boolean
+    /** A self-service attempt: true succeeded, false failed. */
+    selfService?: boolean
+  }
+  /** Percentiles of durations, seconds (`null` without data). */
+  export interface TimeStats {
+    count: number
+    mean: number | null
+    p50: number | null
+    p90: number | null
+    p99: number | null
+  }
+  /**
+   * Tickets per UTC month of creation, month-over-month change, and whether
+   * volume decreased every month.
+   */
+  export function volumeTrend(tickets: Array<TicketRecord>): { months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }
+  /**
+   * The SRE workbook's burn-rate rules (page 14.4 over 1 h / 5 min, page 6
+   * over 6 h / 30 min, ticket 1 over 3 days / 6 h).
+   */
+  export function workbookRules(): Array<BurnRateRule>
 }

@@ -858,3 +858,4 @@ module.exports.slaStatus = nativeBinding.slaStatus
 module.exports.slaStatusBatch = nativeBinding.slaStatusBatch
 module.exports.cache = nativeBinding.cache
 module.exports.capacity = nativeBinding.capacity
+module.exports.kpi = nativeBinding.kpi

@@ -24,13 +24,13 @@ pub use forecast::{
     Crossing, Forecast, ForecastBound, ForecastParams, Method, Peak, ScalingPolicy,
     ScalingSchedule, ScalingStep, Smoothing, Validation, forecast,
 };
-pub use series::{MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MIN_STEP_SECS, Series};
-pub use windows::{
-    DailyWindow, DayOfWeek, DayRegime, MaintenanceWindow, MaintenanceWindows, Regime, RegimeLabel,
-    WindowParams, maintenance_windows,
-};
 pub use hpa::{HpaDecision, HpaRequest, hpa_desired_replicas};
 pub use scaling::{
     ReplicaRecommendation, ReplicaRequest, ResourceDecision, ResourceThresholds, ScaleAction,
     ThresholdPolicy, replica_recommendation,
+};
+pub use series::{MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MIN_STEP_SECS, Series};
+pub use windows::{
+    DailyWindow, DayOfWeek, DayRegime, MaintenanceWindow, MaintenanceWindows, Regime, RegimeLabel,
+    WindowParams, maintenance_windows,
 };
