@@ -4,7 +4,8 @@
 //! post-launch support and optimisation framework: classify issues and route
 //! tickets; size caches and choose their strategy from access traces;
 //! business-time arithmetic on calendars, SLA timers and escalation
-//! timelines; anomaly scoring and capacity planning to follow.
+//! timelines; Isolation Forest anomaly scoring and proactive monitoring;
+//! capacity planning; KPIs, error budgets and burn-rate alerts.
 //!
 //! The crate performs no I/O and reads no clock: the current time is always
 //! an argument, randomness always takes a seed, and results do not depend on
@@ -14,10 +15,13 @@
 //! ## Contents
 //! | module | what |
 //! |---|---|
+//! | [`anomaly`] | Isolation Forest (scikit-learn semantics), scaling, proactive monitoring |
+//! | [`capacity`] | threshold scaling, the Kubernetes HPA calculator, forecasts, maintenance windows |
 //! | [`classify`] | issue-type table, free-text rules, ticket routing |
 //! | [`cache`] | strategy rules, miss-ratio curves, policy simulation, warming |
 //! | [`calendar`] | business calendars, DST-exact business-time arithmetic |
 //! | [`escalation`] | time-based escalation policies over the tier ladder, timelines, escalation rate |
+//! | [`kpi`] | support KPIs against targets, error budgets, burn-rate alerts, latency SLOs, Apdex, funnels |
 //! | [`sla`] | SLA policies and timers from ticket event logs |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
