@@ -12,6 +12,7 @@ use opsbrain::anomaly::isolation_forest::{
     average_path_length as core_average_path_length,
 };
 use opsbrain::anomaly::monitor::{FittedGroup, GroupAnomalies};
+use opsbrain::ndarray as ndarray_view;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
@@ -212,6 +213,27 @@ pub struct PyIsolationForestModel(IsolationForest);
 
 type Scores<'py> = Bound<'py, PyArray1<f64>>;
 
+impl PyIsolationForestModel {
+    /// Runs one of the model's per-row functions on ``X`` with the GIL
+    /// released, on ``n_jobs`` threads.
+    fn apply<'py, T: numpy::Element + Send>(
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+        n_jobs: Option<i64>,
+        f: impl FnOnce(
+            &IsolationForest,
+            &ndarray_view::ArrayView2<'_, f64>,
+        ) -> opsbrain::Result<ndarray_view::Array1<T>>
+        + Send,
+    ) -> PyResult<Bound<'py, PyArray1<T>>> {
+        let x = matrix(x, "X")?;
+        let view = x.as_array();
+        let out = with_threads(py, n_jobs, || f(&self.0, &view))?;
+        Ok(out.into_pyarray(py))
+    }
+}
+
 #[pymethods]
 impl PyIsolationForestModel {
     /// scikit-learn's ``score_samples``: higher is more normal, in [-1, 0).
@@ -222,10 +244,7 @@ impl PyIsolationForestModel {
         x: &Bound<'py, PyAny>,
         n_jobs: Option<i64>,
     ) -> PyResult<Scores<'py>> {
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        let s = with_threads(py, n_jobs, || self.0.score_samples(&view))?;
-        Ok(s.into_pyarray(py))
+        self.apply(py, x, n_jobs, |m, v| m.score_samples(v))
     }
     /// ``score_samples - offset``: negative for outliers.
     #[pyo3(signature = (x, *, n_jobs=None))]
@@ -235,10 +254,7 @@ impl PyIsolationForestModel {
         x: &Bound<'py, PyAny>,
         n_jobs: Option<i64>,
     ) -> PyResult<Scores<'py>> {
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        let s = with_threads(py, n_jobs, || self.0.decision_function(&view))?;
-        Ok(s.into_pyarray(py))
+        self.apply(py, x, n_jobs, |m, v| m.decision_function(v))
     }
     /// The paper's anomaly score in (0, 1]: near 1 is anomalous.
     #[pyo3(signature = (x, *, n_jobs=None))]
@@ -248,10 +264,7 @@ impl PyIsolationForestModel {
         x: &Bound<'py, PyAny>,
         n_jobs: Option<i64>,
     ) -> PyResult<Scores<'py>> {
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        let s = with_threads(py, n_jobs, || self.0.anomaly_score(&view))?;
-        Ok(s.into_pyarray(py))
+        self.apply(py, x, n_jobs, |m, v| m.anomaly_score(v))
     }
     /// -1 for outliers, +1 for inliers.
     #[pyo3(signature = (x, *, n_jobs=None))]
@@ -261,10 +274,7 @@ impl PyIsolationForestModel {
         x: &Bound<'py, PyAny>,
         n_jobs: Option<i64>,
     ) -> PyResult<Bound<'py, PyArray1<i64>>> {
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        let s = with_threads(py, n_jobs, || self.0.predict(&view))?;
-        Ok(s.mapv(i64::from).into_pyarray(py))
+        self.apply(py, x, n_jobs, |m, v| Ok(m.predict(v)?.mapv(i64::from)))
     }
     /// The threshold on ``score_samples`` (scikit-learn's ``offset_``).
     #[getter]

@@ -413,8 +413,9 @@ pub fn replica_recommendation(
     };
     let (wanted, driver) = if let Some(r) = pick(ScaleAction::ScaleUp) {
         (r.desired_replicas, Some(r.resource.clone()))
-    } else if resources.iter().all(|r| r.action == ScaleAction::ScaleDown) {
-        let r = pick(ScaleAction::ScaleDown).expect("at least one resource");
+    } else if let Some(r) = pick(ScaleAction::ScaleDown)
+        .filter(|_| resources.iter().all(|r| r.action == ScaleAction::ScaleDown))
+    {
         (r.desired_replicas, Some(r.resource.clone()))
     } else {
         (current, None)

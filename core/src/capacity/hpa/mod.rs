@@ -417,7 +417,7 @@ fn one_metric(
                     .map(|p| (p, desc, false))
             } else {
                 let t = target_milli(target.average_value, false, &format!("{what}: target"))?
-                    .expect("one target is given");
+                    .ok_or_else(|| bad(format!("{what}: give a value or average_value target")))?;
                 Ok((
                     calc::per_pod_metric(status_replicas, total, t, s.tol),
                     desc,
@@ -543,7 +543,9 @@ pub fn hpa_desired_replicas(req: &HpaRequest) -> Result<HpaDecision> {
                 invalid[0]
             )));
         }
-        let (metric_replicas, metric) = best.expect("at least one metric is valid");
+        let Some((metric_replicas, metric)) = best else {
+            return Err(bad("no metric could be computed"));
+        };
         decision.metric_replicas = Some(metric_replicas);
         let desired = metric_replicas.max(0);
         if desired > current {
