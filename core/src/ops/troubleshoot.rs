@@ -682,7 +682,7 @@ fn actions(text: &str) -> Vec<String> {
         if out.len() >= MAX_SYMPTOMS {
             break;
         }
-        let mut words: Vec<String> = c[1].split([' ', '-']).map(str::to_lowercase).collect();
+        let mut words: Vec<String> = c[1].split(' ').map(str::to_lowercase).collect();
         while words.last().is_some_and(|w| TAIL.contains(&w.as_str()) || STOPWORDS.contains(&w.as_str())) {
             words.pop();
         }
@@ -867,8 +867,9 @@ pub struct Diagnosis {
     /// Resolutions, by score (strength x success rate), then success rate,
     /// then shorter time.
     pub resolutions: Vec<RankedResolution>,
-    /// Overall confidence in `[0, 1)`: the top strength, discounted when
-    /// the runner-up is close (`s1 * s1 / (s1 + s2)`); 0 with no match.
+    /// Overall confidence in `[0, 1)`: the top strength, discounted by half
+    /// the runner-up's (`s1 - s2 / 2`: a lone match keeps its strength, a
+    /// tie halves it, as the router's confidence); 0 with no match.
     pub confidence: f64,
 }
 
@@ -991,7 +992,7 @@ pub fn diagnose(
     let confidence = match ranked.as_slice() {
         [] => 0.0,
         [(_, s1)] => *s1,
-        [(_, s1), (_, s2), ..] => s1 * s1 / (s1 + s2),
+        [(_, s1), (_, s2), ..] => s1 - s2 / 2.0,
     };
 
     let table = ClassificationTable::builtin();
