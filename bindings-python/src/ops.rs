@@ -104,7 +104,6 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Result<Value, BindError> {
                 Ok(x) => x,
                 Err(BindError(e)) if e.kind == ErrorKind::InvalidType => Value::String(
                     v.str()
-                        .map_err(PyErr::from)
                         .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?
                         .to_string(),
                 ),
