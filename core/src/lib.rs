@@ -53,6 +53,7 @@ pub mod error;
 pub mod escalation;
 pub mod kpi;
 pub mod limits;
+pub mod ops;
 mod serde_secs;
 pub mod sla;
 pub mod types;

@@ -291,31 +291,16 @@ impl Router {
         // (pattern key, rule, points): deduplicated so each pattern counts once per field.
         let mut found: Vec<(u64, u32, f64)> = Vec::new();
         for (field, text) in [(0u64, subject), (1u64, body)] {
-            let bytes = text.as_bytes();
-            for m in rules.literals.find_overlapping_iter(text) {
-                let pid = m.pattern().as_usize();
-                let left_ok =
-                    m.start() == 0 || !is_word(bytes[m.start() - 1]) || !is_word(bytes[m.start()]);
-                if !left_ok {
-                    continue;
-                }
-                let right_open = m.end() == bytes.len()
-                    || !is_word(bytes[m.end()])
-                    || !is_word(bytes[m.end() - 1]);
-                for hit in &rules.hits[pid] {
-                    if !(right_open || hit.prefix) {
-                        continue;
-                    }
-                    let pts = match (hit.kind, field) {
-                        (Kind::Phrase, 0) => points::PHRASE_SUBJECT,
-                        (Kind::Phrase, _) => points::PHRASE_BODY,
-                        (Kind::Keyword, 0) => points::KEYWORD_SUBJECT,
-                        (Kind::Keyword, _) => points::KEYWORD_BODY,
-                    };
-                    let key = ((pid as u64) << 2) | field;
-                    found.push((key, hit.rule, pts));
-                }
-            }
+            rules.for_each_literal(text, |rule, kind, pid| {
+                let pts = match (kind, field) {
+                    (Kind::Phrase, 0) => points::PHRASE_SUBJECT,
+                    (Kind::Phrase, _) => points::PHRASE_BODY,
+                    (Kind::Keyword, 0) => points::KEYWORD_SUBJECT,
+                    (Kind::Keyword, _) => points::KEYWORD_BODY,
+                };
+                let key = ((pid as u64) << 2) | field;
+                found.push((key, rule, pts));
+            });
         }
         if !rules.code_rule.is_empty() {
             // Error-code patterns: the best of "given" and "in text" counts once.
@@ -388,10 +373,6 @@ fn confidence(score: f64, runner_up: f64) -> f64 {
     let strength = 1.0 - (-score / 3.0).exp();
     let margin = (score - runner_up) / score;
     strength * (0.5 + 0.5 * margin)
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 fn check_ticket<S: AsRef<str>>(subject: &str, body: &str, codes: &[S]) -> Result<()> {

@@ -115,6 +115,8 @@ pub struct RuleSet {
     pub(crate) specs: Vec<RuleSpec>,
     pub(crate) min_score: f64,
     pub(crate) literals: AhoCorasick,
+    /// The literal of each pattern id (lower-cased).
+    pub(crate) literal_texts: Vec<String>,
     /// Owners of each literal pattern, by pattern id.
     pub(crate) hits: Vec<Vec<Hit>>,
     /// Error-code patterns anchored to a whole code.
@@ -244,11 +246,65 @@ impl RuleSet {
             specs,
             min_score,
             literals: literals_ac,
+            literal_texts: literals,
             hits,
             codes_whole,
             codes_in_text,
             code_rule,
         })
+    }
+
+    /// Every whole-word literal match in `text`, as `(rule, kind, literal)`:
+    /// a match counts when it starts at a word boundary and ends at one (or
+    /// the keyword was written with a trailing `*`). Linear in the text
+    /// plus the matches. The one place that decides what a word match is,
+    /// for the router and for `ops`' knowledge base.
+    pub(crate) fn for_each_literal(&self, text: &str, mut f: impl FnMut(u32, Kind, usize)) {
+        let bytes = text.as_bytes();
+        for m in self.literals.find_overlapping_iter(text) {
+            let pid = m.pattern().as_usize();
+            let left_ok =
+                m.start() == 0 || !is_word(bytes[m.start() - 1]) || !is_word(bytes[m.start()]);
+            if !left_ok {
+                continue;
+            }
+            let right_open =
+                m.end() == bytes.len() || !is_word(bytes[m.end()]) || !is_word(bytes[m.end() - 1]);
+            for hit in &self.hits[pid] {
+                if right_open || hit.prefix {
+                    f(hit.rule, hit.kind, pid);
+                }
+            }
+        }
+    }
+
+    /// The literal (lower-cased) of pattern `pid`.
+    pub(crate) fn literals_text(&self, pid: usize) -> &str {
+        self.literal_texts.get(pid).map_or("", String::as_str)
+    }
+
+    /// Rule indexes whose error-code patterns match `code` as a whole.
+    pub(crate) fn code_rules_whole(&self, code: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
+        let set = if self.code_rule.is_empty() {
+            None
+        } else {
+            Some(self.codes_whole.matches(code.trim()))
+        };
+        set.into_iter()
+            .flat_map(|m| m.into_iter())
+            .map(|i| (self.code_rule[i], i))
+    }
+
+    /// Rule indexes whose error-code patterns occur as words in `text`.
+    pub(crate) fn code_rules_in_text(&self, text: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
+        let set = if self.code_rule.is_empty() {
+            None
+        } else {
+            Some(self.codes_in_text.matches(text))
+        };
+        set.into_iter()
+            .flat_map(|m| m.into_iter())
+            .map(|i| (self.code_rule[i], i))
     }
 
     /// The rules, in order.
@@ -345,6 +401,10 @@ fn validate_spec(spec: &RuleSpec) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 #[cfg(test)]
