@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 DSN = os.environ.get("OPSBRAIN_TEST_PG_DSN")
-IN_CI = bool(os.environ.get("CI"))
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 SCHEMA = "opsbrain_pg_test"
 ORDERS = 3_000_000
