@@ -244,3 +244,4 @@ fn lexer_survives_odd_text() {
         Some(vec![("created_at".to_string(), Cmp::Range)])
     );
 }
+
