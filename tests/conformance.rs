@@ -28,6 +28,8 @@ mod capacity_forecast_ops;
 mod capacity_scaling_ops;
 #[path = "conformance/kpi.rs"]
 mod kpi_ops;
+#[path = "conformance/ops.rs"]
+mod ops_ops;
 
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -354,6 +356,9 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
     }
     if op.starts_with("kpi.") {
         return kpi_ops::run(op, input);
+    }
+    if op.starts_with("ops.") {
+        return ops_ops::run(op, input);
     }
     let to_value = |v: Result<Value, serde_json::Error>| v.map_err(Error::from);
     match op {

@@ -182,10 +182,26 @@ pub fn to_py_with_instants<'py, T: serde::Serialize>(
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
     let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
-    with_instants(py, &v, false)
+    json_to_py_with_instants(py, &v, &INSTANT_KEYS)
 }
 
-fn with_instants<'py>(py: Python<'py>, v: &Value, instant: bool) -> PyResult<Bound<'py, PyAny>> {
+/// JSON to plain Python data where RFC 3339 strings directly under one of
+/// `keys` become timezone-aware UTC `datetime`s (the one place results get
+/// their instants).
+pub fn json_to_py_with_instants<'py>(
+    py: Python<'py>,
+    v: &Value,
+    keys: &[&str],
+) -> PyResult<Bound<'py, PyAny>> {
+    with_instants(py, v, false, keys)
+}
+
+fn with_instants<'py>(
+    py: Python<'py>,
+    v: &Value,
+    instant: bool,
+    keys: &[&str],
+) -> PyResult<Bound<'py, PyAny>> {
     match v {
         Value::String(s) if instant => match chrono::DateTime::parse_from_rfc3339(s) {
             Ok(t) => Ok(t.with_timezone(&chrono::Utc).into_pyobject(py)?.into_any()),
@@ -194,14 +210,14 @@ fn with_instants<'py>(py: Python<'py>, v: &Value, instant: bool) -> PyResult<Bou
         Value::Array(a) => {
             let items = a
                 .iter()
-                .map(|x| with_instants(py, x, false))
+                .map(|x| with_instants(py, x, false, keys))
                 .collect::<PyResult<Vec<_>>>()?;
             Ok(PyList::new(py, items)?.into_any())
         }
         Value::Object(o) => {
             let d = PyDict::new(py);
             for (k, x) in o {
-                d.set_item(k, with_instants(py, x, INSTANT_KEYS.contains(&k.as_str()))?)?;
+                d.set_item(k, with_instants(py, x, keys.contains(&k.as_str()), keys)?)?;
             }
             Ok(d.into_any())
         }

@@ -18,11 +18,11 @@ use opsbrain::kpi::{
 };
 use opsbrain::sla::SlaPolicy;
 use pyo3::prelude::*;
-use pyo3::types::{PyDelta, PyDict, PyList, PyString};
+use pyo3::types::{PyDelta, PyString};
 use serde_json::Value;
 
 use crate::calendar::instant;
-use crate::convert::{from_py, json_to_py, py_to_json, to_py_dict, type_name};
+use crate::convert::{from_py, json_to_py_with_instants, py_to_json, to_py_dict, type_name};
 use crate::errors::{BindError, bind_error, compute};
 use crate::sla::PySlaPolicy;
 
@@ -49,36 +49,7 @@ const INSTANT_KEYS: [&str; 4] = ["fired_at", "clears_at", "window_start", "windo
 
 fn result<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
     let v = serde_json::to_value(v).map_err(|e| PyErr::from(BindError(e.into())))?;
-    with_instants(py, &v)
-}
-
-fn with_instants<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    match v {
-        Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| with_instants(py, x))
-                .collect::<PyResult<Vec<_>>>()?;
-            Ok(PyList::new(py, items)?.into_any())
-        }
-        Value::Object(o) => {
-            let d = PyDict::new(py);
-            for (k, x) in o {
-                let value = match x {
-                    Value::String(s) if INSTANT_KEYS.contains(&k.as_str()) => {
-                        match chrono::DateTime::parse_from_rfc3339(s) {
-                            Ok(t) => t.with_timezone(&chrono::Utc).into_pyobject(py)?.into_any(),
-                            Err(_) => PyString::new(py, s).into_any(),
-                        }
-                    }
-                    other => with_instants(py, other)?,
-                };
-                d.set_item(k, value)?;
-            }
-            Ok(d.into_any())
-        }
-        other => json_to_py(py, other),
-    }
+    json_to_py_with_instants(py, &v, &INSTANT_KEYS)
 }
 
 /// A list of serde-shaped records, each named `{what}[i]`.

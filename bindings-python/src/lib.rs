@@ -11,6 +11,7 @@ mod classify;
 mod convert;
 mod errors;
 mod kpi;
+mod ops;
 mod sla;
 
 use pyo3::prelude::*;
@@ -27,5 +28,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     anomaly::register(m)?;
     capacity_scaling::register(m)?;
     capacity_forecast::register(m)?;
-    kpi::register(m)
+    kpi::register(m)?;
+    ops::register(m)
 }

@@ -180,8 +180,9 @@ import ops_anomaly  # noqa: E402
 import ops_capacity_forecast  # noqa: E402
 import ops_capacity_scaling  # noqa: E402
 import ops_kpi  # noqa: E402
+import ops_ops  # noqa: E402
 
-for _module in (ops_anomaly, ops_capacity_forecast, ops_capacity_scaling, ops_kpi):
+for _module in (ops_anomaly, ops_capacity_forecast, ops_capacity_scaling, ops_kpi, ops_ops):
     assert not set(_module.OPS) & set(OPS), f"{_module.__name__} redefines an op"
     OPS.update(_module.OPS)
 
@@ -220,4 +221,4 @@ def test_fixture(case: dict) -> None:
 
 
 def test_fixtures_were_found() -> None:
-    assert len(CASES) >= 190
+    assert len(CASES) >= 480

@@ -2,7 +2,9 @@
 
 Ticket classification and routing, cache strategy (``opsbrain.cache``),
 anomaly scoring (``opsbrain.IsolationForest``, ``opsbrain.ProactiveMonitor``),
-KPIs, error budgets and journey funnels (``opsbrain.kpi``),
+KPIs, error budgets and journey funnels (``opsbrain.kpi``), operations
+rules: performance, PostgreSQL health, self-healing, troubleshooting
+(``opsbrain.ops``),
 from the post-launch support framework, computed by the Rust core:
 
 >>> import opsbrain
@@ -16,7 +18,7 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
-from opsbrain import anomaly, cache, capacity, kpi
+from opsbrain import anomaly, cache, capacity, kpi, ops
 from opsbrain.anomaly import IsolationForest, ProactiveMonitor
 from opsbrain._native import (
     burn_rate_alerts,
@@ -65,6 +67,7 @@ __all__ = [
     "error_budget",
     "journey_funnels",
     "kpi",
+    "ops",
     "support_kpis",
     "BusinessCalendar",
     "EscalationPolicy",

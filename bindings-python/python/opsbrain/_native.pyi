@@ -10,6 +10,15 @@ from typing_extensions import Self
 
 __all__ = [
     "__version__",
+    "KnowledgeBase",
+    "analyze_explain",
+    "analyze_pg_stats",
+    "diagnose",
+    "evaluate_index",
+    "extract_symptoms",
+    "healing_plan",
+    "optimize_performance",
+    "pg_queries",
     "FittedGroup",
     "GroupAnomalies",
     "IsolationForestModel",
@@ -500,4 +509,54 @@ def maintenance_windows(
     seed: int = 0,
     max_gap: Optional[timedelta] = None,
     utc_offset: Optional[timedelta] = None,
+) -> dict[str, Any]: ...
+
+# ---- ops: performance optimizer, PostgreSQL health, self-healing, troubleshooting ----
+
+@final
+class KnowledgeBase:
+    @staticmethod
+    def builtin() -> KnowledgeBase: ...
+    @staticmethod
+    def from_json(text: str) -> KnowledgeBase: ...
+    def to_json(self) -> str: ...
+    @property
+    def causes(self) -> list[dict[str, Any]]: ...
+    @property
+    def resolutions(self) -> list[dict[str, Any]]: ...
+    @property
+    def features(self) -> list[dict[str, Any]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+def optimize_performance(
+    metrics: Mapping[str, Any], thresholds: Optional[Mapping[str, Any]] = None
+) -> list[dict[str, Any]]: ...
+def pg_queries(server_version_num: int) -> dict[str, str]: ...
+def analyze_pg_stats(
+    statements: Iterable[Mapping[str, Any]],
+    indexes: Iterable[Mapping[str, Any]],
+    tables: Iterable[Mapping[str, Any]],
+    options: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def analyze_explain(
+    plan: Union[str, bytes, list[Any], dict[str, Any]], options: Optional[Mapping[str, Any]] = None
+) -> dict[str, Any]: ...
+def evaluate_index(
+    before_ms: float, after_ms: float, options: Optional[Mapping[str, Any]] = None
+) -> dict[str, Any]: ...
+def healing_plan(
+    checks: Mapping[str, Any], options: Optional[Mapping[str, Any]] = None
+) -> dict[str, Any]: ...
+def extract_symptoms(
+    report: Union[str, Mapping[str, Any]],
+    now: datetime,
+    kb: Optional[KnowledgeBase] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def diagnose(
+    report: Union[str, Mapping[str, Any]],
+    now: datetime,
+    kb: Optional[KnowledgeBase] = None,
+    options: Optional[Mapping[str, Any]] = None,
 ) -> dict[str, Any]: ...

@@ -25,6 +25,6 @@ mod rules;
 mod table;
 
 pub use router::{Router, Routing, Ticket, UNCLASSIFIED, check_batch, default_router};
-pub use rules::{RuleSet, RuleSpec};
 pub(crate) use rules::Kind as LiteralKind;
+pub use rules::{RuleSet, RuleSpec};
 pub use table::{Classification, ClassificationTable, Route, first_response_target};

@@ -375,7 +375,6 @@ fn confidence(score: f64, runner_up: f64) -> f64 {
     strength * (0.5 + 0.5 * margin)
 }
 
-
 fn check_ticket<S: AsRef<str>>(subject: &str, body: &str, codes: &[S]) -> Result<()> {
     let text = subject.len() + body.len();
     if text > limits::MAX_TICKET_TEXT_BYTES {

@@ -285,14 +285,26 @@ impl RuleSet {
 
     /// Rule indexes whose error-code patterns match `code` as a whole.
     pub(crate) fn code_rules_whole(&self, code: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
-        let set = if self.code_rule.is_empty() { None } else { Some(self.codes_whole.matches(code.trim())) };
-        set.into_iter().flat_map(|m| m.into_iter()).map(|i| (self.code_rule[i], i))
+        let set = if self.code_rule.is_empty() {
+            None
+        } else {
+            Some(self.codes_whole.matches(code.trim()))
+        };
+        set.into_iter()
+            .flat_map(|m| m.into_iter())
+            .map(|i| (self.code_rule[i], i))
     }
 
     /// Rule indexes whose error-code patterns occur as words in `text`.
     pub(crate) fn code_rules_in_text(&self, text: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
-        let set = if self.code_rule.is_empty() { None } else { Some(self.codes_in_text.matches(text)) };
-        set.into_iter().flat_map(|m| m.into_iter()).map(|i| (self.code_rule[i], i))
+        let set = if self.code_rule.is_empty() {
+            None
+        } else {
+            Some(self.codes_in_text.matches(text))
+        };
+        set.into_iter()
+            .flat_map(|m| m.into_iter())
+            .map(|i| (self.code_rule[i], i))
     }
 
     /// The rules, in order.
@@ -391,6 +403,10 @@ fn validate_spec(spec: &RuleSpec) -> Result<()> {
     Ok(())
 }
 
+pub(crate) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,8 +461,4 @@ mod tests {
         let again = RuleSet::from_json(&rules.to_json()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(again, rules);
     }
-}
-
-pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }

@@ -126,17 +126,18 @@ fn number(node: &Map<String, Value>, key: &str, at: &str) -> Result<Option<f64>>
             .as_f64()
             .filter(|x| x.is_finite() && *x >= 0.0)
             .map(Some)
-            .ok_or_else(|| Error::invalid_input(format!("{at}.{key:?}: expected a number >= 0, got {v}"))),
+            .ok_or_else(|| {
+                Error::invalid_input(format!("{at}.{key:?}: expected a number >= 0, got {v}"))
+            }),
     }
 }
 
 fn text<'a>(node: &'a Map<String, Value>, key: &str, at: &str) -> Result<Option<&'a str>> {
     match field(node, key) {
         None => Ok(None),
-        Some(v) => v
-            .as_str()
-            .map(Some)
-            .ok_or_else(|| Error::invalid_input(format!("{at}.{key:?}: expected a string, got {v}"))),
+        Some(v) => v.as_str().map(Some).ok_or_else(|| {
+            Error::invalid_input(format!("{at}.{key:?}: expected a string, got {v}"))
+        }),
     }
 }
 
@@ -179,12 +180,16 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
         other => other,
     };
     let top = top.as_object().ok_or_else(|| {
-        Error::invalid_input("plan: expected [{\"Plan\": {...}}], a {\"Plan\": {...}} object or a plan node")
+        Error::invalid_input(
+            "plan: expected [{\"Plan\": {...}}], a {\"Plan\": {...}} object or a plan node",
+        )
     })?;
     let (root, exec_time) = match top.get("Plan") {
         Some(Value::Object(p)) => (p, number(top, "Execution Time", "plan")?),
         Some(other) => {
-            return Err(Error::invalid_input(format!("plan.\"Plan\": expected an object, got {other}")));
+            return Err(Error::invalid_input(format!(
+                "plan.\"Plan\": expected an object, got {other}"
+            )));
         }
         None if top.contains_key("Node Type") => (top, None),
         None => {
@@ -213,18 +218,25 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
     while let Some((node, at, depth)) = stack.pop() {
         seen += 1;
         if seen > MAX_PLAN_NODES {
-            return Err(Error::limit(format!("plan: more than {MAX_PLAN_NODES} nodes")));
+            return Err(Error::limit(format!(
+                "plan: more than {MAX_PLAN_NODES} nodes"
+            )));
         }
         if depth > MAX_PLAN_DEPTH {
-            return Err(Error::limit(format!("plan: nested deeper than {MAX_PLAN_DEPTH} nodes")));
+            return Err(Error::limit(format!(
+                "plan: nested deeper than {MAX_PLAN_DEPTH} nodes"
+            )));
         }
         let kind = text(node, "Node Type", &at)?.ok_or_else(|| {
-            Error::new(ErrorKind::MissingKey, format!("{at}: missing \"Node Type\""))
+            Error::new(
+                ErrorKind::MissingKey,
+                format!("{at}: missing \"Node Type\""),
+            )
         })?;
-        if kind == "Seq Scan" {
-            if let Some(scan) = seq_scan(node, &at, analyzed, root_total, options)? {
-                scans.push(scan);
-            }
+        if kind == "Seq Scan"
+            && let Some(scan) = seq_scan(node, &at, analyzed, root_total, options)?
+        {
+            scans.push(scan);
         }
         match field(node, "Plans") {
             None => {}
@@ -238,7 +250,9 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
                 }
             }
             Some(other) => {
-                return Err(Error::invalid_input(format!("{at}.\"Plans\": expected a list, got {other}")));
+                return Err(Error::invalid_input(format!(
+                    "{at}.\"Plans\": expected a list, got {other}"
+                )));
             }
         }
     }
@@ -269,7 +283,12 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
         });
     }
     suggestions.sort_by(|a, b| b.estimated_impact.total_cmp(&a.estimated_impact));
-    Ok(ExplainAnalysis { analyzed, total: root_total, seq_scans: scans, suggestions })
+    Ok(ExplainAnalysis {
+        analyzed,
+        total: root_total,
+        seq_scans: scans,
+        suggestions,
+    })
 }
 
 fn seq_scan(
@@ -279,13 +298,22 @@ fn seq_scan(
     root_total: f64,
     options: &PgOptions,
 ) -> Result<Option<SeqScan>> {
-    let Some(filter) = text(node, "Filter", at)? else { return Ok(None) };
+    let Some(filter) = text(node, "Filter", at)? else {
+        return Ok(None);
+    };
     let table = text(node, "Relation Name", at)?
-        .ok_or_else(|| Error::new(ErrorKind::MissingKey, format!("{at}: Seq Scan without \"Relation Name\"")))?
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::MissingKey,
+                format!("{at}: Seq Scan without \"Relation Name\""),
+            )
+        })?
         .to_owned();
     let schema = text(node, "Schema", at)?.map(str::to_owned);
     let alias = text(node, "Alias", at)?.map(str::to_owned);
-    let parallel = field(node, "Parallel Aware").and_then(Value::as_bool).unwrap_or(false);
+    let parallel = field(node, "Parallel Aware")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
 
     let (rows_scanned, selectivity, share) = if analyzed {
         let kept = number(node, "Actual Rows", at)?.unwrap_or(0.0);
@@ -297,17 +325,36 @@ fn seq_scan(
         let read = kept + removed;
         let scanned = if parallel { read * loops } else { read };
         let sel = (read > 0.0).then(|| kept / read);
-        (Some(scanned), sel, if root_total > 0.0 { wall / root_total } else { 0.0 })
+        (
+            Some(scanned),
+            sel,
+            if root_total > 0.0 {
+                wall / root_total
+            } else {
+                0.0
+            },
+        )
     } else {
         let rows = options
             .table_rows
-            .get(&format!("{}.{table}", schema.as_deref().unwrap_or("public")))
+            .get(&format!(
+                "{}.{table}",
+                schema.as_deref().unwrap_or("public")
+            ))
             .or_else(|| options.table_rows.get(&table))
             .copied();
         let planned = number(node, "Plan Rows", at)?.unwrap_or(0.0);
         let cost = number(node, "Total Cost", at)?.unwrap_or(0.0);
         let sel = rows.filter(|r| *r > 0.0).map(|r| (planned / r).min(1.0));
-        (rows, sel, if root_total > 0.0 { cost / root_total } else { 0.0 })
+        (
+            rows,
+            sel,
+            if root_total > 0.0 {
+                cost / root_total
+            } else {
+                0.0
+            },
+        )
     };
     let time_share = share.clamp(0.0, 1.0);
     let preds = predicates(filter);
@@ -323,7 +370,7 @@ fn seq_scan(
         skipped: None,
     };
     scan.skipped = match (&preds, selectivity) {
-        (None, _) => Some("the filter has a top-level OR or nothing compared with a constant".to_owned()),
+        (None, _) => Some("no indexable predicate: a top-level OR, or no column compared with a constant by =, <, <=, >, >=, = ANY, IS NULL or LIKE".to_owned()),
         (_, None) => Some("selectivity unknown: use EXPLAIN (ANALYZE, FORMAT JSON) or give table_rows".to_owned()),
         (_, Some(s)) if s > options.max_selectivity => {
             Some(format!("the filter keeps {:.1}% of the rows (not selective)", s * 100.0))
@@ -389,7 +436,13 @@ fn index_shape(scan: &SeqScan) -> (Vec<String>, &'static str) {
 fn create_statement(schema: Option<&str>, table: &str, cols: &[String], kind: &str) -> String {
     let mut name: String = format!("{table}_{}_idx", cols.join("_"))
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if name.len() > 63 {
         name.truncate(59);
@@ -469,7 +522,11 @@ fn lex(s: &str) -> Vec<Tok> {
                 }
                 i += 1;
                 let v = String::from_utf8_lossy(&v).into_owned();
-                out.push(if c == b'"' { Tok::Ident(v, true) } else { Tok::Str(v) });
+                out.push(if c == b'"' {
+                    Tok::Ident(v, true)
+                } else {
+                    Tok::Str(v)
+                });
             }
             b'$' => {
                 i += 1;
@@ -486,7 +543,12 @@ fn lex(s: &str) -> Vec<Tok> {
             }
             _ if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'$'
+                        || b[i] >= 0x80)
+                {
                     i += 1;
                 }
                 out.push(Tok::Ident(s[start..i].to_owned(), false));
@@ -527,10 +589,15 @@ fn strip_casts(toks: Vec<Tok>) -> Vec<Tok> {
             if matches!(toks.get(i), Some(Tok::Ident(..))) {
                 i += 1;
             }
-            while matches!(toks.get(i), Some(Tok::Dot)) && matches!(toks.get(i + 1), Some(Tok::Ident(..))) {
+            while matches!(toks.get(i), Some(Tok::Dot))
+                && matches!(toks.get(i + 1), Some(Tok::Ident(..)))
+            {
                 i += 2;
             }
-            while toks.get(i).is_some_and(|t| TYPE_WORDS.iter().any(|w| is_kw(t, w))) {
+            while toks
+                .get(i)
+                .is_some_and(|t| TYPE_WORDS.iter().any(|w| is_kw(t, w)))
+            {
                 i += 1;
             }
             // (n) or (p, s) modifiers, and [] array brackets
@@ -616,15 +683,24 @@ fn column(t: &[Tok]) -> Option<String> {
 }
 
 fn is_keyword(s: &str) -> bool {
-    ["null", "true", "false", "any", "all", "array", "not", "and", "or", "is"]
-        .iter()
-        .any(|k| s.eq_ignore_ascii_case(k))
+    [
+        "null", "true", "false", "any", "all", "array", "not", "and", "or", "is",
+    ]
+    .iter()
+    .any(|k| s.eq_ignore_ascii_case(k))
 }
 
 /// A constant: literals, parameters, NULL/true/false, ARRAY[...], ANY(...),
 /// and the clock functions; no column references.
 fn constant(t: &[Tok]) -> bool {
-    const CLOCK: [&str; 6] = ["now", "current_date", "current_timestamp", "localtimestamp", "statement_timestamp", "transaction_timestamp"];
+    const CLOCK: [&str; 6] = [
+        "now",
+        "current_date",
+        "current_timestamp",
+        "localtimestamp",
+        "statement_timestamp",
+        "transaction_timestamp",
+    ];
     let t = strip_parens(t);
     if t.is_empty() {
         return false;
@@ -655,13 +731,14 @@ fn predicates(filter: &str) -> Option<Vec<(String, Cmp)>> {
     for conj in split_top(body, "and") {
         let conj = strip_parens(conj);
         // col IS NULL
-        if let [lhs @ .., is, null] = conj {
-            if is_kw(is, "is") && is_kw(null, "null") {
-                if let Some(c) = column(lhs) {
-                    out.push((c, Cmp::Eq));
-                }
-                continue;
+        if let [lhs @ .., is, null] = conj
+            && is_kw(is, "is")
+            && is_kw(null, "null")
+        {
+            if let Some(c) = column(lhs) {
+                out.push((c, Cmp::Eq));
             }
+            continue;
         }
         let mut depth = 0i32;
         let mut at = None;

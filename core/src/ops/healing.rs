@@ -165,25 +165,34 @@ pub fn healing_plan(checks: &HealthChecks, options: &HealingOptions) -> Result<R
         ("disk_alert_percent", options.disk_alert_percent),
     ] {
         if !(v.is_finite() && (0.0..=100.0).contains(&v)) {
-            return Err(Error::invalid_config(format!("options.{name}: {v} is not a percent")));
-        }
-    }
-    for (name, v) in [("tmp_age_days", options.tmp_age_days), ("log_age_days", options.log_age_days)] {
-        if v == 0 || v > 36_500 {
-            return Err(Error::invalid_config(format!("options.{name}: {v} is not in 1..=36500")));
-        }
-    }
-    if let Some(d) = checks.disk_usage_percent {
-        if !(d.is_finite() && (0.0..=100.0).contains(&d)) {
-            return Err(Error::invalid_input(format!("disk_usage_percent: {d} is not a percent")));
-        }
-    }
-    if let Some(s) = checks.app_health_status {
-        if s > 599 || (1..100).contains(&s) {
-            return Err(Error::invalid_input(format!(
-                "app_health_status: {s} is not an HTTP status (0 = no response)"
+            return Err(Error::invalid_config(format!(
+                "options.{name}: {v} is not a percent"
             )));
         }
+    }
+    for (name, v) in [
+        ("tmp_age_days", options.tmp_age_days),
+        ("log_age_days", options.log_age_days),
+    ] {
+        if v == 0 || v > 36_500 {
+            return Err(Error::invalid_config(format!(
+                "options.{name}: {v} is not in 1..=36500"
+            )));
+        }
+    }
+    if let Some(d) = checks.disk_usage_percent
+        && !(d.is_finite() && (0.0..=100.0).contains(&d))
+    {
+        return Err(Error::invalid_input(format!(
+            "disk_usage_percent: {d} is not a percent"
+        )));
+    }
+    if let Some(s) = checks.app_health_status
+        && (s > 599 || (1..100).contains(&s))
+    {
+        return Err(Error::invalid_input(format!(
+            "app_health_status: {s} is not an HTTP status (0 = no response)"
+        )));
     }
     if checks.already_tried.len() > 1000 {
         return Err(Error::limit("already_tried: more than 1000 entries"));
@@ -211,7 +220,10 @@ pub fn healing_plan(checks: &HealthChecks, options: &HealingOptions) -> Result<R
                 "database_reachable",
                 reason,
                 "gracefully restart the database connection pool (proxy)",
-                Some(format!("kubectl rollout restart deployment/{}", options.database_proxy_deployment)),
+                Some(format!(
+                    "kubectl rollout restart deployment/{}",
+                    options.database_proxy_deployment
+                )),
                 Safety::Safe,
                 false,
             ));
@@ -250,100 +262,123 @@ pub fn healing_plan(checks: &HealthChecks, options: &HealingOptions) -> Result<R
                 "cache_ping",
                 reason,
                 "drop the application's cache connection pool and reconnect (no data is touched)",
-                Some(format!("kubectl rollout restart deployment/{}", options.app_deployment)),
+                Some(format!(
+                    "kubectl rollout restart deployment/{}",
+                    options.app_deployment
+                )),
                 Safety::Safe,
                 false,
             ));
         }
     }
 
-    if let Some(status) = checks.app_health_status {
-        if status == 0 || status >= 400 {
-            failed.push("app_health_status".to_owned());
-            let reason = if status == 0 {
-                "the health URL gave no response".to_owned()
-            } else {
-                format!("the health URL answered HTTP {status}")
-            };
-            let dependency_down = checks.database_reachable == Some(false) || checks.cache_ping == Some(false);
-            let note = if dependency_down {
-                " (restart after the steps above: a failed dependency may be the cause)"
-            } else {
-                ""
-            };
-            if tried("restart_app_instances") {
-                steps.push(step(
-                    "escalate_application",
-                    "app_health_status",
-                    format!("{reason} after the instances were restarted"),
-                    "page the application on-call; consider rolling back the last deployment",
-                    None,
-                    Safety::Safe,
-                    false,
-                ));
-            } else {
-                steps.push(step(
-                    "restart_app_instances",
-                    "app_health_status",
-                    format!("{reason}{note}"),
-                    "rolling restart of the application instances",
-                    Some(format!("kubectl rollout restart deployment/{}", options.app_deployment)),
-                    Safety::Safe,
-                    false,
-                ));
-            }
+    if let Some(status) = checks.app_health_status
+        && (status == 0 || status >= 400)
+    {
+        failed.push("app_health_status".to_owned());
+        let reason = if status == 0 {
+            "the health URL gave no response".to_owned()
+        } else {
+            format!("the health URL answered HTTP {status}")
+        };
+        let dependency_down =
+            checks.database_reachable == Some(false) || checks.cache_ping == Some(false);
+        let note = if dependency_down {
+            " (restart after the steps above: a failed dependency may be the cause)"
+        } else {
+            ""
+        };
+        if tried("restart_app_instances") {
+            steps.push(step(
+                "escalate_application",
+                "app_health_status",
+                format!("{reason} after the instances were restarted"),
+                "page the application on-call; consider rolling back the last deployment",
+                None,
+                Safety::Safe,
+                false,
+            ));
+        } else {
+            steps.push(step(
+                "restart_app_instances",
+                "app_health_status",
+                format!("{reason}{note}"),
+                "rolling restart of the application instances",
+                Some(format!(
+                    "kubectl rollout restart deployment/{}",
+                    options.app_deployment
+                )),
+                Safety::Safe,
+                false,
+            ));
         }
     }
 
-    if let Some(disk) = checks.disk_usage_percent {
-        if disk > options.disk_cleanup_percent {
-            failed.push("disk_usage_percent".to_owned());
-            let reason = format!("disk usage is {disk}%, over {}%", options.disk_cleanup_percent);
-            if !tried("cleanup_temp_files") {
-                steps.push(step(
-                    "cleanup_temp_files",
-                    "disk_usage_percent",
-                    reason.clone(),
-                    &format!("delete temporary files older than {} days", options.tmp_age_days),
-                    Some(format!("find {} -type f -mtime +{} -delete", options.tmp_dir, options.tmp_age_days)),
-                    Safety::Destructive,
-                    false,
-                ));
-            }
-            if !tried("cleanup_old_logs") {
-                steps.push(step(
-                    "cleanup_old_logs",
-                    "disk_usage_percent",
-                    reason.clone(),
-                    &format!("delete log files older than {} days", options.log_age_days),
-                    Some(format!(
-                        "find {} -name \"*.log\" -mtime +{} -delete",
-                        options.log_dir, options.log_age_days
-                    )),
-                    Safety::Destructive,
-                    false,
-                ));
-            }
-            let cleaned = tried("cleanup_temp_files") && tried("cleanup_old_logs");
-            if disk > options.disk_alert_percent || cleaned {
-                steps.push(step(
-                    "escalate_disk",
-                    "disk_usage_percent",
-                    if cleaned {
-                        format!("{reason} after cleaning up")
-                    } else {
-                        format!("disk usage is {disk}%, over the {}% alert level", options.disk_alert_percent)
-                    },
-                    "page the infrastructure on-call: grow the volume or find what fills it",
-                    None,
-                    Safety::Safe,
-                    false,
-                ));
-            }
+    if let Some(disk) = checks.disk_usage_percent
+        && disk > options.disk_cleanup_percent
+    {
+        failed.push("disk_usage_percent".to_owned());
+        let reason = format!(
+            "disk usage is {disk}%, over {}%",
+            options.disk_cleanup_percent
+        );
+        if !tried("cleanup_temp_files") {
+            steps.push(step(
+                "cleanup_temp_files",
+                "disk_usage_percent",
+                reason.clone(),
+                &format!(
+                    "delete temporary files older than {} days",
+                    options.tmp_age_days
+                ),
+                Some(format!(
+                    "find {} -type f -mtime +{} -delete",
+                    options.tmp_dir, options.tmp_age_days
+                )),
+                Safety::Destructive,
+                false,
+            ));
+        }
+        if !tried("cleanup_old_logs") {
+            steps.push(step(
+                "cleanup_old_logs",
+                "disk_usage_percent",
+                reason.clone(),
+                &format!("delete log files older than {} days", options.log_age_days),
+                Some(format!(
+                    "find {} -name \"*.log\" -mtime +{} -delete",
+                    options.log_dir, options.log_age_days
+                )),
+                Safety::Destructive,
+                false,
+            ));
+        }
+        let cleaned = tried("cleanup_temp_files") && tried("cleanup_old_logs");
+        if disk > options.disk_alert_percent || cleaned {
+            steps.push(step(
+                "escalate_disk",
+                "disk_usage_percent",
+                if cleaned {
+                    format!("{reason} after cleaning up")
+                } else {
+                    format!(
+                        "disk usage is {disk}%, over the {}% alert level",
+                        options.disk_alert_percent
+                    )
+                },
+                "page the infrastructure on-call: grow the volume or find what fills it",
+                None,
+                Safety::Safe,
+                false,
+            ));
         }
     }
 
-    Ok(RemediationPlan { healthy: failed.is_empty(), failed_checks: failed, steps })
+    Ok(RemediationPlan {
+        healthy: failed.is_empty(),
+        failed_checks: failed,
+        steps,
+    })
 }
 
 #[cfg(test)]
@@ -367,11 +402,23 @@ mod tests {
         assert!(!p.healthy);
         assert_eq!(
             ids(&p),
-            ["restart_database_pool", "reconnect_cache", "restart_app_instances", "cleanup_temp_files", "cleanup_old_logs"]
+            [
+                "restart_database_pool",
+                "reconnect_cache",
+                "restart_app_instances",
+                "cleanup_temp_files",
+                "cleanup_old_logs"
+            ]
         );
         assert!(p.steps[2].reason.contains("dependency"));
-        assert_eq!(p.steps[3].command.as_deref(), Some("find /tmp -type f -mtime +7 -delete"));
-        assert_eq!(p.steps[4].command.as_deref(), Some("find /var/log -name \"*.log\" -mtime +30 -delete"));
+        assert_eq!(
+            p.steps[3].command.as_deref(),
+            Some("find /tmp -type f -mtime +7 -delete")
+        );
+        assert_eq!(
+            p.steps[4].command.as_deref(),
+            Some("find /var/log -name \"*.log\" -mtime +30 -delete")
+        );
     }
 
     #[test]
@@ -385,12 +432,19 @@ mod tests {
             disk_usage_percent: Some(85.0),
             ..Default::default()
         };
-        assert!(healing_plan(&c, &HealingOptions::default()).unwrap().healthy);
+        assert!(
+            healing_plan(&c, &HealingOptions::default())
+                .unwrap()
+                .healthy
+        );
     }
 
     #[test]
     fn flush_never_routine_only_confirmed_after_reconnect() {
-        let mut c = HealthChecks { cache_ping: Some(false), ..Default::default() };
+        let mut c = HealthChecks {
+            cache_ping: Some(false),
+            ..Default::default()
+        };
         let p = healing_plan(&c, &HealingOptions::default()).unwrap();
         assert_eq!(ids(&p), ["reconnect_cache"]);
         assert_eq!(p.steps[0].safety, Safety::Safe);
@@ -410,15 +464,34 @@ mod tests {
 
     #[test]
     fn no_response_and_bad_statuses() {
-        let c = HealthChecks { app_health_status: Some(0), ..Default::default() };
+        let c = HealthChecks {
+            app_health_status: Some(0),
+            ..Default::default()
+        };
         let p = healing_plan(&c, &HealingOptions::default()).unwrap();
         assert!(p.steps[0].reason.contains("no response"));
         for bad in [42, 600] {
-            let c = HealthChecks { app_health_status: Some(bad), ..Default::default() };
-            assert_eq!(healing_plan(&c, &HealingOptions::default()).unwrap_err().code(), "invalid_input");
+            let c = HealthChecks {
+                app_health_status: Some(bad),
+                ..Default::default()
+            };
+            assert_eq!(
+                healing_plan(&c, &HealingOptions::default())
+                    .unwrap_err()
+                    .code(),
+                "invalid_input"
+            );
         }
-        let c = HealthChecks { disk_usage_percent: Some(101.0), ..Default::default() };
-        assert!(healing_plan(&c, &HealingOptions::default()).unwrap_err().message.contains("disk_usage_percent"));
+        let c = HealthChecks {
+            disk_usage_percent: Some(101.0),
+            ..Default::default()
+        };
+        assert!(
+            healing_plan(&c, &HealingOptions::default())
+                .unwrap_err()
+                .message
+                .contains("disk_usage_percent")
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub use postgres::{
     pg_queries, pg_rows, quote_ident,
 };
 pub use troubleshoot::{
-    CauseDef, CodeKind, DiagnoseOptions, DiagnosticStep, Diagnosis, ErrorCode, EscalationTarget,
+    CauseDef, CodeKind, DiagnoseOptions, Diagnosis, DiagnosticStep, ErrorCode, EscalationTarget,
     Evidence, FeatureDef, KnowledgeBase, MAX_KB_ENTRIES, MAX_REPORT_BYTES, MAX_SYMPTOMS,
     PossibleCause, RankedResolution, Report, ResolutionDef, SymptomPatterns, Symptoms, Timeframe,
     diagnose, extract_symptoms,

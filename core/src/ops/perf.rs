@@ -295,7 +295,10 @@ pub fn optimize_performance(
 
     let mut slow: Vec<(usize, &SlowQuery)> = Vec::new();
     for (i, q) in metrics.slow_queries.iter().enumerate() {
-        non_negative(&format!("slow_queries[{i}].execution_time_ms"), Some(q.execution_time_ms))?;
+        non_negative(
+            &format!("slow_queries[{i}].execution_time_ms"),
+            Some(q.execution_time_ms),
+        )?;
         if q.execution_time_ms > thresholds.slow_query_ms {
             slow.push((i, q));
         }
@@ -324,24 +327,25 @@ pub fn optimize_performance(
         });
     }
 
-    let mut simple = |action, metric: &str, value: Option<f64>, threshold: f64, above: bool, steps: &[&str]| {
-        let Some(v) = value else { return };
-        let crossed = if above { v > threshold } else { v < threshold };
-        if crossed {
-            let side = if above { "above" } else { "below" };
-            actions.push(PerfAction {
-                action,
-                metric: metric.to_owned(),
-                value: v,
-                threshold,
-                direction: side,
-                reason: format!("{metric} is {v}, {side} the {threshold} threshold"),
-                steps: steps.iter().map(|s| (*s).to_owned()).collect(),
-                query: None,
-                rewrite_hints: Vec::new(),
-            });
-        }
-    };
+    let mut simple =
+        |action, metric: &str, value: Option<f64>, threshold: f64, above: bool, steps: &[&str]| {
+            let Some(v) = value else { return };
+            let crossed = if above { v > threshold } else { v < threshold };
+            if crossed {
+                let side = if above { "above" } else { "below" };
+                actions.push(PerfAction {
+                    action,
+                    metric: metric.to_owned(),
+                    value: v,
+                    threshold,
+                    direction: side,
+                    reason: format!("{metric} is {v}, {side} the {threshold} threshold"),
+                    steps: steps.iter().map(|s| (*s).to_owned()).collect(),
+                    query: None,
+                    rewrite_hints: Vec::new(),
+                });
+            }
+        };
     simple(
         PerfActionKind::OptimizeCaching,
         "cache_hit_ratio",
@@ -360,7 +364,14 @@ pub fn optimize_performance(
         "scale out: compute the replica count with capacity::replica_recommendation",
         "check the load forecast (capacity::forecast) before scaling back in",
     ];
-    simple(PerfActionKind::AutoScale, "cpu_usage", cpu, thresholds.cpu_usage, true, scale_steps);
+    simple(
+        PerfActionKind::AutoScale,
+        "cpu_usage",
+        cpu,
+        thresholds.cpu_usage,
+        true,
+        scale_steps,
+    );
     if !cpu_over {
         simple(
             PerfActionKind::AutoScale,
@@ -420,9 +431,18 @@ mod tests {
             cache_hit_ratio: Some(0.80),
             origin_load: Some(0.65),
             slow_queries: vec![
-                SlowQuery { query: "SELECT id FROM a".into(), execution_time_ms: 1200.0 },
-                SlowQuery { query: "SELECT id FROM b".into(), execution_time_ms: 999.0 },
-                SlowQuery { query: "SELECT * FROM c WHERE x NOT IN (SELECT y FROM d)".into(), execution_time_ms: 5000.0 },
+                SlowQuery {
+                    query: "SELECT id FROM a".into(),
+                    execution_time_ms: 1200.0,
+                },
+                SlowQuery {
+                    query: "SELECT id FROM b".into(),
+                    execution_time_ms: 999.0,
+                },
+                SlowQuery {
+                    query: "SELECT * FROM c WHERE x NOT IN (SELECT y FROM d)".into(),
+                    execution_time_ms: 5000.0,
+                },
             ],
         }
     }
@@ -434,7 +454,15 @@ mod tests {
         use PerfActionKind::*;
         assert_eq!(
             kinds,
-            [OptimizeQuery, OptimizeQuery, OptimizeCaching, AutoScale, OptimizeCdn, InvestigateLatency, InvestigateErrors]
+            [
+                OptimizeQuery,
+                OptimizeQuery,
+                OptimizeCaching,
+                AutoScale,
+                OptimizeCdn,
+                InvestigateLatency,
+                InvestigateErrors
+            ]
         );
         assert_eq!(a[0].metric, "slow_queries[2]");
         let ids: Vec<_> = a[0].rewrite_hints.iter().map(|h| h.id).collect();
@@ -447,9 +475,21 @@ mod tests {
 
     #[test]
     fn thresholds_are_strict_and_configurable() {
-        let m = PerfMetrics { cpu_usage: Some(0.70), cache_hit_ratio: Some(0.85), origin_load: Some(0.60), ..PerfMetrics::default() };
-        assert!(optimize_performance(&m, &PerfThresholds::default()).unwrap().is_empty());
-        let t = PerfThresholds { cpu_usage: 0.5, ..PerfThresholds::default() };
+        let m = PerfMetrics {
+            cpu_usage: Some(0.70),
+            cache_hit_ratio: Some(0.85),
+            origin_load: Some(0.60),
+            ..PerfMetrics::default()
+        };
+        assert!(
+            optimize_performance(&m, &PerfThresholds::default())
+                .unwrap()
+                .is_empty()
+        );
+        let t = PerfThresholds {
+            cpu_usage: 0.5,
+            ..PerfThresholds::default()
+        };
         let a = optimize_performance(&m, &t).unwrap();
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].threshold, 0.5);
@@ -457,17 +497,29 @@ mod tests {
 
     #[test]
     fn memory_alone_scales() {
-        let m = PerfMetrics { memory_usage: Some(0.81), ..PerfMetrics::default() };
+        let m = PerfMetrics {
+            memory_usage: Some(0.81),
+            ..PerfMetrics::default()
+        };
         let a = optimize_performance(&m, &PerfThresholds::default()).unwrap();
-        assert_eq!((a[0].action, a[0].metric.as_str()), (PerfActionKind::AutoScale, "memory_usage"));
+        assert_eq!(
+            (a[0].action, a[0].metric.as_str()),
+            (PerfActionKind::AutoScale, "memory_usage")
+        );
     }
 
     #[test]
     fn bad_values_are_named() {
-        let m = PerfMetrics { cpu_usage: Some(1.5), ..PerfMetrics::default() };
+        let m = PerfMetrics {
+            cpu_usage: Some(1.5),
+            ..PerfMetrics::default()
+        };
         let e = optimize_performance(&m, &PerfThresholds::default()).unwrap_err();
         assert!(e.message.contains("cpu_usage"), "{e}");
-        let t = PerfThresholds { error_rate: f64::NAN, ..PerfThresholds::default() };
+        let t = PerfThresholds {
+            error_rate: f64::NAN,
+            ..PerfThresholds::default()
+        };
         let e = optimize_performance(&PerfMetrics::default(), &t).unwrap_err();
         assert_eq!(e.code(), "invalid_config");
         assert!(e.message.contains("error_rate"));

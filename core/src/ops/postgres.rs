@@ -408,10 +408,46 @@ pub struct PgHealthReport {
 }
 
 const RESERVED: [&str; 40] = [
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "both", "case", "cast",
-    "check", "column", "constraint", "create", "default", "desc", "distinct", "do", "else",
-    "end", "false", "for", "from", "group", "having", "in", "limit", "not", "null", "offset",
-    "on", "or", "order", "select", "table", "to", "true", "user", "where",
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "column",
+    "constraint",
+    "create",
+    "default",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "false",
+    "for",
+    "from",
+    "group",
+    "having",
+    "in",
+    "limit",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "select",
+    "table",
+    "to",
+    "true",
+    "user",
+    "where",
 ];
 
 /// An identifier as PostgreSQL needs it written: bare when it is a plain
@@ -492,14 +528,18 @@ pub fn analyze_pg_stats(
         ("tables", tables.len()),
     ] {
         if n > MAX_PG_ROWS {
-            return Err(Error::limit(format!("{what}: {n} rows, at most {MAX_PG_ROWS}")));
+            return Err(Error::limit(format!(
+                "{what}: {n} rows, at most {MAX_PG_ROWS}"
+            )));
         }
     }
     let count = |what: String, v: f64| -> Result<f64> {
         if v.is_finite() && v >= 0.0 {
             Ok(v)
         } else {
-            Err(Error::invalid_input(format!("{what}: {v} is not a count or time >= 0")))
+            Err(Error::invalid_input(format!(
+                "{what}: {v} is not a count or time >= 0"
+            )))
         }
     };
 
@@ -513,10 +553,12 @@ pub fn analyze_pg_stats(
         .iter()
         .filter(|s| s.mean_time > options.slow_mean_ms)
         .map(|s| {
-            let hit = s.hit_percent.or(match (s.shared_blks_hit, s.shared_blks_read) {
-                (Some(h), Some(r)) if h + r > 0.0 => Some(100.0 * h / (h + r)),
-                _ => None,
-            });
+            let hit = s
+                .hit_percent
+                .or(match (s.shared_blks_hit, s.shared_blks_read) {
+                    (Some(h), Some(r)) if h + r > 0.0 => Some(100.0 * h / (h + r)),
+                    _ => None,
+                });
             SlowStatement {
                 queryid: s.queryid.clone(),
                 query: cut(&s.query, MAX_QUERY_TEXT_BYTES),
@@ -525,7 +567,11 @@ pub fn analyze_pg_stats(
                 mean_time_ms: s.mean_time,
                 rows: s.rows,
                 hit_percent: hit,
-                share_of_total_time: if grand_total > 0.0 { s.total_time / grand_total } else { 0.0 },
+                share_of_total_time: if grand_total > 0.0 {
+                    s.total_time / grand_total
+                } else {
+                    0.0
+                },
                 rewrite_hints: rewrite_hints(&s.query),
             }
         })
@@ -571,7 +617,10 @@ pub fn analyze_pg_stats(
         if dead <= options.bloat_dead_tuples {
             continue;
         }
-        let live = t.n_live_tup.map(|l| count(at("n_live_tup"), l)).transpose()?;
+        let live = t
+            .n_live_tup
+            .map(|l| count(at("n_live_tup"), l))
+            .transpose()?;
         bloated.push(BloatedTable {
             schema: t.schemaname.clone(),
             table: t.relname.clone(),
@@ -585,7 +634,10 @@ pub fn analyze_pg_stats(
             inserts: t.n_tup_ins,
             updates: t.n_tup_upd,
             deletes: t.n_tup_del,
-            vacuum_statement: format!("VACUUM (ANALYZE) {};", qualified(Some(&t.schemaname), &t.relname)),
+            vacuum_statement: format!(
+                "VACUUM (ANALYZE) {};",
+                qualified(Some(&t.schemaname), &t.relname)
+            ),
         });
     }
     bloated.sort_by(|a, b| {
@@ -635,15 +687,23 @@ pub struct IndexEvaluation {
 /// assert!(evaluate_index(100.0, 95.0, &PgOptions::default())?.drop_candidate);
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
-pub fn evaluate_index(before_ms: f64, after_ms: f64, options: &PgOptions) -> Result<IndexEvaluation> {
+pub fn evaluate_index(
+    before_ms: f64,
+    after_ms: f64,
+    options: &PgOptions,
+) -> Result<IndexEvaluation> {
     options.validate()?;
     for (name, v) in [("before_ms", before_ms), ("after_ms", after_ms)] {
         if !(v.is_finite() && v >= 0.0) {
-            return Err(Error::invalid_input(format!("{name}: {v} is not a time >= 0")));
+            return Err(Error::invalid_input(format!(
+                "{name}: {v} is not a time >= 0"
+            )));
         }
     }
     if before_ms == 0.0 {
-        return Err(Error::invalid_input("before_ms: 0 leaves nothing to improve"));
+        return Err(Error::invalid_input(
+            "before_ms: 0 leaves nothing to improve",
+        ));
     }
     let improvement = (before_ms - after_ms) / before_ms;
     Ok(IndexEvaluation {

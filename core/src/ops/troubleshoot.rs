@@ -164,8 +164,10 @@ fn rules(specs: Vec<RuleSpec>) -> Result<Option<RuleSet>> {
 }
 
 fn spec(name: String, keywords: &[String], codes: &[String]) -> RuleSpec {
-    let (phrases, words): (Vec<String>, Vec<String>) =
-        keywords.iter().cloned().partition(|k| k.trim().contains(char::is_whitespace));
+    let (phrases, words): (Vec<String>, Vec<String>) = keywords
+        .iter()
+        .cloned()
+        .partition(|k| k.trim().contains(char::is_whitespace));
     RuleSpec {
         name,
         issue_type: "cause".to_owned(),
@@ -218,9 +220,15 @@ impl KnowledgeBase {
         causes: Vec<CauseDef>,
         resolutions: Vec<ResolutionDef>,
     ) -> Result<Self> {
-        for (what, n) in [("features", features.len()), ("causes", causes.len()), ("resolutions", resolutions.len())] {
+        for (what, n) in [
+            ("features", features.len()),
+            ("causes", causes.len()),
+            ("resolutions", resolutions.len()),
+        ] {
             if n > MAX_KB_ENTRIES {
-                return Err(Error::limit(format!("{what}: {n} entries, at most {MAX_KB_ENTRIES}")));
+                return Err(Error::limit(format!(
+                    "{what}: {n} entries, at most {MAX_KB_ENTRIES}"
+                )));
             }
         }
         let feature_index = unique("features", features.iter().map(|f| f.id.as_str()))?;
@@ -237,12 +245,20 @@ impl KnowledgeBase {
                 return Err(Error::invalid_config(format!("{at}.description is blank")));
             }
             let s = &c.symptoms;
-            if s.keywords.is_empty() && s.error_codes.is_empty() && s.features.is_empty() && s.actions.is_empty() {
-                return Err(Error::invalid_config(format!("{at}.symptoms: a cause needs at least one symptom pattern")));
+            if s.keywords.is_empty()
+                && s.error_codes.is_empty()
+                && s.features.is_empty()
+                && s.actions.is_empty()
+            {
+                return Err(Error::invalid_config(format!(
+                    "{at}.symptoms: a cause needs at least one symptom pattern"
+                )));
             }
             for f in &s.features {
                 if !feature_index.contains_key(f) {
-                    return Err(Error::invalid_config(format!("{at}.symptoms.features: unknown feature {f:?}")));
+                    return Err(Error::invalid_config(format!(
+                        "{at}.symptoms.features: unknown feature {f:?}"
+                    )));
                 }
             }
             if c.diagnostics.len() > limits::MAX_PATTERNS_PER_RULE {
@@ -261,16 +277,28 @@ impl KnowledgeBase {
         for (j, r) in resolutions.iter().enumerate() {
             let at = format!("resolutions[{j}] ({:?})", r.id);
             let Some(&c) = cause_index.get(&r.cause) else {
-                return Err(Error::invalid_config(format!("{at}.cause: unknown cause {:?}", r.cause)));
+                return Err(Error::invalid_config(format!(
+                    "{at}.cause: unknown cause {:?}",
+                    r.cause
+                )));
             };
             if !(r.success_rate.is_finite() && (0.0..=1.0).contains(&r.success_rate)) {
-                return Err(Error::invalid_config(format!("{at}.success_rate: {} is not in [0, 1]", r.success_rate)));
+                return Err(Error::invalid_config(format!(
+                    "{at}.success_rate: {} is not in [0, 1]",
+                    r.success_rate
+                )));
             }
             if !(r.estimated_minutes.is_finite() && r.estimated_minutes >= 0.0) {
-                return Err(Error::invalid_config(format!("{at}.estimated_minutes: {} is not >= 0", r.estimated_minutes)));
+                return Err(Error::invalid_config(format!(
+                    "{at}.estimated_minutes: {} is not >= 0",
+                    r.estimated_minutes
+                )));
             }
             if r.steps.is_empty() || r.steps.len() > limits::MAX_PATTERNS_PER_RULE {
-                return Err(Error::invalid_config(format!("{at}.steps: between 1 and {} steps", limits::MAX_PATTERNS_PER_RULE)));
+                return Err(Error::invalid_config(format!(
+                    "{at}.steps: between 1 and {} steps",
+                    limits::MAX_PATTERNS_PER_RULE
+                )));
             }
             resolutions_of[c].push(j);
         }
@@ -290,7 +318,11 @@ impl KnowledgeBase {
             symptom_cause,
             action_cause,
             resolutions_of,
-            file: KbFile { features, causes, resolutions },
+            file: KbFile {
+                features,
+                causes,
+                resolutions,
+            },
         })
     }
 
@@ -356,9 +388,12 @@ impl Default for DiagnoseOptions {
 
 impl DiagnoseOptions {
     fn tz(&self) -> Result<Tz> {
-        self.timezone
-            .parse::<Tz>()
-            .map_err(|_| Error::invalid_config(format!("options.timezone: unknown time zone {:?}", self.timezone)))
+        self.timezone.parse::<Tz>().map_err(|_| {
+            Error::invalid_config(format!(
+                "options.timezone: unknown time zone {:?}",
+                self.timezone
+            ))
+        })
     }
 
     fn validate(&self) -> Result<Tz> {
@@ -369,11 +404,15 @@ impl DiagnoseOptions {
             ("action_weight", self.action_weight),
         ] {
             if !(w.is_finite() && (0.0..1.0).contains(&w)) {
-                return Err(Error::invalid_config(format!("options.{name}: {w} is not in [0, 1)")));
+                return Err(Error::invalid_config(format!(
+                    "options.{name}: {w} is not in [0, 1)"
+                )));
             }
         }
         if self.max_causes > MAX_KB_ENTRIES {
-            return Err(Error::invalid_config(format!("options.max_causes: at most {MAX_KB_ENTRIES}")));
+            return Err(Error::invalid_config(format!(
+                "options.max_causes: at most {MAX_KB_ENTRIES}"
+            )));
         }
         self.tz()
     }
@@ -434,17 +473,141 @@ pub struct Symptoms {
 }
 
 const STOPWORDS: &[&str] = &[
-    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was", "one",
-    "our", "out", "has", "have", "him", "his", "how", "its", "let", "may", "now", "see", "she",
-    "too", "use", "that", "with", "this", "from", "they", "them", "then", "than", "there", "their",
-    "what", "when", "where", "which", "while", "will", "would", "could", "should", "been", "being",
-    "into", "onto", "just", "also", "very", "some", "more", "most", "such", "only", "even", "still",
-    "again", "after", "before", "since", "about", "because", "does", "did", "doing", "done", "get",
-    "got", "getting", "keep", "keeps", "kept", "every", "each", "other", "here", "please", "help",
-    "thanks", "thank", "hello", "dear", "team", "trying", "tried", "try", "able", "unable", "cannot",
-    "can't", "don't", "doesn't", "didn't", "won't", "isn't", "wasn't", "i'm", "it's", "we're",
-    "yesterday", "today", "morning", "hours", "minutes", "days", "ago", "last", "week", "like",
-    "know", "need", "want", "seems", "seem", "something", "anything", "nothing", "issue", "problem",
+    "the",
+    "and",
+    "for",
+    "are",
+    "but",
+    "not",
+    "you",
+    "all",
+    "any",
+    "can",
+    "had",
+    "her",
+    "was",
+    "one",
+    "our",
+    "out",
+    "has",
+    "have",
+    "him",
+    "his",
+    "how",
+    "its",
+    "let",
+    "may",
+    "now",
+    "see",
+    "she",
+    "too",
+    "use",
+    "that",
+    "with",
+    "this",
+    "from",
+    "they",
+    "them",
+    "then",
+    "than",
+    "there",
+    "their",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "would",
+    "could",
+    "should",
+    "been",
+    "being",
+    "into",
+    "onto",
+    "just",
+    "also",
+    "very",
+    "some",
+    "more",
+    "most",
+    "such",
+    "only",
+    "even",
+    "still",
+    "again",
+    "after",
+    "before",
+    "since",
+    "about",
+    "because",
+    "does",
+    "did",
+    "doing",
+    "done",
+    "get",
+    "got",
+    "getting",
+    "keep",
+    "keeps",
+    "kept",
+    "every",
+    "each",
+    "other",
+    "here",
+    "please",
+    "help",
+    "thanks",
+    "thank",
+    "hello",
+    "dear",
+    "team",
+    "trying",
+    "tried",
+    "try",
+    "able",
+    "unable",
+    "cannot",
+    "can't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "won't",
+    "isn't",
+    "wasn't",
+    "i'm",
+    "it's",
+    "we're",
+    "yesterday",
+    "today",
+    "morning",
+    "hours",
+    "minutes",
+    "days",
+    "ago",
+    "last",
+    "week",
+    "like",
+    "know",
+    "need",
+    "want",
+    "seems",
+    "seem",
+    "something",
+    "anything",
+    "nothing",
+    "issue",
+    "problem",
+    "past",
+    "worked",
+    "works",
+    "work",
+    "working",
+    "twice",
+    "again",
+    "sometimes",
+    "always",
+    "never",
 ];
 
 fn regexes() -> &'static [(CodeKind, Regex)] {
@@ -522,7 +685,9 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
     let day_start = |days_back: i64, hour: u32| -> Option<DateTime<Utc>> {
         let d = local.date_naive() - Duration::days(days_back);
         let t = d.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?);
-        tz.from_local_datetime(&t).earliest().map(|x| x.with_timezone(&Utc))
+        tz.from_local_datetime(&t)
+            .earliest()
+            .map(|x| x.with_timezone(&Utc))
     };
     let mut out: Vec<Timeframe> = Vec::new();
     for c in timeframe_regex().captures_iter(text) {
@@ -532,7 +697,12 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
         let phrase = c[0].to_lowercase();
         let since_word = phrase.starts_with("since") || phrase.starts_with("from");
         let g = |i: usize| c.get(i).map(|m| m.as_str().to_lowercase());
-        let mut tf = Timeframe { phrase: phrase.clone(), since: None, until: None, event: None };
+        let mut tf = Timeframe {
+            phrase: phrase.clone(),
+            since: None,
+            until: None,
+            event: None,
+        };
         if let Some(w) = g(1) {
             match w.as_str() {
                 "yesterday" => {
@@ -552,7 +722,9 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
                 _ => tf.since = day_start(0, 18), // tonight
             }
         } else if let (Some(n), Some(u)) = (g(2).or(g(4)), g(3).or(g(5))) {
-            let Some(n) = count_word(&n).filter(|n| *n <= 10_000) else { continue };
+            let Some(n) = count_word(&n).filter(|n| *n <= 10_000) else {
+                continue;
+            };
             tf.since = Some(now - unit(&u, n));
         } else if let (Some(which), Some(u)) = (g(6), g(7)) {
             let back = i64::from(which == "last");
@@ -577,7 +749,9 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
                 };
             }
         } else if let Some(day) = g(8) {
-            let Ok(wd) = day.parse::<Weekday>() else { continue };
+            let Ok(wd) = day.parse::<Weekday>() else {
+                continue;
+            };
             let back = (7 + i64::from(local.weekday().num_days_from_monday())
                 - i64::from(wd.num_days_from_monday()))
                 % 7;
@@ -589,13 +763,20 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
             // Only "after/since the update" is a timeframe; a bare noun is not.
             let start = c.get(0).map_or(0, |m| m.start());
             let before = text[floor_char(text, start.saturating_sub(12))..start].to_lowercase();
-            if !(since_word || before.trim_end().ends_with("after") || before.trim_end().ends_with("since")) {
+            if !(since_word
+                || before.trim_end().ends_with("after")
+                || before.trim_end().ends_with("since"))
+            {
                 continue;
             }
             if !since_word {
                 tf.phrase = format!("after {phrase}");
             }
-            tf.event = Some(if ev == "deployment" { "deploy".to_owned() } else { ev });
+            tf.event = Some(if ev == "deployment" {
+                "deploy".to_owned()
+            } else {
+                ev
+            });
         }
         if !out.iter().any(|t| t.phrase == tf.phrase) {
             out.push(tf);
@@ -623,14 +804,19 @@ fn codes(text: &str) -> Vec<ErrorCode> {
     let mut found: Vec<(usize, ErrorCode)> = Vec::new();
     for (kind, re) in regexes() {
         for c in re.captures_iter(text) {
-            let Some(m) = c.iter().skip(1).flatten().next() else { continue };
+            let Some(m) = c.iter().skip(1).flatten().next() else {
+                continue;
+            };
             let mut code = if *kind == CodeKind::Quickbooks && c.len() == 3 && c.get(2).is_some() {
                 format!("{},{}", &c[1], &c[2])
             } else {
                 m.as_str().to_owned()
             };
             let mut kind = *kind;
-            if kind == CodeKind::Application && code.chars().all(|ch| ch.is_ascii_digit()) && qb_context {
+            if kind == CodeKind::Application
+                && code.chars().all(|ch| ch.is_ascii_digit())
+                && qb_context
+            {
                 kind = CodeKind::Quickbooks;
             }
             if kind == CodeKind::Quickbooks {
@@ -656,7 +842,7 @@ fn codes(text: &str) -> Vec<ErrorCode> {
 fn keywords(text: &str) -> Vec<String> {
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
     for (pos, w) in text
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '_'))
         .filter(|w| w.len() >= 3 && w.len() <= 40)
         .enumerate()
     {
@@ -672,21 +858,65 @@ fn keywords(text: &str) -> Vec<String> {
     }
     let mut list: Vec<(String, (usize, usize))> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
-    list.into_iter().take(MAX_SYMPTOMS).map(|(w, _)| w).collect()
+    list.into_iter()
+        .take(MAX_SYMPTOMS)
+        .map(|(w, _)| w)
+        .collect()
 }
 
 fn actions(text: &str) -> Vec<String> {
-    const TAIL: [&str; 12] = ["the", "a", "an", "my", "our", "to", "on", "in", "it", "and", "but", "from"];
+    const TAIL: [&str; 12] = [
+        "the", "a", "an", "my", "our", "to", "on", "in", "it", "and", "but", "from",
+    ];
     let mut out: Vec<String> = Vec::new();
     for c in action_regex().captures_iter(text) {
         if out.len() >= MAX_SYMPTOMS {
             break;
         }
-        let mut words: Vec<String> = c[1].split([' ', '-']).map(str::to_lowercase).collect();
-        while words.last().is_some_and(|w| TAIL.contains(&w.as_str()) || STOPWORDS.contains(&w.as_str())) {
+        // The phrase ends where another clause or a time phrase begins.
+        const STOP: [&str; 22] = [
+            "i",
+            "we",
+            "it",
+            "they",
+            "you",
+            "he",
+            "she",
+            "but",
+            "and",
+            "then",
+            "so",
+            "because",
+            "last",
+            "since",
+            "yesterday",
+            "today",
+            "this",
+            "after",
+            "before",
+            "when",
+            "while",
+            "every",
+        ];
+        let mut words: Vec<String> = c[1].split(' ').map(str::to_lowercase).collect();
+        if let Some(cut) = words
+            .iter()
+            .skip(1)
+            .position(|w| STOP.contains(&w.as_str()))
+        {
+            words.truncate(cut + 1);
+        }
+        while words
+            .last()
+            .is_some_and(|w| TAIL.contains(&w.as_str()) || STOPWORDS.contains(&w.as_str()))
+        {
             words.pop();
         }
-        if words.first().is_some_and(|w| matches!(w.as_str(), "be" | "get" | "do" | "have" | "see")) && words.len() == 1 {
+        if words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "be" | "get" | "do" | "have" | "see"))
+            && words.len() == 1
+        {
             continue;
         }
         let phrase = words.join(" ");
@@ -705,10 +935,19 @@ fn check_report(report: &Report) -> Result<String> {
         )));
     }
     if report.features.len() > MAX_SYMPTOMS {
-        return Err(Error::limit(format!("report.features: at most {MAX_SYMPTOMS}")));
+        return Err(Error::limit(format!(
+            "report.features: at most {MAX_SYMPTOMS}"
+        )));
     }
-    if report.features.iter().any(|f| f.len() > limits::MAX_NAME_BYTES) {
-        return Err(Error::limit(format!("report.features: a name over {} bytes", limits::MAX_NAME_BYTES)));
+    if report
+        .features
+        .iter()
+        .any(|f| f.len() > limits::MAX_NAME_BYTES)
+    {
+        return Err(Error::limit(format!(
+            "report.features: a name over {} bytes",
+            limits::MAX_NAME_BYTES
+        )));
     }
     Ok(if report.title.is_empty() {
         report.description.clone()
@@ -755,7 +994,13 @@ pub fn extract_symptoms(
     Ok(symptoms(kb, report, &text, now, tz))
 }
 
-fn symptoms(kb: &KnowledgeBase, report: &Report, text: &str, now: DateTime<Utc>, tz: Tz) -> Symptoms {
+fn symptoms(
+    kb: &KnowledgeBase,
+    report: &Report,
+    text: &str,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Symptoms {
     let mut features: Vec<String> = Vec::new();
     for f in &report.features {
         let known = kb
@@ -867,8 +1112,9 @@ pub struct Diagnosis {
     /// Resolutions, by score (strength x success rate), then success rate,
     /// then shorter time.
     pub resolutions: Vec<RankedResolution>,
-    /// Overall confidence in `[0, 1)`: the top strength, discounted when
-    /// the runner-up is close (`s1 * s1 / (s1 + s2)`); 0 with no match.
+    /// Overall confidence in `[0, 1)`: the top strength, discounted by half
+    /// the runner-up's (`s1 - s2 / 2`: a lone match keeps its strength, a
+    /// tie halves it, as the router's confidence); 0 with no match.
     pub confidence: f64,
 }
 
@@ -909,7 +1155,9 @@ pub fn diagnose(
 
     let rules = &kb.symptom_rules;
     let mut literal_hits: Vec<(usize, usize)> = Vec::new();
-    rules.for_each_literal(&text, |rule, _kind: LiteralKind, pid| literal_hits.push((rule as usize, pid)));
+    rules.for_each_literal(&text, |rule, _kind: LiteralKind, pid| {
+        literal_hits.push((rule as usize, pid))
+    });
     literal_hits.sort_unstable();
     literal_hits.dedup();
     for (rule, pid) in literal_hits {
@@ -919,7 +1167,12 @@ pub fn diagnose(
             .symptoms
             .keywords
             .iter()
-            .find(|k| k.trim().trim_end_matches('*').trim().eq_ignore_ascii_case(word))
+            .find(|k| {
+                k.trim()
+                    .trim_end_matches('*')
+                    .trim()
+                    .eq_ignore_ascii_case(word)
+            })
             .cloned()
             .unwrap_or_else(|| word.to_owned());
         if !ev[c].keywords.contains(&kw) {
@@ -991,7 +1244,7 @@ pub fn diagnose(
     let confidence = match ranked.as_slice() {
         [] => 0.0,
         [(_, s1)] => *s1,
-        [(_, s1), (_, s2), ..] => s1 * s1 / (s1 + s2),
+        [(_, s1), (_, s2), ..] => s1 - s2 / 2.0,
     };
 
     let table = ClassificationTable::builtin();
@@ -1001,7 +1254,10 @@ pub fn diagnose(
         let cause = &causes[c];
         for d in &cause.diagnostics {
             if !steps.iter().any(|x| &x.step == d) {
-                steps.push(DiagnosticStep { cause: cause.id.clone(), step: d.clone() });
+                steps.push(DiagnosticStep {
+                    cause: cause.id.clone(),
+                    step: d.clone(),
+                });
             }
         }
         for &r in &kb.resolutions_of[c] {
@@ -1009,7 +1265,10 @@ pub fn diagnose(
             let escalate_to = match (&cause.issue_type, r.requires_escalation) {
                 (Some(t), true) if table.contains(t) => {
                     let route = table.classify(t);
-                    Some(EscalationTarget { tier: route.tier.get(), department: route.department })
+                    Some(EscalationTarget {
+                        tier: route.tier.get(),
+                        department: route.department,
+                    })
                 }
                 _ => None,
             };
@@ -1042,7 +1301,13 @@ pub fn diagnose(
             evidence: std::mem::take(&mut ev[c]),
         })
         .collect();
-    Ok(Diagnosis { symptoms, possible_causes, diagnostic_steps: steps, resolutions, confidence })
+    Ok(Diagnosis {
+        symptoms,
+        possible_causes,
+        diagnostic_steps: steps,
+        resolutions,
+        confidence,
+    })
 }
 
 #[cfg(test)]

@@ -37,13 +37,27 @@ fn equality_then_range_columns() {
 #[test]
 fn impact_rule_and_selectivity_rule() {
     // 20% of the query's time: impact under 0.3, suggested but not built.
-    let a = analyze_explain(&scan("(customer_id = 42)", 1.0, 99_999.0, 20.0, 100.0), &opts()).unwrap();
+    let a = analyze_explain(
+        &scan("(customer_id = 42)", 1.0, 99_999.0, 20.0, 100.0),
+        &opts(),
+    )
+    .unwrap();
     assert!(!a.suggestions[0].build);
     assert!(a.suggestions[0].estimated_impact < 0.3);
     // Keeps half the rows: not selective, no suggestion.
-    let a = analyze_explain(&scan("(customer_id > 42)", 50_000.0, 50_000.0, 90.0, 100.0), &opts()).unwrap();
+    let a = analyze_explain(
+        &scan("(customer_id > 42)", 50_000.0, 50_000.0, 90.0, 100.0),
+        &opts(),
+    )
+    .unwrap();
     assert!(a.suggestions.is_empty());
-    assert!(a.seq_scans[0].skipped.as_deref().unwrap().contains("not selective"));
+    assert!(
+        a.seq_scans[0]
+            .skipped
+            .as_deref()
+            .unwrap()
+            .contains("not selective")
+    );
     // Small table.
     let a = analyze_explain(&scan("(customer_id = 42)", 1.0, 99.0, 90.0, 100.0), &opts()).unwrap();
     assert!(a.suggestions.is_empty());
@@ -51,7 +65,11 @@ fn impact_rule_and_selectivity_rule() {
 
 #[test]
 fn or_filters_and_column_to_column_are_not_indexed() {
-    let a = analyze_explain(&scan("((a = 1) OR (b = 2))", 1.0, 99_999.0, 90.0, 100.0), &opts()).unwrap();
+    let a = analyze_explain(
+        &scan("((a = 1) OR (b = 2))", 1.0, 99_999.0, 90.0, 100.0),
+        &opts(),
+    )
+    .unwrap();
     assert!(a.suggestions.is_empty());
     let a = analyze_explain(&scan("(a = b)", 1.0, 99_999.0, 90.0, 100.0), &opts()).unwrap();
     assert!(a.suggestions.is_empty());
@@ -60,18 +78,50 @@ fn or_filters_and_column_to_column_are_not_indexed() {
 #[test]
 fn quoted_any_null_params_and_like() {
     let a = analyze_explain(
-        &scan("((\"Customer Id\" = ANY ('{1,2,3}'::integer[])) AND (deleted_at IS NULL))", 1.0, 99_999.0, 90.0, 100.0),
+        &scan(
+            "((\"Customer Id\" = ANY ('{1,2,3}'::integer[])) AND (deleted_at IS NULL))",
+            1.0,
+            99_999.0,
+            90.0,
+            100.0,
+        ),
         &opts(),
     )
     .unwrap();
     assert_eq!(a.suggestions[0].columns, ["Customer Id", "deleted_at"]);
-    assert!(a.suggestions[0].create_statement.contains("(\"Customer Id\", deleted_at)"));
-    let a = analyze_explain(&scan("(o.customer_id = $1)", 1.0, 99_999.0, 90.0, 100.0), &opts()).unwrap();
+    assert!(
+        a.suggestions[0]
+            .create_statement
+            .contains("(\"Customer Id\", deleted_at)")
+    );
+    let a = analyze_explain(
+        &scan("(o.customer_id = $1)", 1.0, 99_999.0, 90.0, 100.0),
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(a.suggestions[0].columns, ["customer_id"]);
-    let a = analyze_explain(&scan("((email)::text ~~ '%@example.com'::text)", 1.0, 99_999.0, 90.0, 100.0), &opts()).unwrap();
+    let a = analyze_explain(
+        &scan(
+            "((email)::text ~~ '%@example.com'::text)",
+            1.0,
+            99_999.0,
+            90.0,
+            100.0,
+        ),
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(a.suggestions[0].index_type, "gin_trgm");
-    assert!(a.suggestions[0].create_statement.contains("USING gin (email gin_trgm_ops)"));
-    let a = analyze_explain(&scan("((sku)::text ~~ 'AB%'::text)", 1.0, 99_999.0, 90.0, 100.0), &opts()).unwrap();
+    assert!(
+        a.suggestions[0]
+            .create_statement
+            .contains("USING gin (email gin_trgm_ops)")
+    );
+    let a = analyze_explain(
+        &scan("((sku)::text ~~ 'AB%'::text)", 1.0, 99_999.0, 90.0, 100.0),
+        &opts(),
+    )
+    .unwrap();
     assert_eq!(a.suggestions[0].index_type, "btree");
 }
 
@@ -87,14 +137,23 @@ fn nested_plans_parallel_and_no_analyze() {
     let s = &a.seq_scans[0];
     assert!((s.time_share - 95.0 / 101.0).abs() < 1e-12);
     assert_eq!(s.rows_scanned, Some(999_999.0));
-    assert_eq!(a.suggestions[0].create_statement, "CREATE INDEX CONCURRENTLY IF NOT EXISTS events_user_id_idx ON events (user_id);");
+    assert_eq!(
+        a.suggestions[0].create_statement,
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS events_user_id_idx ON events (user_id);"
+    );
 
     // Plain EXPLAIN: selectivity needs table_rows.
     let plain = json!([{"Plan": {"Node Type": "Seq Scan", "Relation Name": "events", "Total Cost": 4000.0,
         "Plan Rows": 5, "Filter": "(user_id = 7)"}}]);
     let a = analyze_explain(&plain, &opts()).unwrap();
     assert!(!a.analyzed && a.suggestions.is_empty());
-    assert!(a.seq_scans[0].skipped.as_deref().unwrap().contains("selectivity unknown"));
+    assert!(
+        a.seq_scans[0]
+            .skipped
+            .as_deref()
+            .unwrap()
+            .contains("selectivity unknown")
+    );
     let mut o = opts();
     o.table_rows.insert("events".into(), 1_000_000.0);
     let a = analyze_explain(&plain, &o).unwrap();
@@ -109,7 +168,11 @@ fn malformed_plans_are_named() {
     let e = analyze_explain(&json!([{"Plan": {"Relation Name": "x"}}]), &opts()).unwrap_err();
     assert_eq!(e.code(), "missing_key");
     assert!(e.message.contains("Node Type"));
-    let e = analyze_explain(&json!([{"Plan": {"Node Type": "Seq Scan", "Plans": 3}}]), &opts()).unwrap_err();
+    let e = analyze_explain(
+        &json!([{"Plan": {"Node Type": "Seq Scan", "Plans": 3}}]),
+        &opts(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     let e = analyze_explain(&json!([1, 2]), &opts()).unwrap_err();
     assert!(e.message.contains("2 elements"));
@@ -154,10 +217,30 @@ fn unbounded_nesting_is_refused() {
 
 #[test]
 fn lexer_survives_odd_text() {
-    for f in ["", "(", ")))", "'unterminated", "\"x", "a =", "= 1", "::", "(a = 1) AND", "é = 'ü'"] {
+    for f in [
+        "",
+        "(",
+        ")))",
+        "'unterminated",
+        "\"x",
+        "a =",
+        "= 1",
+        "::",
+        "(a = 1) AND",
+        "é = 'ü'",
+    ] {
         let _ = predicates(f);
     }
-    assert_eq!(predicates("(a = 1)"), Some(vec![("a".to_string(), Cmp::Eq)]));
-    assert_eq!(predicates("((a)::numeric >= 1.5)"), Some(vec![("a".to_string(), Cmp::Range)]));
-    assert_eq!(predicates("(now() > created_at)"), Some(vec![("created_at".to_string(), Cmp::Range)]));
+    assert_eq!(
+        predicates("(a = 1)"),
+        Some(vec![("a".to_string(), Cmp::Eq)])
+    );
+    assert_eq!(
+        predicates("((a)::numeric >= 1.5)"),
+        Some(vec![("a".to_string(), Cmp::Range)])
+    );
+    assert_eq!(
+        predicates("(now() > created_at)"),
+        Some(vec![("created_at".to_string(), Cmp::Range)])
+    );
 }
