@@ -50,7 +50,7 @@ export function run(op, input) {
     case 'ops.diagnose':
       return ops.diagnose(camelDeep(input.report), input.now, kb(input), camelDeep(input.options))
     case 'ops.knowledge_base': {
-      const base = ops.KnowledgeBase.fromJson(input.kb_json)
+      const base = kb(input) ?? ops.KnowledgeBase.builtin()
       return {
         causes: base.causes.length,
         resolutions: base.resolutions.length,
