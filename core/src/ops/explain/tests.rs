@@ -244,4 +244,3 @@ fn lexer_survives_odd_text() {
         Some(vec![("created_at".to_string(), Cmp::Range)])
     );
 }
-
