@@ -2366,3 +2366,509 @@ export declare namespace kpi {
    */
   export function workbookRules(): Array<BurnRateRule>
 }
+
+export declare namespace ops {
+  /**
+   * A validated knowledge base of the troubleshooting assistant: features,
+   * causes (with their symptom patterns and diagnostic steps) and
+   * resolutions. `KnowledgeBase.builtin()` covers the framework's issue
+   * types; `fromJson` reads your own (the core's JSON: snake_case keys).
+   *
+   * @example
+   * ```js
+   * const { ops } = require('opsbrain')
+   * const kb = ops.KnowledgeBase.fromJson(JSON.stringify({ causes: [
+   *   { id: 'disk_full', description: 'The disk is full', symptoms: { keywords: ['no space left'] } }] }))
+   * kb.causes[0].id // 'disk_full'
+   * ```
+   */
+  export class KnowledgeBase {
+    /**
+     * The knowledge base shipped with opsbrain.
+     *
+     * @example
+     * ```js
+     * ops.KnowledgeBase.builtin().causes.length >= 10 // true
+     * ```
+     */
+    static builtin(): KnowledgeBase
+    /**
+     * Parses and validates a knowledge base. Throws `.code`
+     * `'parse_error'` for malformed JSON or an unknown key,
+     * `'invalid_config'` for a duplicate id, an unknown reference, a blank
+     * pattern or a bad error-code regex, `'limit_exceeded'` past 10,000
+     * entries.
+     */
+    static fromJson(text: string): KnowledgeBase
+    /** The knowledge base as JSON; `fromJson` reads it back. */
+    toJson(): string
+    /** The causes, in order (camelCase keys). */
+    get causes(): Array<CauseDef>
+    /** The resolutions, in order (camelCase keys). */
+    get resolutions(): Array<ResolutionDef>
+    /** The features, in order. */
+    get features(): Array<FeatureDef>
+  }
+  /**
+   * Sequential scans whose filter keeps few rows, and index suggestions
+   * (`CREATE INDEX CONCURRENTLY ...`, estimated impact, whether to build),
+   * from `EXPLAIN (FORMAT JSON)` output: its text, or the parsed value
+   * (node-postgres returns `rows[0]['QUERY PLAN']` parsed).
+   *
+   * Throws `.code` `'parse_error'` for text that is not JSON,
+   * `'limit_exceeded'` for a plan nested too deeply (text or object) or too
+   * large, `'invalid_input'` for a value that is not a plan or a cyclic
+   * object, `'missing_key'` for a node without "Node Type".
+   *
+   * @example
+   * ```js
+   * const a = ops.analyzeExplain([{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders',
+   *   'Total Cost': 41000, 'Plan Rows': 30, 'Actual Rows': 30, 'Actual Loops': 1,
+   *   'Actual Total Time': 180, Filter: '(customer_id = 42)', 'Rows Removed by Filter': 1999970 },
+   *   'Execution Time': 181 }])
+   * a.suggestions[0].createStatement
+   * // 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);'
+   * ```
+   */
+  export function analyzeExplain(plan: string | object | object[], options?: PgOptions | null): ExplainAnalysis
+  /**
+   * Slow statements, unused indexes (never one backing a primary key or a
+   * unique constraint) and bloated tables from the rows of the three
+   * `pgQueries` (node-postgres `result.rows`: numbers or numeric strings).
+   *
+   * Throws `.code` `'missing_key'` for a row without a required column
+   * (naming it: `statements[3]: missing column ...`), `'invalid_input'` for
+   * a bad value, `'invalid_config'` for bad options.
+   *
+   * @example
+   * ```js
+   * const r = ops.analyzePgStats(
+   *   [{ query: 'SELECT * FROM orders WHERE customer_id = $1', calls: '40',
+   *      total_exec_time: 9200, mean_exec_time: 230 }],
+   *   [{ schemaname: 'public', relname: 'orders', indexrelname: 'orders_status_idx',
+   *      idx_scan: '3', indisunique: false, indisprimary: false }],
+   *   [{ schemaname: 'public', relname: 'orders', n_tup_ins: '10000', n_tup_upd: '4000',
+   *      n_tup_del: '1000', n_dead_tup: '4500' }])
+   * r.unusedIndexes[0].dropStatement // 'DROP INDEX CONCURRENTLY IF EXISTS public.orders_status_idx;'
+   * r.bloatedTables[0].deadTuplePercent // 30
+   * ```
+   */
+  export function analyzePgStats(statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null): PgHealthReport
+  /** A table with many dead tuples. */
+  export interface BloatedTable {
+    schema: string
+    table: string
+    deadTuples: number
+    deadTuplePercent: number
+    deadFraction: number | null
+    inserts: number
+    updates: number
+    deletes: number
+    vacuumStatement: string
+  }
+  /** A knowledge-base cause. */
+  export interface CauseDef {
+    id: string
+    description: string
+    issueType: string | null
+    symptoms: { keywords: string[], errorCodes: string[], features: string[], actions: string[] }
+    diagnostics: Array<string>
+  }
+  /**
+   * Diagnoses a report against a knowledge base (the framework's
+   * TroubleshootingAssistant): ranked possible causes with their evidence,
+   * diagnostic steps, ranked resolutions (with the tier and department to
+   * escalate to) and a confidence.
+   *
+   * Throws as `extractSymptoms`.
+   *
+   * @example
+   * ```js
+   * const d = ops.diagnose({ title: "Can't sync",
+   *   description: 'QuickBooks says the connection expired, error 401 when I try to sync invoices' },
+   *   new Date('2026-11-27T15:00:00Z'))
+   * d.possibleCauses[0].id // 'quickbooks_token_expired'
+   * ```
+   */
+  export function diagnose(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Diagnosis
+  /**
+   * As `diagnose`, off the main thread: returns a Promise (rejected with the
+   * same `.code`s).
+   */
+  export function diagnoseAsync(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Promise<Diagnosis>
+  /** Options of `extractSymptoms` and `diagnose` (any subset). */
+  export interface DiagnoseOptions {
+    /** IANA time zone for "since yesterday" (`'UTC'`). */
+    timezone?: string
+    /** 0.6. */
+    errorCodeWeight?: number
+    /** 0.35. */
+    featureWeight?: number
+    /** 0.2. */
+    keywordWeight?: number
+    /** 0.25. */
+    actionWeight?: number
+    /** 10. */
+    maxCauses?: number
+  }
+  /** The result of `diagnose`. */
+  export interface Diagnosis {
+    symptoms: Symptoms
+    possibleCauses: Array<PossibleCause>
+    diagnosticSteps: Array<DiagnosticStep>
+    resolutions: Array<RankedResolution>
+    confidence: number
+  }
+  /** A diagnostic step and the cause it tests. */
+  export interface DiagnosticStep {
+    cause: string
+    step: string
+  }
+  /** An error code found in a report. */
+  export interface ErrorCode {
+    code: string
+    kind: 'http' | 'quickbooks' | 'application'
+  }
+  /**
+   * Whether a created index earned its place: the relative improvement of
+   * the measured query time and the framework's rule (under
+   * `options.dropImprovement`, 0.10: a drop candidate).
+   *
+   * Throws `.code` `'invalid_input'` for a negative or non-finite time or a
+   * `beforeMs` of 0.
+   *
+   * @example
+   * ```js
+   * ops.evaluateIndex(250, 2).dropCandidate  // false
+   * ops.evaluateIndex(100, 95).dropCandidate // true
+   * ```
+   */
+  export function evaluateIndex(beforeMs: number, afterMs: number, options?: PgOptions | null): IndexEvaluation
+  /** What matched for one cause. */
+  export interface Evidence {
+    keywords: Array<string>
+    errorCodes: Array<string>
+    features: Array<string>
+    actions: Array<string>
+  }
+  /** The result of `analyzeExplain`. */
+  export interface ExplainAnalysis {
+    analyzed: boolean
+    /** Execution time (ms, ANALYZE) or total cost. */
+    total: number
+    seqScans: Array<SeqScan>
+    suggestions: Array<IndexSuggestion>
+  }
+  /**
+   * The symptoms of a report: keywords, error codes, user actions, affected
+   * features and time phrases resolved against `now` (`since`/`until` as
+   * `Date`s or `null`). `kb` defaults to `KnowledgeBase.builtin()`.
+   *
+   * Throws `.code` `'limit_exceeded'` for a report over 1 MiB,
+   * `'invalid_config'` for bad options (an unknown time zone).
+   *
+   * @example
+   * ```js
+   * const s = ops.extractSymptoms({ description: 'Since yesterday QuickBooks sync fails with error H202' },
+   *   '2026-11-27T15:00:00Z')
+   * s.errorCodes[0].code   // 'H202'
+   * s.timeframes[0].since  // Date 2026-11-26T00:00:00.000Z
+   * ```
+   */
+  export function extractSymptoms(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Symptoms
+  /** A knowledge-base feature. */
+  export interface FeatureDef {
+    id: string
+    name: string
+    keywords: Array<string>
+  }
+  /** Thresholds and targets of `healingPlan` (any subset). */
+  export interface HealingOptions {
+    /** 85. */
+    diskCleanupPercent?: number
+    /** 90. */
+    diskAlertPercent?: number
+    /** 7. */
+    tmpAgeDays?: number
+    /** 30. */
+    logAgeDays?: number
+    tmpDir?: string
+    logDir?: string
+    databaseProxyDeployment?: string
+    appDeployment?: string
+  }
+  /**
+   * The remediation plan for a round of health checks: database, cache,
+   * application, then disk; safe restarts and routine cleanups, escalations
+   * when a step already tried did not help, and the cache flush only as a
+   * destructive step that requires confirmation. opsbrain runs nothing.
+   *
+   * Throws `.code` `'invalid_input'` for a disk usage outside [0, 100] or a
+   * bad HTTP status, `'invalid_config'` for bad options.
+   *
+   * @example
+   * ```js
+   * const plan = ops.healingPlan({ cachePing: false, diskUsagePercent: 91 })
+   * plan.steps.map((s) => s.id)
+   * // ['reconnect_cache', 'cleanup_temp_files', 'cleanup_old_logs', 'escalate_disk']
+   * ```
+   */
+  export function healingPlan(checks: HealthChecks, options?: HealingOptions | null): RemediationPlan
+  /** One round of health checks; every check is optional. */
+  export interface HealthChecks {
+    databaseReachable?: boolean
+    cachePing?: boolean
+    /** HTTP status of the health URL; 0 = no response. */
+    appHealthStatus?: number
+    diskUsagePercent?: number
+    /** Step ids already tried in this incident. */
+    alreadyTried?: Array<string>
+  }
+  /** The result of `evaluateIndex`. */
+  export interface IndexEvaluation {
+    beforeMs: number
+    afterMs: number
+    improvement: number
+    dropCandidate: boolean
+    threshold: number
+  }
+  /** A suggested index. */
+  export interface IndexSuggestion {
+    schema: string | null
+    table: string
+    columns: Array<string>
+    indexType: 'btree' | 'gin_trgm'
+    createStatement: string
+    estimatedImpact: number
+    build: boolean
+    filter: string
+  }
+  /**
+   * The optimisation actions a metrics snapshot calls for (the framework's
+   * PerformanceOptimizer): slow queries (slowest first, with rewrite
+   * hints), caching, auto-scaling, CDN, then latency and error
+   * investigations. A metric exactly at its threshold does not trigger.
+   *
+   * Throws `.code` `'invalid_input'` for a ratio outside [0, 1], a negative
+   * time or a misspelled key (JS spells them in camelCase),
+   * `'invalid_config'` for bad thresholds, `'invalid_type'` for a non-object.
+   *
+   * @example
+   * ```js
+   * const { ops } = require('opsbrain')
+   * const actions = ops.optimizePerformance({ cpuUsage: 0.82, cacheHitRatio: 0.91,
+   *   slowQueries: [{ query: 'SELECT * FROM orders', executionTimeMs: 2400 }] })
+   * actions.map((a) => a.action) // ['optimize_query', 'auto_scale']
+   * actions[0].rewriteHints[0].id // 'select_star'
+   * ```
+   */
+  export function optimizePerformance(metrics: PerfMetrics, thresholds?: PerfThresholds | null): Array<PerfAction>
+  /** One action proposed by `optimizePerformance`. */
+  export interface PerfAction {
+    action: 'optimize_query' | 'optimize_caching' | 'auto_scale' | 'optimize_cdn' | 'investigate_latency' | 'investigate_errors'
+    /** `cpu_usage`, `slow_queries[2]`, ... */
+    metric: string
+    value: number
+    threshold: number
+    direction: 'above' | 'below'
+    reason: string
+    steps: Array<string>
+    /** For `optimize_query`. */
+    query?: string
+    /** For `optimize_query`. */
+    rewriteHints?: Array<RewriteHint>
+  }
+  /**
+   * A metrics snapshot; every metric is optional (absent: not checked).
+   * Ratios are fractions in [0, 1].
+   */
+  export interface PerfMetrics {
+    /** ms (p95 or mean). */
+    responseTimeMs?: number
+    errorRate?: number
+    cpuUsage?: number
+    memoryUsage?: number
+    cacheHitRatio?: number
+    /** Share of CDN requests that reach the origin. */
+    originLoad?: number
+    slowQueries?: Array<SlowQuery>
+  }
+  /** The optimiser's thresholds (any subset; defaults are the framework's). */
+  export interface PerfThresholds {
+    /** 2000. */
+    responseTimeMs?: number
+    /** 0.001. */
+    errorRate?: number
+    /** 0.70. */
+    cpuUsage?: number
+    /** 0.80. */
+    memoryUsage?: number
+    /** 0.85. */
+    cacheHitRatio?: number
+    /** 0.60. */
+    originLoad?: number
+    /** 1000. */
+    slowQueryMs?: number
+  }
+  /** The result of `analyzePgStats`. */
+  export interface PgHealthReport {
+    slowQueries: Array<SlowStatement>
+    unusedIndexes: Array<UnusedIndex>
+    constraintIndexesSkipped: number
+    bloatedTables: Array<BloatedTable>
+  }
+  /** Thresholds of the statistics and plan rules (any subset). */
+  export interface PgOptions {
+    /** 100. */
+    slowMeanMs?: number
+    /** 20. */
+    slowLimit?: number
+    /** 10. */
+    unusedScans?: number
+    /** 1000. */
+    bloatDeadTuples?: number
+    /** 0.05. */
+    maxSelectivity?: number
+    /** 1000. */
+    minRowsScanned?: number
+    /** 0.3. */
+    buildImpact?: number
+    /** 0.10. */
+    dropImprovement?: number
+    /** Row counts by `'schema.table'` or `'table'`, for plans without ANALYZE. */
+    tableRows?: Record<string, number>
+  }
+  /**
+   * The SQL of the three statistics queries (`pg_stat_statements`,
+   * `pg_stat_user_indexes` with `pg_index`, `pg_stat_user_tables`) for a
+   * server of version `serverVersionNum` (`SHOW server_version_num`); run
+   * them and pass their `rows` to `analyzePgStats`.
+   *
+   * @example
+   * ```js
+   * ops.pgQueries(150004).statements.includes('total_exec_time') // true
+   * ops.pgQueries(120000).statements.includes('total_time')      // true
+   * ```
+   */
+  export function pgQueries(serverVersionNum: number): PgQueries
+  /** The SQL of the three statistics queries. */
+  export interface PgQueries {
+    statements: string
+    indexes: string
+    tables: string
+  }
+  /** A possible cause. */
+  export interface PossibleCause {
+    id: string
+    description: string
+    issueType: string | null
+    strength: number
+    evidence: Evidence
+  }
+  /** A ranked resolution. */
+  export interface RankedResolution {
+    id: string
+    cause: string
+    causeDescription: string
+    steps: Array<string>
+    estimatedMinutes: number
+    successRate: number
+    requiresEscalation: boolean
+    escalateTo: { tier: number, department: string } | null
+    score: number
+  }
+  /** The result of `healingPlan`. */
+  export interface RemediationPlan {
+    healthy: boolean
+    failedChecks: Array<string>
+    steps: Array<RemediationStep>
+  }
+  /** One step of a remediation plan. */
+  export interface RemediationStep {
+    id: string
+    check: string
+    reason: string
+    action: string
+    command: string | null
+    safety: 'safe' | 'destructive'
+    requiresConfirmation: boolean
+  }
+  /** A user's report. */
+  export interface Report {
+    title?: string
+    /** At most 1 MiB with the title. */
+    description?: string
+    /** Feature ids or names. */
+    features?: Array<string>
+  }
+  /** A knowledge-base resolution. */
+  export interface ResolutionDef {
+    id: string
+    cause: string
+    steps: Array<string>
+    estimatedMinutes: number
+    successRate: number
+    requiresEscalation: boolean
+  }
+  /** A rewrite hint found in SQL text. */
+  export interface RewriteHint {
+    /** `select_star`, `leading_wildcard_like`, `large_offset`, ... */
+    id: string
+    advice: string
+  }
+  /** A sequential scan with a filter. */
+  export interface SeqScan {
+    schema: string | null
+    table: string
+    alias: string | null
+    filter: string
+    rowsScanned: number | null
+    selectivity: number | null
+    timeShare: number
+    columns: Array<string>
+    /** Why no index is suggested (`null` when one is). */
+    skipped: string | null
+  }
+  /** One query the application saw as slow. */
+  export interface SlowQuery {
+    query: string
+    /** Execution time, ms (mean or observed). */
+    executionTimeMs: number
+  }
+  /** A slow statement. */
+  export interface SlowStatement {
+    queryid: string | null
+    query: string
+    calls: number
+    totalTimeMs: number
+    meanTimeMs: number
+    rows: number | null
+    hitPercent: number | null
+    shareOfTotalTime: number
+    rewriteHints: Array<RewriteHint>
+  }
+  /** Symptoms extracted from a report. */
+  export interface Symptoms {
+    keywords: Array<string>
+    errorCodes: Array<ErrorCode>
+    userActions: Array<string>
+    affectedFeatures: Array<string>
+    timeframes: Array<Timeframe>
+  }
+  /** A time phrase resolved against `now`. */
+  export interface Timeframe {
+    phrase: string
+    since: Date | null
+    until: Date | null
+    event: string | null
+  }
+  /** An index with too few scans. */
+  export interface UnusedIndex {
+    schema: string
+    table: string
+    index: string
+    idxScan: number
+    indexBytes: number | null
+    dropStatement: string
+  }
+}

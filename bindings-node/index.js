@@ -859,3 +859,4 @@ module.exports.slaStatusBatch = nativeBinding.slaStatusBatch
 module.exports.cache = nativeBinding.cache
 module.exports.capacity = nativeBinding.capacity
 module.exports.kpi = nativeBinding.kpi
+module.exports.ops = nativeBinding.ops

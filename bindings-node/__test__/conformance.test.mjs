@@ -22,6 +22,7 @@ import * as anomalyOps from './fixture_ops/anomaly.mjs'
 import * as capacityForecastOps from './fixture_ops/capacity_forecast.mjs'
 import * as capacityScalingOps from './fixture_ops/capacity_scaling.mjs'
 import * as kpiOps from './fixture_ops/kpi.mjs'
+import * as opsOps from './fixture_ops/ops.mjs'
 
 const require = createRequire(import.meta.url)
 const opsbrain = require('../index.js')
@@ -279,6 +280,7 @@ function run(op, input) {
   if (op.startsWith('capacity.scaling.') || op.startsWith('capacity.hpa.')) return capacityScalingOps.run(op, input)
   if (op.startsWith('capacity.')) return capacityForecastOps.run(op, input)
   if (op.startsWith('kpi.')) return kpiOps.run(op, input)
+  if (op.startsWith('ops.')) return opsOps.run(op, input)
   switch (op) {
     case 'classify':
       return input.table === undefined

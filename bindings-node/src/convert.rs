@@ -30,6 +30,7 @@ pub mod anomaly;
 pub mod cache;
 pub mod calendar;
 pub mod kpi;
+pub mod ops;
 pub mod sla;
 
 /// A JS argument that should be a string.

@@ -10,6 +10,9 @@
 //!   `EscalationPolicy`, `slaStatus`, `escalationTimeline`, ...);
 //! - `anomaly`: Isolation Forest and proactive monitoring (`IsolationForest`,
 //!   `ProactiveMonitor`, `FittedGroup`, `averagePathLength`);
+//! - `ops`: operations rules in the JS namespace `ops` (performance
+//!   actions, PostgreSQL health, EXPLAIN index suggestions, healing plans,
+//!   the troubleshooting assistant's `KnowledgeBase` and `diagnose`);
 //! - `convert`: every conversion between JS values and core types
 //!   (`convert::cache`, `convert::calendar` and `convert::sla` for those
 //!   modules');
@@ -24,4 +27,5 @@ mod classify;
 mod convert;
 mod errors;
 mod kpi;
+mod ops;
 mod sla;

@@ -5,7 +5,8 @@
 //! tickets; size caches and choose their strategy from access traces;
 //! business-time arithmetic on calendars, SLA timers and escalation
 //! timelines; Isolation Forest anomaly scoring and proactive monitoring;
-//! capacity planning; KPIs, error budgets and burn-rate alerts.
+//! capacity planning; KPIs, error budgets and burn-rate alerts; operations
+//! rules (performance, PostgreSQL health, self-healing, troubleshooting).
 //!
 //! The crate performs no I/O and reads no clock: the current time is always
 //! an argument, randomness always takes a seed, and results do not depend on
@@ -22,6 +23,7 @@
 //! | [`calendar`] | business calendars, DST-exact business-time arithmetic |
 //! | [`escalation`] | time-based escalation policies over the tier ladder, timelines, escalation rate |
 //! | [`kpi`] | support KPIs against targets, error budgets, burn-rate alerts, latency SLOs, Apdex, funnels |
+//! | [`ops`] | performance optimizer, PostgreSQL health (statistics, EXPLAIN), self-healing plans, troubleshooting |
 //! | [`sla`] | SLA policies and timers from ticket event logs |
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |

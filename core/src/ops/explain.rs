@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 use super::postgres::{PgOptions, qualified, quote_ident};
 use crate::error::{Error, ErrorKind, Result};
 
-/// Deepest plan accepted (nodes below nodes).
-pub const MAX_PLAN_DEPTH: usize = 256;
+/// Deepest plan accepted (nodes below nodes). Plan text is parsed with
+/// serde_json's nesting limit of 128 levels, two per plan level, so text
+/// and parsed values share this bound.
+pub const MAX_PLAN_DEPTH: usize = 60;
 
 /// Most nodes in one plan.
 pub const MAX_PLAN_NODES: usize = 100_000;
@@ -258,19 +260,23 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
     }
 
     let mut suggestions: Vec<IndexSuggestion> = Vec::new();
-    for (scan, (cols, kind)) in scans.iter().zip(scans.iter().map(|s| index_shape(s))) {
+    // One suggestion per (schema, table, columns): its largest impact.
+    let mut seen_index: std::collections::HashMap<(Option<String>, String, Vec<String>), usize> =
+        std::collections::HashMap::new();
+    for (scan, (cols, kind)) in &scans {
+        let (cols, kind) = (cols.clone(), *kind);
         if scan.skipped.is_some() || cols.is_empty() {
             continue;
         }
         let impact = scan.time_share * (1.0 - scan.selectivity.unwrap_or(1.0));
-        if let Some(s) = suggestions
-            .iter_mut()
-            .find(|s| s.table == scan.table && s.schema == scan.schema && s.columns == cols)
-        {
+        let key = (scan.schema.clone(), scan.table.clone(), cols.clone());
+        if let Some(&k) = seen_index.get(&key) {
+            let s = &mut suggestions[k];
             s.estimated_impact = s.estimated_impact.max(impact);
             s.build = s.estimated_impact > options.build_impact;
             continue;
         }
+        seen_index.insert(key, suggestions.len());
         suggestions.push(IndexSuggestion {
             schema: scan.schema.clone(),
             table: scan.table.clone(),
@@ -286,7 +292,7 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
     Ok(ExplainAnalysis {
         analyzed,
         total: root_total,
-        seq_scans: scans,
+        seq_scans: scans.into_iter().map(|(s, _)| s).collect(),
         suggestions,
     })
 }
@@ -297,7 +303,7 @@ fn seq_scan(
     analyzed: bool,
     root_total: f64,
     options: &PgOptions,
-) -> Result<Option<SeqScan>> {
+) -> Result<Option<(SeqScan, (Vec<String>, &'static str))>> {
     let Some(filter) = text(node, "Filter", at)? else {
         return Ok(None);
     };
@@ -380,10 +386,14 @@ fn seq_scan(
         }
         _ => None,
     };
-    if let Some(p) = preds {
-        scan.columns = order_columns(&p);
-    }
-    Ok(Some(scan))
+    let shape = match preds {
+        Some(p) => {
+            scan.columns = order_columns(&p);
+            index_shape(&p)
+        }
+        None => (Vec::new(), "btree"),
+    };
+    Ok(Some((scan, shape)))
 }
 
 /// How a column is compared in a filter.
@@ -410,10 +420,9 @@ fn order_columns(preds: &[(String, Cmp)]) -> Vec<String> {
 /// Index columns and type for a scan: equality columns then one range (or
 /// LIKE-prefix) column as a btree; a trigram index when only `LIKE
 /// '%...'`-style predicates are there.
-fn index_shape(scan: &SeqScan) -> (Vec<String>, &'static str) {
-    let preds = predicates(&scan.filter).unwrap_or_default();
+fn index_shape(preds: &[(String, Cmp)]) -> (Vec<String>, &'static str) {
     let mut cols: Vec<String> = Vec::new();
-    for (c, k) in &preds {
+    for (c, k) in preds {
         if *k == Cmp::Eq && !cols.contains(c) {
             cols.push(c.clone());
         }
@@ -583,7 +592,7 @@ fn strip_casts(toks: Vec<Tok>) -> Vec<Tok> {
     let mut out = Vec::with_capacity(toks.len());
     let mut i = 0;
     while i < toks.len() {
-        if toks[i] == Tok::Op("::".to_owned()) {
+        if matches!(&toks[i], Tok::Op(o) if o == "::") {
             i += 1;
             // type name, maybe schema-qualified
             if matches!(toks.get(i), Some(Tok::Ident(..))) {

@@ -610,6 +610,12 @@ const STOPWORDS: &[&str] = &[
     "never",
 ];
 
+fn is_stopword(w: &str) -> bool {
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(w)
+}
+
 fn regexes() -> &'static [(CodeKind, Regex)] {
     static R: OnceLock<Vec<(CodeKind, Regex)>> = OnceLock::new();
     R.get_or_init(|| {
@@ -793,14 +799,11 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 }
 
 fn codes(text: &str) -> Vec<ErrorCode> {
-    let qb_context = {
-        let lower_has = |w: &str| {
-            text.as_bytes()
-                .windows(w.len())
-                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-        };
-        lower_has("quickbooks") || lower_has("intuit") || lower_has("qbo")
-    };
+    static QB: OnceLock<Option<Regex>> = OnceLock::new();
+    let qb_context = QB
+        .get_or_init(|| Regex::new(r"(?i)quickbooks|intuit|\bqbo\b").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(text));
     let mut found: Vec<(usize, ErrorCode)> = Vec::new();
     for (kind, re) in regexes() {
         for c in re.captures_iter(text) {
@@ -850,7 +853,7 @@ fn keywords(text: &str) -> Vec<String> {
             continue;
         }
         let w = w.trim_matches('\'').to_lowercase();
-        if w.len() < 3 || STOPWORDS.contains(&w.as_str()) {
+        if w.len() < 3 || is_stopword(w.as_str()) {
             continue;
         }
         let e = counts.entry(w).or_insert((0, pos));
@@ -908,7 +911,7 @@ fn actions(text: &str) -> Vec<String> {
         }
         while words
             .last()
-            .is_some_and(|w| TAIL.contains(&w.as_str()) || STOPWORDS.contains(&w.as_str()))
+            .is_some_and(|w| TAIL.contains(&w.as_str()) || is_stopword(w.as_str()))
         {
             words.pop();
         }
