@@ -303,7 +303,7 @@ fn seq_scan(
     analyzed: bool,
     root_total: f64,
     options: &PgOptions,
-) -> Result<Option<(SeqScan, (Vec<String>, &'static str))>> {
+) -> Result<Option<(SeqScan, IndexShape)>> {
     let Some(filter) = text(node, "Filter", at)? else {
         return Ok(None);
     };
@@ -396,6 +396,9 @@ fn seq_scan(
     Ok(Some((scan, shape)))
 }
 
+/// Index columns and type for a scan (`btree` or `gin_trgm`).
+type IndexShape = (Vec<String>, &'static str);
+
 /// How a column is compared in a filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmp {
@@ -420,7 +423,7 @@ fn order_columns(preds: &[(String, Cmp)]) -> Vec<String> {
 /// Index columns and type for a scan: equality columns then one range (or
 /// LIKE-prefix) column as a btree; a trigram index when only `LIKE
 /// '%...'`-style predicates are there.
-fn index_shape(preds: &[(String, Cmp)]) -> (Vec<String>, &'static str) {
+fn index_shape(preds: &[(String, Cmp)]) -> IndexShape {
     let mut cols: Vec<String> = Vec::new();
     for (c, k) in preds {
         if *k == Cmp::Eq && !cols.contains(c) {
