@@ -2432,6 +2432,11 @@ export declare namespace ops {
    */
   export function analyzeExplain(plan: string | object | object[], options?: PgOptions | null): ExplainAnalysis
   /**
+   * As `analyzeExplain`, off the main thread (the plan is serialised on the
+   * calling thread): returns a Promise (rejected with the same `.code`s).
+   */
+  export function analyzeExplainAsync(plan: string | object | object[], options?: PgOptions | null): Promise<ExplainAnalysis>
+  /**
    * Slow statements, unused indexes (never one backing a primary key or a
    * unique constraint) and bloated tables from the rows of the three
    * `pgQueries` (node-postgres `result.rows`: numbers or numeric strings).
@@ -2454,6 +2459,11 @@ export declare namespace ops {
    * ```
    */
   export function analyzePgStats(statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null): PgHealthReport
+  /**
+   * As `analyzePgStats`, off the main thread: returns a Promise (rejected
+   * with the same `.code`s).
+   */
+  export function analyzePgStatsAsync(statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null): Promise<PgHealthReport>
   /** A table with many dead tuples. */
   export interface BloatedTable {
     schema: string

@@ -472,4 +472,15 @@ describe('diagnose', () => {
     const d = await ops.diagnoseAsync({ description: full }, now)
     assert.equal(d.possibleCauses[0].id, 'quickbooks_token_expired')
   })
+
+  test('analyzePgStatsAsync and analyzeExplainAsync resolve like the sync calls and reject with codes', async () => {
+    assert.deepEqual(await ops.analyzePgStatsAsync(statements, indexes, tables), ops.analyzePgStats(statements, indexes, tables))
+    assert.deepEqual(await ops.analyzeExplainAsync(analyzedPlan), ops.analyzeExplain(analyzedPlan))
+    assert.deepEqual(await ops.analyzeExplainAsync(JSON.stringify(analyzedPlan)), ops.analyzeExplain(analyzedPlan))
+    await rejectsCode(ops.analyzePgStatsAsync([{ query: 'SELECT 1' }], [], []), 'missing_key')
+    await rejectsCode(ops.analyzeExplainAsync('[{'), 'parse_error')
+    let deep = { 'Node Type': 'Result' }
+    for (let i = 0; i < 100000; i++) deep = { 'Node Type': 'Hash', Plans: [deep] }
+    await rejectsCode(ops.analyzeExplainAsync(deep), 'limit_exceeded')
+  })
 })

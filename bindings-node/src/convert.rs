@@ -231,3 +231,61 @@ impl From<core::Routing> for js::Routing {
 pub fn routings(list: Vec<core::Routing>) -> Vec<js::Routing> {
     list.into_iter().map(js::Routing::from).collect()
 }
+
+// ---------------------------------------------------------------- results
+
+fn napi_out(e: &napi::Error) -> Error {
+    from_napi(ErrorKind::InvalidInput, "creating the result", e)
+}
+
+/// A core result (serde JSON) as a JS value: keys in camelCase, RFC 3339
+/// strings under one of `instant_keys` (snake_case, or in an array under
+/// one) as `Date`s. The one JSON-to-JS conversion of the serde-shaped
+/// families (sla, kpi, ops).
+///
+/// # Errors
+/// `invalid_input` if serialising or creating a JS value fails (it should
+/// not); `limit_exceeded` for an array longer than `u32::MAX`.
+pub fn json_result<'e>(
+    env: &'e napi::Env,
+    value: serde_json::Result<Value>,
+    instant_keys: &[&str],
+) -> Result<Unknown<'e>> {
+    to_js(env, &value?, false, instant_keys)
+}
+
+fn to_js<'e>(
+    env: &'e napi::Env,
+    v: &Value,
+    is_instant: bool,
+    keys: &[&str],
+) -> Result<Unknown<'e>> {
+    use napi::bindgen_prelude::ToNapiValue as _;
+    match v {
+        Value::String(s) if is_instant => {
+            let t = chrono::DateTime::parse_from_rfc3339(s)
+                .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("{s:?}: {e}")))?;
+            Ok(calendar::date(env, t.with_timezone(&chrono::Utc))?.to_unknown())
+        }
+        Value::Array(list) => {
+            let len = u32::try_from(list.len())
+                .map_err(|_| Error::new(ErrorKind::LimitExceeded, "result array too long"))?;
+            let mut arr = env.create_array(len).map_err(|e| napi_out(&e))?;
+            for (i, el) in (0..len).zip(list) {
+                arr.set(i, to_js(env, el, is_instant, keys)?)
+                    .map_err(|e| napi_out(&e))?;
+            }
+            Ok(arr.to_unknown())
+        }
+        Value::Object(map) => {
+            let mut obj = Object::new(env).map_err(|e| napi_out(&e))?;
+            for (k, el) in map {
+                let is_instant = keys.contains(&k.as_str());
+                obj.set(cache::camel(k), to_js(env, el, is_instant, keys)?)
+                    .map_err(|e| napi_out(&e))?;
+            }
+            Ok(obj.to_unknown())
+        }
+        other => other.clone().into_unknown(env).map_err(|e| napi_out(&e)),
+    }
+}

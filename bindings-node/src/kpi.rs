@@ -12,8 +12,8 @@
 //! `crate::convert::kpi`; errors go through `crate::errors`.
 
 use chrono::{DateTime, Utc};
+use napi::Env;
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Unknown};
-use napi::{Env, ScopedTask};
 use napi_derive::napi;
 use opsbrain::kpi::{self as core, CountSeries, KpiTargets, Latencies};
 use opsbrain::sla::SlaPolicy as CoreSlaPolicy;
@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::convert::cache::{self as cconv, Options};
 use crate::convert::calendar::instant;
 use crate::convert::kpi as conv;
-use crate::errors::{self, Failure, guard, run};
+use crate::errors::{self, JsonJob, JsonTask, guard, run};
 use crate::sla::SlaPolicy;
 
 // ---------------------------------------------------------------- TS types
@@ -508,7 +508,7 @@ fn support_input(
 }
 
 /// The series options shared by `errorBudget` and `burnRateAlerts`.
-struct Series {
+pub struct Series {
     start: DateTime<Utc>,
     step: i64,
     good: Vec<f64>,
@@ -603,7 +603,7 @@ fn funnel_input(
 }
 
 /// Heavy work, converted on the JS thread, run on either thread.
-enum Job {
+pub enum Job {
     Support {
         policy: CoreSlaPolicy,
         tickets: Vec<core::TicketRecord>,
@@ -621,7 +621,9 @@ enum Job {
     },
 }
 
-impl Job {
+impl JsonJob for Job {
+    const INSTANT_KEYS: &'static [&'static str] = &conv::INSTANT_KEYS;
+
     fn run(&self) -> opsbrain::Result<Value> {
         let v = match self {
             Job::Support {
@@ -640,46 +642,6 @@ impl Job {
             } => serde_json::to_value(core::journey_funnels(events, journeys, options)?),
         };
         Ok(v?)
-    }
-}
-
-/// Runs a [`Job`] on the libuv thread pool.
-pub struct KpiTask {
-    /// The converted job, or why conversion failed (reported as a
-    /// rejection, so the promise never throws synchronously).
-    job: Option<Result<Job, Failure>>,
-}
-
-impl std::fmt::Debug for KpiTask {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KpiTask")
-    }
-}
-
-impl KpiTask {
-    fn task(job: Result<Job, Failure>) -> AsyncTask<Self> {
-        AsyncTask::new(KpiTask { job: Some(job) })
-    }
-}
-
-impl<'task> ScopedTask<'task> for KpiTask {
-    type Output = Result<Value, Failure>;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        // napi calls `compute` once; the job moves out of the task.
-        let job = self
-            .job
-            .take()
-            .unwrap_or_else(|| Err(Failure::Panic("the task ran twice".into())));
-        Ok(job.and_then(|j| guard(|| j.run())))
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output.and_then(|v| guard(|| conv::result(env, Ok(v)))) {
-            Ok(v) => Ok(v),
-            Err(failure) => Err(failure.into_rejection(*env)),
-        }
     }
 }
 
@@ -734,8 +696,8 @@ pub fn support_kpis_async(
     now: Unknown<'_>,
     options: Option<Unknown<'_>>,
     policy: PolicyArg<'_>,
-) -> AsyncTask<KpiTask> {
-    KpiTask::task(guard(|| {
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| {
         support_input(&tickets, &now, options.as_ref(), policy)
     }))
 }
@@ -835,8 +797,8 @@ pub fn burn_rate_alerts_async(
     good: Unknown<'_>,
     total: Unknown<'_>,
     options: Unknown<'_>,
-) -> AsyncTask<KpiTask> {
-    KpiTask::task(guard(|| burn_input(&good, &total, &options)))
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| burn_input(&good, &total, &options)))
 }
 
 /// The SRE workbook's burn-rate rules (page 14.4 over 1 h / 5 min, page 6
@@ -965,8 +927,8 @@ pub fn journey_funnels_async(
     events: Unknown<'_>,
     journeys: Option<Unknown<'_>>,
     options: Option<Unknown<'_>>,
-) -> AsyncTask<KpiTask> {
-    KpiTask::task(guard(|| {
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| {
         funnel_input(&events, journeys.as_ref(), options.as_ref())
     }))
 }

@@ -16,8 +16,8 @@
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
+use napi::Env;
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Unknown};
-use napi::{Env, ScopedTask};
 use napi_derive::napi;
 use opsbrain::ops as core;
 use opsbrain::{Error, ErrorKind};
@@ -28,7 +28,7 @@ use crate::convert::calendar::instant;
 use crate::convert::kpi::nullish;
 use crate::convert::ops as conv;
 use crate::convert::{self, StrArg};
-use crate::errors::{self, Failure, guard, run};
+use crate::errors::{self, JsonJob, JsonTask, guard, run};
 
 // ---------------------------------------------------------------- TS types
 //
@@ -746,66 +746,98 @@ fn builtin_kb() -> Arc<core::KnowledgeBase> {
 
 // ---------------------------------------------------------------- async
 
-/// A diagnosis, converted on the JS thread, run on either thread.
-struct Job {
-    kb: Arc<core::KnowledgeBase>,
-    report: core::Report,
-    now: DateTime<Utc>,
-    options: core::DiagnoseOptions,
+/// Heavy work, converted on the JS thread, run on either thread.
+pub enum Job {
+    /// `diagnose`.
+    Diagnose {
+        kb: Arc<core::KnowledgeBase>,
+        report: Box<core::Report>,
+        now: DateTime<Utc>,
+        options: core::DiagnoseOptions,
+    },
+    /// `analyzePgStats`: the rows as JSON, read into typed rows by the core.
+    PgStats {
+        statements: Value,
+        indexes: Value,
+        tables: Value,
+        options: Box<core::PgOptions>,
+    },
+    /// `analyzeExplain`: the plan as JSON text.
+    Explain {
+        text: String,
+        options: Box<core::PgOptions>,
+    },
 }
 
 impl Job {
-    fn read(
+    fn diagnose(
         report: &Unknown<'_>,
         now: &Unknown<'_>,
         kb_arg: KbArg<'_>,
         options: Option<&Unknown<'_>>,
     ) -> opsbrain::Result<Self> {
-        Ok(Job {
-            report: conv::object("report", report, serde_json::from_value)?,
+        Ok(Job::Diagnose {
+            report: Box::new(conv::object("report", report, serde_json::from_value)?),
             now: instant("now", now)?,
             kb: kb(kb_arg)?,
             options: conv::optional("options", options, serde_json::from_value)?,
         })
     }
 
-    fn diagnose(&self) -> opsbrain::Result<Value> {
-        let d = core::diagnose(&self.kb, &self.report, self.now, &self.options)?;
-        Ok(serde_json::to_value(d)?)
+    fn pg_stats(
+        statements: &Unknown<'_>,
+        indexes: &Unknown<'_>,
+        tables: &Unknown<'_>,
+        options: Option<&Unknown<'_>>,
+    ) -> opsbrain::Result<Self> {
+        Ok(Job::PgStats {
+            statements: conv::rows("statements", statements)?,
+            indexes: conv::rows("indexes", indexes)?,
+            tables: conv::rows("tables", tables)?,
+            options: Box::new(conv::optional("options", options, serde_json::from_value)?),
+        })
+    }
+
+    fn explain(
+        env: &Env,
+        plan: &Unknown<'_>,
+        options: Option<&Unknown<'_>>,
+    ) -> opsbrain::Result<Self> {
+        let options = Box::new(conv::optional("options", options, serde_json::from_value)?);
+        Ok(Job::Explain {
+            text: conv::plan_text(env, plan)?,
+            options,
+        })
     }
 }
 
-/// Runs a diagnosis on the libuv thread pool.
-pub struct DiagnoseTask {
-    /// The converted job, or why conversion failed (reported as a
-    /// rejection, so the promise never throws synchronously).
-    job: Option<Result<Job, Failure>>,
-}
+impl JsonJob for Job {
+    const INSTANT_KEYS: &'static [&'static str] = &conv::INSTANT_KEYS;
 
-impl std::fmt::Debug for DiagnoseTask {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DiagnoseTask")
-    }
-}
-
-impl<'task> ScopedTask<'task> for DiagnoseTask {
-    type Output = Result<Value, Failure>;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        // napi calls `compute` once; the job moves out of the task.
-        let job = self
-            .job
-            .take()
-            .unwrap_or_else(|| Err(Failure::Panic("the task ran twice".into())));
-        Ok(job.and_then(|j| guard(|| j.diagnose())))
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output.and_then(|v| guard(|| conv::result(env, Ok(v)))) {
-            Ok(v) => Ok(v),
-            Err(failure) => Err(failure.into_rejection(*env)),
-        }
+    fn run(&self) -> opsbrain::Result<Value> {
+        let v = match self {
+            Job::Diagnose {
+                kb,
+                report,
+                now,
+                options,
+            } => serde_json::to_value(core::diagnose(kb, report, *now, options)?),
+            Job::PgStats {
+                statements,
+                indexes,
+                tables,
+                options,
+            } => {
+                let s: Vec<core::PgStatementRow> = core::pg_rows(statements, "statements")?;
+                let i: Vec<core::PgIndexRow> = core::pg_rows(indexes, "indexes")?;
+                let t: Vec<core::PgTableRow> = core::pg_rows(tables, "tables")?;
+                serde_json::to_value(core::analyze_pg_stats(&s, &i, &t, options)?)
+            }
+            Job::Explain { text, options } => {
+                serde_json::to_value(core::analyze_explain_json(text, options)?)
+            }
+        };
+        Ok(v?)
     }
 }
 
@@ -911,17 +943,27 @@ pub fn analyze_pg_stats<'env>(
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'env>> {
     run(|| {
-        let statements: Vec<core::PgStatementRow> =
-            core::pg_rows(&conv::rows("statements", &statements)?, "statements")?;
-        let indexes: Vec<core::PgIndexRow> =
-            core::pg_rows(&conv::rows("indexes", &indexes)?, "indexes")?;
-        let tables: Vec<core::PgTableRow> =
-            core::pg_rows(&conv::rows("tables", &tables)?, "tables")?;
-        let options: core::PgOptions =
-            conv::optional("options", options.as_ref(), serde_json::from_value)?;
-        let report = core::analyze_pg_stats(&statements, &indexes, &tables, &options)?;
-        conv::result(env, serde_json::to_value(report))
+        let job = Job::pg_stats(&statements, &indexes, &tables, options.as_ref())?;
+        conv::result(env, Ok(job.run()?))
     })
+}
+
+/// As `analyzePgStats`, off the main thread: returns a Promise (rejected
+/// with the same `.code`s).
+#[napi(
+    namespace = "ops",
+    ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null",
+    ts_return_type = "Promise<PgHealthReport>"
+)]
+pub fn analyze_pg_stats_async(
+    statements: Unknown<'_>,
+    indexes: Unknown<'_>,
+    tables: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| {
+        Job::pg_stats(&statements, &indexes, &tables, options.as_ref())
+    }))
 }
 
 /// Sequential scans whose filter keeps few rows, and index suggestions
@@ -954,12 +996,24 @@ pub fn analyze_explain<'env>(
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'env>> {
     run(|| {
-        let options: core::PgOptions =
-            conv::optional("options", options.as_ref(), serde_json::from_value)?;
-        let text = conv::plan_text(env, &plan)?;
-        let analysis = core::analyze_explain_json(&text, &options)?;
-        conv::result(env, serde_json::to_value(analysis))
+        let job = Job::explain(env, &plan, options.as_ref())?;
+        conv::result(env, Ok(job.run()?))
     })
+}
+
+/// As `analyzeExplain`, off the main thread (the plan is serialised on the
+/// calling thread): returns a Promise (rejected with the same `.code`s).
+#[napi(
+    namespace = "ops",
+    ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
+    ts_return_type = "Promise<ExplainAnalysis>"
+)]
+pub fn analyze_explain_async(
+    env: Env,
+    plan: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| Job::explain(&env, &plan, options.as_ref())))
 }
 
 /// Whether a created index earned its place: the relative improvement of
@@ -1059,8 +1113,12 @@ pub fn extract_symptoms<'env>(
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'env>> {
     run(|| {
-        let job = Job::read(&report, &now, kb, options.as_ref())?;
-        let s = core::extract_symptoms(&job.kb, &job.report, job.now, &job.options)?;
+        let report: core::Report = conv::object("report", &report, serde_json::from_value)?;
+        let now = instant("now", &now)?;
+        let kb = self::kb(kb)?;
+        let options: core::DiagnoseOptions =
+            conv::optional("options", options.as_ref(), serde_json::from_value)?;
+        let s = core::extract_symptoms(&kb, &report, now, &options)?;
         conv::result(env, serde_json::to_value(s))
     })
 }
@@ -1092,8 +1150,8 @@ pub fn diagnose<'env>(
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'env>> {
     run(|| {
-        let job = Job::read(&report, &now, kb, options.as_ref())?;
-        conv::result(env, Ok(job.diagnose()?))
+        let job = Job::diagnose(&report, &now, kb, options.as_ref())?;
+        conv::result(env, Ok(job.run()?))
     })
 }
 
@@ -1109,8 +1167,6 @@ pub fn diagnose_async(
     now: Unknown<'_>,
     kb: KbArg<'_>,
     options: Option<Unknown<'_>>,
-) -> AsyncTask<DiagnoseTask> {
-    AsyncTask::new(DiagnoseTask {
-        job: Some(guard(|| Job::read(&report, &now, kb, options.as_ref()))),
-    })
+) -> AsyncTask<JsonTask<Job>> {
+    JsonTask::spawn(guard(|| Job::diagnose(&report, &now, kb, options.as_ref())))
 }

@@ -22,19 +22,17 @@
 //! overflow is a catchable `RangeError`, and whose cycle check a `TypeError`)
 //! and parsed by the core, so it gets the core's nesting limit too.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use napi::bindgen_prelude::{Function, JsObjectValue, Object, ToNapiValue, Unknown};
+use chrono::SecondsFormat;
+use napi::bindgen_prelude::{Function, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue, ValueType};
 use opsbrain::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
 use super::cache::{
-    camel, is_nullish, is_plain_object, json_value, named, shaped, snake_key, value_type,
-    wrong_type,
+    is_nullish, is_plain_object, json_value, named, shaped, snake_key, value_type, wrong_type,
 };
-use super::calendar::{date, instant};
+use super::calendar::instant;
 use super::napi_failure;
-use crate::errors::from_napi;
 
 /// The snake_case keys whose values are instants in ops results
 /// (a timeframe's `since` and `until`).
@@ -224,45 +222,11 @@ pub fn plan_text(env: &Env, v: &Unknown<'_>) -> Result<String> {
     }
 }
 
-// ---------------------------------------------------------------- results
-
-fn napi_out(e: &napi::Error) -> Error {
-    from_napi(ErrorKind::InvalidInput, "creating the result", e)
-}
-
-fn js<'e>(env: &'e Env, v: &Value, is_instant: bool) -> Result<Unknown<'e>> {
-    match v {
-        Value::String(s) if is_instant => {
-            let t = DateTime::parse_from_rfc3339(s)
-                .map_err(|e| Error::new(ErrorKind::InvalidInput, format!("{s:?}: {e}")))?;
-            Ok(date(env, t.with_timezone(&Utc))?.to_unknown())
-        }
-        Value::Array(list) => {
-            let len = u32::try_from(list.len())
-                .map_err(|_| Error::new(ErrorKind::LimitExceeded, "result array too long"))?;
-            let mut arr = env.create_array(len).map_err(|e| napi_out(&e))?;
-            for (i, el) in (0..len).zip(list) {
-                arr.set(i, js(env, el, false)?).map_err(|e| napi_out(&e))?;
-            }
-            Ok(arr.to_unknown())
-        }
-        Value::Object(map) => {
-            let mut obj = Object::new(env).map_err(|e| napi_out(&e))?;
-            for (k, el) in map {
-                let is_instant = INSTANT_KEYS.contains(&k.as_str());
-                obj.set(camel(k), js(env, el, is_instant)?)
-                    .map_err(|e| napi_out(&e))?;
-            }
-            Ok(obj.to_unknown())
-        }
-        other => other.clone().into_unknown(env).map_err(|e| napi_out(&e)),
-    }
-}
-
-/// A core result as a JS value (see the module docs).
+/// A core result as a JS value: camelCase keys, [`INSTANT_KEYS`] as `Date`s
+/// (see [`super::json_result`]).
 ///
 /// # Errors
 /// `invalid_input` if serialising or creating a JS value fails (it should not).
 pub fn result(env: &Env, value: serde_json::Result<Value>) -> Result<Unknown<'_>> {
-    js(env, &value?, false)
+    super::json_result(env, value, &INSTANT_KEYS)
 }
