@@ -255,6 +255,29 @@ fn kb_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<KnowledgeBase, BindError> {
     }
 }
 
+/// The arguments shared by `extract_symptoms` and `diagnose`.
+fn diagnosis_args(
+    report: &Bound<'_, PyAny>,
+    now: &Bound<'_, PyAny>,
+    kb: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
+) -> Result<
+    (
+        Report,
+        chrono::DateTime<chrono::Utc>,
+        KnowledgeBase,
+        DiagnoseOptions,
+    ),
+    BindError,
+> {
+    Ok((
+        self::report(report)?,
+        instant(now, "now")?,
+        kb_arg(kb)?,
+        optional(options, "options")?,
+    ))
+}
+
 /// The symptoms of a report (a ``str`` or ``{"title", "description",
 /// "features"}``): keywords, error codes, user actions, affected features
 /// and time frames resolved against ``now``.
@@ -267,10 +290,7 @@ fn extract_symptoms<'py>(
     kb: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let report = self::report(report)?;
-    let now = instant(now, "now")?;
-    let kb = kb_arg(kb)?;
-    let options: DiagnoseOptions = optional(options, "options")?;
+    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
     let s = compute(py, || core::extract_symptoms(&kb, &report, now, &options))?;
     result(py, &s)
 }
@@ -286,10 +306,7 @@ fn diagnose<'py>(
     kb: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let report = self::report(report)?;
-    let now = instant(now, "now")?;
-    let kb = kb_arg(kb)?;
-    let options: DiagnoseOptions = optional(options, "options")?;
+    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
     let d = compute(py, || core::diagnose(&kb, &report, now, &options))?;
     result(py, &d)
 }
