@@ -57,7 +57,9 @@ pub struct IndexSuggestion {
     /// `btree` or `gin_trgm` (a trigram index for `LIKE '%...'`; needs
     /// the `pg_trgm` extension).
     pub index_type: String,
-    /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS ...;`
+    /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS ...;` (a column serving
+    /// `LIKE 'prefix%'` gets `text_pattern_ops`, which a btree needs for LIKE
+    /// under a non-C collation).
     pub create_statement: String,
     /// Estimated share of the query's time saved: time share x (1 -
     /// selectivity). An estimate: the index scan's own cost is ignored.
@@ -263,8 +265,8 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
     // One suggestion per (schema, table, columns): its largest impact.
     let mut seen_index: std::collections::HashMap<(Option<String>, String, Vec<String>), usize> =
         std::collections::HashMap::new();
-    for (scan, (cols, kind)) in &scans {
-        let (cols, kind) = (cols.clone(), *kind);
+    for (scan, (cols, kind, pattern)) in &scans {
+        let (cols, kind, pattern) = (cols.clone(), *kind, *pattern);
         if scan.skipped.is_some() || cols.is_empty() {
             continue;
         }
@@ -280,7 +282,13 @@ pub fn analyze_explain(plan: &Value, options: &PgOptions) -> Result<ExplainAnaly
         suggestions.push(IndexSuggestion {
             schema: scan.schema.clone(),
             table: scan.table.clone(),
-            create_statement: create_statement(scan.schema.as_deref(), &scan.table, &cols, kind),
+            create_statement: create_statement(
+                scan.schema.as_deref(),
+                &scan.table,
+                &cols,
+                kind,
+                pattern,
+            ),
             columns: cols,
             index_type: kind.to_owned(),
             estimated_impact: impact,
@@ -391,13 +399,15 @@ fn seq_scan(
             scan.columns = order_columns(&p);
             index_shape(&p)
         }
-        None => (Vec::new(), "btree"),
+        None => (Vec::new(), "btree", false),
     };
     Ok(Some((scan, shape)))
 }
 
 /// Index columns and type for a scan (`btree` or `gin_trgm`).
-type IndexShape = (Vec<String>, &'static str);
+/// The bool: the last column serves a `LIKE 'prefix%'` (it gets
+/// `text_pattern_ops`, which a btree needs for LIKE under a non-C collation).
+type IndexShape = (Vec<String>, &'static str, bool);
 
 /// How a column is compared in a filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -430,22 +440,30 @@ fn index_shape(preds: &[(String, Cmp)]) -> IndexShape {
             cols.push(c.clone());
         }
     }
-    if let Some((c, _)) = preds
+    let mut pattern = false;
+    if let Some((c, k)) = preds
         .iter()
         .find(|(c, k)| matches!(k, Cmp::Range | Cmp::LikePrefix) && !cols.contains(c))
     {
         cols.push(c.clone());
+        pattern = *k == Cmp::LikePrefix;
     }
     if !cols.is_empty() {
-        return (cols, "btree");
+        return (cols, "btree", pattern);
     }
     match preds.iter().find(|(_, k)| *k == Cmp::LikeAny) {
-        Some((c, _)) => (vec![c.clone()], "gin_trgm"),
-        None => (Vec::new(), "btree"),
+        Some((c, _)) => (vec![c.clone()], "gin_trgm", false),
+        None => (Vec::new(), "btree", false),
     }
 }
 
-fn create_statement(schema: Option<&str>, table: &str, cols: &[String], kind: &str) -> String {
+fn create_statement(
+    schema: Option<&str>,
+    table: &str,
+    cols: &[String],
+    kind: &str,
+    pattern_last: bool,
+) -> String {
     let mut name: String = format!("{table}_{}_idx", cols.join("_"))
         .chars()
         .map(|c| {
@@ -460,7 +478,10 @@ fn create_statement(schema: Option<&str>, table: &str, cols: &[String], kind: &s
         name.truncate(59);
         name.push_str("_idx");
     }
-    let list: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
+    let mut list: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
+    if let (true, Some(last)) = (pattern_last, list.last_mut()) {
+        last.push_str(" text_pattern_ops");
+    }
     let target = qualified(schema, table);
     if kind == "gin_trgm" {
         format!(
