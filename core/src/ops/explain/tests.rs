@@ -244,3 +244,20 @@ fn lexer_survives_odd_text() {
         Some(vec![("created_at".to_string(), Cmp::Range)])
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Any filter text (PostgreSQL's deparse or garbage) is analysed
+    /// without a panic, and every suggested column comes from the filter.
+    #[test]
+    fn any_filter_text_is_safe(filter in "[ -~éü]{0,80}|\\PC{0,40}") {
+        let p = scan(&filter, 1.0, 99_999.0, 90.0, 100.0);
+        let a = analyze_explain(&p, &opts()).unwrap();
+        for s in &a.suggestions {
+            for c in &s.columns {
+                proptest::prop_assert!(filter.contains(c.as_str()));
+            }
+        }
+    }
+}

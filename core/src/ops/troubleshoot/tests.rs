@@ -314,3 +314,18 @@ fn options_are_validated() {
         "invalid_config"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Any text gives a bounded diagnosis with strengths in (0, 1).
+    #[test]
+    fn any_text_is_diagnosed(text in "\\PC{0,300}|((since|after the|error|HTTP|H20|when I try to|QuickBooks|ERR_|-6000,| ) ?[a-z0-9]{0,6} ?){0,30}") {
+        let d = diagnose(&KnowledgeBase::builtin(), &report(&text), now(), &DiagnoseOptions::default()).unwrap();
+        proptest::prop_assert!((0.0..1.0).contains(&d.confidence));
+        for c in &d.possible_causes {
+            proptest::prop_assert!(c.strength > 0.0 && c.strength < 1.0);
+        }
+        proptest::prop_assert!(d.symptoms.error_codes.len() <= MAX_SYMPTOMS);
+    }
+}
