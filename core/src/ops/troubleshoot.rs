@@ -640,24 +640,30 @@ fn regexes() -> &'static [(CodeKind, Regex)] {
     })
 }
 
-fn action_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
+/// `None` only if the constant pattern failed to compile (a test pins that it
+/// does not); callers then find nothing rather than panic.
+fn action_regex() -> Option<&'static Regex> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(
             r"(?i)\b(?:(?:tried|trying|try|tries|attempted|attempting|attempt|unable|able|cannot|can't|can not|couldn't|could not|failed|fails|fail|want|wanted|need)\s+to|(?:when|after|while|whenever|every time|each time)\s+(?:i|we|they|users?|customers?|my team)(?:\s+(?:try|tried|am|was|were|are)(?:\s+to)?)?)\s+([a-z]+(?:[ -][a-z]+){0,3})",
         )
-        .unwrap_or_else(|e| panic!("action pattern: {e}"))
+        .ok()
     })
+    .as_ref()
 }
 
-fn timeframe_regex() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
+/// `None` only if the constant pattern failed to compile (a test pins that it
+/// does not); callers then find nothing rather than panic.
+fn timeframe_regex() -> Option<&'static Regex> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(
             r"(?i)\b(?:(?:since|from)\s+)?(?:(yesterday|today|this morning|this afternoon|last night|tonight)|(?:(?:for|over|in)\s+)?(?:the\s+)?(?:last|past)\s+(\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of|several)\s+(minute|hour|day|week|month)s?|(\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|several)\s+(minute|hour|day|week|month)s?\s+ago|(this|last)\s+(week|month)|(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?:the\s+)?(?:latest\s+|last\s+|recent\s+|new\s+)?(update|upgrade|release|deploy|deployment|migration|new version|patch|maintenance|outage))\b",
         )
-        .unwrap_or_else(|e| panic!("timeframe pattern: {e}"))
+        .ok()
     })
+    .as_ref()
 }
 
 fn count_word(w: &str) -> Option<i64> {
@@ -696,7 +702,10 @@ fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timeframe> {
             .map(|x| x.with_timezone(&Utc))
     };
     let mut out: Vec<Timeframe> = Vec::new();
-    for c in timeframe_regex().captures_iter(text) {
+    let Some(re) = timeframe_regex() else {
+        return out;
+    };
+    for c in re.captures_iter(text) {
         if out.len() >= MAX_SYMPTOMS {
             break;
         }
@@ -872,7 +881,10 @@ fn actions(text: &str) -> Vec<String> {
         "the", "a", "an", "my", "our", "to", "on", "in", "it", "and", "but", "from",
     ];
     let mut out: Vec<String> = Vec::new();
-    for c in action_regex().captures_iter(text) {
+    let Some(re) = action_regex() else {
+        return out;
+    };
+    for c in re.captures_iter(text) {
         if out.len() >= MAX_SYMPTOMS {
             break;
         }

@@ -37,6 +37,12 @@ fn codes_of(d: &str) -> Vec<(String, CodeKind)> {
 }
 
 #[test]
+fn constant_patterns_compile() {
+    assert!(action_regex().is_some() && timeframe_regex().is_some());
+    assert_eq!(regexes().len(), 6);
+}
+
+#[test]
 fn error_codes_of_each_kind() {
     use CodeKind::*;
     assert_eq!(
