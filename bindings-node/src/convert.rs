@@ -289,3 +289,148 @@ fn to_js<'e>(
         other => other.clone().into_unknown(env).map_err(|e| napi_out(&e)),
     }
 }
+
+// ------------------------------------------------------- serde-shaped arguments
+
+/// A serde parser of a core type, e.g. `serde_json::from_value::<PerfMetrics>`.
+pub type Parse<T> = fn(Value) -> serde_json::Result<T>;
+
+/// How a family reads JS object arguments into serde JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct ArgShape {
+    /// Deepest nesting read; past it (or for a cyclic object)
+    /// `limit_exceeded`.
+    pub max_depth: usize,
+    /// The snake_case keys of maps whose own keys are data (kept as given).
+    pub data_maps: &'static [&'static str],
+}
+
+/// How the keys of an object are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// camelCase in JS, snake_case for serde.
+    Camel,
+    /// As given (column names, table names).
+    AsGiven,
+}
+
+/// A JS value as JSON (`None` for `undefined`): objects' keys per `keys`,
+/// `Date`s as RFC 3339 strings, `BigInt`s as their decimal strings. The one
+/// reader of serde-shaped arguments (kpi, ops).
+fn arg_value(
+    name: &str,
+    v: &Unknown<'_>,
+    depth: usize,
+    keys: Keys,
+    shape: ArgShape,
+) -> Result<Option<Value>> {
+    if depth > shape.max_depth {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            format!(
+                "{name} is nested more than {} levels deep (or is cyclic)",
+                shape.max_depth
+            ),
+        ));
+    }
+    if cache::is_nullish(v) {
+        let ty = cache::named(name, cache::value_type(v))?;
+        return Ok((ty == ValueType::Null).then_some(Value::Null));
+    }
+    match cache::named(name, cache::value_type(v))? {
+        ValueType::BigInt => {
+            // ToString of a BigInt is its decimal digits (never throws).
+            let text = v
+                .coerce_to_string()
+                .and_then(|s| s.into_utf8())
+                .and_then(|s| s.into_owned())
+                .map_err(napi_failure(name))?;
+            return Ok(Some(Value::String(text)));
+        }
+        ValueType::Object => {}
+        _ => return cache::named(name, cache::json_value(v)),
+    }
+    if v.is_date().map_err(napi_failure(name))? {
+        let t = calendar::instant(name, v)?;
+        return Ok(Some(Value::String(
+            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        )));
+    }
+    if v.is_array().map_err(napi_failure(name))? {
+        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
+        let len = obj.get_array_length().map_err(napi_failure(name))?;
+        let mut out = Vec::with_capacity((len as usize).min(1 << 16));
+        for i in 0..len {
+            let at = format!("{name}[{i}]");
+            let el: Unknown<'_> = obj.get_element(i).map_err(napi_failure(&at))?;
+            out.push(arg_value(&at, &el, depth + 1, keys, shape)?.unwrap_or(Value::Null));
+        }
+        return Ok(Some(Value::Array(out)));
+    }
+    if cache::is_plain_object(name, v)? {
+        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
+        let mut map = Map::new();
+        for key in Object::keys(&obj).map_err(napi_failure(name))? {
+            let (out_key, inner) = match keys {
+                Keys::Camel => {
+                    let snake = cache::named(name, cache::snake_key(&key))?;
+                    let inner = if shape.data_maps.contains(&snake.as_str()) {
+                        Keys::AsGiven
+                    } else {
+                        Keys::Camel
+                    };
+                    (snake, inner)
+                }
+                Keys::AsGiven => (key.clone(), Keys::AsGiven),
+            };
+            let at = format!("{name}.{key}");
+            let value: Unknown<'_> = obj.get_named_property(&key).map_err(napi_failure(&at))?;
+            if let Some(value) = arg_value(&at, &value, depth + 1, inner, shape)? {
+                map.insert(out_key, value);
+            }
+        }
+        return Ok(Some(Value::Object(map)));
+    }
+    // Typed arrays and other exotic objects.
+    cache::named(name, cache::json_value(v))
+}
+
+/// A JS value as JSON with its keys as given (rows whose keys are data);
+/// `undefined` is `null`.
+///
+/// # Errors
+/// `limit_exceeded` past `shape.max_depth`; `invalid_input` for a
+/// non-finite number.
+pub fn arg_data(name: &str, v: &Unknown<'_>, shape: ArgShape) -> Result<Value> {
+    Ok(arg_value(name, v, 0, Keys::AsGiven, shape)?.unwrap_or(Value::Null))
+}
+
+/// One camelCase object of a core serde type.
+///
+/// # Errors
+/// `invalid_type` for a non-object; `invalid_input` for a key in
+/// snake_case, a non-finite number or a shape error (unknown or missing
+/// key, wrong type); `limit_exceeded` past `shape.max_depth`.
+pub fn arg_object<T>(name: &str, v: &Unknown<'_>, parse: Parse<T>, shape: ArgShape) -> Result<T> {
+    if !cache::is_plain_object(name, v)? || v.is_date().map_err(napi_failure(name))? {
+        return cache::named(name, Err(cache::wrong_type("an object", v)));
+    }
+    let value = arg_value(name, v, 0, Keys::Camel, shape)?.unwrap_or(Value::Null);
+    cache::shaped(name, value, parse)
+}
+
+/// An optional camelCase object (`undefined`/`null`: the default).
+///
+/// # Errors
+/// As [`arg_object`].
+pub fn arg_optional<T: Default>(
+    name: &str,
+    v: Option<&Unknown<'_>>,
+    parse: Parse<T>,
+    shape: ArgShape,
+) -> Result<T> {
+    match v.filter(|v| !cache::is_nullish(v)) {
+        None => Ok(T::default()),
+        Some(v) => arg_object(name, v, parse, shape),
+    }
+}

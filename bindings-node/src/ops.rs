@@ -13,8 +13,6 @@
 //! Conversions are in `crate::convert::ops`; errors go through
 //! `crate::errors`. No rule lives here.
 
-use std::sync::{Arc, OnceLock};
-
 use chrono::{DateTime, Utc};
 use napi::Env;
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Unknown};
@@ -664,7 +662,7 @@ pub struct ResolutionDef {
 #[napi(namespace = "ops")]
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
-    inner: Arc<core::KnowledgeBase>,
+    inner: core::KnowledgeBase,
 }
 
 #[napi(namespace = "ops")]
@@ -679,7 +677,7 @@ impl KnowledgeBase {
     pub fn builtin() -> errors::Result<Self> {
         run(|| {
             Ok(KnowledgeBase {
-                inner: builtin_kb(),
+                inner: core::KnowledgeBase::builtin(),
             })
         })
     }
@@ -693,9 +691,7 @@ impl KnowledgeBase {
     pub fn from_json(text: StrArg<'_>) -> errors::Result<Self> {
         run(|| {
             let inner = core::KnowledgeBase::from_json(&convert::string("text", text)?)?;
-            Ok(KnowledgeBase {
-                inner: Arc::new(inner),
-            })
+            Ok(KnowledgeBase { inner })
         })
     }
 
@@ -727,21 +723,15 @@ impl KnowledgeBase {
 type KbArg<'a> = Option<Either<ClassInstance<'a, KnowledgeBase>, Unknown<'a>>>;
 
 /// The knowledge base argument (`undefined`/`null`: the built-in one).
-fn kb(arg: KbArg<'_>) -> opsbrain::Result<Arc<core::KnowledgeBase>> {
+fn kb(arg: KbArg<'_>) -> opsbrain::Result<core::KnowledgeBase> {
     match arg {
-        Some(Either::A(k)) => Ok(Arc::clone(&k.inner)),
+        Some(Either::A(k)) => Ok(k.inner.clone()),
         Some(Either::B(v)) if !nullish(&v) => Err(Error::new(
             ErrorKind::InvalidType,
             "kb must be a KnowledgeBase, or undefined for the built-in one",
         )),
-        _ => Ok(builtin_kb()),
+        _ => Ok(core::KnowledgeBase::builtin()),
     }
-}
-
-/// The built-in knowledge base, compiled once and shared.
-fn builtin_kb() -> Arc<core::KnowledgeBase> {
-    static KB: OnceLock<Arc<core::KnowledgeBase>> = OnceLock::new();
-    Arc::clone(KB.get_or_init(|| Arc::new(core::KnowledgeBase::builtin())))
 }
 
 // ---------------------------------------------------------------- async
@@ -750,7 +740,7 @@ fn builtin_kb() -> Arc<core::KnowledgeBase> {
 pub enum Job {
     /// `diagnose`.
     Diagnose {
-        kb: Arc<core::KnowledgeBase>,
+        kb: core::KnowledgeBase,
         report: Box<core::Report>,
         now: DateTime<Utc>,
         options: core::DiagnoseOptions,

@@ -11,73 +11,30 @@
 //! Results go the other way: the core result's serde JSON, keys in
 //! camelCase, with the strings under [`INSTANT_KEYS`] as `Date`s.
 
-use chrono::SecondsFormat;
 use napi::bindgen_prelude::{
-    Float64ArraySlice, FromNapiValue, JsObjectValue, Object, TypedArray, TypedArrayType, Unknown,
+    Float64ArraySlice, FromNapiValue, JsObjectValue, TypedArray, TypedArrayType, Unknown,
 };
 use napi::{Env, JsValue, ValueType};
-use opsbrain::{Error, ErrorKind, Result};
-use serde_json::{Map, Value};
+use opsbrain::Result;
+use serde_json::Value;
 
-use super::cache::{
-    is_nullish, is_plain_object, json_value, named, shaped, snake_key, value_type, wrong_type,
-};
-use super::calendar::instant;
+use super::cache::{is_nullish, named, value_type, wrong_type};
 use super::napi_failure;
 
 /// The snake_case keys whose values are instants in KPI results.
 pub const INSTANT_KEYS: [&str; 4] = ["fired_at", "clears_at", "window_start", "window_end"];
 
-/// A serde parser of a core type, e.g. `serde_json::from_value::<TicketRecord>`.
-pub type Parse<T> = fn(Value) -> serde_json::Result<T>;
+pub use super::Parse;
 
 /// Deepest nesting read from JS (a ticket's events are two levels down);
 /// also guards against cyclic objects.
 const MAX_DEPTH: usize = 8;
 
-/// A JS value as snake_case JSON (`None` for `undefined`).
-fn json(name: &str, v: &Unknown<'_>, depth: usize) -> Result<Option<Value>> {
-    if depth > MAX_DEPTH {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("{name} is nested more than {MAX_DEPTH} levels deep (or is cyclic)"),
-        ));
-    }
-    if is_nullish(v) {
-        let ty = named(name, value_type(v))?;
-        return Ok((ty == ValueType::Null).then_some(Value::Null));
-    }
-    if v.is_date().map_err(napi_failure(name))? {
-        let t = instant(name, v)?;
-        return Ok(Some(Value::String(
-            t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        )));
-    }
-    if v.is_array().map_err(napi_failure(name))? {
-        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
-        let len = obj.get_array_length().map_err(napi_failure(name))?;
-        let mut out = Vec::with_capacity((len as usize).min(1 << 16));
-        for i in 0..len {
-            let at = format!("{name}[{i}]");
-            let el: Unknown<'_> = obj.get_element(i).map_err(napi_failure(&at))?;
-            out.push(json(&at, &el, depth + 1)?.unwrap_or(Value::Null));
-        }
-        return Ok(Some(Value::Array(out)));
-    }
-    if is_plain_object(name, v)? {
-        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
-        let mut map = Map::new();
-        for key in Object::keys(&obj).map_err(napi_failure(name))? {
-            let snake = named(name, snake_key(&key))?;
-            let value: Unknown<'_> = obj.get_named_property(&key).map_err(napi_failure(name))?;
-            if let Some(value) = json(&format!("{name}.{key}"), &value, depth + 1)? {
-                map.insert(snake, value);
-            }
-        }
-        return Ok(Some(Value::Object(map)));
-    }
-    named(name, json_value(v))
-}
+/// How kpi reads its object arguments.
+const SHAPE: super::ArgShape = super::ArgShape {
+    max_depth: MAX_DEPTH,
+    data_maps: &[],
+};
 
 /// Whether `v` is `undefined` or `null` (an argument left out).
 pub fn nullish(v: &Unknown<'_>) -> bool {
@@ -94,10 +51,7 @@ pub fn is_list(v: &Unknown<'_>) -> bool {
 /// # Errors
 /// `invalid_type` for a non-object; as [`records`] otherwise.
 pub fn object<T>(name: &str, v: &Unknown<'_>, parse: Parse<T>) -> Result<T> {
-    if !is_plain_object(name, v)? || v.is_date().map_err(napi_failure(name))? {
-        return named(name, Err(wrong_type("an object", v)));
-    }
-    shaped(name, json(name, v, 0)?.unwrap_or(Value::Null), parse)
+    super::arg_object(name, v, parse, SHAPE)
 }
 
 /// An optional serde-shaped object (`undefined`/`null`: the default).
@@ -105,10 +59,7 @@ pub fn object<T>(name: &str, v: &Unknown<'_>, parse: Parse<T>) -> Result<T> {
 /// # Errors
 /// As [`object`].
 pub fn optional<T: Default>(name: &str, v: Option<&Unknown<'_>>, parse: Parse<T>) -> Result<T> {
-    match v.filter(|v| !is_nullish(v)) {
-        None => Ok(T::default()),
-        Some(v) => object(name, v, parse),
-    }
+    super::arg_optional(name, v, parse, SHAPE)
 }
 
 /// A JS array of serde-shaped objects, each named `{name}[i]`.

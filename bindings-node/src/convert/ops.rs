@@ -22,24 +22,19 @@
 //! overflow is a catchable `RangeError`, and whose cycle check a `TypeError`)
 //! and parsed by the core, so it gets the core's nesting limit too.
 
-use chrono::SecondsFormat;
 use napi::bindgen_prelude::{Function, JsObjectValue, Object, Unknown};
-use napi::{Env, JsValue, ValueType};
+use napi::{Env, ValueType};
 use opsbrain::{Error, ErrorKind, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::cache::{
-    is_nullish, is_plain_object, json_value, named, shaped, snake_key, value_type, wrong_type,
-};
-use super::calendar::instant;
+use super::cache::{named, value_type, wrong_type};
 use super::napi_failure;
 
 /// The snake_case keys whose values are instants in ops results
 /// (a timeframe's `since` and `until`).
 pub const INSTANT_KEYS: [&str; 2] = ["since", "until"];
 
-/// A serde parser of a core type, e.g. `serde_json::from_value::<PerfMetrics>`.
-pub type Parse<T> = fn(Value) -> serde_json::Result<T>;
+pub use super::Parse;
 
 /// The snake_case keys of maps whose own keys are data (kept as given).
 const DATA_MAPS: [&str; 1] = ["table_rows"];
@@ -49,108 +44,26 @@ const DATA_MAPS: [&str; 1] = ["table_rows"];
 /// `limit_exceeded`.
 pub const MAX_DEPTH: usize = 32;
 
-/// How the keys of an object are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keys {
-    /// camelCase in JS, snake_case for serde.
-    Camel,
-    /// As given (column names, table names).
-    AsGiven,
-}
+/// How ops reads its object arguments.
+const SHAPE: super::ArgShape = super::ArgShape {
+    max_depth: MAX_DEPTH,
+    data_maps: &DATA_MAPS,
+};
 
-/// A JS value as JSON (`None` for `undefined`).
-fn json(name: &str, v: &Unknown<'_>, depth: usize, keys: Keys) -> Result<Option<Value>> {
-    if depth > MAX_DEPTH {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            format!("{name} is nested more than {MAX_DEPTH} levels deep (or is cyclic)"),
-        ));
-    }
-    if is_nullish(v) {
-        let ty = named(name, value_type(v))?;
-        return Ok((ty == ValueType::Null).then_some(Value::Null));
-    }
-    match named(name, value_type(v))? {
-        ValueType::BigInt => {
-            // ToString of a BigInt is its decimal digits (never throws).
-            let text = v
-                .coerce_to_string()
-                .and_then(|s| s.into_utf8())
-                .and_then(|s| s.into_owned())
-                .map_err(napi_failure(name))?;
-            return Ok(Some(Value::String(text)));
-        }
-        ValueType::Object => {}
-        _ => return named(name, json_value(v)),
-    }
-    if v.is_date().map_err(napi_failure(name))? {
-        let t = instant(name, v)?;
-        return Ok(Some(Value::String(
-            t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        )));
-    }
-    if v.is_array().map_err(napi_failure(name))? {
-        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
-        let len = obj.get_array_length().map_err(napi_failure(name))?;
-        let mut out = Vec::with_capacity((len as usize).min(1 << 16));
-        for i in 0..len {
-            let at = format!("{name}[{i}]");
-            let el: Unknown<'_> = obj.get_element(i).map_err(napi_failure(&at))?;
-            out.push(json(&at, &el, depth + 1, keys)?.unwrap_or(Value::Null));
-        }
-        return Ok(Some(Value::Array(out)));
-    }
-    if is_plain_object(name, v)? {
-        let obj = v.coerce_to_object().map_err(napi_failure(name))?;
-        let mut map = Map::new();
-        for key in Object::keys(&obj).map_err(napi_failure(name))? {
-            let (out_key, inner) = match keys {
-                Keys::Camel => {
-                    let snake = named(name, snake_key(&key))?;
-                    let inner = if DATA_MAPS.contains(&snake.as_str()) {
-                        Keys::AsGiven
-                    } else {
-                        Keys::Camel
-                    };
-                    (snake, inner)
-                }
-                Keys::AsGiven => (key.clone(), Keys::AsGiven),
-            };
-            let at = format!("{name}.{key}");
-            let value: Unknown<'_> = obj.get_named_property(&key).map_err(napi_failure(&at))?;
-            if let Some(value) = json(&at, &value, depth + 1, inner)? {
-                map.insert(out_key, value);
-            }
-        }
-        return Ok(Some(Value::Object(map)));
-    }
-    // Typed arrays and other exotic objects.
-    named(name, json_value(v))
-}
-
-/// One camelCase object of a core serde type.
+/// One camelCase object of a core serde type (see [`super::arg_object`]).
 ///
 /// # Errors
-/// `invalid_type` for a non-object; `invalid_input` for a key in
-/// snake_case, a non-finite number or a shape error (unknown or missing
-/// key, wrong type); `limit_exceeded` when nested past [`MAX_DEPTH`].
+/// As [`super::arg_object`].
 pub fn object<T>(name: &str, v: &Unknown<'_>, parse: Parse<T>) -> Result<T> {
-    if !is_plain_object(name, v)? || v.is_date().map_err(napi_failure(name))? {
-        return named(name, Err(wrong_type("an object", v)));
-    }
-    let value = json(name, v, 0, Keys::Camel)?.unwrap_or(Value::Null);
-    shaped(name, value, parse)
+    super::arg_object(name, v, parse, SHAPE)
 }
 
 /// An optional camelCase object (`undefined`/`null`: the default).
 ///
 /// # Errors
-/// As [`object`].
+/// As [`super::arg_object`].
 pub fn optional<T: Default>(name: &str, v: Option<&Unknown<'_>>, parse: Parse<T>) -> Result<T> {
-    match v.filter(|v| !is_nullish(v)) {
-        None => Ok(T::default()),
-        Some(v) => object(name, v, parse),
-    }
+    super::arg_optional(name, v, parse, SHAPE)
 }
 
 /// Statistics rows as node-postgres returns them (`result.rows`), as JSON
@@ -162,7 +75,7 @@ pub fn optional<T: Default>(name: &str, v: Option<&Unknown<'_>>, parse: Parse<T>
 /// `limit_exceeded` when a value is nested past [`MAX_DEPTH`];
 /// `invalid_input` for a non-finite number.
 pub fn rows(what: &str, v: &Unknown<'_>) -> Result<Value> {
-    Ok(json(what, v, 0, Keys::AsGiven)?.unwrap_or(Value::Null))
+    super::arg_data(what, v, SHAPE)
 }
 
 /// An `EXPLAIN (FORMAT JSON)` plan as JSON text: a string as given; an

@@ -3,7 +3,7 @@
 //! steps and resolutions.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -122,12 +122,19 @@ struct KbFile {
 /// assert!(KnowledgeBase::builtin().causes().len() >= 10);
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
+///
+/// Cloning is cheap (the compiled base is shared).
 #[derive(Debug, Clone)]
-pub struct KnowledgeBase {
+pub struct KnowledgeBase(Arc<KbInner>);
+
+#[derive(Debug)]
+struct KbInner {
     file: KbFile,
     /// Keywords and error codes, one rule per cause that has any.
     symptom_rules: RuleSet,
     symptom_cause: Vec<usize>,
+    /// Error-code patterns by the symptom rules' code index.
+    code_patterns: Vec<String>,
     /// Feature keywords, one rule per feature.
     feature_rules: Option<RuleSet>,
     /// Action words, one rule per cause that has any.
@@ -139,7 +146,7 @@ pub struct KnowledgeBase {
 
 impl PartialEq for KnowledgeBase {
     fn eq(&self, other: &Self) -> bool {
-        self.file == other.file
+        self.0.file == other.0.file
     }
 }
 
@@ -208,7 +215,7 @@ impl KnowledgeBase {
 
     /// The knowledge base as JSON (what [`Self::from_json`] reads).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.file).unwrap_or_default()
+        serde_json::to_string(&self.0.file).unwrap_or_default()
     }
 
     /// Builds and validates a knowledge base.
@@ -311,9 +318,13 @@ impl KnowledgeBase {
             Some(r) => r,
             None => RuleSet::new(Vec::new(), 0.0)?,
         };
-        Ok(KnowledgeBase {
+        Ok(KnowledgeBase(Arc::new(KbInner {
             feature_rules: rules(feature_specs).map_err(at_rule("features"))?,
             action_rules: rules(action_specs).map_err(at_rule("causes (actions)"))?,
+            code_patterns: symptom_cause
+                .iter()
+                .flat_map(|&c| causes[c].symptoms.error_codes.iter().cloned())
+                .collect(),
             symptom_rules,
             symptom_cause,
             action_cause,
@@ -323,22 +334,22 @@ impl KnowledgeBase {
                 causes,
                 resolutions,
             },
-        })
+        })))
     }
 
     /// The causes, in order.
     pub fn causes(&self) -> &[CauseDef] {
-        &self.file.causes
+        &self.0.file.causes
     }
 
     /// The resolutions, in order.
     pub fn resolutions(&self) -> &[ResolutionDef] {
-        &self.file.resolutions
+        &self.0.file.resolutions
     }
 
     /// The features, in order.
     pub fn features(&self) -> &[FeatureDef] {
-        &self.file.features
+        &self.0.file.features
     }
 }
 
@@ -1018,22 +1029,22 @@ fn symptoms(
 ) -> Symptoms {
     let mut features: Vec<String> = Vec::new();
     for f in &report.features {
-        let known = kb
-            .file
-            .features
-            .iter()
-            .find(|d| d.id.eq_ignore_ascii_case(f) || d.name.eq_ignore_ascii_case(f));
+        let known =
+            kb.0.file
+                .features
+                .iter()
+                .find(|d| d.id.eq_ignore_ascii_case(f) || d.name.eq_ignore_ascii_case(f));
         let id = known.map_or_else(|| f.clone(), |d| d.id.clone());
         if !features.contains(&id) {
             features.push(id);
         }
     }
-    if let Some(rules) = &kb.feature_rules {
-        let mut hit = vec![false; kb.file.features.len()];
+    if let Some(rules) = &kb.0.feature_rules {
+        let mut hit = vec![false; kb.0.file.features.len()];
         rules.for_each_literal(text, |rule, _, _| hit[rule as usize] = true);
         for (i, h) in hit.iter().enumerate() {
-            if *h && !features.contains(&kb.file.features[i].id) {
-                features.push(kb.file.features[i].id.clone());
+            if *h && !features.contains(&kb.0.file.features[i].id) {
+                features.push(kb.0.file.features[i].id.clone());
             }
         }
     }
@@ -1165,10 +1176,10 @@ pub fn diagnose(
     check_instant(now, "now")?;
     let text = check_report(report)?;
     let symptoms = symptoms(kb, report, &text, now, tz);
-    let causes = &kb.file.causes;
+    let causes = &kb.0.file.causes;
     let mut ev: Vec<Evidence> = vec![Evidence::default(); causes.len()];
 
-    let rules = &kb.symptom_rules;
+    let rules = &kb.0.symptom_rules;
     let mut literal_hits: Vec<(usize, usize)> = Vec::new();
     rules.for_each_literal(&text, |rule, _kind: LiteralKind, pid| {
         literal_hits.push((rule as usize, pid))
@@ -1176,7 +1187,7 @@ pub fn diagnose(
     literal_hits.sort_unstable();
     literal_hits.dedup();
     for (rule, pid) in literal_hits {
-        let c = kb.symptom_cause[rule];
+        let c = kb.0.symptom_cause[rule];
         let word = rules.literals_text(pid);
         let kw = causes[c]
             .symptoms
@@ -1198,14 +1209,9 @@ pub fn diagnose(
     for code in &symptoms.error_codes {
         code_hits.extend(rules.code_rules_whole(&code.code));
     }
-    let code_patterns: Vec<&String> = kb
-        .symptom_cause
-        .iter()
-        .flat_map(|&c| causes[c].symptoms.error_codes.iter())
-        .collect();
     for (rule, idx) in code_hits {
-        let c = kb.symptom_cause[rule as usize];
-        let p = code_patterns[idx].clone();
+        let c = kb.0.symptom_cause[rule as usize];
+        let p = kb.0.code_patterns[idx].clone();
         if !ev[c].error_codes.contains(&p) {
             ev[c].error_codes.push(p);
         }
@@ -1217,14 +1223,14 @@ pub fn diagnose(
             }
         }
     }
-    if let Some(ar) = &kb.action_rules {
+    if let Some(ar) = &kb.0.action_rules {
         let joined = symptoms.user_actions.join("\n");
         let mut hits: Vec<(usize, usize)> = Vec::new();
         ar.for_each_literal(&joined, |rule, _, pid| hits.push((rule as usize, pid)));
         hits.sort_unstable();
         hits.dedup();
         for (rule, pid) in hits {
-            let c = kb.action_cause[rule];
+            let c = kb.0.action_cause[rule];
             let word = ar.literals_text(pid).to_owned();
             if !ev[c].actions.contains(&word) {
                 ev[c].actions.push(word);
@@ -1233,9 +1239,9 @@ pub fn diagnose(
     }
 
     let best_success = |c: usize| {
-        kb.resolutions_of[c]
+        kb.0.resolutions_of[c]
             .iter()
-            .map(|&r| kb.file.resolutions[r].success_rate)
+            .map(|&r| kb.0.file.resolutions[r].success_rate)
             .fold(0.0, f64::max)
     };
     let mut ranked: Vec<(usize, f64)> = ev
@@ -1262,7 +1268,8 @@ pub fn diagnose(
         [(_, s1), (_, s2), ..] => s1 - s2 / 2.0,
     };
 
-    let table = ClassificationTable::builtin();
+    static TABLE: OnceLock<ClassificationTable> = OnceLock::new();
+    let table = TABLE.get_or_init(ClassificationTable::builtin);
     let mut steps: Vec<DiagnosticStep> = Vec::new();
     let mut resolutions: Vec<RankedResolution> = Vec::new();
     for &(c, s) in &ranked {
@@ -1275,8 +1282,8 @@ pub fn diagnose(
                 });
             }
         }
-        for &r in &kb.resolutions_of[c] {
-            let r = &kb.file.resolutions[r];
+        for &r in &kb.0.resolutions_of[c] {
+            let r = &kb.0.file.resolutions[r];
             let escalate_to = match (&cause.issue_type, r.requires_escalation) {
                 (Some(t), true) if table.contains(t) => {
                     let route = table.classify(t);
