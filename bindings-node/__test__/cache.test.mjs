@@ -318,7 +318,7 @@ describe('patternStats', () => {
       [16, 2],
       [64, 1],
     ])
-    assert.equal(s.recommendedTtlSecs, 60)
+    assert.equal(s.recommendedTtlSecs, 50)
     assert.deepEqual(cache.patternStats(keys, { timestamps, targetShare: 0.9 }), [s])
     assert.deepEqual(cache.patternStats(keys, { timestamps, targetShare: undefined }), [s])
   })
@@ -341,7 +341,7 @@ describe('patternStats', () => {
     assert.deepEqual(
       plain.map((s) => [s.pattern, s.accesses, s.recommendedTtlSecs]),
       [
-        [0, 3, 3],
+        [0, 3, 50],
         [1, 3, 4],
       ],
     )

@@ -58,6 +58,7 @@ pub mod limits;
 pub mod ops;
 mod serde_secs;
 pub mod sla;
+pub(crate) mod stats;
 pub mod types;
 mod validate;
 

@@ -48,6 +48,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::stats::percentile;
 
 /// The serialised model format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -438,27 +439,6 @@ pub fn average_path_length(n: usize) -> f64 {
         _ => {
             let n = n as f64;
             2.0 * ((n - 1.0).ln() + EULER_GAMMA) - 2.0 * (n - 1.0) / n
-        }
-    }
-}
-
-/// NumPy's default (linear) percentile of `values`, `q` in `[0, 100]`.
-pub(crate) fn percentile(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    percentile_sorted(&sorted, q)
-}
-
-pub(crate) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let pos = q / 100.0 * (n - 1) as f64;
-            let lo = (pos.floor() as usize).min(n - 1);
-            let hi = (lo + 1).min(n - 1);
-            let frac = pos - lo as f64;
-            sorted[lo] + (sorted[hi] - sorted[lo]) * frac
         }
     }
 }

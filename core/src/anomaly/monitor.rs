@@ -48,10 +48,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::isolation_forest::{
-    AsRows, Contamination, IsolationForest, IsolationForestParams, MaxSamples, percentile_sorted,
+    AsRows, Contamination, IsolationForest, IsolationForestParams, MaxSamples,
 };
 use super::scale::StandardScaler;
 use crate::error::{Error, Result};
+use crate::stats::percentile_sorted;
 use crate::types::Priority;
 
 /// Most metric groups in one monitor.

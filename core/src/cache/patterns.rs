@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::trace::Trace;
 use crate::error::{Error, ErrorKind, Result};
+use crate::stats::quantile_sorted;
 
 /// Quantiles of the time between consecutive accesses to the same key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,8 +53,9 @@ pub struct PatternStats {
 /// `patterns[i]` labels access `i` (e.g. an id per key prefix such as
 /// `user:*`); `None` treats the whole trace as one pattern, 0. The TTL
 /// recommendation assumes idle expiry (the TTL restarts on every access):
-/// with `ttl = q-quantile of gaps`, a share `q` of re-accesses arrive before
-/// the entry expires.
+/// with `ttl = q-quantile of gaps`, about a share `q` of re-accesses arrive
+/// before the entry expires. Quantiles interpolate linearly between order
+/// statistics (numpy's default), as every quantile in the crate does.
 ///
 /// # Examples
 /// ```
@@ -64,7 +66,8 @@ pub struct PatternStats {
 /// let stats = pattern_stats(&trace, None, 0.9)?;
 /// assert_eq!(stats[0].accesses, 5);
 /// assert!((stats[0].access_frequency - 0.6).abs() < 1e-12);
-/// assert_eq!(stats[0].recommended_ttl_secs, Some(60.0));
+/// // Gaps 10, 10 and 60: their linear 0.9 quantile is 50.
+/// assert_eq!(stats[0].recommended_ttl_secs, Some(50.0));
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 ///
@@ -130,7 +133,7 @@ pub fn pattern_stats(
             let ttl = if a.gaps.is_empty() {
                 None
             } else {
-                Some(quantile(&a.gaps, target_share).ceil())
+                Some(quantile_sorted(&a.gaps, target_share).ceil())
             };
             PatternStats {
                 pattern,
@@ -170,19 +173,11 @@ fn gap_stats(gaps: &mut [f64]) -> Option<GapStats> {
     Some(GapStats {
         count: gaps.len() as u64,
         mean_secs: gaps.iter().sum::<f64>() / gaps.len() as f64,
-        p50_secs: quantile(gaps, 0.5),
-        p90_secs: quantile(gaps, 0.9),
-        p99_secs: quantile(gaps, 0.99),
+        p50_secs: quantile_sorted(gaps, 0.5),
+        p90_secs: quantile_sorted(gaps, 0.9),
+        p99_secs: quantile_sorted(gaps, 0.99),
         histogram,
     })
-}
-
-/// The `q`-quantile of sorted values: the smallest value with at least a
-/// share `q` of values at or below it (no interpolation).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
-    let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
-    sorted[rank - 1]
 }
 
 #[cfg(test)]
@@ -209,9 +204,10 @@ mod tests {
         );
         assert_eq!(
             s[0].gaps.as_ref().map(|g| (g.p50_secs, g.p99_secs)),
-            Some((3.0, 97.0))
+            Some((50.0, 3.0 + 0.99 * 94.0))
         );
-        assert_eq!(s[0].recommended_ttl_secs, Some(3.0));
+        // Gaps 3 and 97: the linear median is 50 (numpy.quantile([3, 97], 0.5)).
+        assert_eq!(s[0].recommended_ttl_secs, Some(50.0));
         assert!((s[1].write_ratio - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(s[1].recommended_ttl_secs, Some(4.0));
         let h = &s[0].gaps.as_ref().unwrap().histogram;

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::stats::{median, ratio};
 use crate::error::{Error, Result};
+use crate::stats::{median, ratio};
 
 /// Most events in one funnel computation.
 pub const MAX_JOURNEY_EVENTS: usize = 50_000_000;

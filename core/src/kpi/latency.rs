@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::quantile_sorted;
 use crate::error::{Error, ErrorKind, Result};
+use crate::stats::quantile_sorted;
 
 /// Most buckets in one histogram.
 pub const MAX_HISTOGRAM_BUCKETS: usize = 10_000;

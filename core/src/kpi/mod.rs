@@ -25,7 +25,6 @@
 mod budget;
 mod funnel;
 mod latency;
-mod stats;
 mod support;
 
 pub use budget::{

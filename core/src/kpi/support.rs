@@ -6,10 +6,10 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::stats::{quantile_sorted, ratio};
 use super::{Kpi, KpiResult, KpiTargets};
 use crate::error::{Error, Result};
 use crate::sla::{SlaEvent, SlaPolicy, TimerState, sla_status};
+use crate::stats::{quantile_sorted, ratio};
 use crate::types::{Channel, Priority, Tier};
 
 /// One ticket: its SLA event log (as [`crate::sla`] defines it; it must be

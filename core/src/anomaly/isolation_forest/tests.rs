@@ -3,6 +3,7 @@ use proptest::prelude::*;
 use rand::Rng as _;
 
 use super::*;
+use crate::stats::percentile_sorted;
 
 /// Deterministic pseudo-random data: a Gaussian-ish blob plus a few far
 /// points at the end.

@@ -1,0 +1,76 @@
+//! Statistics primitives shared by the families: one quantile definition for
+//! the whole crate.
+//!
+//! Every quantile, percentile and median opsbrain reports (KPI p50/p90/p99,
+//! cache gap quantiles and TTLs, Isolation Forest offsets, monitoring
+//! thresholds) interpolates linearly between order statistics: the "type 7"
+//! definition, numpy's and pandas' default. So "p90" means the same thing in
+//! every result.
+
+/// The `q` quantile (`q` in `[0, 1]`, clamped) of sorted values,
+/// interpolating linearly between order statistics; NaN when empty.
+///
+/// ```ignore
+/// assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
+/// ```
+pub(crate) fn quantile_sorted(v: &[f64], q: f64) -> f64 {
+    match v.len() {
+        0 => f64::NAN,
+        1 => v[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = (h.floor() as usize).min(n - 1);
+            let hi = (lo + 1).min(n - 1);
+            v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+        }
+    }
+}
+
+/// The `p` percentile (`p` in `[0, 100]`) of sorted values, as
+/// [`quantile_sorted`] at `p / 100`.
+pub(crate) fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
+    quantile_sorted(sorted, p / 100.0)
+}
+
+/// The `p` percentile (`p` in `[0, 100]`) of unsorted values (sorts a copy).
+pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    percentile_sorted(&sorted, p)
+}
+
+/// The median of unsorted values (sorts them); `None` when empty.
+pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable_by(f64::total_cmp);
+    Some(quantile_sorted(v, 0.5))
+}
+
+/// `num / den`, or `None` when `den` is zero.
+pub(crate) fn ratio(num: f64, den: f64) -> Option<f64> {
+    (den > 0.0).then(|| num / den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy_linear() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+        assert!((quantile_sorted(&v, 0.9) - 3.7).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+        assert_eq!(quantile_sorted(&v, 1.0), 4.0);
+        assert_eq!(quantile_sorted(&[7.0], 0.99), 7.0);
+        assert!(quantile_sorted(&[], 0.5).is_nan());
+        // numpy.percentile([1, 2, 3, 4, 10], 95) == 8.8
+        assert!((percentile(&[10.0, 1.0, 3.0, 2.0, 4.0], 95.0) - 8.8).abs() < 1e-12);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut []), None);
+        assert_eq!(ratio(1.0, 0.0), None);
+        assert_eq!(ratio(1.0, 4.0), Some(0.25));
+    }
+}
