@@ -57,7 +57,7 @@ pub enum Policy {
     ///   remainder;
     /// - a count-min sketch of 4 rows of 4-bit counters, each row
     ///   `width` = the next power of two >= `min(capacity, trace length)`
-    ///   (at least 16) wide, indexed by [`mix64`] of the key combined with a
+    ///   (at least 16) wide, indexed by [`mix64`](super::mix64) of the key combined with a
     ///   fixed per-row seed. Every access increments the key's counters
     ///   (saturating at 15); once 10 x capacity accesses have incremented at
     ///   least one counter, every counter and that tally are halved (aging);
