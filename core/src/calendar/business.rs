@@ -27,7 +27,7 @@ pub(crate) const DAY: i64 = 86_400;
 ///  "weekly": {"mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]], "sun": []},
 ///  "holidays": ["2026-12-25"], "holiday_rule": "calendar_date"}
 /// ```
-/// Missing weekdays are closed. See the [module docs](self) for the rules.
+/// Missing weekdays are closed. See the [module docs](crate::calendar) for the rules.
 ///
 /// # Examples
 /// ```
