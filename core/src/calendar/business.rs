@@ -7,6 +7,8 @@ use chrono::{
 use serde::{Deserialize, Serialize};
 
 use super::spec::{CalendarSpec, HolidayRule, Parsed, WeeklySpec};
+#[cfg(doc)]
+use super::spec::{MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
 
 use crate::error::{Error, Result};
 use crate::validate::check_instant;
