@@ -28,6 +28,7 @@
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
+//! | [`input`] | the one loader: requests from JSON values, configuration text, instants; errors name the path |
 //!
 //! ## Example
 //! ```
@@ -53,6 +54,7 @@ pub mod capacity;
 pub mod classify;
 pub mod error;
 pub mod escalation;
+pub mod input;
 pub mod kpi;
 pub mod limits;
 pub mod ops;

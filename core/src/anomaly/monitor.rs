@@ -401,8 +401,7 @@ impl ProactiveMonitor {
     /// # Ok::<(), opsbrain::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self> {
-        crate::validate::check_config_size(text)?;
-        Self::new(serde_json::from_str(text)?)
+        Self::new(crate::input::from_json(text)?)
     }
 
     /// The configuration.

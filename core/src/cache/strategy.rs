@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// How a cache type is filled and kept fresh. Serialises as snake_case
 /// (`"write_through"`); the framework's hyphenated spellings are accepted
@@ -95,8 +95,7 @@ impl StrategyTable {
     /// `parse_error` for malformed JSON; `invalid_config` for a TTL of 0 or
     /// over ten years, or a blank type name (naming the type).
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let raw: std::collections::BTreeMap<String, StrategyEntry> = serde_json::from_str(text)?;
+        let raw: std::collections::BTreeMap<String, StrategyEntry> = crate::input::from_json(text)?;
         Self::try_from(raw)
     }
 
@@ -105,8 +104,7 @@ impl StrategyTable {
     /// # Errors
     /// As [`Self::from_json`].
     pub fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let raw: std::collections::BTreeMap<String, StrategyEntry> = toml::from_str(text)?;
+        let raw: std::collections::BTreeMap<String, StrategyEntry> = crate::input::from_toml(text)?;
         Self::try_from(raw)
     }
 

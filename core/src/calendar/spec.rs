@@ -8,7 +8,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::validate::check_config_size;
 
 /// Most holidays in one calendar.
 pub const MAX_HOLIDAYS: usize = 100_000;
@@ -139,13 +138,11 @@ fn parse_time(text: &str, end: bool) -> Option<u32> {
 
 impl CalendarSpec {
     pub(crate) fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        Ok(serde_json::from_str(text)?)
+        crate::input::from_json(text)
     }
 
     pub(crate) fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        Ok(toml::from_str(text)?)
+        crate::input::from_toml(text)
     }
 
     /// Validates the spec (naming the bad field) and builds the calendar's parts.

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// Most resources in one policy or request.
 pub const MAX_RESOURCES: usize = 64;
@@ -178,8 +178,7 @@ impl ThresholdPolicy {
     /// [`ResourceThresholds::check`], for a blank name or more than
     /// [`MAX_RESOURCES`] resources.
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let raw: BTreeMap<String, ResourceThresholds> = serde_json::from_str(text)?;
+        let raw: BTreeMap<String, ResourceThresholds> = crate::input::from_json(text)?;
         Self::try_from(raw)
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// Points a rule earns per distinct pattern found (before its `weight`).
 pub(crate) mod points {
@@ -148,8 +148,7 @@ impl RuleSet {
     /// (0, 100] (the message names the rule); `limit_exceeded` past the
     /// bounds in [`crate::limits`].
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let file: RulesFile = serde_json::from_str(text)?;
+        let file: RulesFile = crate::input::from_json(text)?;
         Self::new(file.rules, file.min_score)
     }
 
@@ -158,8 +157,7 @@ impl RuleSet {
     /// # Errors
     /// As [`Self::from_json`].
     pub fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let file: RulesFile = toml::from_str(text)?;
+        let file: RulesFile = crate::input::from_toml(text)?;
         Self::new(file.rules, file.min_score)
     }
 

@@ -10,7 +10,7 @@ use super::config::{RawEntry, TableFile};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::types::{Channel, Priority, Tier};
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// Where an issue type goes: its tier, priority and owning department.
 ///
@@ -225,8 +225,7 @@ impl ClassificationTable {
     /// duplicate type (the message names the entry); `limit_exceeded` past
     /// [`limits::MAX_CONFIG_BYTES`] or [`limits::MAX_TABLE_ENTRIES`].
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let file: TableFile = serde_json::from_str(text)?;
+        let file: TableFile = crate::input::from_json(text)?;
         Self::from_file(file)
     }
 
@@ -248,8 +247,7 @@ impl ClassificationTable {
     /// # Errors
     /// As [`Self::from_json`].
     pub fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let file: TableFile = toml::from_str(text)?;
+        let file: TableFile = crate::input::from_toml(text)?;
         Self::from_file(file)
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::config::RawPolicy;
 use crate::error::{Error, Result};
 use crate::types::Tier;
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// Most levels in one policy.
 pub const MAX_LEVELS: usize = 100;
@@ -266,8 +266,7 @@ impl EscalationPolicy {
     /// `parse_error` for malformed JSON, unknown keys or values of the wrong
     /// JSON type; otherwise as the validation described on [`EscalationPolicy`].
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let raw: RawPolicy = serde_json::from_str(text)?;
+        let raw: RawPolicy = crate::input::from_json(text)?;
         raw.check()
     }
 
@@ -293,8 +292,7 @@ impl EscalationPolicy {
     /// # Errors
     /// As [`Self::from_json`].
     pub fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let raw: RawPolicy = toml::from_str(text)?;
+        let raw: RawPolicy = crate::input::from_toml(text)?;
         raw.check()
     }
 

@@ -567,7 +567,7 @@ fn validation_names_the_field() {
         (
             r#"{"levels": [{"name": "a", "tier": 1}], "colour": "red"}"#,
             "parse_error",
-            "invalid JSON: unknown field `colour`",
+            "colour: invalid JSON: unknown field `colour`",
         ),
         (r#"{"levels": "#, "parse_error", "invalid JSON"),
     ];

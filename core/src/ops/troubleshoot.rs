@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::classify::{ClassificationTable, LiteralKind, RuleSet, RuleSpec};
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::validate::{check_config_size, check_instant, check_name};
+use crate::validate::{check_instant, check_name};
 
 mod extract;
 mod kb;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{BusinessCalendar, MAX_SEARCH_DAYS};
 use crate::error::{Error, Result};
 use crate::types::{Channel, Priority, Tier};
-use crate::validate::{check_config_size, check_name};
+use crate::validate::check_name;
 
 /// The two measured metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,8 +154,7 @@ impl SlaPolicy {
     /// percent outside (0, 1000] (naming the field); `limit_exceeded` past
     /// [`MAX_TARGETS`].
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        Self::from_file(serde_json::from_str(text)?)
+        Self::from_file(crate::input::from_json(text)?)
     }
 
     /// Parses and validates a TOML policy.
@@ -163,8 +162,7 @@ impl SlaPolicy {
     /// # Errors
     /// As [`Self::from_json`].
     pub fn from_toml(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        Self::from_file(toml::from_str(text)?)
+        Self::from_file(crate::input::from_toml(text)?)
     }
 
     /// The policy as JSON.

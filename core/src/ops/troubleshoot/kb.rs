@@ -188,8 +188,7 @@ impl KnowledgeBase {
     /// `limit_exceeded` past [`MAX_KB_ENTRIES`] or the pattern limits of
     /// [`crate::limits`].
     pub fn from_json(text: &str) -> Result<Self> {
-        check_config_size(text)?;
-        let file: KbFile = serde_json::from_str(text)?;
+        let file: KbFile = crate::input::from_json(text)?;
         Self::new(file.features, file.causes, file.resolutions)
     }
 

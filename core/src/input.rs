@@ -1,0 +1,324 @@
+//! Reading requests, configurations and instants: the one loader every entry
+//! point and both bindings use.
+//!
+//! - [`from_value`] reads a request type from a `serde_json::Value` (what the
+//!   Python and Node bindings build from their arguments). Errors are coded
+//!   by what went wrong and name the path of the bad value
+//!   (`tickets[3].events[0].at: ...`): `missing_key` for a missing field,
+//!   `invalid_type` for a value of the wrong type, `invalid_input` for an
+//!   unknown key, an unknown variant or a bad value.
+//! - [`from_json`] and [`from_toml`] read human-written configuration text:
+//!   size checked first ([`limits::MAX_CONFIG_BYTES`]), then parsed; every
+//!   failure is `parse_error` with the path of the bad value in the message.
+//! - [`parse_instant`] reads an RFC 3339 instant; a date-time without a UTC
+//!   offset gets a message saying so (instead of chrono's "premature end of
+//!   input"). The same message is given wherever a request's instant lacks
+//!   its offset.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+#[cfg(doc)]
+use crate::limits;
+use crate::validate::check_config_size;
+
+/// Reads a `T` from a JSON value, naming the path of the first bad value.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::Ticket;
+/// let t: Ticket = opsbrain::input::from_value(&serde_json::json!({"subject": "Site down"}))?;
+/// assert_eq!(t.subject, "Site down");
+///
+/// let e = opsbrain::input::from_value::<Ticket>(&serde_json::json!({"subject": "x", "chanel": "chat"}))
+///     .unwrap_err();
+/// assert_eq!(e.code(), "invalid_input");
+/// assert!(e.message.starts_with("chanel: unknown field"), "{}", e.message);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `missing_key`, `invalid_type` or `invalid_input` (see the module docs),
+/// the message starting with the path of the bad value.
+pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let kind = if message.starts_with("missing field") {
+            ErrorKind::MissingKey
+        } else if message.starts_with("invalid type") {
+            ErrorKind::InvalidType
+        } else {
+            ErrorKind::InvalidInput
+        };
+        let message = instant_hint(pointer(value, &path), message);
+        located(kind, &path, message)
+    })
+}
+
+/// Reads a `T` from JSON configuration text (size-checked, then parsed),
+/// naming the path of the first bad value.
+///
+/// # Examples
+/// ```
+/// use opsbrain::escalation::EscalationPolicy;
+/// let e = opsbrain::input::from_json::<serde_json::Value>("{\"levels\": ").unwrap_err();
+/// assert_eq!(e.code(), "parse_error");
+/// ```
+///
+/// # Errors
+/// `limit_exceeded` past [`limits::MAX_CONFIG_BYTES`]; `parse_error`
+/// otherwise.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    check_config_size(text)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // A syntax error has no meaningful path: the text stops being JSON.
+        let path = if inner.is_data() { path.as_str() } else { "" };
+        located(
+            ErrorKind::ParseError,
+            path,
+            format!("invalid JSON: {inner}"),
+        )
+    })?;
+    de.end()
+        .map_err(|e| Error::new(ErrorKind::ParseError, format!("invalid JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Reads a `T` from TOML configuration text (size-checked, then parsed),
+/// naming the path of the first bad value.
+///
+/// # Examples
+/// ```
+/// let v: toml::Table = opsbrain::input::from_toml("a = 1")?;
+/// assert_eq!(v["a"].as_integer(), Some(1));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `limit_exceeded` past [`limits::MAX_CONFIG_BYTES`]; `parse_error`
+/// otherwise.
+pub fn from_toml<T: DeserializeOwned>(text: &str) -> Result<T> {
+    check_config_size(text)?;
+    let de = toml::Deserializer::parse(text)
+        .map_err(|e| Error::new(ErrorKind::ParseError, format!("invalid TOML: {e}")))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        located(
+            ErrorKind::ParseError,
+            &path,
+            format!("invalid TOML: {}", e.into_inner()),
+        )
+    })
+}
+
+/// Reads an RFC 3339 instant (`2026-01-05T09:00:00Z`,
+/// `2026-01-05T10:00:00+01:00`) as UTC.
+///
+/// # Examples
+/// ```
+/// let t = opsbrain::input::parse_instant("2026-01-05T10:00:00+01:00")?;
+/// assert_eq!(t.to_rfc3339(), "2026-01-05T09:00:00+00:00");
+///
+/// let e = opsbrain::input::parse_instant("2026-01-05T09:00:00").unwrap_err();
+/// assert_eq!(e.code(), "invalid_input");
+/// assert!(e.message.contains("no UTC offset"), "{}", e.message);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `invalid_input` for anything else, saying when only the offset is
+/// missing.
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
+    text.parse::<DateTime<chrono::FixedOffset>>()
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                instant_hint(
+                    Some(&Value::String(text.to_owned())),
+                    format!("{text:?}: {e}"),
+                ),
+            )
+        })
+}
+
+/// Whether `text` is a date or date-time that only lacks its UTC offset.
+fn lacks_offset(text: &str) -> bool {
+    let t = text.trim();
+    t.parse::<NaiveDateTime>().is_ok()
+        || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok()
+        || NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").is_ok()
+        || t.parse::<NaiveDate>().is_ok()
+}
+
+/// Replaces a parse message with the missing-offset explanation when the bad
+/// value is a date-time without an offset.
+fn instant_hint(bad: Option<&Value>, message: String) -> String {
+    match bad {
+        Some(Value::String(s)) if lacks_offset(s) => format!(
+            "{s:?} has no UTC offset; instants must carry one, as in \
+             \"2026-01-05T09:00:00Z\" or \"2026-01-05T09:00:00+01:00\""
+        ),
+        _ => message,
+    }
+}
+
+/// The value at a serde_path_to_error path (`a.b[2].c`), when it exists.
+fn pointer<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    if path == "." || path.is_empty() {
+        return Some(root);
+    }
+    let mut cur = root;
+    for part in path.split('.') {
+        let (key, rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            cur = cur.get(key)?;
+        }
+        for index in rest.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur)
+}
+
+fn located(kind: ErrorKind, path: &str, message: String) -> Error {
+    if path.is_empty() || path == "." {
+        Error::new(kind, message)
+    } else {
+        Error::new(kind, format!("{path}: {message}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Event {
+        at: DateTime<Utc>,
+        #[serde(default)]
+        channel: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Ticket {
+        events: Vec<Event>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Batch {
+        tickets: Vec<Ticket>,
+        count: u32,
+    }
+
+    fn err(v: Value) -> Error {
+        from_value::<Batch>(&v).unwrap_err()
+    }
+
+    #[test]
+    fn paths_and_codes() {
+        let ok = json!({"at": "2026-01-05T09:00:00Z"});
+        let e = err(
+            json!({"count": 1, "tickets": [{"events": [ok]}, {"events": [
+            {"at": "2026-01-05T09:00:00Z", "chanel": "chat"}]}]}),
+        );
+        assert_eq!(e.code(), "invalid_input");
+        assert!(
+            e.message
+                .starts_with("tickets[1].events[0].chanel: unknown field `chanel`"),
+            "{}",
+            e.message
+        );
+        let e = err(json!({"count": 1, "tickets": [{"events": [{"channel": "x"}]}]}));
+        assert_eq!(
+            (e.code(), e.message.as_str()),
+            ("missing_key", "tickets[0].events[0]: missing field `at`")
+        );
+        let e = err(json!({"count": 1.5, "tickets": []}));
+        assert_eq!(e.code(), "invalid_type");
+        assert!(
+            e.message
+                .starts_with("count: invalid type: floating point `1.5`")
+        );
+        let e = err(json!({"count": -1, "tickets": []}));
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.message.starts_with("count: invalid value: integer `-1`"));
+    }
+
+    #[test]
+    fn missing_offset_is_named() {
+        for bad in ["2026-01-05T09:00:00", "2026-01-05 09:00:00", "2026-01-05"] {
+            let e = err(json!({"count": 1, "tickets": [{"events": [{"at": bad}]}]}));
+            assert_eq!(e.code(), "invalid_input", "{bad}");
+            assert!(
+                e.message.starts_with("tickets[0].events[0].at: ")
+                    && e.message.contains("has no UTC offset"),
+                "{bad}: {}",
+                e.message
+            );
+            assert!(
+                parse_instant(bad)
+                    .unwrap_err()
+                    .message
+                    .contains("no UTC offset")
+            );
+        }
+        let e = parse_instant("yesterday").unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(!e.message.contains("offset"), "{}", e.message);
+        assert_eq!(
+            parse_instant("2026-01-05T10:00:00+01:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-05T09:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn config_text_is_size_checked_and_located() {
+        let big = " ".repeat(crate::limits::MAX_CONFIG_BYTES + 1);
+        assert_eq!(
+            from_json::<Value>(&big).unwrap_err().code(),
+            "limit_exceeded"
+        );
+        let e =
+            from_json::<Batch>(r#"{"count": 1, "tickets": [{"events": [], "x": 1}]}"#).unwrap_err();
+        assert_eq!(e.code(), "parse_error");
+        assert!(
+            e.message
+                .starts_with("tickets[0].x: invalid JSON: unknown field `x`"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            from_json::<Value>("{} {}").unwrap_err().code(),
+            "parse_error"
+        );
+        let e = from_toml::<Batch>("count = 1\n[[tickets]]\nevents = 3\n").unwrap_err();
+        assert_eq!(e.code(), "parse_error");
+        assert!(
+            e.message.starts_with("tickets[0].events: invalid TOML"),
+            "{}",
+            e.message
+        );
+    }
+}
