@@ -166,6 +166,7 @@ pub struct Alert {
 
 /// One group fitted on a reference window, for streaming scoring.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FittedGroup {
     /// The group.
     pub group: MetricGroup,
@@ -278,6 +279,7 @@ fn flag(scores: &[f64], threshold: f64) -> Vec<usize> {
 
 /// The framework's proactive monitor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProactiveMonitor {
     config: MonitorConfig,
 }

@@ -20,6 +20,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Per-column mean and scale, fitted on reference data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StandardScaler {
     /// Column means.
     pub mean: Vec<f64>,

@@ -205,3 +205,29 @@ fn serde_round_trips_and_batch() {
             .starts_with("tickets[1]")
     );
 }
+
+#[test]
+fn unknown_event_keys_are_refused() {
+    // A typo inside an event used to be ignored, timing a chat ticket as email.
+    let e = crate::input::from_value::<Vec<SlaEvent>>(&serde_json::json!([
+        {"type": "created", "at": "2026-11-30T09:00:00Z", "tier": 1, "priority": "high", "chanel": "chat"}
+    ]))
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(
+        e.message.starts_with("[0]: unknown field `chanel`"),
+        "{}",
+        e.message
+    );
+    let ok: Vec<SlaEvent> = crate::input::from_value(&serde_json::json!([
+        {"type": "created", "at": "2026-11-30T09:00:00Z", "tier": 1, "priority": "high", "channel": "chat"}
+    ]))
+    .unwrap();
+    assert!(matches!(
+        ok[0],
+        SlaEvent::Created {
+            channel: Channel::Chat,
+            ..
+        }
+    ));
+}

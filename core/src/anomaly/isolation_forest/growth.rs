@@ -46,6 +46,7 @@ pub fn average_path_length(n: usize) -> f64 {
 /// a leaf has `feature[i] == u32::MAX` and `value[i]` = its depth plus
 /// `c(samples in the leaf)`, the path length a point reaching it gets.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tree {
     pub(crate) feature: Vec<u32>,
     pub(crate) value: Vec<f64>,

@@ -34,6 +34,7 @@ pub struct IsolationForest {
 
 /// The serialised fields, checked and compiled by `TryFrom`.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ForestRepr {
     pub(crate) format_version: u32,
     pub(crate) params: IsolationForestParams,
