@@ -2,14 +2,17 @@
 //! thin wrappers over `opsbrain::classify`.
 
 use chrono::TimeDelta;
+use opsbrain::Channel;
 use opsbrain::classify::{self as core, ClassificationTable, RuleSet, Ticket};
-use opsbrain::{Channel, ErrorKind};
+use opsbrain::limits::{MAX_BATCH_TICKETS, MAX_TICKET_ERROR_CODES};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple, PyType};
 
-use crate::convert::{instance, py_to_json, str_arg, to_py_dict, type_name};
-use crate::errors::{BindError, bind_error, compute};
+use crate::compute::compute;
+use crate::convert::{given, instance, opt_string, seq, string, value};
+use crate::errors::Res;
+use crate::{json_form, value_class};
 
+/// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRoute>()?;
     m.add_class::<PyRouting>()?;
@@ -22,26 +25,23 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-fn channel(obj: &Bound<'_, PyAny>) -> Result<Channel, BindError> {
-    Ok(str_arg(obj, "channel")?.parse()?)
+json_form!(core: ClassificationTable, RuleSet);
+json_form!(serde: core::Route, core::Routing);
+
+fn channel(obj: Option<&Bound<'_, PyAny>>) -> Res<Channel> {
+    Ok(match opt_string(obj, "channel")? {
+        Some(c) => c.parse()?,
+        None => Channel::default(),
+    })
 }
 
-/// `(cls.from_json, (json,))`: pickling goes through the serde JSON form.
-fn reduce<'py>(cls: Bound<'py, PyType>, json: String) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-    Ok((cls.getattr("from_json")?, (json,)))
+value_class! {
+    /// Tier, priority, department and first-response target for one issue type.
+    ///
+    /// Frozen; compares by value; pickles through its JSON form. `priority` and
+    /// `channel` are plain ``str`` (``route.priority == "high"``).
+    PyRoute(core::Route) as "Route"
 }
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<String, BindError> {
-    serde_json::to_string(v).map_err(|e| BindError(e.into()))
-}
-
-/// Tier, priority, department and first-response target for one issue type.
-///
-/// Frozen; compares by value; pickles through its JSON form. `priority` and
-/// `channel` are plain ``str`` (``route.priority == "high"``).
-#[pyclass(name = "Route", module = "opsbrain._native", frozen, eq, hash)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PyRoute(pub core::Route);
 
 #[pymethods]
 impl PyRoute {
@@ -80,25 +80,6 @@ impl PyRoute {
     fn first_response_secs(&self) -> i64 {
         self.0.first_response.num_seconds()
     }
-    /// The serde JSON form.
-    fn to_json(&self) -> Result<String, BindError> {
-        to_json(&self.0)
-    }
-    /// The serde form as a plain dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0)
-    }
-    /// Reads the JSON form written by :meth:`to_json`.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        let text = str_arg(text, "text")?;
-        Ok(PyRoute(
-            serde_json::from_str(&text).map_err(|e| BindError(e.into()))?,
-        ))
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        reduce(slf.get_type(), slf.get().to_json()?)
-    }
     fn __repr__(&self) -> String {
         let r = &self.0;
         format!(
@@ -113,11 +94,11 @@ impl PyRoute {
     }
 }
 
-/// The routing decision for one ticket: issue type, deciding rule,
-/// confidence, score and :class:`Route`.
-#[pyclass(name = "Routing", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PyRouting(pub core::Routing);
+value_class! {
+    /// The routing decision for one ticket: issue type, deciding rule,
+    /// confidence, score and :class:`Route`.
+    PyRouting(core::Routing) as "Routing"
+}
 
 #[pymethods]
 impl PyRouting {
@@ -146,33 +127,15 @@ impl PyRouting {
     fn route(&self) -> PyRoute {
         PyRoute(self.0.route.clone())
     }
-    /// The serde JSON form.
-    fn to_json(&self) -> Result<String, BindError> {
-        to_json(&self.0)
-    }
-    /// The serde form as a plain dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0)
-    }
-    /// Reads the JSON form written by :meth:`to_json`.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        let text = str_arg(text, "text")?;
-        Ok(PyRouting(
-            serde_json::from_str(&text).map_err(|e| BindError(e.into()))?,
-        ))
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        reduce(slf.get_type(), slf.get().to_json()?)
-    }
     fn __repr__(&self) -> String {
         let r = &self.0;
+        let rule = r
+            .rule
+            .as_ref()
+            .map_or_else(|| "None".to_owned(), |s| format!("'{s}'"));
         format!(
-            "Routing(issue_type='{}', rule={}, confidence={:.4}, score={}, route={})",
+            "Routing(issue_type='{}', rule={rule}, confidence={:.4}, score={}, route={})",
             r.issue_type,
-            r.rule
-                .as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("'{s}'")),
             r.confidence,
             r.score,
             PyRoute(r.route.clone()).__repr__()
@@ -180,44 +143,29 @@ impl PyRouting {
     }
 }
 
-/// Issue type -> tier, priority, department. ``ClassificationTable()`` is the
-/// framework's built-in table; ``from_json`` / ``from_toml`` read user tables.
-#[pyclass(name = "ClassificationTable", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PyClassificationTable(pub ClassificationTable);
+value_class! {
+    /// Issue type -> tier, priority, department. ``ClassificationTable()`` is the
+    /// framework's built-in table; ``from_json`` / ``from_toml`` read user tables.
+    PyClassificationTable(ClassificationTable) as "ClassificationTable"
+}
 
 #[pymethods]
 impl PyClassificationTable {
     #[new]
     fn new() -> Self {
-        PyClassificationTable(ClassificationTable::builtin())
+        Self(ClassificationTable::builtin())
     }
     /// The framework's built-in table.
     #[staticmethod]
     fn builtin() -> Self {
         Self::new()
     }
-    /// Parses and validates a JSON table.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyClassificationTable(ClassificationTable::from_json(
-            &str_arg(text, "text")?,
-        )?))
-    }
     /// Parses and validates a TOML table.
     #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyClassificationTable(ClassificationTable::from_toml(
-            &str_arg(text, "text")?,
-        )?))
-    }
-    /// The full table as JSON (readable by :meth:`from_json`).
-    fn to_json(&self) -> String {
-        self.0.to_json()
-    }
-    /// The full table as a plain dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0)
+    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
+        Ok(Self(ClassificationTable::from_toml(&string(
+            text, "text",
+        )?)?))
     }
     /// Classifies ``issue_type`` for ``channel``; unknown types get the default.
     #[pyo3(signature = (issue_type, channel = None))]
@@ -225,13 +173,10 @@ impl PyClassificationTable {
         &self,
         issue_type: &Bound<'_, PyAny>,
         channel: Option<&Bound<'_, PyAny>>,
-    ) -> Result<PyRoute, BindError> {
-        let ch = channel
-            .map(self::channel)
-            .transpose()?
-            .unwrap_or(Channel::Email);
+    ) -> Res<PyRoute> {
+        let ch = self::channel(channel)?;
         Ok(PyRoute(
-            self.0.classify_for(&str_arg(issue_type, "issue_type")?, ch),
+            self.0.classify_for(&string(issue_type, "issue_type")?, ch),
         ))
     }
     /// The issue types with their own entry, in table order.
@@ -242,46 +187,34 @@ impl PyClassificationTable {
         self.0.len()
     }
     fn __contains__(&self, issue_type: &Bound<'_, PyAny>) -> bool {
-        str_arg(issue_type, "issue_type").is_ok_and(|t| self.0.contains(&t))
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        reduce(slf.get_type(), slf.get().0.to_json())
+        string(issue_type, "issue_type").is_ok_and(|t| self.0.contains(&t))
     }
     fn __repr__(&self) -> String {
         format!("ClassificationTable({} entries)", self.0.len())
     }
 }
 
-/// Free-text rules (phrases, keywords, error-code patterns) choosing an
-/// issue type. ``RuleSet()`` is the built-in set.
-#[pyclass(name = "RuleSet", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PyRuleSet(pub RuleSet);
+value_class! {
+    /// Free-text rules (phrases, keywords, error-code patterns) choosing an
+    /// issue type. ``RuleSet()`` is the built-in set.
+    PyRuleSet(RuleSet) as "RuleSet"
+}
 
 #[pymethods]
 impl PyRuleSet {
     #[new]
     fn new() -> Self {
-        PyRuleSet(RuleSet::builtin())
+        Self(RuleSet::builtin())
     }
     /// The built-in rule set.
     #[staticmethod]
     fn builtin() -> Self {
         Self::new()
     }
-    /// Parses, validates and compiles a JSON rule set.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyRuleSet(RuleSet::from_json(&str_arg(text, "text")?)?))
-    }
     /// Parses, validates and compiles a TOML rule set.
     #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyRuleSet(RuleSet::from_toml(&str_arg(text, "text")?)?))
-    }
-    /// The rule set as JSON (readable by :meth:`from_json`).
-    fn to_json(&self) -> String {
-        self.0.to_json()
+    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
+        Ok(Self(RuleSet::from_toml(&string(text, "text")?)?))
     }
     /// The minimum score for a ticket to be classified.
     #[getter]
@@ -294,9 +227,6 @@ impl PyRuleSet {
     }
     fn __len__(&self) -> usize {
         self.0.len()
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        reduce(slf.get_type(), slf.get().0.to_json())
     }
     fn __repr__(&self) -> String {
         format!(
@@ -316,42 +246,36 @@ pub struct PyRouter(core::Router);
 impl PyRouter {
     #[new]
     #[pyo3(signature = (table = None, rules = None))]
-    fn new(
-        table: Option<&Bound<'_, PyAny>>,
-        rules: Option<&Bound<'_, PyAny>>,
-    ) -> Result<Self, BindError> {
-        let table = match table {
+    fn new(table: Option<&Bound<'_, PyAny>>, rules: Option<&Bound<'_, PyAny>>) -> Res<Self> {
+        let table = match given(table) {
             Some(t) => instance::<PyClassificationTable>(t, "table")?
                 .get()
                 .0
                 .clone(),
             None => ClassificationTable::builtin(),
         };
-        let rules = match rules {
+        let rules = match given(rules) {
             Some(r) => instance::<PyRuleSet>(r, "rules")?.get().0.clone(),
             None => RuleSet::builtin(),
         };
-        Ok(PyRouter(core::Router::new(table, rules)))
+        Ok(Self(core::Router::new(table, rules)))
     }
     /// Routes one ticket.
     #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
     fn route(
         &self,
+        py: Python<'_>,
         subject: &Bound<'_, PyAny>,
         body: Option<&Bound<'_, PyAny>>,
         error_codes: Option<&Bound<'_, PyAny>>,
         channel: Option<&Bound<'_, PyAny>>,
-    ) -> Result<PyRouting, BindError> {
+    ) -> Res<PyRouting> {
         let ticket = ticket_from_args(subject, body, error_codes, channel)?;
-        Ok(PyRouting(self.0.route_ticket(&ticket)?))
+        Ok(PyRouting(compute(py, || self.0.route_ticket(&ticket))?))
     }
     /// Routes a list of ticket dicts (keys: subject, body, error_codes,
     /// channel) in parallel, with the interpreter released.
-    fn route_many(
-        &self,
-        py: Python<'_>,
-        tickets: &Bound<'_, PyAny>,
-    ) -> Result<Vec<PyRouting>, BindError> {
+    fn route_many(&self, py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
         let tickets = tickets_from_py(tickets)?;
         let out = compute(py, || self.0.route_batch(&tickets))?;
         Ok(out.into_iter().map(PyRouting).collect())
@@ -382,48 +306,30 @@ fn ticket_from_args(
     body: Option<&Bound<'_, PyAny>>,
     error_codes: Option<&Bound<'_, PyAny>>,
     channel: Option<&Bound<'_, PyAny>>,
-) -> Result<Ticket, BindError> {
+) -> Res<Ticket> {
     let mut obj = serde_json::Map::new();
-    obj.insert("subject".into(), py_to_json(subject, "subject")?);
-    let optional = [
+    obj.insert(
+        "subject".into(),
+        value(subject, "subject", MAX_TICKET_ERROR_CODES)?,
+    );
+    for (key, v) in [
         ("body", body),
         ("error_codes", error_codes),
         ("channel", channel),
-    ];
-    for (key, value) in optional {
-        if let Some(v) = value.filter(|v| !v.is_none()) {
-            obj.insert(key.into(), py_to_json(v, key)?);
+    ] {
+        if let Some(v) = given(v) {
+            obj.insert(key.into(), value(v, key, MAX_TICKET_ERROR_CODES)?);
         }
     }
     Ok(Ticket::try_from(&serde_json::Value::Object(obj))?)
 }
 
-fn tickets_from_py(tickets: &Bound<'_, PyAny>) -> Result<Vec<Ticket>, BindError> {
-    if tickets.cast::<PyList>().is_err() && tickets.cast::<PyTuple>().is_err() {
-        return Err(bind_error(
-            ErrorKind::InvalidType,
-            format!(
-                "tickets must be a list of dicts, not {}",
-                type_name(tickets)
-            ),
-        ));
-    }
-    let n = tickets
-        .len()
-        .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
-    core::check_batch(n)?;
-    let mut out = Vec::with_capacity(n);
-    for (i, item) in tickets
-        .try_iter()
-        .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?
-        .enumerate()
-    {
-        let item = item.map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
-        let at = format!("tickets[{i}]");
-        let value = py_to_json(&item, &at)?;
-        out.push(Ticket::try_from(&value).map_err(|e| BindError(e.at(&at)))?);
-    }
-    Ok(out)
+/// Ticket dicts, each converted as it arrives (at most the batch limit).
+fn tickets_from_py(tickets: &Bound<'_, PyAny>) -> Res<Vec<Ticket>> {
+    seq(tickets, "tickets", MAX_BATCH_TICKETS, |item, at| {
+        let v = value(item, at, MAX_TICKET_ERROR_CODES)?;
+        Ok(Ticket::try_from(&v).map_err(|e| e.at(at))?)
+    })
 }
 
 /// Classifies an issue type with the framework's built-in table.
@@ -433,17 +339,11 @@ fn tickets_from_py(tickets: &Bound<'_, PyAny>) -> Result<Vec<Ticket>, BindError>
 /// 'technical'
 #[pyfunction]
 #[pyo3(signature = (issue_type, channel = None))]
-fn classify(
-    issue_type: &Bound<'_, PyAny>,
-    channel: Option<&Bound<'_, PyAny>>,
-) -> Result<PyRoute, BindError> {
-    let ch = channel
-        .map(self::channel)
-        .transpose()?
-        .unwrap_or(Channel::Email);
+fn classify(issue_type: &Bound<'_, PyAny>, channel: Option<&Bound<'_, PyAny>>) -> Res<PyRoute> {
+    let ch = self::channel(channel)?;
     let table = core::default_router().table();
     Ok(PyRoute(
-        table.classify_for(&str_arg(issue_type, "issue_type")?, ch),
+        table.classify_for(&string(issue_type, "issue_type")?, ch),
     ))
 }
 
@@ -455,13 +355,16 @@ fn classify(
 #[pyfunction]
 #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
 fn route_ticket(
+    py: Python<'_>,
     subject: &Bound<'_, PyAny>,
     body: Option<&Bound<'_, PyAny>>,
     error_codes: Option<&Bound<'_, PyAny>>,
     channel: Option<&Bound<'_, PyAny>>,
-) -> Result<PyRouting, BindError> {
+) -> Res<PyRouting> {
     let ticket = ticket_from_args(subject, body, error_codes, channel)?;
-    Ok(PyRouting(core::default_router().route_ticket(&ticket)?))
+    Ok(PyRouting(compute(py, || {
+        core::default_router().route_ticket(&ticket)
+    })?))
 }
 
 /// Routes a list of ticket dicts (subject, body, error_codes, channel) with
@@ -471,7 +374,7 @@ fn route_ticket(
 /// >>> [r.issue_type for r in opsbrain.route_tickets([{"subject": "Site is down"}])]
 /// ['system_unavailable']
 #[pyfunction]
-fn route_tickets(py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Result<Vec<PyRouting>, BindError> {
+fn route_tickets(py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
     let tickets = tickets_from_py(tickets)?;
     let out = compute(py, || core::default_router().route_batch(&tickets))?;
     Ok(out.into_iter().map(PyRouting).collect())

@@ -1,27 +1,388 @@
-//! Every conversion between Python objects and core values.
+//! Python objects to serde values and back; numpy columns without copies.
+//!
+//! This layer knows Python and numpy, never a family. Everything a user hands
+//! in is read here, bounded while it is read: every sequence is iterated
+//! lazily (a lying `__len__` is never consulted) and refused as soon as it
+//! holds one element more than its limit; nesting is bounded by
+//! [`MAX_DEPTH`]; numbers are never cast lossily (an integer must be an
+//! integer, in range; a float must be finite); numpy scalars and pandas
+//! timestamps are accepted wherever their Python counterparts are.
 
+use std::borrow::Cow;
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
+use numpy::{
+    IntoPyArray, PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
+    PyUntypedArrayMethods,
+};
 use opsbrain::ErrorKind;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
+    PyString,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::errors::{BindError, bind_error};
+use crate::errors::{BindError, Res, err};
 
-/// Deepest nesting accepted when reading plain Python data.
-const MAX_DEPTH: usize = 64;
+/// Deepest nesting accepted in any argument (`limit_exceeded` past it).
+pub const MAX_DEPTH: usize = 64;
 
-/// Reads plain Python data (dict with str keys, list, tuple, str, int,
-/// float, bool, None) into JSON, so the core validates it exactly as it
-/// validates JSON from Rust or Node.
-pub fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, BindError> {
-    to_json(obj, path, 0)
+/// Largest integer a float carries exactly (2^53).
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// The Python type name of `obj`, for error messages.
+pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
 
-fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, BindError> {
+fn wrong_type(path: &str, expected: &str, obj: &Bound<'_, PyAny>) -> BindError {
+    err(
+        ErrorKind::InvalidType,
+        format!("{path} must be {expected}, not {}", type_name(obj)),
+    )
+}
+
+/// `obj` unless it is absent or `None`.
+pub fn given<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    obj.filter(|o| !o.is_none())
+}
+
+/// Whether `obj` is a numpy scalar or array (by its type's module).
+fn is_numpy(obj: &Bound<'_, PyAny>) -> bool {
+    obj.get_type()
+        .module()
+        .is_ok_and(|m| m.to_cow().is_ok_and(|m| m == "numpy"))
+}
+
+/// A `str` (or subclass); a lone surrogate is `invalid_input`.
+pub fn string(obj: &Bound<'_, PyAny>, path: &str) -> Res<String> {
+    let s = obj
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(path, "str", obj))?;
+    s.to_cow().map(Cow::into_owned).map_err(|_| {
+        err(
+            ErrorKind::InvalidInput,
+            format!("{path}: the string is not valid Unicode (a lone surrogate)"),
+        )
+    })
+}
+
+/// An optional `str` argument.
+pub fn opt_string(obj: Option<&Bound<'_, PyAny>>, path: &str) -> Res<Option<String>> {
+    given(obj).map(|o| string(o, path)).transpose()
+}
+
+/// What kind of scalar a numpy object is (`None` for anything else).
+#[derive(PartialEq)]
+enum NumpyKind {
+    Bool,
+    Int,
+    Float,
+    Datetime,
+    Timedelta,
+    Other,
+}
+
+fn numpy_kind(obj: &Bound<'_, PyAny>) -> Option<NumpyKind> {
+    if !is_numpy(obj) {
+        return None;
+    }
+    let name = type_name(obj);
+    Some(match name.as_str() {
+        "bool" | "bool_" => NumpyKind::Bool,
+        "datetime64" => NumpyKind::Datetime,
+        "timedelta64" => NumpyKind::Timedelta,
+        _ if obj.hasattr("__index__").unwrap_or(false) && name != "ndarray" => NumpyKind::Int,
+        _ if obj.hasattr("__float__").unwrap_or(false) && name != "ndarray" => NumpyKind::Float,
+        _ => NumpyKind::Other,
+    })
+}
+
+/// Whether `obj` is an integer (a Python or numpy int, never a bool), as
+/// opposed to a float: scikit-learn reads `max_samples=10` as a count and
+/// `max_samples=1.0` as a fraction.
+pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
+    (obj.cast::<PyInt>().is_ok() && obj.cast::<PyBool>().is_err())
+        || numpy_kind(obj) == Some(NumpyKind::Int)
+}
+
+/// A `bool` or `numpy.bool_`.
+pub fn boolean(obj: &Bound<'_, PyAny>, path: &str) -> Res<bool> {
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(b.is_true());
+    }
+    if numpy_kind(obj) == Some(NumpyKind::Bool) {
+        return Ok(obj.is_truthy()?);
+    }
+    Err(wrong_type(path, "a bool", obj))
+}
+
+/// An exact integer.
+enum Integer {
+    Signed(i64),
+    Unsigned(u64),
+}
+
+/// A Python `int`, a numpy integer, or an integral float (carried exactly);
+/// never a bool.
+fn integer(obj: &Bound<'_, PyAny>, path: &str) -> Res<Integer> {
+    let exact = |i: &Bound<'_, PyAny>| -> Res<Integer> {
+        if let Ok(v) = i.extract::<i64>() {
+            return Ok(Integer::Signed(v));
+        }
+        i.extract::<u64>().map(Integer::Unsigned).map_err(|_| {
+            err(
+                ErrorKind::InvalidInput,
+                format!("{path}: {i} is out of the 64-bit integer range"),
+            )
+        })
+    };
+    if obj.cast::<PyBool>().is_ok() {
+        return Err(wrong_type(path, "an integer", obj));
+    }
+    if obj.cast::<PyInt>().is_ok() {
+        return exact(obj);
+    }
+    let f = if let Ok(f) = obj.cast::<PyFloat>() {
+        f.value()
+    } else {
+        match numpy_kind(obj) {
+            Some(NumpyKind::Int) => return exact(&obj.call_method0("__index__")?),
+            Some(NumpyKind::Float) => obj.call_method0("__float__")?.extract()?,
+            _ => return Err(wrong_type(path, "an integer", obj)),
+        }
+    };
+    if f.fract() != 0.0 || !f.is_finite() {
+        return Err(err(
+            ErrorKind::InvalidInput,
+            format!("{path}: {f} is not an integer"),
+        ));
+    }
+    if f.abs() > EXACT_F64 {
+        return Err(err(
+            ErrorKind::InvalidInput,
+            format!("{path}: {f} is too large to be an exact integer; pass an int"),
+        ));
+    }
+    Ok(Integer::Signed(f as i64))
+}
+
+/// An integer argument of type `T`, exact and in range.
+pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: &str) -> Res<T> {
+    let out = match integer(obj, path)? {
+        Integer::Signed(v) => T::try_from(v).map_err(|_| v.to_string()),
+        Integer::Unsigned(v) => T::try_from(v).map_err(|_| v.to_string()),
+    };
+    out.map_err(|v| {
+        let min = if v.starts_with('-') {
+            " (it must not be negative)"
+        } else {
+            ""
+        };
+        err(
+            ErrorKind::InvalidInput,
+            format!("{path}: {v} is out of range{min}"),
+        )
+    })
+}
+
+/// An optional integer argument.
+pub fn opt_int<T: TryFrom<i64> + TryFrom<u64>>(
+    obj: Option<&Bound<'_, PyAny>>,
+    path: &str,
+) -> Res<Option<T>> {
+    given(obj).map(|o| int(o, path)).transpose()
+}
+
+/// A float (or int, or numpy number), NaN allowed only when `nan_ok`.
+fn number(obj: &Bound<'_, PyAny>, path: &str, nan_ok: bool) -> Res<f64> {
+    let f = if let Ok(f) = obj.cast::<PyFloat>() {
+        f.value()
+    } else {
+        let kind = numpy_kind(obj);
+        if kind == Some(NumpyKind::Float) {
+            obj.call_method0("__float__")?.extract()?
+        } else if (obj.cast::<PyInt>().is_ok() && obj.cast::<PyBool>().is_err())
+            || kind == Some(NumpyKind::Int)
+        {
+            match integer(obj, path)? {
+                Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
+                Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
+                _ => {
+                    return Err(err(
+                        ErrorKind::InvalidInput,
+                        format!("{path}: {obj} is too large to be an exact float"),
+                    ));
+                }
+            }
+        } else {
+            return Err(wrong_type(path, "a number", obj));
+        }
+    };
+    if f.is_nan() && !nan_ok {
+        return Err(err(
+            ErrorKind::InvalidInput,
+            format!("{path}: NaN is not a number here"),
+        ));
+    }
+    Ok(f)
+}
+
+/// A float argument (an int, float or numpy number; not NaN).
+pub fn float(obj: &Bound<'_, PyAny>, path: &str) -> Res<f64> {
+    number(obj, path, false)
+}
+
+/// An optional float argument.
+pub fn opt_float(obj: Option<&Bound<'_, PyAny>>, path: &str) -> Res<Option<f64>> {
+    given(obj).map(|o| float(o, path)).transpose()
+}
+
+/// An aware `datetime` (pandas `Timestamp` included) or a `numpy.datetime64`
+/// (UTC by convention) as a UTC instant, exact to the microsecond.
+pub fn instant(obj: &Bound<'_, PyAny>, path: &str) -> Res<DateTime<Utc>> {
+    let py = obj.py();
+    if numpy_kind(obj) == Some(NumpyKind::Datetime) {
+        let item = obj
+            .call_method1("astype", ("datetime64[us]",))?
+            .call_method0("item")?;
+        if item.cast::<PyDateTime>().is_err() {
+            return Err(err(
+                ErrorKind::InvalidInput,
+                format!("{path}: {obj} is NaT or outside the supported years 1 to 9999"),
+            ));
+        }
+        let naive: NaiveDateTime = item.extract()?;
+        return Ok(naive.and_utc());
+    }
+    if obj.cast::<PyDateTime>().is_err() {
+        return Err(wrong_type(path, "an aware datetime", obj));
+    }
+    let bad = |e: PyErr| {
+        err(
+            ErrorKind::InvalidInput,
+            format!("{path}: {obj} is not a usable datetime ({e})"),
+        )
+    };
+    let offset = obj.call_method0("utcoffset").map_err(bad)?;
+    if offset.is_none() {
+        return Err(err(
+            ErrorKind::InvalidInput,
+            format!(
+                "{path} is a naive datetime: give a timezone-aware one (tzinfo=datetime.timezone.utc, or .tz_localize('UTC') for pandas)"
+            ),
+        ));
+    }
+    let offset: TimeDelta = offset.extract().map_err(bad)?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("tzinfo", py.None())?;
+    let naive: NaiveDateTime = obj
+        .call_method("replace", (), Some(&kwargs))
+        .and_then(|n| n.extract())
+        .map_err(bad)?;
+    naive
+        .checked_sub_signed(offset)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            err(
+                ErrorKind::InvalidInput,
+                format!("{path}: {obj} is outside the supported years 1 to 9999"),
+            )
+        })
+}
+
+/// A `timedelta` (pandas `Timedelta` included) or `numpy.timedelta64`.
+pub fn duration(obj: &Bound<'_, PyAny>, path: &str) -> Res<TimeDelta> {
+    let obj = if numpy_kind(obj) == Some(NumpyKind::Timedelta) {
+        obj.call_method1("astype", ("timedelta64[us]",))?
+            .call_method0("item")?
+    } else {
+        obj.clone()
+    };
+    if obj.cast::<PyDelta>().is_err() {
+        return Err(wrong_type(path, "a datetime.timedelta", &obj));
+    }
+    obj.extract::<TimeDelta>()
+        .map_err(|e| err(ErrorKind::InvalidInput, format!("{path}: {e}")))
+}
+
+/// A duration in whole seconds: a sub-second part is refused, never dropped.
+pub fn whole_secs(obj: &Bound<'_, PyAny>, path: &str) -> Res<i64> {
+    let d = duration(obj, path)?;
+    if d.subsec_nanos() != 0 {
+        return Err(err(
+            ErrorKind::InvalidInput,
+            format!("{path} must be a whole number of seconds"),
+        ));
+    }
+    Ok(d.num_seconds())
+}
+
+/// Calls `f` on each element of the iterable `obj` as it arrives, refusing
+/// the element after the `max`-th (`limit_exceeded`): the iterator is never
+/// drained further and `len()` is never asked. Strings, bytes and mappings
+/// are not sequences here.
+pub fn each<'py>(
+    obj: &Bound<'py, PyAny>,
+    path: &str,
+    max: usize,
+    mut f: impl FnMut(Bound<'py, PyAny>, String) -> Res<()>,
+) -> Res<()> {
+    if obj.cast::<PyString>().is_ok()
+        || obj.cast::<PyBytes>().is_ok()
+        || obj.cast::<PyByteArray>().is_ok()
+        || obj.cast::<PyDict>().is_ok()
+    {
+        return Err(wrong_type(path, "a list", obj));
+    }
+    let iter = obj
+        .try_iter()
+        .map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
+    for (i, item) in iter.enumerate() {
+        if i >= max {
+            return Err(err(
+                ErrorKind::LimitExceeded,
+                format!("{path} has more than {max} elements"),
+            ));
+        }
+        f(item?, format!("{path}[{i}]"))?;
+    }
+    Ok(())
+}
+
+/// The elements of an iterable, each read by `f`, at most `max` of them.
+pub fn seq<'py, T>(
+    obj: &Bound<'py, PyAny>,
+    path: &str,
+    max: usize,
+    mut f: impl FnMut(&Bound<'py, PyAny>, &str) -> Res<T>,
+) -> Res<Vec<T>> {
+    let mut out = Vec::new();
+    each(obj, path, max, |item, at| {
+        out.push(f(&item, &at)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads plain Python data (dicts with str keys, lists, tuples and other
+/// iterables, str, int, float, bool, None, datetimes, numpy scalars) into
+/// JSON, so the core validates it exactly as JSON from Rust or Node. Every
+/// sequence and mapping holds at most `max` elements.
+pub fn value(obj: &Bound<'_, PyAny>, path: &str, max: usize) -> Res<Value> {
+    read(obj, path, max, 0)
+}
+
+fn read(obj: &Bound<'_, PyAny>, path: &str, max: usize, depth: usize) -> Res<Value> {
     if depth > MAX_DEPTH {
-        return Err(bind_error(
+        return Err(err(
             ErrorKind::LimitExceeded,
-            format!("{path}: nested deeper than {MAX_DEPTH}"),
+            format!("{path}: nested deeper than {MAX_DEPTH} levels"),
         ));
     }
     if obj.is_none() {
@@ -30,220 +391,463 @@ fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Bi
     if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(string(s, path)?));
+    if obj.cast::<PyString>().is_ok() {
+        return Ok(Value::String(string(obj, path)?));
     }
-    if obj.cast::<PyInt>().is_ok() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
+    let kind = if obj.cast::<PyInt>().is_ok() {
+        Some(NumpyKind::Int)
+    } else if obj.cast::<PyFloat>().is_ok() {
+        Some(NumpyKind::Float)
+    } else if obj.cast::<PyDateTime>().is_ok() {
+        Some(NumpyKind::Datetime)
+    } else if obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() {
+        None
+    } else {
+        numpy_kind(obj)
+    };
+    match kind {
+        Some(NumpyKind::Bool) => return Ok(Value::Bool(boolean(obj, path)?)),
+        Some(NumpyKind::Int) => {
+            return Ok(match integer(obj, path)? {
+                Integer::Signed(v) => Value::from(v),
+                Integer::Unsigned(v) => Value::from(v),
+            });
         }
-        if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::from(u));
+        Some(NumpyKind::Float) => {
+            let f = float(obj, path)?;
+            if f.fract() == 0.0 && f.abs() <= EXACT_F64 {
+                // An integral float is an exact integer (a CSAT of 3.0 from
+                // a pandas column with NaN is the integer 3).
+                return Ok(Value::from(f as i64));
+            }
+            return Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+                err(
+                    ErrorKind::InvalidInput,
+                    format!("{path}: {f} is not a finite number"),
+                )
+            });
         }
-        return Err(bind_error(
-            ErrorKind::InvalidInput,
-            format!("{path}: integer out of range"),
-        ));
-    }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        let v = f.value();
-        return Number::from_f64(v).map(Value::Number).ok_or_else(|| {
-            bind_error(
-                ErrorKind::InvalidInput,
-                format!("{path}: {v} is not a finite number"),
-            )
-        });
-    }
-    if obj.cast::<PyDateTime>().is_ok() {
-        let t = crate::calendar::instant(obj, path)?;
-        return Ok(Value::String(
-            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ));
+        Some(NumpyKind::Datetime) => {
+            let t = instant(obj, path)?;
+            return Ok(Value::String(
+                t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            ));
+        }
+        Some(NumpyKind::Timedelta) => return secs_value(obj, path),
+        _ if obj.cast::<PyDelta>().is_ok() => return secs_value(obj, path),
+        _ => {}
     }
     if let Ok(d) = obj.cast::<PyDict>() {
+        if d.len() > max {
+            return Err(err(
+                ErrorKind::LimitExceeded,
+                format!("{path} has more than {max} keys"),
+            ));
+        }
         let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                bind_error(
-                    ErrorKind::InvalidType,
-                    format!("{path}: dict keys must be str"),
-                )
-            })?;
-            let key = string(key, path)?;
-            let child = to_json(&v, &format!("{path}[{key:?}]"), depth + 1)?;
+        // A snapshot of the items: user code run while reading the values
+        // may change the dict without upsetting this loop.
+        for item in d.items().iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let key = string(&k, &format!("{path} key"))?;
+            let child = read(&v, &format!("{path}[{key:?}]"), max, depth + 1)?;
             map.insert(key, child);
         }
         return Ok(Value::Object(map));
     }
-    if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
-        let mut out = Vec::new();
-        for (i, item) in obj.try_iter().map_err(py_err)?.enumerate() {
-            out.push(to_json(
-                &item.map_err(py_err)?,
-                &format!("{path}[{i}]"),
-                depth + 1,
-            )?);
-        }
-        return Ok(Value::Array(out));
+    if obj.cast::<PyDate>().is_ok() {
+        return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
     }
-    Err(bind_error(
-        ErrorKind::InvalidType,
-        format!("{path}: unsupported type {}", type_name(obj)),
-    ))
+    let mut out = Vec::new();
+    each(obj, path, max, |item, at| {
+        out.push(read(&item, &at, max, depth + 1)?);
+        Ok(())
+    })
+    .map_err(|e| match e {
+        BindError::Coded(c) if c.kind == ErrorKind::InvalidType && c.message.starts_with(path) => {
+            wrong_type(
+                path,
+                "JSON-like data (dict, list, str, number, bool, None)",
+                obj,
+            )
+        }
+        other => other,
+    })?;
+    Ok(Value::Array(out))
 }
 
-fn string(s: &Bound<'_, PyString>, path: &str) -> Result<String, BindError> {
-    s.to_cow().map(std::borrow::Cow::into_owned).map_err(|_| {
-        bind_error(
+/// A duration as the core's serde form has it: seconds, whole when exact.
+fn secs_value(obj: &Bound<'_, PyAny>, path: &str) -> Res<Value> {
+    let d = duration(obj, path)?;
+    if d.subsec_nanos() == 0 {
+        return Ok(Value::from(d.num_seconds()));
+    }
+    let f = d.num_microseconds().map_or(f64::NAN, |us| us as f64 / 1e6);
+    Number::from_f64(f).map(Value::Number).ok_or_else(|| {
+        err(
             ErrorKind::InvalidInput,
-            format!("{path}: string is not valid UTF-8"),
+            format!("{path}: {d} is out of range"),
         )
     })
 }
 
-fn py_err(e: PyErr) -> BindError {
-    bind_error(ErrorKind::InvalidInput, e.to_string())
+/// Keyword options read into the core's option type `T`: absent (or
+/// `None`) ones keep the core's defaults; durations become seconds; a
+/// shape error has code `kind`.
+pub fn options<T: DeserializeOwned>(
+    fields: &[(&str, Option<&Bound<'_, PyAny>>)],
+    max: usize,
+    kind: ErrorKind,
+) -> Res<T> {
+    let mut map = Map::new();
+    for (key, v) in fields {
+        if let Some(v) = given(*v) {
+            map.insert((*key).to_owned(), value(v, key, max)?);
+        }
+    }
+    deserialize(Value::Object(map), "", kind)
 }
 
-/// The Python type name of `obj`, for error messages.
-pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".to_owned())
+/// Deserialises a JSON value into `T`; a shape error (unknown or missing
+/// field, wrong type) is `invalid_input`, as the core reports it, naming
+/// the path of the bad field (`tickets[3].events[0].at`).
+pub fn from_value<T: DeserializeOwned>(v: Value, path: &str) -> Res<T> {
+    deserialize(v, path, ErrorKind::InvalidInput)
 }
 
-/// A `str` argument, or `invalid_type` naming the argument.
-pub fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> Result<String, BindError> {
-    match obj.cast::<PyString>() {
-        Ok(s) => string(s, name),
-        Err(_) => Err(bind_error(
-            ErrorKind::InvalidType,
-            format!("{name} must be str, not {}", type_name(obj)),
-        )),
+fn deserialize<T: DeserializeOwned>(v: Value, path: &str, kind: ErrorKind) -> Res<T> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let inner = e.path().to_string();
+        let message = e.inner().to_string();
+        let at = match inner.as_str() {
+            "." => path.to_owned(),
+            p if path.is_empty() => p.to_owned(),
+            p if p.starts_with('[') => format!("{path}{p}"),
+            p => format!("{path}.{p}"),
+        };
+        let hint = if message.contains("premature end of input") {
+            " (an instant needs a date, a time and a UTC offset such as 'Z' or '+02:00')"
+        } else {
+            ""
+        };
+        err(kind, format!("{at}: {message}{hint}"))
+    })
+}
+
+/// Plain Python data read into the serde type `T` (see [`value`]).
+pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: &str, max: usize) -> Res<T> {
+    from_value(value(obj, path, max)?, path)
+}
+
+/// An optional serde argument; absent or `None` gives `T::default()`.
+pub fn opt_arg<T: DeserializeOwned + Default>(
+    obj: Option<&Bound<'_, PyAny>>,
+    path: &str,
+    max: usize,
+) -> Res<T> {
+    given(obj).map_or_else(|| Ok(T::default()), |o| arg(o, path, max))
+}
+
+/// A list of serde records, each converted as it arrives: at most `max`
+/// records, each holding sequences of at most `nested` elements.
+pub fn records<T: DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    path: &str,
+    max: usize,
+    nested: usize,
+) -> Res<Vec<T>> {
+    seq(obj, path, max, |item, at| arg(item, at, nested))
+}
+
+/// The instance of the binding class `T` passed as `path`.
+pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
+    obj: &'a Bound<'py, PyAny>,
+    path: &str,
+) -> Res<&'a Bound<'py, T>> {
+    obj.cast::<T>().map_err(|_| {
+        let class = obj
+            .py()
+            .get_type::<T>()
+            .name()
+            .map_or_else(|_| "opsbrain class".to_owned(), |n| n.to_string());
+        wrong_type(path, &format!("a {class}"), obj)
+    })
+}
+
+/// A numeric column element read exactly from numpy or Python values.
+pub trait Elem: numpy::Element + Copy + Send + Sync {
+    /// What a message calls it.
+    const WHAT: &'static str;
+    /// One Python scalar.
+    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self>;
+}
+
+impl Elem for f64 {
+    const WHAT: &'static str = "numbers";
+    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+        number(obj, path, true)
     }
 }
 
-/// Turns JSON into plain Python data (dict, list, str, int, float, bool, None).
-pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+impl Elem for u64 {
+    const WHAT: &'static str = "non-negative integers";
+    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+        int(obj, path)
+    }
+}
+
+impl Elem for u32 {
+    const WHAT: &'static str = "non-negative 32-bit integers";
+    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+        int(obj, path)
+    }
+}
+
+impl Elem for bool {
+    const WHAT: &'static str = "bools";
+    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+        boolean(obj, path)
+    }
+}
+
+/// A 1-D column: a numpy array of the exact dtype, borrowed; or the
+/// elements of any other array or iterable, each read exactly.
+pub enum Column<'py, T: Elem> {
+    /// A borrowed numpy array.
+    Borrowed(PyReadonlyArray1<'py, T>),
+    /// Values read one by one.
+    Owned(Vec<T>),
+}
+
+impl<T: Elem> Column<'_, T> {
+    /// The values, copied only for a non-contiguous array.
+    pub fn values(&self) -> Cow<'_, [T]> {
+        match self {
+            Column::Borrowed(a) => a
+                .as_slice()
+                .map_or_else(|_| Cow::Owned(a.as_array().to_vec()), Cow::Borrowed),
+            Column::Owned(v) => Cow::Borrowed(v),
+        }
+    }
+}
+
+/// A 1-D column argument of at most `max` elements.
+pub fn column<'py, T: Elem>(
+    obj: &Bound<'py, PyAny>,
+    path: &str,
+    max: usize,
+) -> Res<Column<'py, T>> {
+    if let Ok(a) = obj.cast::<PyArray1<T>>() {
+        if a.len() > max {
+            return Err(err(
+                ErrorKind::LimitExceeded,
+                format!("{path} has more than {max} elements"),
+            ));
+        }
+        return Ok(Column::Borrowed(a.try_readonly().map_err(|e| {
+            err(ErrorKind::InvalidInput, format!("{path}: {e}"))
+        })?));
+    }
+    let items = if let Ok(a) = obj.cast::<PyUntypedArray>() {
+        if a.ndim() != 1 {
+            return Err(wrong_type(
+                path,
+                &format!("a 1-D array of {}", T::WHAT),
+                obj,
+            ));
+        }
+        let kind = a.dtype().kind();
+        if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
+            return Err(wrong_type(
+                path,
+                &format!("an array of {}, not of dtype {}", T::WHAT, a.dtype()),
+                obj,
+            ));
+        }
+        // Other dtypes go element by element, each checked exactly.
+        obj.call_method0("tolist")?
+    } else {
+        obj.clone()
+    };
+    let vals = seq(&items, path, max, |item, at| T::read(item, at))?;
+    Ok(Column::Owned(vals))
+}
+
+/// An optional column argument.
+pub fn opt_column<'py, T: Elem>(
+    obj: Option<&Bound<'py, PyAny>>,
+    path: &str,
+    max: usize,
+) -> Res<Option<Column<'py, T>>> {
+    given(obj).map(|o| column(o, path, max)).transpose()
+}
+
+/// How a result's JSON becomes Python: which keys hold instants (aware UTC
+/// datetimes), dates, or float arrays (numpy).
+#[derive(Clone, Copy, Default)]
+pub struct Shape {
+    /// Keys whose RFC 3339 strings become aware UTC `datetime`s.
+    pub instants: &'static [&'static str],
+    /// Keys whose `YYYY-MM-DD` strings become `date`s.
+    pub dates: &'static [&'static str],
+    /// Keys whose number lists become float64 numpy arrays.
+    pub arrays: &'static [&'static str],
+}
+
+/// Plain data: no instants, dates or arrays.
+pub const PLAIN: Shape = Shape {
+    instants: &[],
+    dates: &[],
+    arrays: &[],
+};
+
+/// A core value as Python data shaped by `shape`.
+pub fn to_py<'py, T: Serialize>(py: Python<'py>, v: &T, shape: Shape) -> Res<Bound<'py, PyAny>> {
+    let v = serde_json::to_value(v).map_err(opsbrain::Error::from)?;
+    write(py, &v, None, shape)
+}
+
+/// JSON text (a core value's own JSON form) as Python data.
+pub fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Res<Bound<'py, PyAny>> {
+    let v: Value = serde_json::from_str(text).map_err(opsbrain::Error::from)?;
+    write(py, &v, None, PLAIN)
+}
+
+fn write<'py>(
+    py: Python<'py>,
+    v: &Value,
+    key: Option<&str>,
+    shape: Shape,
+) -> Res<Bound<'py, PyAny>> {
+    let is = |keys: &[&str]| key.is_some_and(|k| keys.contains(&k));
     Ok(match v {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => PyInt::new(py, i).into_any(),
+            (None, Some(u), _) => PyInt::new(py, u).into_any(),
+            (_, _, f) => PyFloat::new(py, f.unwrap_or(f64::NAN)).into_any(),
         },
+        Value::String(s) if is(shape.instants) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) if (1..=9999).contains(&t.year()) => {
+                t.with_timezone(&Utc).into_pyobject(py)?.into_any()
+            }
+            Ok(t) => {
+                return Err(err(
+                    ErrorKind::InvalidInput,
+                    format!("result {t} is outside the years 1 to 9999 a Python datetime holds"),
+                ));
+            }
+            Err(_) => PyString::new(py, s).into_any(),
+        },
+        Value::String(s) if is(shape.dates) => {
+            match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any(),
+                Err(_) => PyString::new(py, s).into_any(),
+            }
+        }
         Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(a) if is(shape.arrays) => a
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .collect::<Vec<_>>()
+            .into_pyarray(py)
+            .into_any(),
         Value::Array(a) => {
             let items = a
                 .iter()
-                .map(|x| json_to_py(py, x))
-                .collect::<PyResult<Vec<_>>>()?;
+                .map(|x| write(py, x, None, shape))
+                .collect::<Res<Vec<_>>>()?;
             PyList::new(py, items)?.into_any()
         }
         Value::Object(o) => {
             let d = PyDict::new(py);
             for (k, x) in o {
-                d.set_item(k, json_to_py(py, x)?)?;
+                d.set_item(k, write(py, x, Some(k), shape)?)?;
             }
             d.into_any()
         }
     })
 }
 
-/// Serialises a core value to JSON and then to plain Python data.
-pub fn to_py_dict<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
-    json_to_py(py, &v)
+/// The JSON form of a core value behind a Python class.
+pub trait JsonForm: Sized {
+    /// Reads (and validates) the JSON form.
+    fn read_json(text: &str) -> opsbrain::Result<Self>;
+    /// Writes the JSON form.
+    fn write_json(&self) -> opsbrain::Result<String>;
 }
 
-/// Reads plain Python data into a serde type; shape errors (a missing or
-/// unknown field, a wrong type) are `invalid_input` naming `what`.
-pub fn from_py<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &str,
-) -> Result<T, BindError> {
-    let v = py_to_json(obj, what)?;
-    serde_json::from_value(v)
-        .map_err(|e| bind_error(ErrorKind::InvalidInput, format!("{what}: {e}")))
-}
-
-/// Keys whose RFC 3339 string values become aware UTC datetimes in Python.
-const INSTANT_KEYS: [&str; 4] = ["at", "met_at", "breach_at", "timestamp"];
-
-/// Like [`to_py_dict`], but instants (under `at`, `met_at`, `breach_at`)
-/// become timezone-aware UTC `datetime`s.
-pub fn to_py_with_instants<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
-    json_to_py_with_instants(py, &v, &INSTANT_KEYS)
-}
-
-/// JSON to plain Python data where RFC 3339 strings directly under one of
-/// `keys` become timezone-aware UTC `datetime`s (the one place results get
-/// their instants).
-pub fn json_to_py_with_instants<'py>(
-    py: Python<'py>,
-    v: &Value,
-    keys: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    with_instants(py, v, false, keys)
-}
-
-fn with_instants<'py>(
-    py: Python<'py>,
-    v: &Value,
-    instant: bool,
-    keys: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    match v {
-        Value::String(s) if instant => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(t) => Ok(t.with_timezone(&chrono::Utc).into_pyobject(py)?.into_any()),
-            Err(_) => Ok(PyString::new(py, s).into_any()),
-        },
-        Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| with_instants(py, x, false, keys))
-                .collect::<PyResult<Vec<_>>>()?;
-            Ok(PyList::new(py, items)?.into_any())
-        }
-        Value::Object(o) => {
-            let d = PyDict::new(py);
-            for (k, x) in o {
-                d.set_item(k, with_instants(py, x, keys.contains(&k.as_str()), keys)?)?;
+/// Implements [`JsonForm`] through the core's own `from_json`/`to_json`
+/// (`core:`) or through serde (`serde:`).
+#[macro_export]
+macro_rules! json_form {
+    (core: $($t:ty),*) => {$(
+        impl $crate::convert::JsonForm for $t {
+            fn read_json(text: &str) -> opsbrain::Result<Self> {
+                <$t>::from_json(text)
             }
-            Ok(d.into_any())
+            fn write_json(&self) -> opsbrain::Result<String> {
+                Ok(self.to_json())
+            }
         }
-        other => json_to_py(py, other),
-    }
+    )*};
+    (serde: $($t:ty),*) => {$(
+        impl $crate::convert::JsonForm for $t {
+            fn read_json(text: &str) -> opsbrain::Result<Self> {
+                Ok(serde_json::from_str(text)?)
+            }
+            fn write_json(&self) -> opsbrain::Result<String> {
+                Ok(serde_json::to_string(self)?)
+            }
+        }
+    )*};
 }
 
-/// The binding class instance passed as argument `name`, or `invalid_type`
-/// naming the class expected and the type given.
-pub fn instance<'a, 'py, T>(
-    obj: &'a Bound<'py, PyAny>,
-    name: &str,
-) -> Result<&'a Bound<'py, T>, BindError>
-where
-    T: pyo3::PyTypeInfo,
-{
-    obj.cast::<T>().map_err(|_| {
-        let class = obj
-            .py()
-            .get_type::<T>()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "opsbrain class".to_owned());
-        bind_error(
-            ErrorKind::InvalidType,
-            format!("{name} must be a {class}, not {}", type_name(obj)),
-        )
-    })
+/// A frozen Python class over a core value with a JSON form: `from_json`,
+/// `to_json`, `to_dict`, pickling through the JSON form (`__reduce__`), and
+/// value equality and hashing. Each class adds its own getters and
+/// `__repr__` in a second `#[pymethods]` block.
+#[macro_export]
+macro_rules! value_class {
+    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal) => {
+        $(#[$doc])*
+        #[pyclass(name = $name, module = "opsbrain._native", frozen)]
+        #[derive(Debug, Clone)]
+        pub struct $py(pub $core);
+
+        #[pymethods]
+        impl $py {
+            /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
+            #[staticmethod]
+            fn from_json(text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
+                let text = $crate::convert::string(text, "text")?;
+                Ok(Self(<$core as $crate::convert::JsonForm>::read_json(&text)?))
+            }
+            /// The JSON form (what `from_json` reads, in any language).
+            fn to_json(&self) -> $crate::errors::Res<String> {
+                Ok($crate::convert::JsonForm::write_json(&self.0)?)
+            }
+            /// The serde form as plain Python data.
+            fn to_dict<'py>(&self, py: Python<'py>) -> $crate::errors::Res<Bound<'py, PyAny>> {
+                $crate::convert::json_text_to_py(py, &self.to_json()?)
+            }
+            fn __reduce__<'py>(
+                slf: &Bound<'py, Self>,
+            ) -> $crate::errors::Res<(Bound<'py, PyAny>, (String,))> {
+                Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
+            }
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+                other.cast::<Self>().is_ok_and(|o| {
+                    o.get().to_json().ok().is_some_and(|j| self.to_json().ok() == Some(j))
+                })
+            }
+            fn __hash__(&self) -> u64 {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.to_json().unwrap_or_default().hash(&mut h);
+                h.finish()
+            }
+        }
+    };
 }

@@ -1,15 +1,21 @@
-//! Python bindings for opsbrain. This file only registers; conversions live in
-//! `convert`, the error mapping in `errors`, and each core module has a file
-//! of the same name.
+//! Python bindings for opsbrain. This file only registers. The layers, each
+//! importing only those above it: `errors` (the one error mapping),
+//! `convert` (Python values to serde values and back, numpy columns; knows
+//! no family), `compute` (the one helper that releases the GIL and catches
+//! panics), then one file per core module, named as in the core.
+
+mod errors;
+
+mod convert;
+
+mod compute;
 
 mod anomaly;
 mod cache;
 mod calendar;
-mod capacity_forecast;
-mod capacity_scaling;
+mod capacity;
 mod classify;
-mod convert;
-mod errors;
+mod escalation;
 mod kpi;
 mod ops;
 mod sla;
@@ -25,9 +31,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     calendar::register(m)?;
     sla::register(m)?;
+    escalation::register(m)?;
     anomaly::register(m)?;
-    capacity_scaling::register(m)?;
-    capacity_forecast::register(m)?;
+    capacity::register(m)?;
     kpi::register(m)?;
     ops::register(m)
 }
