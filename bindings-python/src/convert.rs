@@ -19,7 +19,7 @@ use opsbrain::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
-    PyString,
+    PyString, PyTuple,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -263,6 +263,9 @@ pub fn instant(obj: &Bound<'_, PyAny>, path: &str) -> Res<DateTime<Utc>> {
     if obj.cast::<PyDateTime>().is_err() {
         return Err(wrong_type(path, "an aware datetime", obj));
     }
+    if let Ok(t) = obj.extract::<DateTime<Utc>>() {
+        return Ok(t); // the common case: tzinfo=timezone.utc
+    }
     let bad = |e: PyErr| {
         err(
             ErrorKind::InvalidInput,
@@ -323,10 +326,25 @@ pub fn whole_secs(obj: &Bound<'_, PyAny>, path: &str) -> Res<i64> {
     Ok(d.num_seconds())
 }
 
-/// Calls `f` on each element of the iterable `obj` as it arrives, refusing
-/// the element after the `max`-th (`limit_exceeded`): the iterator is never
-/// drained further and `len()` is never asked. Strings, bytes and mappings
-/// are not sequences here.
+/// Most elements read from an iterator or generator whose length is not
+/// known in advance (lists, tuples and numpy arrays give their true length
+/// and are held to the documented limits): an endless iterator costs at
+/// most this much time and memory. Longer data goes as a list or array.
+pub const MAX_STREAMED: usize = 1_000_000;
+
+fn too_many(path: &str, max: usize) -> BindError {
+    err(
+        ErrorKind::LimitExceeded,
+        format!("{path} has more than {max} elements"),
+    )
+}
+
+/// Calls `f` on each element of `obj` as it arrives, refusing the element
+/// after the `max`-th (`limit_exceeded`). A list or tuple (subclasses too)
+/// is checked against its true length first and read by index, so a lying
+/// `__len__` or `__iter__` is never consulted; any other iterable is
+/// consumed lazily, at most `min(max, MAX_STREAMED)` elements plus one.
+/// Strings, bytes and mappings are not sequences here.
 pub fn each<'py>(
     obj: &Bound<'py, PyAny>,
     path: &str,
@@ -340,17 +358,52 @@ pub fn each<'py>(
     {
         return Err(wrong_type(path, "a list", obj));
     }
+    let known = if let Ok(l) = obj.cast::<PyList>() {
+        Some(l.len())
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        Some(t.len())
+    } else {
+        obj.cast::<PyUntypedArray>().ok().map(|a| a.len())
+    };
+    if known.is_some_and(|n| n > max) {
+        return Err(too_many(path, max));
+    }
+    let mut call = |i: usize, item: Bound<'py, PyAny>| f(item, format!("{path}[{i}]"));
+    if let Ok(l) = obj.cast::<PyList>() {
+        // By index: user code run by `f` may shrink or grow the list.
+        for (i, item) in l.iter().enumerate() {
+            if i >= max {
+                return Err(too_many(path, max));
+            }
+            call(i, item)?;
+        }
+        return Ok(());
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t.iter().enumerate().try_for_each(|(i, item)| call(i, item));
+    }
+    let limit = if known.is_some() {
+        max
+    } else {
+        max.min(MAX_STREAMED)
+    };
     let iter = obj
         .try_iter()
         .map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
     for (i, item) in iter.enumerate() {
-        if i >= max {
-            return Err(err(
-                ErrorKind::LimitExceeded,
-                format!("{path} has more than {max} elements"),
-            ));
+        if i >= limit {
+            return Err(if limit < max {
+                err(
+                    ErrorKind::LimitExceeded,
+                    format!(
+                        "{path} is an iterator of more than {MAX_STREAMED} elements: pass a list or a numpy array for more (at most {max})"
+                    ),
+                )
+            } else {
+                too_many(path, max)
+            });
         }
-        f(item?, format!("{path}[{i}]"))?;
+        call(i, item?)?;
     }
     Ok(())
 }
@@ -394,14 +447,14 @@ fn read(obj: &Bound<'_, PyAny>, path: &str, max: usize, depth: usize) -> Res<Val
     if obj.cast::<PyString>().is_ok() {
         return Ok(Value::String(string(obj, path)?));
     }
-    let kind = if obj.cast::<PyInt>().is_ok() {
+    let kind = if obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() {
+        None
+    } else if obj.cast::<PyInt>().is_ok() {
         Some(NumpyKind::Int)
     } else if obj.cast::<PyFloat>().is_ok() {
         Some(NumpyKind::Float)
     } else if obj.cast::<PyDateTime>().is_ok() {
         Some(NumpyKind::Datetime)
-    } else if obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() {
-        None
     } else {
         numpy_kind(obj)
     };

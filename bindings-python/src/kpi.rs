@@ -178,14 +178,13 @@ fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
     to_py(py, &BurnRateRule::workbook(), PLAIN)
 }
 
+/// An optional argument.
+type Given<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
+
 /// Runs `f` on the latencies: ``samples``, or ``upper_bounds`` and ``counts``.
 fn with_latencies<'py, T: Send>(
     py: Python<'py>,
-    (samples, upper_bounds, counts): (
-        Option<&Bound<'py, PyAny>>,
-        Option<&Bound<'py, PyAny>>,
-        Option<&Bound<'py, PyAny>>,
-    ),
+    (samples, upper_bounds, counts): (Given<'_, 'py>, Given<'_, 'py>, Given<'_, 'py>),
     f: impl FnOnce(Latencies<'_>) -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
     let s = opt_column::<f64>(samples, "samples", MAX_SERIES_INTERVALS)?;
