@@ -361,11 +361,7 @@ value_class! {
 }
 
 /// Instants in alerts.
-const ALERTS: Shape = Shape {
-    instants: &["timestamp"],
-    dates: &[],
-    arrays: &[],
-};
+const ALERTS: Shape = Shape::of(&["timestamp"], &[], &[]);
 
 #[pymethods]
 impl PyProactiveMonitor {

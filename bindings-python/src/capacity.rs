@@ -26,18 +26,14 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in scaling decisions.
-const DECISIONS: Shape = Shape {
-    instants: &["at"],
-    dates: &[],
-    arrays: &[],
-};
+const DECISIONS: Shape = Shape::of(&["at"], &[], &[]);
 
 /// Forecast and window results: instants, dates and numpy curves.
-const SERIES: Shape = Shape {
-    instants: &["start", "at", "upper_at", "next_start", "next_end"],
-    dates: &["date"],
-    arrays: &["mean", "lower", "upper", "weekly_profile"],
-};
+const SERIES: Shape = Shape::of(
+    &["start", "at", "upper_at", "next_start", "next_end"],
+    &["date"],
+    &["mean", "lower", "upper", "weekly_profile"],
+);
 
 /// Threshold scaling recommendation with hysteresis.
 ///

@@ -1,14 +1,18 @@
 //! Python objects to serde values and back; numpy columns without copies.
 //!
 //! This layer knows Python and numpy, never a family. Everything a user hands
-//! in is read here, bounded while it is read: every sequence is iterated
-//! lazily (a lying `__len__` is never consulted) and refused as soon as it
-//! holds one element more than its limit; nesting is bounded by
+//! in is read here, bounded while it is read: a list or tuple is checked
+//! against its true length and read by index (a lying `__len__` or
+//! `__iter__` is never consulted), any other iterable is consumed lazily and
+//! refused at one element past its limit; nesting is bounded by
 //! [`MAX_DEPTH`]; numbers are never cast lossily (an integer must be an
-//! integer, in range; a float must be finite); numpy scalars and pandas
-//! timestamps are accepted wherever their Python counterparts are.
+//! integer, in range; a float must not be NaN where a number is required);
+//! numpy scalars and pandas timestamps are accepted wherever their Python
+//! counterparts are. Argument paths (`tickets[3].events[0].at`) are only
+//! formatted when an error names them.
 
 use std::borrow::Cow;
+use std::fmt::{self, Display};
 
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
 use numpy::{
@@ -26,12 +30,35 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{BindError, Res, err};
+use crate::{coded, fail};
 
 /// Deepest nesting accepted in any argument (`limit_exceeded` past it).
 pub const MAX_DEPTH: usize = 64;
 
+/// Most elements read from an iterator or generator whose length is not
+/// known in advance (lists, tuples and numpy arrays give their true length
+/// and are held to the documented limits): an endless iterator costs at
+/// most this much time and memory. Longer data goes as a list or array.
+pub const MAX_STREAMED: usize = 1_000_000;
+
 /// Largest integer a float carries exactly (2^53).
 const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// A path below another, formatted only when an error names it.
+struct Sub<'a> {
+    parent: &'a dyn Display,
+    index: Option<usize>,
+    key: &'a str,
+}
+
+impl Display for Sub<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "{}[{i}]", self.parent),
+            None => write!(f, "{}[{:?}]", self.parent, self.key),
+        }
+    }
+}
 
 /// The Python type name of `obj`, for error messages.
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
@@ -40,10 +67,11 @@ pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
 
-fn wrong_type(path: &str, expected: &str, obj: &Bound<'_, PyAny>) -> BindError {
-    err(
-        ErrorKind::InvalidType,
-        format!("{path} must be {expected}, not {}", type_name(obj)),
+fn wrong_type(path: impl Display, expected: &str, obj: &Bound<'_, PyAny>) -> BindError {
+    coded!(
+        InvalidType,
+        "{path} must be {expected}, not {}",
+        type_name(obj)
     )
 }
 
@@ -52,22 +80,68 @@ pub fn given<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'p
     obj.filter(|o| !o.is_none())
 }
 
-/// Whether `obj` is a numpy scalar or array (by its type's module).
-fn is_numpy(obj: &Bound<'_, PyAny>) -> bool {
-    obj.get_type()
-        .module()
-        .is_ok_and(|m| m.to_cow().is_ok_and(|m| m == "numpy"))
+/// What kind of numpy scalar an object is.
+#[derive(PartialEq, Clone, Copy)]
+enum Kind {
+    Bool,
+    Int,
+    Float,
+    Datetime,
+    Timedelta,
+    Other,
+}
+
+/// The kind of a numpy scalar (`None` for anything not from numpy).
+fn numpy_kind(obj: &Bound<'_, PyAny>) -> Option<Kind> {
+    let numpy = obj.get_type().module().ok()?;
+    if numpy.to_cow().ok()? != "numpy" {
+        return None;
+    }
+    let name = type_name(obj);
+    let has = |attr: &str| name != "ndarray" && obj.hasattr(attr).unwrap_or(false);
+    Some(match name.as_str() {
+        "bool" | "bool_" => Kind::Bool,
+        "datetime64" => Kind::Datetime,
+        "timedelta64" => Kind::Timedelta,
+        _ if has("__index__") => Kind::Int,
+        _ if has("__float__") => Kind::Float,
+        _ => Kind::Other,
+    })
+}
+
+/// The scalar kind of a Python or numpy object (`Other` for the rest).
+fn kind(obj: &Bound<'_, PyAny>) -> Kind {
+    if obj.cast::<PyBool>().is_ok() {
+        Kind::Bool
+    } else if obj.cast::<PyInt>().is_ok() {
+        Kind::Int
+    } else if obj.cast::<PyFloat>().is_ok() {
+        Kind::Float
+    } else if obj.cast::<PyDateTime>().is_ok() {
+        Kind::Datetime
+    } else if obj.cast::<PyDelta>().is_ok() {
+        Kind::Timedelta
+    } else {
+        numpy_kind(obj).unwrap_or(Kind::Other)
+    }
+}
+
+/// Whether `obj` is an integer (a Python or numpy int, never a bool), as
+/// opposed to a float: scikit-learn reads `max_samples=10` as a count and
+/// `max_samples=1.0` as a fraction.
+pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
+    kind(obj) == Kind::Int
 }
 
 /// A `str` (or subclass); a lone surrogate is `invalid_input`.
-pub fn string(obj: &Bound<'_, PyAny>, path: &str) -> Res<String> {
+pub fn string(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<String> {
     let s = obj
         .cast::<PyString>()
-        .map_err(|_| wrong_type(path, "str", obj))?;
+        .map_err(|_| wrong_type(&path, "str", obj))?;
     s.to_cow().map(Cow::into_owned).map_err(|_| {
-        err(
-            ErrorKind::InvalidInput,
-            format!("{path}: the string is not valid Unicode (a lone surrogate)"),
+        coded!(
+            InvalidInput,
+            "{path}: the string is not valid Unicode (a lone surrogate)"
         )
     })
 }
@@ -77,49 +151,12 @@ pub fn opt_string(obj: Option<&Bound<'_, PyAny>>, path: &str) -> Res<Option<Stri
     given(obj).map(|o| string(o, path)).transpose()
 }
 
-/// What kind of scalar a numpy object is (`None` for anything else).
-#[derive(PartialEq)]
-enum NumpyKind {
-    Bool,
-    Int,
-    Float,
-    Datetime,
-    Timedelta,
-    Other,
-}
-
-fn numpy_kind(obj: &Bound<'_, PyAny>) -> Option<NumpyKind> {
-    if !is_numpy(obj) {
-        return None;
-    }
-    let name = type_name(obj);
-    Some(match name.as_str() {
-        "bool" | "bool_" => NumpyKind::Bool,
-        "datetime64" => NumpyKind::Datetime,
-        "timedelta64" => NumpyKind::Timedelta,
-        _ if obj.hasattr("__index__").unwrap_or(false) && name != "ndarray" => NumpyKind::Int,
-        _ if obj.hasattr("__float__").unwrap_or(false) && name != "ndarray" => NumpyKind::Float,
-        _ => NumpyKind::Other,
-    })
-}
-
-/// Whether `obj` is an integer (a Python or numpy int, never a bool), as
-/// opposed to a float: scikit-learn reads `max_samples=10` as a count and
-/// `max_samples=1.0` as a fraction.
-pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
-    (obj.cast::<PyInt>().is_ok() && obj.cast::<PyBool>().is_err())
-        || numpy_kind(obj) == Some(NumpyKind::Int)
-}
-
 /// A `bool` or `numpy.bool_`.
-pub fn boolean(obj: &Bound<'_, PyAny>, path: &str) -> Res<bool> {
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(b.is_true());
+pub fn boolean(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<bool> {
+    match kind(obj) {
+        Kind::Bool => Ok(obj.is_truthy()?),
+        _ => Err(wrong_type(path, "a bool", obj)),
     }
-    if numpy_kind(obj) == Some(NumpyKind::Bool) {
-        return Ok(obj.is_truthy()?);
-    }
-    Err(wrong_type(path, "a bool", obj))
 }
 
 /// An exact integer.
@@ -130,111 +167,85 @@ enum Integer {
 
 /// A Python `int`, a numpy integer, or an integral float (carried exactly);
 /// never a bool.
-fn integer(obj: &Bound<'_, PyAny>, path: &str) -> Res<Integer> {
+fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
     let exact = |i: &Bound<'_, PyAny>| -> Res<Integer> {
         if let Ok(v) = i.extract::<i64>() {
             return Ok(Integer::Signed(v));
         }
         i.extract::<u64>().map(Integer::Unsigned).map_err(|_| {
-            err(
-                ErrorKind::InvalidInput,
-                format!("{path}: {i} is out of the 64-bit integer range"),
+            coded!(
+                InvalidInput,
+                "{path}: {i} is out of the 64-bit integer range"
             )
         })
     };
-    if obj.cast::<PyBool>().is_ok() {
-        return Err(wrong_type(path, "an integer", obj));
-    }
-    if obj.cast::<PyInt>().is_ok() {
-        return exact(obj);
-    }
-    let f = if let Ok(f) = obj.cast::<PyFloat>() {
-        f.value()
-    } else {
-        match numpy_kind(obj) {
-            Some(NumpyKind::Int) => return exact(&obj.call_method0("__index__")?),
-            Some(NumpyKind::Float) => obj.call_method0("__float__")?.extract()?,
-            _ => return Err(wrong_type(path, "an integer", obj)),
-        }
+    let f: f64 = match kind(obj) {
+        Kind::Int if obj.cast::<PyInt>().is_ok() => return exact(obj),
+        Kind::Int => return exact(&obj.call_method0("__index__")?),
+        Kind::Float => obj.call_method0("__float__")?.extract()?,
+        _ => return Err(wrong_type(path, "an integer", obj)),
     };
     if f.fract() != 0.0 || !f.is_finite() {
-        return Err(err(
-            ErrorKind::InvalidInput,
-            format!("{path}: {f} is not an integer"),
-        ));
+        fail!(InvalidInput, "{path}: {f} is not an integer");
     }
     if f.abs() > EXACT_F64 {
-        return Err(err(
-            ErrorKind::InvalidInput,
-            format!("{path}: {f} is too large to be an exact integer; pass an int"),
-        ));
+        fail!(
+            InvalidInput,
+            "{path}: {f} is too large to be an exact integer; pass an int"
+        );
     }
     Ok(Integer::Signed(f as i64))
 }
 
 /// An integer argument of type `T`, exact and in range.
-pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: &str) -> Res<T> {
-    let out = match integer(obj, path)? {
+pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<T> {
+    let out = match integer(obj, &path)? {
         Integer::Signed(v) => T::try_from(v).map_err(|_| v.to_string()),
         Integer::Unsigned(v) => T::try_from(v).map_err(|_| v.to_string()),
     };
     out.map_err(|v| {
-        let min = if v.starts_with('-') {
+        let hint = if v.starts_with('-') {
             " (it must not be negative)"
         } else {
             ""
         };
-        err(
-            ErrorKind::InvalidInput,
-            format!("{path}: {v} is out of range{min}"),
-        )
+        coded!(InvalidInput, "{path}: {v} is out of range{hint}")
     })
 }
 
 /// An optional integer argument.
-pub fn opt_int<T: TryFrom<i64> + TryFrom<u64>>(
-    obj: Option<&Bound<'_, PyAny>>,
-    path: &str,
-) -> Res<Option<T>> {
+pub fn opt_int<T>(obj: Option<&Bound<'_, PyAny>>, path: &str) -> Res<Option<T>>
+where
+    T: TryFrom<i64> + TryFrom<u64>,
+{
     given(obj).map(|o| int(o, path)).transpose()
 }
 
 /// A float (or int, or numpy number), NaN allowed only when `nan_ok`.
-fn number(obj: &Bound<'_, PyAny>, path: &str, nan_ok: bool) -> Res<f64> {
-    let f = if let Ok(f) = obj.cast::<PyFloat>() {
-        f.value()
-    } else {
-        let kind = numpy_kind(obj);
-        if kind == Some(NumpyKind::Float) {
-            obj.call_method0("__float__")?.extract()?
-        } else if (obj.cast::<PyInt>().is_ok() && obj.cast::<PyBool>().is_err())
-            || kind == Some(NumpyKind::Int)
-        {
-            match integer(obj, path)? {
-                Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
-                Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
-                _ => {
-                    return Err(err(
-                        ErrorKind::InvalidInput,
-                        format!("{path}: {obj} is too large to be an exact float"),
-                    ));
-                }
-            }
-        } else {
-            return Err(wrong_type(path, "a number", obj));
-        }
+fn number(obj: &Bound<'_, PyAny>, path: impl Display, nan_ok: bool) -> Res<f64> {
+    let f = match kind(obj) {
+        Kind::Float => match obj.cast::<PyFloat>() {
+            Ok(f) => f.value(),
+            Err(_) => obj.call_method0("__float__")?.extract()?,
+        },
+        Kind::Int => match integer(obj, &path)? {
+            Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
+            Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
+            _ => fail!(
+                InvalidInput,
+                "{path}: {obj} is too large to be an exact float"
+            ),
+        },
+        _ => return Err(wrong_type(path, "a number", obj)),
     };
     if f.is_nan() && !nan_ok {
-        return Err(err(
-            ErrorKind::InvalidInput,
-            format!("{path}: NaN is not a number here"),
-        ));
+        fail!(InvalidInput, "{path}: NaN is not a number here");
     }
     Ok(f)
 }
 
 /// A float argument (an int, float or numpy number; not NaN).
-pub fn float(obj: &Bound<'_, PyAny>, path: &str) -> Res<f64> {
+pub fn float(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<f64> {
     number(obj, path, false)
 }
 
@@ -243,113 +254,88 @@ pub fn opt_float(obj: Option<&Bound<'_, PyAny>>, path: &str) -> Res<Option<f64>>
     given(obj).map(|o| float(o, path)).transpose()
 }
 
+/// A numpy datetime64/timedelta64 as the Python object of microsecond
+/// precision (`datetime`/`timedelta`, or an int when out of their range).
+fn numpy_item<'py>(obj: &Bound<'py, PyAny>, unit: &str) -> Res<Bound<'py, PyAny>> {
+    Ok(obj.call_method1("astype", (unit,))?.call_method0("item")?)
+}
+
 /// An aware `datetime` (pandas `Timestamp` included) or a `numpy.datetime64`
 /// (UTC by convention) as a UTC instant, exact to the microsecond.
-pub fn instant(obj: &Bound<'_, PyAny>, path: &str) -> Res<DateTime<Utc>> {
+pub fn instant(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<DateTime<Utc>> {
     let py = obj.py();
-    if numpy_kind(obj) == Some(NumpyKind::Datetime) {
-        let item = obj
-            .call_method1("astype", ("datetime64[us]",))?
-            .call_method0("item")?;
-        if item.cast::<PyDateTime>().is_err() {
-            return Err(err(
-                ErrorKind::InvalidInput,
-                format!("{path}: {obj} is NaT or outside the supported years 1 to 9999"),
-            ));
-        }
-        let naive: NaiveDateTime = item.extract()?;
-        return Ok(naive.and_utc());
-    }
     if obj.cast::<PyDateTime>().is_err() {
-        return Err(wrong_type(path, "an aware datetime", obj));
+        if numpy_kind(obj) != Some(Kind::Datetime) {
+            return Err(wrong_type(path, "an aware datetime", obj));
+        }
+        let item = numpy_item(obj, "datetime64[us]")?;
+        if item.cast::<PyDateTime>().is_err() {
+            fail!(
+                InvalidInput,
+                "{path}: {obj} is NaT or outside the supported years 1 to 9999"
+            );
+        }
+        return Ok(item.extract::<NaiveDateTime>()?.and_utc());
     }
     if let Ok(t) = obj.extract::<DateTime<Utc>>() {
         return Ok(t); // the common case: tzinfo=timezone.utc
     }
-    let bad = |e: PyErr| {
-        err(
-            ErrorKind::InvalidInput,
-            format!("{path}: {obj} is not a usable datetime ({e})"),
-        )
-    };
+    let bad = |e: PyErr| coded!(InvalidInput, "{path}: {obj} is not a usable datetime ({e})");
     let offset = obj.call_method0("utcoffset").map_err(bad)?;
     if offset.is_none() {
-        return Err(err(
-            ErrorKind::InvalidInput,
-            format!(
-                "{path} is a naive datetime: give a timezone-aware one (tzinfo=datetime.timezone.utc, or .tz_localize('UTC') for pandas)"
-            ),
-        ));
+        fail!(
+            InvalidInput,
+            "{path} is a naive datetime: give a timezone-aware one (tzinfo=datetime.timezone.utc, or .tz_localize('UTC') for pandas)"
+        );
     }
     let offset: TimeDelta = offset.extract().map_err(bad)?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("tzinfo", py.None())?;
-    let naive: NaiveDateTime = obj
-        .call_method("replace", (), Some(&kwargs))
-        .and_then(|n| n.extract())
-        .map_err(bad)?;
+    let naive = obj.call_method("replace", (), Some(&kwargs));
+    let naive: NaiveDateTime = naive.and_then(|n| n.extract()).map_err(bad)?;
     naive
         .checked_sub_signed(offset)
         .map(|t| t.and_utc())
-        .ok_or_else(|| {
-            err(
-                ErrorKind::InvalidInput,
-                format!("{path}: {obj} is outside the supported years 1 to 9999"),
-            )
-        })
+        .ok_or_else(|| coded!(InvalidInput, "{path}: {obj} is outside the years 1 to 9999"))
 }
 
 /// A `timedelta` (pandas `Timedelta` included) or `numpy.timedelta64`.
-pub fn duration(obj: &Bound<'_, PyAny>, path: &str) -> Res<TimeDelta> {
-    let obj = if numpy_kind(obj) == Some(NumpyKind::Timedelta) {
-        obj.call_method1("astype", ("timedelta64[us]",))?
-            .call_method0("item")?
-    } else {
-        obj.clone()
+pub fn duration(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<TimeDelta> {
+    let obj = match numpy_kind(obj) {
+        Some(Kind::Timedelta) => numpy_item(obj, "timedelta64[us]")?,
+        _ => obj.clone(),
     };
     if obj.cast::<PyDelta>().is_err() {
         return Err(wrong_type(path, "a datetime.timedelta", &obj));
     }
     obj.extract::<TimeDelta>()
-        .map_err(|e| err(ErrorKind::InvalidInput, format!("{path}: {e}")))
+        .map_err(|e| coded!(InvalidInput, "{path}: {e}"))
 }
 
 /// A duration in whole seconds: a sub-second part is refused, never dropped.
 pub fn whole_secs(obj: &Bound<'_, PyAny>, path: &str) -> Res<i64> {
     let d = duration(obj, path)?;
     if d.subsec_nanos() != 0 {
-        return Err(err(
-            ErrorKind::InvalidInput,
-            format!("{path} must be a whole number of seconds"),
-        ));
+        fail!(InvalidInput, "{path} must be a whole number of seconds");
     }
     Ok(d.num_seconds())
 }
 
-/// Most elements read from an iterator or generator whose length is not
-/// known in advance (lists, tuples and numpy arrays give their true length
-/// and are held to the documented limits): an endless iterator costs at
-/// most this much time and memory. Longer data goes as a list or array.
-pub const MAX_STREAMED: usize = 1_000_000;
-
-fn too_many(path: &str, max: usize) -> BindError {
-    err(
-        ErrorKind::LimitExceeded,
-        format!("{path} has more than {max} elements"),
-    )
+fn too_many(path: impl Display, max: usize) -> BindError {
+    coded!(LimitExceeded, "{path} has more than {max} elements")
 }
 
-/// Calls `f` on each element of `obj` as it arrives, refusing the element
-/// after the `max`-th (`limit_exceeded`). A list or tuple (subclasses too)
-/// is checked against its true length first and read by index, so a lying
-/// `__len__` or `__iter__` is never consulted; any other iterable is
-/// consumed lazily, at most `min(max, MAX_STREAMED)` elements plus one.
-/// Strings, bytes and mappings are not sequences here.
-pub fn each<'py>(
+/// Calls `f` on each element of `obj` (with its index) as it arrives,
+/// refusing the element after the `max`-th (`limit_exceeded`). A list or
+/// tuple (subclasses too) is checked against its true length first and
+/// read by index; any other iterable is consumed lazily, at most
+/// `min(max, MAX_STREAMED)` elements plus one. Strings, bytes and mappings
+/// are not sequences here.
+fn each<'py>(
     obj: &Bound<'py, PyAny>,
-    path: &str,
+    path: &dyn Display,
     max: usize,
-    mut f: impl FnMut(Bound<'py, PyAny>, String) -> Res<()>,
+    mut f: impl FnMut(Bound<'py, PyAny>, usize) -> Res<()>,
 ) -> Res<()> {
     if obj.cast::<PyString>().is_ok()
         || obj.cast::<PyBytes>().is_ok()
@@ -358,29 +344,25 @@ pub fn each<'py>(
     {
         return Err(wrong_type(path, "a list", obj));
     }
-    let known = if let Ok(l) = obj.cast::<PyList>() {
-        Some(l.len())
-    } else if let Ok(t) = obj.cast::<PyTuple>() {
-        Some(t.len())
-    } else {
-        obj.cast::<PyUntypedArray>().ok().map(|a| a.len())
-    };
-    if known.is_some_and(|n| n > max) {
-        return Err(too_many(path, max));
-    }
-    let mut call = |i: usize, item: Bound<'py, PyAny>| f(item, format!("{path}[{i}]"));
     if let Ok(l) = obj.cast::<PyList>() {
-        // By index: user code run by `f` may shrink or grow the list.
+        // By index, so user code run by `f` may shrink or grow the list.
         for (i, item) in l.iter().enumerate() {
             if i >= max {
                 return Err(too_many(path, max));
             }
-            call(i, item)?;
+            f(item, i)?;
         }
         return Ok(());
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return t.iter().enumerate().try_for_each(|(i, item)| call(i, item));
+        if t.len() > max {
+            return Err(too_many(path, max));
+        }
+        return t.iter().enumerate().try_for_each(|(i, item)| f(item, i));
+    }
+    let known = obj.cast::<PyUntypedArray>().ok().map(|a| a.len());
+    if known.is_some_and(|n| n > max) {
+        return Err(too_many(path, max));
     }
     let limit = if known.is_some() {
         max
@@ -391,32 +373,34 @@ pub fn each<'py>(
         .try_iter()
         .map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
     for (i, item) in iter.enumerate() {
-        if i >= limit {
-            return Err(if limit < max {
-                err(
-                    ErrorKind::LimitExceeded,
-                    format!(
-                        "{path} is an iterator of more than {MAX_STREAMED} elements: pass a list or a numpy array for more (at most {max})"
-                    ),
-                )
-            } else {
-                too_many(path, max)
-            });
+        if i >= limit && limit < max {
+            fail!(
+                LimitExceeded,
+                "{path} is an iterator of more than {MAX_STREAMED} elements: pass a list or a numpy array for more (at most {max})"
+            );
+        } else if i >= limit {
+            return Err(too_many(path, max));
         }
-        call(i, item?)?;
+        f(item?, i)?;
     }
     Ok(())
 }
 
-/// The elements of an iterable, each read by `f`, at most `max` of them.
+/// The elements of an iterable, each read by `f` (given its path), at most
+/// `max` of them (see [`MAX_STREAMED`] for iterators).
 pub fn seq<'py, T>(
     obj: &Bound<'py, PyAny>,
-    path: &str,
+    path: impl Display,
     max: usize,
-    mut f: impl FnMut(&Bound<'py, PyAny>, &str) -> Res<T>,
+    mut f: impl FnMut(&Bound<'py, PyAny>, &dyn Display) -> Res<T>,
 ) -> Res<Vec<T>> {
     let mut out = Vec::new();
-    each(obj, path, max, |item, at| {
+    each(obj, &path, max, |item, i| {
+        let at = Sub {
+            parent: &path,
+            index: Some(i),
+            key: "",
+        };
         out.push(f(&item, &at)?);
         Ok(())
     })?;
@@ -424,105 +408,96 @@ pub fn seq<'py, T>(
 }
 
 /// Reads plain Python data (dicts with str keys, lists, tuples and other
-/// iterables, str, int, float, bool, None, datetimes, numpy scalars) into
-/// JSON, so the core validates it exactly as JSON from Rust or Node. Every
-/// sequence and mapping holds at most `max` elements.
-pub fn value(obj: &Bound<'_, PyAny>, path: &str, max: usize) -> Res<Value> {
-    read(obj, path, max, 0)
+/// iterables, str, int, float, bool, None, datetimes, durations as seconds,
+/// numpy scalars) into JSON, so the core validates it exactly as JSON from
+/// Rust or Node. Every sequence and mapping holds at most `max` elements.
+pub fn value(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<Value> {
+    read(obj, &path, max, 0)
 }
 
-fn read(obj: &Bound<'_, PyAny>, path: &str, max: usize, depth: usize) -> Res<Value> {
+fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) -> Res<Value> {
     if depth > MAX_DEPTH {
-        return Err(err(
-            ErrorKind::LimitExceeded,
-            format!("{path}: nested deeper than {MAX_DEPTH} levels"),
-        ));
+        fail!(
+            LimitExceeded,
+            "{path}: nested deeper than {MAX_DEPTH} levels"
+        );
     }
     if obj.is_none() {
         return Ok(Value::Null);
     }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
     if obj.cast::<PyString>().is_ok() {
         return Ok(Value::String(string(obj, path)?));
     }
-    let kind = if obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() {
-        None
-    } else if obj.cast::<PyInt>().is_ok() {
-        Some(NumpyKind::Int)
-    } else if obj.cast::<PyFloat>().is_ok() {
-        Some(NumpyKind::Float)
-    } else if obj.cast::<PyDateTime>().is_ok() {
-        Some(NumpyKind::Datetime)
-    } else {
-        numpy_kind(obj)
-    };
-    match kind {
-        Some(NumpyKind::Bool) => return Ok(Value::Bool(boolean(obj, path)?)),
-        Some(NumpyKind::Int) => {
-            return Ok(match integer(obj, path)? {
-                Integer::Signed(v) => Value::from(v),
-                Integer::Unsigned(v) => Value::from(v),
-            });
-        }
-        Some(NumpyKind::Float) => {
-            let f = float(obj, path)?;
-            if f.fract() == 0.0 && f.abs() <= EXACT_F64 {
-                // An integral float is an exact integer (a CSAT of 3.0 from
-                // a pandas column with NaN is the integer 3).
-                return Ok(Value::from(f as i64));
-            }
-            return Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                err(
-                    ErrorKind::InvalidInput,
-                    format!("{path}: {f} is not a finite number"),
-                )
-            });
-        }
-        Some(NumpyKind::Datetime) => {
-            let t = instant(obj, path)?;
-            return Ok(Value::String(
-                t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            ));
-        }
-        Some(NumpyKind::Timedelta) => return secs_value(obj, path),
-        _ if obj.cast::<PyDelta>().is_ok() => return secs_value(obj, path),
-        _ => {}
-    }
     if let Ok(d) = obj.cast::<PyDict>() {
         if d.len() > max {
-            return Err(err(
-                ErrorKind::LimitExceeded,
-                format!("{path} has more than {max} keys"),
-            ));
+            fail!(LimitExceeded, "{path} has more than {max} keys");
         }
         let mut map = Map::new();
         // A snapshot of the items: user code run while reading the values
         // may change the dict without upsetting this loop.
         for item in d.items().iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-            let key = string(&k, &format!("{path} key"))?;
-            let child = read(&v, &format!("{path}[{key:?}]"), max, depth + 1)?;
+            let key = string(&k, format_args!("{path} key"))?;
+            let at = Sub {
+                parent: path,
+                index: None,
+                key: &key,
+            };
+            let child = read(&v, &at, max, depth + 1)?;
             map.insert(key, child);
         }
         return Ok(Value::Object(map));
     }
-    if obj.cast::<PyDate>().is_ok() {
-        return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
+    if obj.cast::<PyList>().is_err() {
+        match kind(obj) {
+            Kind::Bool => return Ok(Value::Bool(boolean(obj, path)?)),
+            Kind::Int => {
+                return Ok(match integer(obj, path)? {
+                    Integer::Signed(v) => Value::from(v),
+                    Integer::Unsigned(v) => Value::from(v),
+                });
+            }
+            Kind::Float => {
+                let f = float(obj, path)?;
+                if f.fract() == 0.0 && f.abs() <= EXACT_F64 {
+                    // An integral float is an exact integer (a CSAT of 3.0
+                    // from a pandas column with NaN is the integer 3).
+                    return Ok(Value::from(f as i64));
+                }
+                let n = Number::from_f64(f);
+                return n
+                    .map(Value::Number)
+                    .ok_or_else(|| coded!(InvalidInput, "{path}: {f} is not a finite number"));
+            }
+            Kind::Datetime => {
+                let t = instant(obj, path)?;
+                let text = t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                return Ok(Value::String(text));
+            }
+            Kind::Timedelta => return secs_value(obj, path),
+            Kind::Other if obj.cast::<PyDate>().is_ok() => {
+                return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
+            }
+            Kind::Other => {}
+        }
     }
     let mut out = Vec::new();
-    each(obj, path, max, |item, at| {
+    each(obj, path, max, |item, i| {
+        let at = Sub {
+            parent: path,
+            index: Some(i),
+            key: "",
+        };
         out.push(read(&item, &at, max, depth + 1)?);
         Ok(())
     })
     .map_err(|e| match e {
-        BindError::Coded(c) if c.kind == ErrorKind::InvalidType && c.message.starts_with(path) => {
-            wrong_type(
-                path,
-                "JSON-like data (dict, list, str, number, bool, None)",
-                obj,
-            )
+        BindError::Coded(c) if c.kind == ErrorKind::InvalidType => {
+            let p = path.to_string();
+            match c.message.starts_with(&p) {
+                true => wrong_type(p, "JSON-like data (dict, list, str, number, ...)", obj),
+                false => BindError::Coded(c),
+            }
         }
         other => other,
     })?;
@@ -530,18 +505,15 @@ fn read(obj: &Bound<'_, PyAny>, path: &str, max: usize, depth: usize) -> Res<Val
 }
 
 /// A duration as the core's serde form has it: seconds, whole when exact.
-fn secs_value(obj: &Bound<'_, PyAny>, path: &str) -> Res<Value> {
+fn secs_value(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Value> {
     let d = duration(obj, path)?;
     if d.subsec_nanos() == 0 {
         return Ok(Value::from(d.num_seconds()));
     }
     let f = d.num_microseconds().map_or(f64::NAN, |us| us as f64 / 1e6);
-    Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-        err(
-            ErrorKind::InvalidInput,
-            format!("{path}: {d} is out of range"),
-        )
-    })
+    let n = Number::from_f64(f);
+    n.map(Value::Number)
+        .ok_or_else(|| coded!(InvalidInput, "{path}: {d} is out of range"))
 }
 
 /// Keyword options read into the core's option type `T`: absent (or
@@ -558,107 +530,102 @@ pub fn options<T: DeserializeOwned>(
             map.insert((*key).to_owned(), value(v, key, max)?);
         }
     }
-    deserialize(Value::Object(map), "", kind)
+    deserialize(Value::Object(map), &"", kind)
 }
 
 /// Deserialises a JSON value into `T`; a shape error (unknown or missing
 /// field, wrong type) is `invalid_input`, as the core reports it, naming
 /// the path of the bad field (`tickets[3].events[0].at`).
-pub fn from_value<T: DeserializeOwned>(v: Value, path: &str) -> Res<T> {
+pub fn from_value<T: DeserializeOwned>(v: Value, path: &dyn Display) -> Res<T> {
     deserialize(v, path, ErrorKind::InvalidInput)
 }
 
-fn deserialize<T: DeserializeOwned>(v: Value, path: &str, kind: ErrorKind) -> Res<T> {
+fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
     serde_path_to_error::deserialize(v).map_err(|e| {
-        let inner = e.path().to_string();
-        let message = e.inner().to_string();
+        let (path, inner, message) = (path.to_string(), e.path().to_string(), e.inner());
         let at = match inner.as_str() {
-            "." => path.to_owned(),
+            "." => path,
             p if path.is_empty() => p.to_owned(),
             p if p.starts_with('[') => format!("{path}{p}"),
             p => format!("{path}.{p}"),
         };
-        let hint = if message.contains("premature end of input") {
-            " (an instant needs a date, a time and a UTC offset such as 'Z' or '+02:00')"
-        } else {
-            ""
+        let message = message.to_string();
+        let hint = match message.contains("premature end of input") {
+            true => " (an instant needs a date, a time and a UTC offset such as 'Z' or '+02:00')",
+            false => "",
         };
         err(kind, format!("{at}: {message}{hint}"))
     })
 }
 
 /// Plain Python data read into the serde type `T` (see [`value`]).
-pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: &str, max: usize) -> Res<T> {
-    from_value(value(obj, path, max)?, path)
+pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<T> {
+    from_value(value(obj, &path, max)?, &path)
 }
 
 /// An optional serde argument; absent or `None` gives `T::default()`.
-pub fn opt_arg<T: DeserializeOwned + Default>(
-    obj: Option<&Bound<'_, PyAny>>,
-    path: &str,
-    max: usize,
-) -> Res<T> {
+pub fn opt_arg<T>(obj: Option<&Bound<'_, PyAny>>, path: &str, max: usize) -> Res<T>
+where
+    T: DeserializeOwned + Default,
+{
     given(obj).map_or_else(|| Ok(T::default()), |o| arg(o, path, max))
 }
 
 /// A list of serde records, each converted as it arrives: at most `max`
 /// records, each holding sequences of at most `nested` elements.
-pub fn records<T: DeserializeOwned>(
+pub fn records<T>(
     obj: &Bound<'_, PyAny>,
-    path: &str,
+    path: impl Display,
     max: usize,
     nested: usize,
-) -> Res<Vec<T>> {
+) -> Res<Vec<T>>
+where
+    T: DeserializeOwned,
+{
     seq(obj, path, max, |item, at| arg(item, at, nested))
 }
 
 /// The instance of the binding class `T` passed as `path`.
-pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
+pub fn instance<'a, 'py, T>(
     obj: &'a Bound<'py, PyAny>,
-    path: &str,
-) -> Res<&'a Bound<'py, T>> {
+    path: impl Display,
+) -> Res<&'a Bound<'py, T>>
+where
+    T: pyo3::PyTypeInfo,
+{
     obj.cast::<T>().map_err(|_| {
-        let class = obj
-            .py()
-            .get_type::<T>()
-            .name()
-            .map_or_else(|_| "opsbrain class".to_owned(), |n| n.to_string());
-        wrong_type(path, &format!("a {class}"), obj)
+        let class = obj.py().get_type::<T>().name();
+        let class = class.map_or_else(|_| "opsbrain class".to_owned(), |n| n.to_string());
+        wrong_type(&path, &format!("a {class}"), obj)
     })
 }
 
 /// A numeric column element read exactly from numpy or Python values.
 pub trait Elem: numpy::Element + Copy + Send + Sync {
-    /// What a message calls it.
-    const WHAT: &'static str;
     /// One Python scalar.
-    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self>;
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self>;
 }
 
 impl Elem for f64 {
-    const WHAT: &'static str = "numbers";
-    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
         number(obj, path, true)
     }
 }
 
 impl Elem for u64 {
-    const WHAT: &'static str = "non-negative integers";
-    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
         int(obj, path)
     }
 }
 
 impl Elem for u32 {
-    const WHAT: &'static str = "non-negative 32-bit integers";
-    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
         int(obj, path)
     }
 }
 
 impl Elem for bool {
-    const WHAT: &'static str = "bools";
-    fn read(obj: &Bound<'_, PyAny>, path: &str) -> Res<Self> {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
         boolean(obj, path)
     }
 }
@@ -692,38 +659,29 @@ pub fn column<'py, T: Elem>(
 ) -> Res<Column<'py, T>> {
     if let Ok(a) = obj.cast::<PyArray1<T>>() {
         if a.len() > max {
-            return Err(err(
-                ErrorKind::LimitExceeded,
-                format!("{path} has more than {max} elements"),
-            ));
+            return Err(too_many(path, max));
         }
-        return Ok(Column::Borrowed(a.try_readonly().map_err(|e| {
-            err(ErrorKind::InvalidInput, format!("{path}: {e}"))
-        })?));
+        let a = a.try_readonly();
+        return Ok(Column::Borrowed(
+            a.map_err(|e| coded!(InvalidInput, "{path}: {e}"))?,
+        ));
     }
-    let items = if let Ok(a) = obj.cast::<PyUntypedArray>() {
-        if a.ndim() != 1 {
-            return Err(wrong_type(
-                path,
-                &format!("a 1-D array of {}", T::WHAT),
-                obj,
-            ));
-        }
-        let kind = a.dtype().kind();
-        if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
-            return Err(wrong_type(
-                path,
-                &format!("an array of {}, not of dtype {}", T::WHAT, a.dtype()),
-                obj,
-            ));
+    let items = match obj.cast::<PyUntypedArray>() {
+        Ok(a) if a.ndim() != 1 || !matches!(a.dtype().kind(), b'b' | b'i' | b'u' | b'f') => {
+            let what = format!(
+                "a 1-D array of numbers, not {}-D of {}",
+                a.ndim(),
+                a.dtype()
+            );
+            return Err(wrong_type(path, &what, obj));
         }
         // Other dtypes go element by element, each checked exactly.
-        obj.call_method0("tolist")?
-    } else {
-        obj.clone()
+        Ok(_) => obj.call_method0("tolist")?,
+        Err(_) => obj.clone(),
     };
-    let vals = seq(&items, path, max, |item, at| T::read(item, at))?;
-    Ok(Column::Owned(vals))
+    Ok(Column::Owned(seq(&items, path, max, |x, at| {
+        T::read(x, at)
+    })?))
 }
 
 /// An optional column argument.
@@ -737,22 +695,31 @@ pub fn opt_column<'py, T: Elem>(
 
 /// How a result's JSON becomes Python: which keys hold instants (aware UTC
 /// datetimes), dates, or float arrays (numpy).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct Shape {
-    /// Keys whose RFC 3339 strings become aware UTC `datetime`s.
-    pub instants: &'static [&'static str],
-    /// Keys whose `YYYY-MM-DD` strings become `date`s.
-    pub dates: &'static [&'static str],
-    /// Keys whose number lists become float64 numpy arrays.
-    pub arrays: &'static [&'static str],
+    instants: &'static [&'static str],
+    dates: &'static [&'static str],
+    arrays: &'static [&'static str],
+}
+
+impl Shape {
+    /// Keys whose RFC 3339 strings become aware UTC `datetime`s, whose
+    /// `YYYY-MM-DD` strings become `date`s, whose lists become float64 arrays.
+    pub const fn of(
+        instants: &'static [&'static str],
+        dates: &'static [&'static str],
+        arrays: &'static [&'static str],
+    ) -> Self {
+        Shape {
+            instants,
+            dates,
+            arrays,
+        }
+    }
 }
 
 /// Plain data: no instants, dates or arrays.
-pub const PLAIN: Shape = Shape {
-    instants: &[],
-    dates: &[],
-    arrays: &[],
-};
+pub const PLAIN: Shape = Shape::of(&[], &[], &[]);
 
 /// A core value as Python data shaped by `shape`.
 pub fn to_py<'py, T: Serialize>(py: Python<'py>, v: &T, shape: Shape) -> Res<Bound<'py, PyAny>> {
@@ -785,12 +752,10 @@ fn write<'py>(
             Ok(t) if (1..=9999).contains(&t.year()) => {
                 t.with_timezone(&Utc).into_pyobject(py)?.into_any()
             }
-            Ok(t) => {
-                return Err(err(
-                    ErrorKind::InvalidInput,
-                    format!("result {t} is outside the years 1 to 9999 a Python datetime holds"),
-                ));
-            }
+            Ok(t) => fail!(
+                InvalidInput,
+                "result {t} is past the years 1 to 9999 of a datetime"
+            ),
             Err(_) => PyString::new(py, s).into_any(),
         },
         Value::String(s) if is(shape.dates) => {
@@ -800,18 +765,13 @@ fn write<'py>(
             }
         }
         Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(a) if is(shape.arrays) => a
-            .iter()
-            .map(|x| x.as_f64().unwrap_or(f64::NAN))
-            .collect::<Vec<_>>()
-            .into_pyarray(py)
-            .into_any(),
+        Value::Array(a) if is(shape.arrays) => {
+            let xs: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
+            xs.into_pyarray(py).into_any()
+        }
         Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| write(py, x, None, shape))
-                .collect::<Res<Vec<_>>>()?;
-            PyList::new(py, items)?.into_any()
+            let items = a.iter().map(|x| write(py, x, None, shape));
+            PyList::new(py, items.collect::<Res<Vec<_>>>()?)?.into_any()
         }
         Value::Object(o) => {
             let d = PyDict::new(py);
@@ -891,9 +851,8 @@ macro_rules! value_class {
                 Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
             }
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                other.cast::<Self>().is_ok_and(|o| {
-                    o.get().to_json().ok().is_some_and(|j| self.to_json().ok() == Some(j))
-                })
+                let json = |c: &Self| c.to_json().ok();
+                other.cast::<Self>().is_ok_and(|o| json(o.get()).is_some_and(|j| json(self) == Some(j)))
             }
             fn __hash__(&self) -> u64 {
                 use std::hash::{Hash, Hasher};

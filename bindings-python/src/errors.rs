@@ -71,6 +71,23 @@ pub fn err(kind: ErrorKind, message: impl Into<String>) -> BindError {
     BindError::Coded(Error::new(kind, message))
 }
 
+/// A coded error from a kind name and a format string:
+/// `coded!(InvalidInput, "{path}: ...")`.
+#[macro_export]
+macro_rules! coded {
+    ($kind:ident, $($arg:tt)+) => {
+        $crate::errors::err(opsbrain::ErrorKind::$kind, format!($($arg)+))
+    };
+}
+
+/// Returns early with [`coded!`].
+#[macro_export]
+macro_rules! fail {
+    ($kind:ident, $($arg:tt)+) => {
+        return Err($crate::coded!($kind, $($arg)+))
+    };
+}
+
 /// The Python class name for each kind (must match `opsbrain/errors.py`).
 fn class_name(kind: ErrorKind) -> &'static str {
     match kind {

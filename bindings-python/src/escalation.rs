@@ -21,11 +21,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in escalation timelines.
-const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    dates: &[],
-    arrays: &[],
-};
+const SHAPE: Shape = Shape::of(&["at", "met_at", "breach_at"], &[], &[]);
 
 json_form!(core: EscalationPolicy);
 

@@ -38,11 +38,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in KPI results.
-const SHAPE: Shape = Shape {
-    instants: &["fired_at", "clears_at", "window_start", "window_end"],
-    dates: &[],
-    arrays: &[],
-};
+const SHAPE: Shape = Shape::of(
+    &["fired_at", "clears_at", "window_start", "window_end"],
+    &[],
+    &[],
+);
 
 fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
     records(obj, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)

@@ -19,11 +19,10 @@ use serde_json::{Map, Value};
 
 use crate::compute::compute;
 use crate::convert::{
-    PLAIN, Shape, arg, each, given, instance, instant, int, opt_arg, string, to_py, type_name,
-    value,
+    PLAIN, Shape, arg, given, instance, instant, int, opt_arg, seq, string, to_py, type_name, value,
 };
 use crate::errors::{BindError, Res, err};
-use crate::{json_form, value_class};
+use crate::{coded, fail, json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -40,11 +39,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in ops results.
-const SHAPE: Shape = Shape {
-    instants: &["since", "until"],
-    dates: &[],
-    arrays: &[],
-};
+const SHAPE: Shape = Shape::of(&["since", "until"], &[], &[]);
 
 /// Elements in one list of an ops request (slow queries, checks, ...).
 const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
@@ -54,22 +49,19 @@ const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
 /// (`Decimal`, `date`, `UUID`, ...) are passed as their `str()`: the core
 /// reads numbers from strings and ignores columns it does not use.
 fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
-    let mut out = Vec::new();
-    each(obj, what, MAX_PG_ROWS, |row, at| {
+    let rows = seq(obj, what, MAX_PG_ROWS, |row, at| {
         let Ok(d) = row.cast::<PyDict>() else {
-            return Err(err(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{at}: expected a row (dict of columns), not {}",
-                    type_name(&row)
-                ),
-            ));
+            fail!(
+                InvalidInput,
+                "{at}: expected a row (dict of columns), not {}",
+                type_name(row)
+            );
         };
         let mut map = Map::new();
         for item in d.items().iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
-            let key = string(&k, &format!("{at} column name"))?;
-            let x = match value(&v, &format!("{at}[{key:?}]"), 64) {
+            let key = string(&k, format_args!("{at} column name"))?;
+            let x = match value(&v, format_args!("{at}[{key:?}]"), 64) {
                 Err(BindError::Coded(e)) if e.kind == ErrorKind::InvalidType => {
                     Value::String(v.str()?.to_string())
                 }
@@ -77,19 +69,16 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
             };
             map.insert(key, x);
         }
-        out.push(Value::Object(map));
-        Ok(())
-    })
-    .map_err(|e| match e {
-        BindError::Coded(c) if c.kind == ErrorKind::InvalidType && c.message.starts_with(what) => {
-            err(
-                ErrorKind::InvalidInput,
-                format!("{what}: expected a list of rows (dicts): {}", c.message),
-            )
-        }
-        other => other,
-    })?;
-    Ok(Value::Array(out))
+        Ok(Value::Object(map))
+    });
+    match rows {
+        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => Err(coded!(
+            InvalidInput,
+            "{what}: expected a list of rows (dicts): {}",
+            c.message
+        )),
+        other => Ok(Value::Array(other?)),
+    }
 }
 
 /// The optimisation actions a metrics snapshot calls for (the framework's

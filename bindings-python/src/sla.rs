@@ -6,7 +6,7 @@ use opsbrain::sla::{self, MAX_EVENTS, SlaEvent, SlaPolicy};
 use pyo3::prelude::*;
 
 use crate::compute::compute;
-use crate::convert::{Shape, each, instance, instant, records, to_py};
+use crate::convert::{Shape, instance, instant, records, seq, to_py};
 use crate::errors::Res;
 use crate::{json_form, value_class};
 
@@ -19,11 +19,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in SLA results.
-const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    dates: &[],
-    arrays: &[],
-};
+const SHAPE: Shape = Shape::of(&["at", "met_at", "breach_at"], &[], &[]);
 
 json_form!(core: SlaPolicy);
 
@@ -62,7 +58,7 @@ pub fn policy(obj: &Bound<'_, PyAny>) -> Res<SlaPolicy> {
 }
 
 /// A ticket's event log: event dicts, each read as it arrives.
-pub fn events(obj: &Bound<'_, PyAny>, path: &str) -> Res<Vec<SlaEvent>> {
+pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<SlaEvent>> {
     records(obj, path, MAX_EVENTS, 64)
 }
 
@@ -95,11 +91,7 @@ fn sla_status_batch<'py>(
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = self::policy(policy)?;
-    let mut all = Vec::new();
-    each(tickets, "tickets", MAX_BATCH_TICKETS, |t, at| {
-        all.push(events(&t, &at)?);
-        Ok(())
-    })?;
+    let all = seq(tickets, "tickets", MAX_BATCH_TICKETS, |t, at| events(t, at))?;
     let now = instant(now, "now")?;
     let out = compute(py, || sla::sla_status_batch(&policy, &all, now))?;
     to_py(py, &out, SHAPE)
