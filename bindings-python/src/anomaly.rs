@@ -5,7 +5,6 @@
 //! `FittedGroup` and `GroupAnomalies`.
 
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
-use opsbrain::ErrorKind;
 use opsbrain::anomaly::ProactiveMonitor;
 use opsbrain::anomaly::isolation_forest::{
     Contamination, IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples,
@@ -18,21 +17,15 @@ use pyo3::types::PyString;
 
 use crate::compute::{compute, compute_on};
 use crate::convert::{
-    JsonForm, Shape, boolean, float, given, instance, instant, int, is_int, opt_int, seq, string,
-    to_py, type_name,
+    JsonForm, Opt, Shape, boolean, float, instance, instant, int, is_int, opt, seq, string, to_py,
+    type_name,
 };
-use crate::errors::{Res, err};
-use crate::{json_form, value_class};
+use crate::errors::Res;
+use crate::{coded, fail, getters, json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyIsolationForestModel>()?;
-    m.add_class::<PyProactiveMonitor>()?;
-    m.add_class::<PyFittedGroup>()?;
-    m.add_class::<PyGroupAnomalies>()?;
-    m.add_function(wrap_pyfunction!(fit_isolation_forest, m)?)?;
-    m.add_function(wrap_pyfunction!(average_path_length, m)?)?;
-    Ok(())
+    crate::add!(m; PyIsolationForestModel, PyProactiveMonitor, PyFittedGroup, PyGroupAnomalies; fit_isolation_forest, average_path_length)
 }
 
 json_form!(core: IsolationForest, FittedGroup);
@@ -50,66 +43,48 @@ impl JsonForm for ProactiveMonitor {
 /// A 2-D float64 array argument: numpy arrays of any layout are borrowed
 /// without a copy; other numeric dtypes and nested lists go through numpy.
 fn matrix<'py>(
-    obj: &Bound<'py, PyAny>,
-    name: &str,
+    obj: &Bound<'py, PyAny>, name: &str,
 ) -> Res<PyArrayLike2<'py, f64, AllowTypeChange>> {
-    obj.extract::<PyArrayLike2<'py, f64, AllowTypeChange>>()
-        .map_err(|e| {
-            err(
-                ErrorKind::InvalidType,
-                format!(
-                    "{name} must be a 2-D array of numbers (rows x columns): {} ({e})",
-                    type_name(obj)
-                ),
-            )
-        })
+    obj.extract::<PyArrayLike2<'py, f64, AllowTypeChange>>().map_err(|e| {
+        coded!(InvalidType, "{name} must be a 2-D array of numbers: {} ({e})", type_name(obj))
+    })
 }
 
 /// A count, "at least 1" otherwise (`invalid_config`, as the core says it).
 fn count(obj: &Bound<'_, PyAny>, name: &str) -> Res<usize> {
     let n: i64 = int(obj, name)?;
-    usize::try_from(n).map_err(|_| {
-        err(
-            ErrorKind::InvalidConfig,
-            format!("{name} must be at least 1, got {n}"),
-        )
-    })
+    usize::try_from(n).map_err(|_| coded!(InvalidConfig, "{name} must be at least 1, got {n}"))
+}
+
+/// Whether `obj` is the string "auto" (any other string is an error).
+fn auto(obj: &Bound<'_, PyAny>, name: &str) -> Res<bool> {
+    match obj.cast::<PyString>() {
+        Ok(_) if string(obj, name)? == "auto" => Ok(true),
+        Ok(_) => fail!(InvalidType, "{name} must be \"auto\" or a number"),
+        Err(_) => Ok(false),
+    }
 }
 
 fn max_samples(obj: &Bound<'_, PyAny>) -> Res<MaxSamples> {
-    if obj.cast::<PyString>().is_ok() && string(obj, "max_samples")? == "auto" {
-        Ok(MaxSamples::Auto)
-    } else if is_int(obj) {
-        Ok(MaxSamples::Count(count(obj, "max_samples")?))
-    } else if obj.cast::<PyString>().is_err() {
-        Ok(MaxSamples::Fraction(float(obj, "max_samples")?))
-    } else {
-        Err(err(
-            ErrorKind::InvalidType,
-            "max_samples must be \"auto\", an int or a float",
-        ))
-    }
+    Ok(match obj {
+        o if auto(o, "max_samples")? => MaxSamples::Auto,
+        o if is_int(o) => MaxSamples::Count(count(o, "max_samples")?),
+        o => MaxSamples::Fraction(float(o, "max_samples")?),
+    })
 }
 
 fn max_features(obj: &Bound<'_, PyAny>) -> Res<MaxFeatures> {
-    if is_int(obj) {
-        Ok(MaxFeatures::Count(count(obj, "max_features")?))
-    } else {
-        Ok(MaxFeatures::Fraction(float(obj, "max_features")?))
-    }
+    Ok(match obj {
+        o if is_int(o) => MaxFeatures::Count(count(o, "max_features")?),
+        o => MaxFeatures::Fraction(float(o, "max_features")?),
+    })
 }
 
 fn contamination(obj: &Bound<'_, PyAny>) -> Res<Contamination> {
-    if obj.cast::<PyString>().is_ok() {
-        if string(obj, "contamination")? == "auto" {
-            return Ok(Contamination::Auto);
-        }
-        return Err(err(
-            ErrorKind::InvalidType,
-            "contamination must be \"auto\" or a float in (0, 0.5]",
-        ));
-    }
-    Ok(Contamination::Fraction(float(obj, "contamination")?))
+    Ok(match obj {
+        o if auto(o, "contamination")? => Contamination::Auto,
+        o => Contamination::Fraction(float(o, "contamination")?),
+    })
 }
 
 /// Fits an isolation forest on ``X`` (rows x columns) and returns the
@@ -119,39 +94,21 @@ fn contamination(obj: &Bound<'_, PyAny>) -> Res<Contamination> {
 #[pyo3(signature = (x, *, n_estimators=None, max_samples=None, contamination=None, max_features=None, bootstrap=None, seed=None, n_jobs=None))]
 #[allow(clippy::too_many_arguments)]
 fn fit_isolation_forest(
-    py: Python<'_>,
-    x: &Bound<'_, PyAny>,
-    n_estimators: Option<&Bound<'_, PyAny>>,
-    max_samples: Option<&Bound<'_, PyAny>>,
-    contamination: Option<&Bound<'_, PyAny>>,
-    max_features: Option<&Bound<'_, PyAny>>,
-    bootstrap: Option<&Bound<'_, PyAny>>,
-    seed: Option<&Bound<'_, PyAny>>,
-    n_jobs: Option<&Bound<'_, PyAny>>,
+    py: Python<'_>, x: &Bound<'_, PyAny>, n_estimators: Opt<'_, '_>, max_samples: Opt<'_, '_>,
+    contamination: Opt<'_, '_>, max_features: Opt<'_, '_>, bootstrap: Opt<'_, '_>,
+    seed: Opt<'_, '_>, n_jobs: Opt<'_, '_>,
 ) -> Res<PyIsolationForestModel> {
-    let mut params = IsolationForestParams::new();
-    if let Some(n) = given(n_estimators) {
-        params = params.n_estimators(count(n, "n_estimators")?);
-    }
-    if let Some(m) = given(max_samples) {
-        params = params.max_samples(self::max_samples(m)?);
-    }
-    if let Some(c) = given(contamination) {
-        params = params.contamination(self::contamination(c)?);
-    }
-    if let Some(f) = given(max_features) {
-        params = params.max_features(self::max_features(f)?);
-    }
-    if let Some(b) = given(bootstrap) {
-        params = params.bootstrap(boolean(b, "bootstrap")?);
-    }
-    if let Some(s) = given(seed) {
-        params = params.seed(int(s, "seed")?);
-    }
-    let n_jobs = opt_int(n_jobs, "n_jobs")?;
+    let mut p = IsolationForestParams::new();
+    p.n_estimators = opt(n_estimators, |o| count(o, "n_estimators"))?.unwrap_or(p.n_estimators);
+    p.max_samples = opt(max_samples, self::max_samples)?.unwrap_or(p.max_samples);
+    p.contamination = opt(contamination, self::contamination)?.unwrap_or(p.contamination);
+    p.max_features = opt(max_features, self::max_features)?.unwrap_or(p.max_features);
+    p.bootstrap = opt(bootstrap, |o| boolean(o, "bootstrap"))?.unwrap_or(p.bootstrap);
+    p.seed = opt(seed, |o| int(o, "seed"))?.unwrap_or(p.seed);
+    let n_jobs = opt(n_jobs, |o| int(o, "n_jobs"))?;
     let x = matrix(x, "X")?;
     let view = x.as_array();
-    let model = compute_on(py, n_jobs, || params.fit(&view))?;
+    let model = compute_on(py, n_jobs, || p.fit(&view))?;
     Ok(PyIsolationForestModel(model))
 }
 
@@ -169,19 +126,14 @@ value_class! {
     PyIsolationForestModel(IsolationForest) as "IsolationForestModel"
 }
 
-type Scores<'py> = Bound<'py, PyArray1<f64>>;
-
 impl PyIsolationForestModel {
     /// Runs one of the model's per-row functions on ``X`` with the GIL
     /// released, on ``n_jobs`` threads.
     fn apply<'py, T: numpy::Element + Send>(
-        &self,
-        py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-        n_jobs: Option<&Bound<'py, PyAny>>,
+        &self, py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: Opt<'_, 'py>,
         f: impl FnOnce(&IsolationForest, &ArrayView2<'_, f64>) -> opsbrain::Result<Array1<T>> + Send,
     ) -> Res<Bound<'py, PyArray1<T>>> {
-        let n_jobs = opt_int(n_jobs, "n_jobs")?;
+        let n_jobs = opt(n_jobs, |o| int(o, "n_jobs"))?;
         let x = matrix(x, "X")?;
         let view = x.as_array();
         let out = compute_on(py, n_jobs, || f(&self.0, &view))?;
@@ -189,73 +141,51 @@ impl PyIsolationForestModel {
     }
 }
 
+/// The model's per-row functions, each taking ``X`` and ``n_jobs``.
+macro_rules! per_row {
+    ($($(#[$doc:meta])* $name:ident -> $t:ty = $f:expr;)*) => {
+        #[pymethods]
+        impl PyIsolationForestModel {$(
+            $(#[$doc])*
+            #[pyo3(signature = (x, *, n_jobs=None))]
+            fn $name<'py>(
+                &self,
+                py: Python<'py>,
+                x: &Bound<'py, PyAny>,
+                n_jobs: Opt<'_, 'py>,
+            ) -> Res<Bound<'py, PyArray1<$t>>> {
+                self.apply(py, x, n_jobs, $f)
+            }
+        )*}
+    };
+}
+
+per_row! {
+    /// scikit-learn's ``score_samples``: higher is more normal, in [-1, 0).
+    score_samples -> f64 = |m, v| m.score_samples(v);
+    /// ``score_samples - offset``: negative for outliers.
+    decision_function -> f64 = |m, v| m.decision_function(v);
+    /// The paper's anomaly score in (0, 1]: near 1 is anomalous.
+    anomaly_score -> f64 = |m, v| m.anomaly_score(v);
+    /// -1 for outliers, +1 for inliers.
+    predict -> i64 = |m, v| Ok(m.predict(v)?.mapv(i64::from));
+}
+
+getters!(PyIsolationForestModel {
+    /// The threshold on ``score_samples`` (scikit-learn's ``offset_``).
+    offset -> f64 = |v| v.offset();
+    /// Columns the model was fitted on.
+    n_features -> usize = |v| v.n_features();
+    /// Rows each tree was grown on (scikit-learn's ``max_samples_``).
+    max_samples -> usize = |v| v.max_samples();
+    /// Number of trees.
+    n_estimators -> usize = |v| v.trees().len();
+    /// Warnings from fitting (e.g. max_samples clipped to the row count).
+    warnings -> Vec<String> = |v| v.warnings().to_vec();
+});
+
 #[pymethods]
 impl PyIsolationForestModel {
-    /// scikit-learn's ``score_samples``: higher is more normal, in [-1, 0).
-    #[pyo3(signature = (x, *, n_jobs=None))]
-    fn score_samples<'py>(
-        &self,
-        py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-        n_jobs: Option<&Bound<'py, PyAny>>,
-    ) -> Res<Scores<'py>> {
-        self.apply(py, x, n_jobs, |m, v| m.score_samples(v))
-    }
-    /// ``score_samples - offset``: negative for outliers.
-    #[pyo3(signature = (x, *, n_jobs=None))]
-    fn decision_function<'py>(
-        &self,
-        py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-        n_jobs: Option<&Bound<'py, PyAny>>,
-    ) -> Res<Scores<'py>> {
-        self.apply(py, x, n_jobs, |m, v| m.decision_function(v))
-    }
-    /// The paper's anomaly score in (0, 1]: near 1 is anomalous.
-    #[pyo3(signature = (x, *, n_jobs=None))]
-    fn anomaly_score<'py>(
-        &self,
-        py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-        n_jobs: Option<&Bound<'py, PyAny>>,
-    ) -> Res<Scores<'py>> {
-        self.apply(py, x, n_jobs, |m, v| m.anomaly_score(v))
-    }
-    /// -1 for outliers, +1 for inliers.
-    #[pyo3(signature = (x, *, n_jobs=None))]
-    fn predict<'py>(
-        &self,
-        py: Python<'py>,
-        x: &Bound<'py, PyAny>,
-        n_jobs: Option<&Bound<'py, PyAny>>,
-    ) -> Res<Bound<'py, PyArray1<i64>>> {
-        self.apply(py, x, n_jobs, |m, v| Ok(m.predict(v)?.mapv(i64::from)))
-    }
-    /// The threshold on ``score_samples`` (scikit-learn's ``offset_``).
-    #[getter]
-    fn offset(&self) -> f64 {
-        self.0.offset()
-    }
-    /// Columns the model was fitted on.
-    #[getter]
-    fn n_features(&self) -> usize {
-        self.0.n_features()
-    }
-    /// Rows each tree was grown on (scikit-learn's ``max_samples_``).
-    #[getter]
-    fn max_samples(&self) -> usize {
-        self.0.max_samples()
-    }
-    /// Number of trees.
-    #[getter]
-    fn n_estimators(&self) -> usize {
-        self.0.trees().len()
-    }
-    /// Warnings from fitting (e.g. max_samples clipped to the row count).
-    #[getter]
-    fn warnings(&self) -> Vec<String> {
-        self.0.warnings().to_vec()
-    }
     /// The parameters the model was fitted with, as a dict.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
@@ -277,33 +207,27 @@ value_class! {
     PyGroupAnomalies(GroupAnomalies) as "GroupAnomalies"
 }
 
+getters!(PyGroupAnomalies {
+    /// The group's name.
+    metric -> String = |v| v.metric.clone();
+    /// The percentile threshold.
+    threshold -> f64 = |v| v.threshold;
+    /// The share of rows the percentile expects to flag.
+    expected_share -> f64 = |v| v.expected_share;
+});
+
 #[pymethods]
 impl PyGroupAnomalies {
-    /// The group's name.
-    #[getter]
-    fn metric(&self) -> String {
-        self.0.metric.clone()
-    }
     /// Decision scores, one per row.
     #[getter]
-    fn scores<'py>(&self, py: Python<'py>) -> Scores<'py> {
+    fn scores<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
         self.0.scores.clone().into_pyarray(py)
-    }
-    /// The percentile threshold.
-    #[getter]
-    fn threshold(&self) -> f64 {
-        self.0.threshold
     }
     /// Rows scored below the threshold.
     #[getter]
     fn anomalous_points<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
         let v: Vec<i64> = self.0.anomalous_points.iter().map(|&i| i as i64).collect();
         v.into_pyarray(py)
-    }
-    /// The share of rows the percentile expects to flag.
-    #[getter]
-    fn expected_share(&self) -> f64 {
-        self.0.expected_share
     }
     fn __repr__(&self) -> String {
         format!(
@@ -321,6 +245,15 @@ value_class! {
     PyFittedGroup(FittedGroup) as "FittedGroup"
 }
 
+getters!(PyFittedGroup {
+    /// The group's name.
+    metric -> String = |v| v.group.name.clone();
+    /// The reference window's decision-score percentile.
+    threshold -> f64 = |v| v.threshold;
+    /// The group's forest.
+    forest -> PyIsolationForestModel = |v| PyIsolationForestModel(v.forest.clone());
+});
+
 #[pymethods]
 impl PyFittedGroup {
     /// Scores new rows against the reference window's threshold.
@@ -329,26 +262,8 @@ impl PyFittedGroup {
         let view = x.as_array();
         Ok(PyGroupAnomalies(compute(py, || self.0.score(&view))?))
     }
-    /// The group's name.
-    #[getter]
-    fn metric(&self) -> String {
-        self.0.group.name.clone()
-    }
-    /// The reference window's decision-score percentile.
-    #[getter]
-    fn threshold(&self) -> f64 {
-        self.0.threshold
-    }
-    /// The group's forest.
-    #[getter]
-    fn forest(&self) -> PyIsolationForestModel {
-        PyIsolationForestModel(self.0.forest.clone())
-    }
     fn __repr__(&self) -> String {
-        format!(
-            "FittedGroup({:?}, threshold={})",
-            self.0.group.name, self.0.threshold
-        )
+        format!("FittedGroup({:?}, threshold={})", self.0.group.name, self.0.threshold)
     }
 }
 
@@ -382,24 +297,16 @@ impl PyProactiveMonitor {
     /// Batch detection as the framework does it: scale the window, fit the
     /// group's forest on it, flag rows below the window's percentile.
     fn detect(
-        &self,
-        py: Python<'_>,
-        group: &Bound<'_, PyAny>,
-        x: &Bound<'_, PyAny>,
+        &self, py: Python<'_>, group: &Bound<'_, PyAny>, x: &Bound<'_, PyAny>,
     ) -> Res<PyGroupAnomalies> {
         let group = string(group, "group")?;
         let x = matrix(x, "X")?;
         let view = x.as_array();
-        Ok(PyGroupAnomalies(compute(py, || {
-            self.0.detect(&group, &view)
-        })?))
+        Ok(PyGroupAnomalies(compute(py, || self.0.detect(&group, &view))?))
     }
     /// Fits a group on a reference window for streaming scoring.
     fn fit(
-        &self,
-        py: Python<'_>,
-        group: &Bound<'_, PyAny>,
-        reference: &Bound<'_, PyAny>,
+        &self, py: Python<'_>, group: &Bound<'_, PyAny>, reference: &Bound<'_, PyAny>,
     ) -> Res<PyFittedGroup> {
         let group = string(group, "group")?;
         let x = matrix(reference, "reference")?;
@@ -409,10 +316,7 @@ impl PyProactiveMonitor {
     /// One ``anomaly_detected`` alert (a dict) per group with anomalies;
     /// ``timestamp`` (an aware datetime) is stamped on each.
     fn alerts<'py>(
-        &self,
-        py: Python<'py>,
-        anomalies: &Bound<'py, PyAny>,
-        timestamp: &Bound<'py, PyAny>,
+        &self, py: Python<'py>, anomalies: &Bound<'py, PyAny>, timestamp: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyAny>> {
         let found = seq(anomalies, "anomalies", MAX_GROUPS, |a, at| {
             Ok(instance::<PyGroupAnomalies>(a, at)?.get().0.clone())
@@ -422,13 +326,7 @@ impl PyProactiveMonitor {
         to_py(py, &alerts, ALERTS)
     }
     fn __repr__(&self) -> String {
-        let names: Vec<&str> = self
-            .0
-            .config()
-            .groups
-            .iter()
-            .map(|g| g.name.as_str())
-            .collect();
+        let names: Vec<&str> = self.0.config().groups.iter().map(|g| g.name.as_str()).collect();
         format!("ProactiveMonitor({names:?})")
     }
 }

@@ -10,29 +10,15 @@ use pyo3::types::PyString;
 
 use crate::compute::compute;
 use crate::convert::{
-    Column, PLAIN, column, float, given, instance, int, opt_arg, opt_column, opt_float, opt_int,
-    records, seq, string, to_py,
+    Column, Opt, PLAIN, column, float, given, instance, int, opt, opt_arg, records, seq, string,
+    to_py,
 };
 use crate::errors::Res;
-use crate::{json_form, value_class};
+use crate::{getters, json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyMissRatioCurve>()?;
-    m.add_class::<PyStrategyTable>()?;
-    for f in [
-        wrap_pyfunction!(lru_mrc, m)?,
-        wrap_pyfunction!(shards_mrc, m)?,
-        wrap_pyfunction!(simulate, m)?,
-        wrap_pyfunction!(pattern_stats, m)?,
-        wrap_pyfunction!(warm_candidates, m)?,
-        wrap_pyfunction!(hash_key, m)?,
-        wrap_pyfunction!(hash_keys, m)?,
-        wrap_pyfunction!(adjust, m)?,
-    ] {
-        m.add_function(f)?;
-    }
-    Ok(())
+    crate::add!(m; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, pattern_stats, warm_candidates, hash_key, hash_keys, adjust)
 }
 
 json_form!(core: StrategyTable);
@@ -46,23 +32,17 @@ struct Columns<'py> {
 }
 
 impl<'py> Columns<'py> {
-    fn new(
-        keys: &Bound<'py, PyAny>,
-        timestamps: Option<&Bound<'py, PyAny>>,
-        writes: Option<&Bound<'py, PyAny>>,
-    ) -> Res<Self> {
+    fn new(keys: &Bound<'py, PyAny>, timestamps: Opt<'_, 'py>, writes: Opt<'_, 'py>) -> Res<Self> {
         Ok(Columns {
             keys: column(keys, "keys", MAX_TRACE_LEN)?,
-            timestamps: opt_column(timestamps, "timestamps", MAX_TRACE_LEN)?,
-            writes: opt_column(writes, "writes", MAX_TRACE_LEN)?,
+            timestamps: opt(timestamps, |o| column(o, "timestamps", MAX_TRACE_LEN))?,
+            writes: opt(writes, |o| column(o, "writes", MAX_TRACE_LEN))?,
         })
     }
 
     /// Runs `f` on the trace with the interpreter released.
     fn run<T: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&Trace<'_>) -> opsbrain::Result<T> + Send,
+        &self, py: Python<'_>, f: impl FnOnce(&Trace<'_>) -> opsbrain::Result<T> + Send,
     ) -> Res<T> {
         let keys = self.keys.values();
         let ts = self.timestamps.as_ref().map(Column::values);
@@ -85,28 +65,19 @@ value_class! {
     PyMissRatioCurve(MissRatioCurve) as "MissRatioCurve"
 }
 
+getters!(PyMissRatioCurve {
+    /// Accesses in the trace.
+    accesses -> u64 = |v| v.accesses;
+    /// Distinct keys (estimated when sampled).
+    distinct_keys -> u64 = |v| v.distinct_keys;
+    /// "exact" or "shards".
+    method -> &str = |v| &v.method;
+    /// Sampling rate at the end (1.0 when exact).
+    sampling_rate -> f64 = |v| v.sampling_rate;
+});
+
 #[pymethods]
 impl PyMissRatioCurve {
-    /// Accesses in the trace.
-    #[getter]
-    fn accesses(&self) -> u64 {
-        self.0.accesses
-    }
-    /// Distinct keys (estimated when sampled).
-    #[getter]
-    fn distinct_keys(&self) -> u64 {
-        self.0.distinct_keys
-    }
-    /// "exact" or "shards".
-    #[getter]
-    fn method(&self) -> &str {
-        &self.0.method
-    }
-    /// Sampling rate at the end (1.0 when exact).
-    #[getter]
-    fn sampling_rate(&self) -> f64 {
-        self.0.sampling_rate
-    }
     /// Step sizes (uint64 array); the hit ratio changes only at these sizes.
     #[getter]
     fn sizes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
@@ -125,9 +96,7 @@ impl PyMissRatioCurve {
     }
     /// Hit ratios at many sizes (float64 array).
     fn hit_ratios<'py>(
-        &self,
-        py: Python<'py>,
-        sizes: &Bound<'py, PyAny>,
+        &self, py: Python<'py>, sizes: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyArray1<f64>>> {
         let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?;
         Ok(self.0.hit_ratios(&sizes.values()).into_pyarray(py))
@@ -174,16 +143,12 @@ fn lru_mrc(py: Python<'_>, keys: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
 #[pyfunction]
 #[pyo3(signature = (keys, rate = None, max_keys = None))]
 fn shards_mrc(
-    py: Python<'_>,
-    keys: &Bound<'_, PyAny>,
-    rate: Option<&Bound<'_, PyAny>>,
-    max_keys: Option<&Bound<'_, PyAny>>,
+    py: Python<'_>, keys: &Bound<'_, PyAny>, rate: Opt<'_, '_>, max_keys: Opt<'_, '_>,
 ) -> Res<PyMissRatioCurve> {
-    let sampling = Sampling::one_of(opt_float(rate, "rate")?, opt_int(max_keys, "max_keys")?)?;
+    let sampling =
+        Sampling::one_of(opt(rate, |o| float(o, "rate"))?, opt(max_keys, |o| int(o, "max_keys"))?)?;
     let cols = Columns::new(keys, None, None)?;
-    Ok(PyMissRatioCurve(
-        cols.run(py, |t| MissRatioCurve::shards(t, sampling))?,
-    ))
+    Ok(PyMissRatioCurve(cols.run(py, |t| MissRatioCurve::shards(t, sampling))?))
 }
 
 /// Simulates cache policies ("lru", "fifo", "lfu", "w_tiny_lfu") at each
@@ -191,21 +156,15 @@ fn shards_mrc(
 #[pyfunction]
 #[pyo3(signature = (keys, capacities, policies = None))]
 fn simulate<'py>(
-    py: Python<'py>,
-    keys: &Bound<'py, PyAny>,
-    capacities: &Bound<'py, PyAny>,
-    policies: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, keys: &Bound<'py, PyAny>, capacities: &Bound<'py, PyAny>,
+    policies: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policies: Vec<Policy> = match given(policies) {
         None => Policy::ALL.to_vec(),
         Some(p) if p.cast::<PyString>().is_ok() => vec![string(p, "policies")?.parse()?],
-        Some(p) => seq(p, "policies", MAX_CACHE_SIZES, |n, at| {
-            Ok(string(n, at)?.parse()?)
-        })?,
+        Some(p) => seq(p, "policies", MAX_CACHE_SIZES, |n, at| Ok(string(n, at)?.parse()?))?,
     };
-    let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| {
-        int(c, at)
-    })?;
+    let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| int(c, at))?;
     let cols = Columns::new(keys, None, None)?;
     let out = cols.run(py, |t| core::policy::compare_policies(t, &policies, &caps))?;
     to_py(py, &out, PLAIN)
@@ -216,16 +175,13 @@ fn simulate<'py>(
 #[pyfunction]
 #[pyo3(signature = (keys, timestamps = None, writes = None, patterns = None, target_share = None))]
 fn pattern_stats<'py>(
-    py: Python<'py>,
-    keys: &Bound<'py, PyAny>,
-    timestamps: Option<&Bound<'py, PyAny>>,
-    writes: Option<&Bound<'py, PyAny>>,
-    patterns: Option<&Bound<'py, PyAny>>,
-    target_share: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, keys: &Bound<'py, PyAny>, timestamps: Opt<'_, 'py>, writes: Opt<'_, 'py>,
+    patterns: Opt<'_, 'py>, target_share: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let share = opt_float(target_share, "target_share")?.unwrap_or(core::DEFAULT_TARGET_SHARE);
+    let share =
+        opt(target_share, |o| float(o, "target_share"))?.unwrap_or(core::DEFAULT_TARGET_SHARE);
     let cols = Columns::new(keys, timestamps, writes)?;
-    let pats = opt_column::<u32>(patterns, "patterns", MAX_TRACE_LEN)?;
+    let pats = opt(patterns, |o| column::<u32>(o, "patterns", MAX_TRACE_LEN))?;
     let pats = pats.as_ref().map(Column::values);
     let out = cols.run(py, |t| core::pattern_stats(t, pats.as_deref(), share))?;
     to_py(py, &out, PLAIN)
@@ -237,23 +193,16 @@ fn pattern_stats<'py>(
 #[pyo3(signature = (keys, timestamps, now, window_secs, top_k = None, half_life_secs = None, writes = None))]
 #[allow(clippy::too_many_arguments)]
 fn warm_candidates<'py>(
-    py: Python<'py>,
-    keys: &Bound<'py, PyAny>,
-    timestamps: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    window_secs: &Bound<'py, PyAny>,
-    top_k: Option<&Bound<'py, PyAny>>,
-    half_life_secs: Option<&Bound<'py, PyAny>>,
-    writes: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, keys: &Bound<'py, PyAny>, timestamps: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>, window_secs: &Bound<'py, PyAny>, top_k: Opt<'_, 'py>,
+    half_life_secs: Opt<'_, 'py>, writes: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let (now, window) = (float(now, "now")?, float(window_secs, "window_secs")?);
-    let top_k = opt_int(top_k, "top_k")?.unwrap_or(core::DEFAULT_TOP_K);
-    let half_life =
-        opt_float(half_life_secs, "half_life_secs")?.unwrap_or(core::DEFAULT_HALF_LIFE_SECS);
+    let top_k = opt(top_k, |o| int(o, "top_k"))?.unwrap_or(core::DEFAULT_TOP_K);
+    let half_life = opt(half_life_secs, |o| float(o, "half_life_secs"))?
+        .unwrap_or(core::DEFAULT_HALF_LIFE_SECS);
     let cols = Columns::new(keys, Some(timestamps), writes)?;
-    let out = cols.run(py, |t| {
-        core::warm_candidates(t, now, window, top_k, half_life)
-    })?;
+    let out = cols.run(py, |t| core::warm_candidates(t, now, window, top_k, half_life))?;
     to_py(py, &out, PLAIN)
 }
 
@@ -266,38 +215,20 @@ fn hash_key(key: &Bound<'_, PyAny>) -> Res<u64> {
 /// `hash_key` of every string in a list, as a uint64 array.
 #[pyfunction]
 fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, PyArray1<u64>>> {
-    let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| {
-        Ok(core::hash_key(&string(k, at)?))
-    })?;
+    let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| Ok(core::hash_key(&string(k, at)?)))?;
     Ok(out.into_pyarray(py))
 }
 
 value_class! {
     /// Cache types and their TTL/strategy; ``StrategyTable()`` is the framework's.
-    PyStrategyTable(StrategyTable) as "StrategyTable"
+    PyStrategyTable(StrategyTable) as "StrategyTable", builtin, toml
 }
 
 #[pymethods]
 impl PyStrategyTable {
-    #[new]
-    fn new() -> Self {
-        Self(StrategyTable::builtin())
-    }
-    /// The framework's four cache types.
-    #[staticmethod]
-    fn builtin() -> Self {
-        Self::new()
-    }
-    /// Parses and validates a TOML table.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(StrategyTable::from_toml(&string(text, "text")?)?))
-    }
     /// `{"ttl_secs", "strategy"}` of a cache type, or None.
     fn get<'py>(
-        &self,
-        py: Python<'py>,
-        cache_type: &Bound<'py, PyAny>,
+        &self, py: Python<'py>, cache_type: &Bound<'py, PyAny>,
     ) -> Res<Option<Bound<'py, PyAny>>> {
         let t = string(cache_type, "cache_type")?;
         self.0.get(&t).map(|e| to_py(py, e, PLAIN)).transpose()
@@ -317,10 +248,7 @@ impl PyStrategyTable {
 #[pyfunction]
 #[pyo3(signature = (metrics, table = None, rules = None))]
 fn adjust<'py>(
-    py: Python<'py>,
-    metrics: &Bound<'py, PyAny>,
-    table: Option<&Bound<'py, PyAny>>,
-    rules: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, metrics: &Bound<'py, PyAny>, table: Opt<'_, 'py>, rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: Vec<core::CacheTypeMetrics> =
         records(metrics, "metrics", opsbrain::limits::MAX_TABLE_ENTRIES, 64)?;

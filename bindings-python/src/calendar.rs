@@ -1,48 +1,31 @@
 //! `opsbrain.BusinessCalendar`: a thin wrapper over `opsbrain::calendar`.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use opsbrain::ErrorKind;
 use opsbrain::calendar::{BusinessCalendar, MAX_HOLIDAYS, MAX_PAUSES, Pause};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDateTime, PyString};
 use serde_json::Value;
 
 use crate::compute::compute;
-use crate::convert::{duration, given, instant, opt_string, seq, string, type_name, value};
-use crate::errors::{Res, err};
-use crate::{json_form, value_class};
+use crate::convert::{Opt, duration, given, instant, opt, seq, string, type_name, value};
+use crate::errors::Res;
+use crate::{fail, getters, json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyBusinessCalendar>()
+    crate::add!(m; PyBusinessCalendar; )
 }
 
 json_form!(core: BusinessCalendar);
 
 /// `(start, end)` pairs of aware datetimes.
-fn pauses(obj: Option<&Bound<'_, PyAny>>) -> Res<Vec<Pause>> {
+fn pauses(obj: Opt<'_, '_>) -> Res<Vec<Pause>> {
     let Some(obj) = given(obj) else {
         return Ok(Vec::new());
     };
-    seq(obj, "pauses", MAX_PAUSES, |item, at| {
-        let pair = seq(item, at, 2, |t, at| instant(t, at))?;
-        match pair[..] {
-            [a, b] => Ok((a, b)),
-            _ => Err(err(
-                ErrorKind::InvalidType,
-                format!("{at} must be a (start, end) pair"),
-            )),
-        }
-    })
-    .map_err(|e| match e {
-        crate::errors::BindError::Coded(c) if c.kind == ErrorKind::InvalidType => err(
-            ErrorKind::InvalidType,
-            format!(
-                "pauses must be (start, end) pairs of aware datetimes: {}",
-                c.message
-            ),
-        ),
-        other => other,
+    seq(obj, "pauses", MAX_PAUSES, |item, at| match seq(item, at, 2, |t, at| instant(t, at))?[..] {
+        [a, b] => Ok((a, b)),
+        _ => fail!(InvalidType, "{at} must be a (start, end) pair of aware datetimes"),
     })
 }
 
@@ -55,18 +38,21 @@ value_class! {
     /// >>> cal = BusinessCalendar.nine_to_five("America/New_York")
     /// >>> cal.add(datetime(2026, 11, 30, 14, tzinfo=timezone.utc), timedelta(hours=8))
     /// datetime.datetime(2026, 11, 30, 22, 0, tzinfo=datetime.timezone.utc)
-    PyBusinessCalendar(BusinessCalendar) as "BusinessCalendar"
+    PyBusinessCalendar(BusinessCalendar) as "BusinessCalendar", toml
 }
+
+getters!(PyBusinessCalendar {
+    /// The IANA time zone.
+    time_zone -> &str = |v| v.time_zone();
+});
 
 #[pymethods]
 impl PyBusinessCalendar {
     #[new]
     #[pyo3(signature = (time_zone, weekly, holidays = None, holiday_rule = None))]
     fn new(
-        time_zone: &Bound<'_, PyAny>,
-        weekly: &Bound<'_, PyAny>,
-        holidays: Option<&Bound<'_, PyAny>>,
-        holiday_rule: Option<&Bound<'_, PyAny>>,
+        time_zone: &Bound<'_, PyAny>, weekly: &Bound<'_, PyAny>, holidays: Opt<'_, '_>,
+        holiday_rule: Opt<'_, '_>,
     ) -> Res<Self> {
         let mut spec = serde_json::Map::new();
         spec.insert("time_zone".into(), string(time_zone, "time_zone")?.into());
@@ -79,53 +65,29 @@ impl PyBusinessCalendar {
                 if d.cast::<PyDate>().is_ok() && d.cast::<PyDateTime>().is_err() {
                     return Ok(Value::String(d.call_method0("isoformat")?.extract()?));
                 }
-                Err(err(
-                    ErrorKind::InvalidType,
-                    format!("{at} must be a date or 'YYYY-MM-DD', not {}", type_name(d)),
-                ))
+                fail!(InvalidType, "{at} must be a date or 'YYYY-MM-DD', not {}", type_name(d))
             })?;
             spec.insert("holidays".into(), Value::Array(dates));
         }
-        if let Some(r) = opt_string(holiday_rule, "holiday_rule")? {
+        if let Some(r) = opt(holiday_rule, |o| string(o, "holiday_rule"))? {
             spec.insert("holiday_rule".into(), r.into());
         }
-        Ok(Self(BusinessCalendar::from_json(
-            &Value::Object(spec).to_string(),
-        )?))
-    }
-    /// Parses and validates a TOML calendar.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::from_toml(&string(text, "text")?)?))
+        Ok(Self(BusinessCalendar::from_json(&Value::Object(spec).to_string())?))
     }
     /// Open around the clock every day (24/7) in `time_zone`.
     #[staticmethod]
     fn always(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::always(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
+        Ok(Self(BusinessCalendar::always(&string(time_zone, "time_zone")?)?))
     }
     /// Monday to Friday 06:00-22:00 (16/5) in `time_zone`.
     #[staticmethod]
     fn sixteen_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::sixteen_five(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
+        Ok(Self(BusinessCalendar::sixteen_five(&string(time_zone, "time_zone")?)?))
     }
     /// Weekdays 09:00-17:00 in `time_zone`.
     #[staticmethod]
     fn nine_to_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::nine_to_five(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
-    }
-    /// The IANA time zone.
-    #[getter]
-    fn time_zone(&self) -> &str {
-        self.0.time_zone()
+        Ok(Self(BusinessCalendar::nine_to_five(&string(time_zone, "time_zone")?)?))
     }
     /// "calendar_date" or "shift_start_date".
     #[getter]
@@ -154,11 +116,8 @@ impl PyBusinessCalendar {
     /// elapsed since `start`; `pauses` are (start, end) pairs.
     #[pyo3(signature = (start, duration, pauses = None))]
     fn add(
-        &self,
-        py: Python<'_>,
-        start: &Bound<'_, PyAny>,
-        duration: &Bound<'_, PyAny>,
-        pauses: Option<&Bound<'_, PyAny>>,
+        &self, py: Python<'_>, start: &Bound<'_, PyAny>, duration: &Bound<'_, PyAny>,
+        pauses: Opt<'_, '_>,
     ) -> Res<DateTime<Utc>> {
         let (start, d, p) = (
             instant(start, "start")?,
@@ -170,17 +129,10 @@ impl PyBusinessCalendar {
     /// Open, unpaused time in [start, end) as a timedelta.
     #[pyo3(signature = (start, end, pauses = None))]
     fn elapsed(
-        &self,
-        py: Python<'_>,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        pauses: Option<&Bound<'_, PyAny>>,
+        &self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>,
+        pauses: Opt<'_, '_>,
     ) -> Res<TimeDelta> {
-        let (a, b, p) = (
-            instant(start, "start")?,
-            instant(end, "end")?,
-            self::pauses(pauses)?,
-        );
+        let (a, b, p) = (instant(start, "start")?, instant(end, "end")?, self::pauses(pauses)?);
         compute(py, || self.0.elapsed(a, b, &p))
     }
     fn __repr__(&self) -> String {

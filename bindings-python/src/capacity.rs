@@ -14,15 +14,12 @@ use opsbrain::capacity::{
 use pyo3::prelude::*;
 
 use crate::compute::compute;
-use crate::convert::{Shape, arg, column, duration, given, instant, options, to_py};
+use crate::convert::{Opt, Shape, arg, column, duration, given, instant, options, to_py};
 use crate::errors::Res;
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(replica_recommendation, m)?)?;
-    m.add_function(wrap_pyfunction!(hpa_desired_replicas, m)?)?;
-    m.add_function(wrap_pyfunction!(forecast, m)?)?;
-    m.add_function(wrap_pyfunction!(maintenance_windows, m)?)
+    crate::add!(m; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows)
 }
 
 /// Instants in scaling decisions.
@@ -45,9 +42,7 @@ const SERIES: Shape = Shape::of(
 #[pyfunction]
 #[pyo3(signature = (request, policy = None))]
 fn replica_recommendation<'py>(
-    py: Python<'py>,
-    request: &Bound<'py, PyAny>,
-    policy: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, request: &Bound<'py, PyAny>, policy: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: ReplicaRequest = arg(request, "request", MAX_SAMPLES)?;
     let policy = match given(policy) {
@@ -72,8 +67,7 @@ fn replica_recommendation<'py>(
 /// next call.
 #[pyfunction]
 fn hpa_desired_replicas<'py>(
-    py: Python<'py>,
-    request: &Bound<'py, PyAny>,
+    py: Python<'py>, request: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: HpaRequest = arg(request, "request", MAX_PODS.max(MAX_HISTORY))?;
     let decision = compute(py, || core::hpa_desired_replicas(&req))?;
@@ -91,16 +85,9 @@ fn hpa_desired_replicas<'py>(
 #[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
 #[allow(clippy::too_many_arguments)]
 fn forecast<'py>(
-    py: Python<'py>,
-    values: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>,
-    horizon: Option<&Bound<'py, PyAny>>,
-    method: Option<&Bound<'py, PyAny>>,
-    level: Option<&Bound<'py, PyAny>>,
-    max_gap: Option<&Bound<'py, PyAny>>,
-    thresholds: Option<&Bound<'py, PyAny>>,
-    scaling: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>, horizon: Opt<'_, 'py>, method: Opt<'_, 'py>, level: Opt<'_, 'py>,
+    max_gap: Opt<'_, 'py>, thresholds: Opt<'_, 'py>, scaling: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
     let (start, step) = (instant(start, "start")?, duration(step, "step")?);
@@ -117,9 +104,7 @@ fn forecast<'py>(
         opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
-    let out = compute(py, || {
-        core::forecast(&Series::new(&v, start, step), &params)
-    })?;
+    let out = compute(py, || core::forecast(&Series::new(&v, start, step), &params))?;
     to_py(py, &out, SERIES)
 }
 
@@ -130,16 +115,9 @@ fn forecast<'py>(
 #[pyo3(signature = (values, *, start, step, length = None, count = None, regimes = None, seed = None, max_gap = None, utc_offset = None))]
 #[allow(clippy::too_many_arguments)]
 fn maintenance_windows<'py>(
-    py: Python<'py>,
-    values: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>,
-    length: Option<&Bound<'py, PyAny>>,
-    count: Option<&Bound<'py, PyAny>>,
-    regimes: Option<&Bound<'py, PyAny>>,
-    seed: Option<&Bound<'py, PyAny>>,
-    max_gap: Option<&Bound<'py, PyAny>>,
-    utc_offset: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>, length: Opt<'_, 'py>, count: Opt<'_, 'py>, regimes: Opt<'_, 'py>,
+    seed: Opt<'_, 'py>, max_gap: Opt<'_, 'py>, utc_offset: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
     let (start, step) = (instant(start, "start")?, duration(step, "step")?);
@@ -156,8 +134,6 @@ fn maintenance_windows<'py>(
         opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
-    let out = compute(py, || {
-        core::maintenance_windows(&Series::new(&v, start, step), &params)
-    })?;
+    let out = compute(py, || core::maintenance_windows(&Series::new(&v, start, step), &params))?;
     to_py(py, &out, SERIES)
 }

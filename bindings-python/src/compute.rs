@@ -3,10 +3,10 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use opsbrain::ErrorKind;
 use pyo3::prelude::*;
 
-use crate::errors::{Res, err};
+use crate::errors::Res;
+use crate::{coded, fail};
 
 /// Runs `f` with the GIL released. A core error keeps its code; a panic
 /// (a bug, never expected) becomes a coded `OpsbrainError` instead of
@@ -20,12 +20,10 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(err(
-                ErrorKind::InvalidInput,
-                format!(
-                    "opsbrain failed on this input (an internal error, please report it): {what}"
-                ),
-            ))
+            fail!(
+                InvalidInput,
+                "opsbrain failed on this input (an internal error, please report it): {what}"
+            )
         }
     }
 }
@@ -33,9 +31,7 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
 /// Like [`compute`], on a pool of `n_jobs` threads (the core's rule reads
 /// `n_jobs`); results never depend on it.
 pub fn compute_on<T: Send>(
-    py: Python<'_>,
-    n_jobs: Option<i64>,
-    f: impl FnOnce() -> opsbrain::Result<T> + Send,
+    py: Python<'_>, n_jobs: Option<i64>, f: impl FnOnce() -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
     let Some(threads) = opsbrain::anomaly::threads(n_jobs)? else {
         return compute(py, f);
@@ -43,11 +39,6 @@ pub fn compute_on<T: Send>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| {
-            err(
-                ErrorKind::InvalidInput,
-                format!("cannot start threads: {e}"),
-            )
-        })?;
+        .map_err(|e| coded!(InvalidInput, "cannot start threads: {e}"))?;
     compute(py, || pool.install(f))
 }

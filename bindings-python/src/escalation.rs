@@ -8,16 +8,13 @@ use pyo3::prelude::*;
 
 use crate::classify::PyClassificationTable;
 use crate::compute::compute;
-use crate::convert::{PLAIN, Shape, given, instance, instant, records, string, to_py};
+use crate::convert::{Opt, PLAIN, Shape, given, instance, instant, records, to_py};
 use crate::errors::Res;
 use crate::{json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyEscalationPolicy>()?;
-    m.add_function(wrap_pyfunction!(escalation_timeline, m)?)?;
-    m.add_function(wrap_pyfunction!(escalation_rate, m)?)?;
-    Ok(())
+    crate::add!(m; PyEscalationPolicy; escalation_timeline, escalation_rate)
 }
 
 /// Instants in escalation timelines.
@@ -28,16 +25,11 @@ json_form!(core: EscalationPolicy);
 value_class! {
     /// Time-based escalation over the tier ladder (levels with delays, repeats,
     /// stop conditions, critical-immediate and SLA rules).
-    PyEscalationPolicy(EscalationPolicy) as "EscalationPolicy"
+    PyEscalationPolicy(EscalationPolicy) as "EscalationPolicy", toml
 }
 
 #[pymethods]
 impl PyEscalationPolicy {
-    /// Parses and validates a TOML policy.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(EscalationPolicy::from_toml(&string(text, "text")?)?))
-    }
     fn __repr__(&self) -> String {
         format!("EscalationPolicy.from_json('{}')", self.0.to_json())
     }
@@ -49,30 +41,17 @@ impl PyEscalationPolicy {
 #[pyfunction]
 #[pyo3(signature = (policy, events, now, table = None))]
 fn escalation_timeline<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    events: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    table: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, policy: &Bound<'py, PyAny>, events: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>, table: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policy = instance::<PyEscalationPolicy>(policy, "policy")?
-        .get()
-        .0
-        .clone();
+    let policy = instance::<PyEscalationPolicy>(policy, "policy")?.get().0.clone();
     let table = match given(table) {
-        Some(t) => Some(
-            instance::<PyClassificationTable>(t, "table")?
-                .get()
-                .0
-                .clone(),
-        ),
+        Some(t) => Some(instance::<PyClassificationTable>(t, "table")?.get().0.clone()),
         None => None,
     };
     let events: Vec<EscalationEvent> = records(events, "events", MAX_EVENTS, 64)?;
     let now = instant(now, "now")?;
-    let out = compute(py, || {
-        esc::escalation_timeline(&policy, &events, now, table.as_ref())
-    })?;
+    let out = compute(py, || esc::escalation_timeline(&policy, &events, now, table.as_ref()))?;
     to_py(py, &out, SHAPE)
 }
 

@@ -17,32 +17,18 @@ use pyo3::prelude::*;
 
 use crate::compute::compute;
 use crate::convert::{
-    Column, PLAIN, Shape, column, float, given, instant, opt_arg, opt_column, options, records,
+    Column, Opt, PLAIN, Shape, column, float, given, instant, opt, opt_arg, options, records,
     to_py, whole_secs,
 };
 use crate::errors::Res;
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(support_kpis, m)?)?;
-    m.add_function(wrap_pyfunction!(volume_trend, m)?)?;
-    m.add_function(wrap_pyfunction!(error_budget, m)?)?;
-    m.add_function(wrap_pyfunction!(burn_rate_alerts, m)?)?;
-    m.add_function(wrap_pyfunction!(workbook_rules, m)?)?;
-    m.add_function(wrap_pyfunction!(latency_slo, m)?)?;
-    m.add_function(wrap_pyfunction!(apdex, m)?)?;
-    m.add_function(wrap_pyfunction!(journey_funnels, m)?)?;
-    m.add_function(wrap_pyfunction!(framework_journeys, m)?)?;
-    m.add_function(wrap_pyfunction!(default_targets, m)?)?;
-    Ok(())
+    crate::add!(m; ; support_kpis, volume_trend, error_budget, burn_rate_alerts, workbook_rules, latency_slo, apdex, journey_funnels, framework_journeys, default_targets)
 }
 
 /// Instants in KPI results.
-const SHAPE: Shape = Shape::of(
-    &["fired_at", "clears_at", "window_start", "window_end"],
-    &[],
-    &[],
-);
+const SHAPE: Shape = Shape::of(&["fired_at", "clears_at", "window_start", "window_end"], &[], &[]);
 
 fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
     records(obj, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)
@@ -61,15 +47,9 @@ fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
 #[pyo3(signature = (tickets, now, *, policy = None, since = None, until = None, group_by = None, time_basis = None, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 fn support_kpis<'py>(
-    py: Python<'py>,
-    tickets: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    policy: Option<&Bound<'py, PyAny>>,
-    since: Option<&Bound<'py, PyAny>>,
-    until: Option<&Bound<'py, PyAny>>,
-    group_by: Option<&Bound<'py, PyAny>>,
-    time_basis: Option<&Bound<'py, PyAny>>,
-    targets: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, tickets: &Bound<'py, PyAny>, now: &Bound<'py, PyAny>, policy: Opt<'_, 'py>,
+    since: Opt<'_, 'py>, until: Opt<'_, 'py>, group_by: Opt<'_, 'py>, time_basis: Opt<'_, 'py>,
+    targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = match given(policy) {
         Some(p) => crate::sla::policy(p)?,
@@ -127,14 +107,9 @@ fn with_series<'py, T: Send>(
 #[pyo3(signature = (good, total, *, start, step, objective, window, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 fn error_budget<'py>(
-    py: Python<'py>,
-    good: &Bound<'py, PyAny>,
-    total: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>,
-    objective: &Bound<'py, PyAny>,
-    window: &Bound<'py, PyAny>,
-    targets: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>, step: &Bound<'py, PyAny>, objective: &Bound<'py, PyAny>,
+    window: &Bound<'py, PyAny>, targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let objective = float(objective, "objective")?;
     let window = whole_secs(window, "window")?;
@@ -152,13 +127,9 @@ fn error_budget<'py>(
 #[pyfunction]
 #[pyo3(signature = (good, total, *, start, step, objective, rules = None))]
 fn burn_rate_alerts<'py>(
-    py: Python<'py>,
-    good: &Bound<'py, PyAny>,
-    total: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>,
-    objective: &Bound<'py, PyAny>,
-    rules: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>, step: &Bound<'py, PyAny>, objective: &Bound<'py, PyAny>,
+    rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let objective = float(objective, "objective")?;
     let rules: Vec<BurnRateRule> = match given(rules) {
@@ -178,26 +149,20 @@ fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
     to_py(py, &BurnRateRule::workbook(), PLAIN)
 }
 
-/// An optional argument.
-type Given<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
-
 /// Runs `f` on the latencies: ``samples``, or ``upper_bounds`` and ``counts``.
 fn with_latencies<'py, T: Send>(
-    py: Python<'py>,
-    (samples, upper_bounds, counts): (Given<'_, 'py>, Given<'_, 'py>, Given<'_, 'py>),
+    py: Python<'py>, (samples, upper_bounds, counts): (Opt<'_, 'py>, Opt<'_, 'py>, Opt<'_, 'py>),
     f: impl FnOnce(Latencies<'_>) -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
-    let s = opt_column::<f64>(samples, "samples", MAX_SERIES_INTERVALS)?;
-    let b = opt_column::<f64>(upper_bounds, "upper_bounds", MAX_HISTOGRAM_BUCKETS)?;
-    let c = opt_column::<f64>(counts, "counts", MAX_HISTOGRAM_BUCKETS)?;
+    let s = opt(samples, |o| column::<f64>(o, "samples", MAX_SERIES_INTERVALS))?;
+    let b = opt(upper_bounds, |o| column::<f64>(o, "upper_bounds", MAX_HISTOGRAM_BUCKETS))?;
+    let c = opt(counts, |o| column::<f64>(o, "counts", MAX_HISTOGRAM_BUCKETS))?;
     let (s, b, c) = (
         s.as_ref().map(Column::values),
         b.as_ref().map(Column::values),
         c.as_ref().map(Column::values),
     );
-    compute(py, || {
-        f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?)
-    })
+    compute(py, || f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?))
 }
 
 /// The share of requests at or below ``threshold_ms`` against
@@ -207,17 +172,11 @@ fn with_latencies<'py, T: Send>(
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, threshold_ms, objective, upper_bounds = None, counts = None))]
 fn latency_slo<'py>(
-    py: Python<'py>,
-    samples: Option<&Bound<'py, PyAny>>,
-    threshold_ms: &Bound<'py, PyAny>,
-    objective: &Bound<'py, PyAny>,
-    upper_bounds: Option<&Bound<'py, PyAny>>,
-    counts: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, samples: Opt<'_, 'py>, threshold_ms: &Bound<'py, PyAny>,
+    objective: &Bound<'py, PyAny>, upper_bounds: Opt<'_, 'py>, counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (threshold, objective) = (
-        float(threshold_ms, "threshold_ms")?,
-        float(objective, "objective")?,
-    );
+    let (threshold, objective) =
+        (float(threshold_ms, "threshold_ms")?, float(objective, "objective")?);
     let out = with_latencies(py, (samples, upper_bounds, counts), |l| {
         core::latency_slo(l, threshold, objective)
     })?;
@@ -229,11 +188,8 @@ fn latency_slo<'py>(
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, t_ms, upper_bounds = None, counts = None))]
 fn apdex<'py>(
-    py: Python<'py>,
-    samples: Option<&Bound<'py, PyAny>>,
-    t_ms: &Bound<'py, PyAny>,
-    upper_bounds: Option<&Bound<'py, PyAny>>,
-    counts: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, samples: Opt<'_, 'py>, t_ms: &Bound<'py, PyAny>, upper_bounds: Opt<'_, 'py>,
+    counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let t = float(t_ms, "t_ms")?;
     let out = with_latencies(py, (samples, upper_bounds, counts), |l| core::apdex(l, t))?;
@@ -247,12 +203,9 @@ fn apdex<'py>(
 #[pyfunction]
 #[pyo3(signature = (events, journeys = None, *, attribution_window = None, min_completion = None, max_step_drop_off = None))]
 fn journey_funnels<'py>(
-    py: Python<'py>,
-    events: &Bound<'py, PyAny>,
-    journeys: Option<&Bound<'py, PyAny>>,
-    attribution_window: Option<&Bound<'py, PyAny>>,
-    min_completion: Option<&Bound<'py, PyAny>>,
-    max_step_drop_off: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, events: &Bound<'py, PyAny>, journeys: Opt<'_, 'py>,
+    attribution_window: Opt<'_, 'py>, min_completion: Opt<'_, 'py>,
+    max_step_drop_off: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let events: Vec<JourneyEvent> = records(events, "events", MAX_JOURNEY_EVENTS, 64)?;
     let journeys: Vec<JourneyDef> = match given(journeys) {

@@ -4,17 +4,24 @@
 //! no family), `compute` (the one helper that releases the GIL and catches
 //! panics), then one file per core module, named as in the core.
 
-mod errors;
-
-mod convert;
-
-mod compute;
+/// Registers classes and functions: `add!(m; ClassA, ClassB; function_a, function_b)`.
+#[macro_export]
+macro_rules! add {
+    ($m:expr; $($class:ty),*; $($f:ident),*) => {{
+        $($m.add_class::<$class>()?;)*
+        $($m.add_function(wrap_pyfunction!($f, $m)?)?;)*
+        Ok(())
+    }};
+}
 
 mod anomaly;
 mod cache;
 mod calendar;
 mod capacity;
 mod classify;
+mod compute;
+mod convert;
+mod errors;
 mod escalation;
 mod kpi;
 mod ops;

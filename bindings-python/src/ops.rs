@@ -19,23 +19,15 @@ use serde_json::{Map, Value};
 
 use crate::compute::compute;
 use crate::convert::{
-    PLAIN, Shape, arg, given, instance, instant, int, opt_arg, seq, string, to_py, type_name, value,
+    Opt, PLAIN, Shape, arg, given, instance, instant, int, opt_arg, seq, string, to_py, type_name,
+    value,
 };
-use crate::errors::{BindError, Res, err};
+use crate::errors::{BindError, Res};
 use crate::{coded, fail, json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyKnowledgeBase>()?;
-    m.add_function(wrap_pyfunction!(optimize_performance, m)?)?;
-    m.add_function(wrap_pyfunction!(pg_queries, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze_pg_stats, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze_explain, m)?)?;
-    m.add_function(wrap_pyfunction!(evaluate_index, m)?)?;
-    m.add_function(wrap_pyfunction!(healing_plan, m)?)?;
-    m.add_function(wrap_pyfunction!(extract_symptoms, m)?)?;
-    m.add_function(wrap_pyfunction!(diagnose, m)?)?;
-    Ok(())
+    crate::add!(m; PyKnowledgeBase; optimize_performance, pg_queries, analyze_pg_stats, analyze_explain, evaluate_index, healing_plan, extract_symptoms, diagnose)
 }
 
 /// Instants in ops results.
@@ -51,11 +43,7 @@ const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
 fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
     let rows = seq(obj, what, MAX_PG_ROWS, |row, at| {
         let Ok(d) = row.cast::<PyDict>() else {
-            fail!(
-                InvalidInput,
-                "{at}: expected a row (dict of columns), not {}",
-                type_name(row)
-            );
+            fail!(InvalidInput, "{at}: expected a row (dict of columns), not {}", type_name(row));
         };
         let mut map = Map::new();
         for item in d.items().iter() {
@@ -72,11 +60,9 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
         Ok(Value::Object(map))
     });
     match rows {
-        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => Err(coded!(
-            InvalidInput,
-            "{what}: expected a list of rows (dicts): {}",
-            c.message
-        )),
+        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => {
+            Err(coded!(InvalidInput, "{what}: expected a list of rows (dicts): {}", c.message))
+        }
         other => Ok(Value::Array(other?)),
     }
 }
@@ -87,9 +73,7 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
 #[pyfunction]
 #[pyo3(signature = (metrics, thresholds=None))]
 fn optimize_performance<'py>(
-    py: Python<'py>,
-    metrics: &Bound<'py, PyAny>,
-    thresholds: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, metrics: &Bound<'py, PyAny>, thresholds: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: PerfMetrics = arg(metrics, "metrics", MAX_ITEMS)?;
     let thresholds: PerfThresholds = opt_arg(thresholds, "thresholds", 64)?;
@@ -101,8 +85,7 @@ fn optimize_performance<'py>(
 /// (``SHOW server_version_num``): ``{"statements", "indexes", "tables"}``.
 #[pyfunction]
 fn pg_queries<'py>(
-    py: Python<'py>,
-    server_version_num: &Bound<'py, PyAny>,
+    py: Python<'py>, server_version_num: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let version: u32 = int(server_version_num, "server_version_num")?;
     to_py(py, &core::pg_queries(version), PLAIN)
@@ -113,17 +96,11 @@ fn pg_queries<'py>(
 #[pyfunction]
 #[pyo3(signature = (statements, indexes, tables, options=None))]
 fn analyze_pg_stats<'py>(
-    py: Python<'py>,
-    statements: &Bound<'py, PyAny>,
-    indexes: &Bound<'py, PyAny>,
-    tables: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, statements: &Bound<'py, PyAny>, indexes: &Bound<'py, PyAny>,
+    tables: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (s, i, t) = (
-        rows(statements, "statements")?,
-        rows(indexes, "indexes")?,
-        rows(tables, "tables")?,
-    );
+    let (s, i, t) =
+        (rows(statements, "statements")?, rows(indexes, "indexes")?, rows(tables, "tables")?);
     let options: PgOptions = opt_arg(options, "options", 64)?;
     let report = compute(py, || {
         let s: Vec<PgStatementRow> = core::pg_rows(&s, "statements")?;
@@ -143,13 +120,11 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
     }
     if let Ok(b) = plan.cast::<PyBytes>() {
         return String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|_| err(ErrorKind::ParseError, "plan: bytes are not UTF-8"));
+            .map_err(|_| coded!(ParseError, "plan: bytes are not UTF-8"));
     }
     let py = plan.py();
-    let dumped = py
-        .import("json")
-        .and_then(|json| json.call_method1("dumps", (plan,)))
-        .map_err(|e| {
+    let dumped =
+        py.import("json").and_then(|json| json.call_method1("dumps", (plan,))).map_err(|e| {
             let kind = if e.is_instance_of::<PyRecursionError>(py) {
                 ErrorKind::LimitExceeded
             } else if e.is_instance_of::<PyTypeError>(py) {
@@ -157,7 +132,7 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
             } else {
                 ErrorKind::InvalidInput
             };
-            err(kind, format!("plan: cannot be read as JSON: {e}"))
+            crate::errors::err(kind, format!("plan: cannot be read as JSON: {e}"))
         })?;
     string(&dumped, "plan")
 }
@@ -167,9 +142,7 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
 #[pyfunction]
 #[pyo3(signature = (plan, options=None))]
 fn analyze_explain<'py>(
-    py: Python<'py>,
-    plan: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, plan: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let text = plan_text(plan)?;
     let options: PgOptions = opt_arg(options, "options", 64)?;
@@ -182,10 +155,8 @@ fn analyze_explain<'py>(
 #[pyfunction]
 #[pyo3(signature = (before_ms, after_ms, options=None))]
 fn evaluate_index<'py>(
-    py: Python<'py>,
-    before_ms: &Bound<'py, PyAny>,
-    after_ms: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, before_ms: &Bound<'py, PyAny>, after_ms: &Bound<'py, PyAny>,
+    options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let before = crate::convert::float(before_ms, "before_ms")?;
     let after = crate::convert::float(after_ms, "after_ms")?;
@@ -199,9 +170,7 @@ fn evaluate_index<'py>(
 #[pyfunction]
 #[pyo3(signature = (checks, options=None))]
 fn healing_plan<'py>(
-    py: Python<'py>,
-    checks: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
+    py: Python<'py>, checks: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let checks: HealthChecks = arg(checks, "checks", MAX_ITEMS)?;
     let options: HealingOptions = opt_arg(options, "options", MAX_ITEMS)?;
@@ -211,21 +180,10 @@ fn healing_plan<'py>(
 
 /// The arguments shared by `extract_symptoms` and `diagnose`.
 fn diagnosis_args(
-    report: &Bound<'_, PyAny>,
-    now: &Bound<'_, PyAny>,
-    kb: Option<&Bound<'_, PyAny>>,
-    options: Option<&Bound<'_, PyAny>>,
-) -> Res<(
-    Report,
-    chrono::DateTime<chrono::Utc>,
-    KnowledgeBase,
-    DiagnoseOptions,
-)> {
+    report: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, kb: Opt<'_, '_>, options: Opt<'_, '_>,
+) -> Res<(Report, chrono::DateTime<chrono::Utc>, KnowledgeBase, DiagnoseOptions)> {
     let report = if report.cast::<PyString>().is_ok() {
-        Report {
-            description: string(report, "report")?,
-            ..Report::default()
-        }
+        Report { description: string(report, "report")?, ..Report::default() }
     } else {
         arg(report, "report", core::MAX_KB_ENTRIES)?
     };
@@ -233,45 +191,37 @@ fn diagnosis_args(
         Some(o) => instance::<PyKnowledgeBase>(o, "kb")?.get().0.clone(),
         None => KnowledgeBase::builtin(),
     };
-    Ok((
-        report,
-        instant(now, "now")?,
-        kb,
-        opt_arg(options, "options", MAX_ITEMS)?,
-    ))
+    Ok((report, instant(now, "now")?, kb, opt_arg(options, "options", MAX_ITEMS)?))
 }
 
-/// The symptoms of a report (a ``str`` or ``{"title", "description",
-/// "features"}``): keywords, error codes, user actions, affected features
-/// and time frames resolved against ``now``.
-#[pyfunction]
-#[pyo3(signature = (report, now, kb=None, options=None))]
-fn extract_symptoms<'py>(
-    py: Python<'py>,
-    report: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    kb: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> Res<Bound<'py, PyAny>> {
-    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
-    let s = compute(py, || core::extract_symptoms(&kb, &report, now, &options))?;
-    to_py(py, &s, SHAPE)
+/// `extract_symptoms` and `diagnose`: the same arguments, one core call each.
+macro_rules! diagnosis {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(signature = (report, now, kb=None, options=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            report: &Bound<'py, PyAny>,
+            now: &Bound<'py, PyAny>,
+            kb: Opt<'_, 'py>,
+            options: Opt<'_, 'py>,
+        ) -> Res<Bound<'py, PyAny>> {
+            let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
+            let out = compute(py, || core::$name(&kb, &report, now, &options))?;
+            to_py(py, &out, SHAPE)
+        }
+    )*};
 }
 
-/// Possible causes, diagnostic steps and ranked resolutions for a report,
-/// with an overall confidence.
-#[pyfunction]
-#[pyo3(signature = (report, now, kb=None, options=None))]
-fn diagnose<'py>(
-    py: Python<'py>,
-    report: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    kb: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> Res<Bound<'py, PyAny>> {
-    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
-    let d = compute(py, || core::diagnose(&kb, &report, now, &options))?;
-    to_py(py, &d, SHAPE)
+diagnosis! {
+    /// The symptoms of a report (a ``str`` or ``{"title", "description",
+    /// "features"}``): keywords, error codes, user actions, affected features
+    /// and time frames resolved against ``now``.
+    extract_symptoms;
+    /// Possible causes, diagnostic steps and ranked resolutions for a report,
+    /// with an overall confidence.
+    diagnose;
 }
 
 json_form!(core: KnowledgeBase);

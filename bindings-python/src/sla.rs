@@ -12,10 +12,7 @@ use crate::{json_form, value_class};
 
 /// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PySlaPolicy>()?;
-    m.add_function(wrap_pyfunction!(sla_status, m)?)?;
-    m.add_function(wrap_pyfunction!(sla_status_batch, m)?)?;
-    Ok(())
+    crate::add!(m; PySlaPolicy; sla_status, sla_status_batch)
 }
 
 /// Instants in SLA results.
@@ -26,27 +23,11 @@ json_form!(core: SlaPolicy);
 value_class! {
     /// SLA targets per (tier, priority, channel) on business calendars;
     /// ``SlaPolicy()`` is the framework's built-in policy.
-    PySlaPolicy(SlaPolicy) as "SlaPolicy"
+    PySlaPolicy(SlaPolicy) as "SlaPolicy", builtin, toml
 }
 
 #[pymethods]
 impl PySlaPolicy {
-    #[new]
-    fn new() -> Self {
-        Self(SlaPolicy::builtin())
-    }
-    /// The framework's policy.
-    #[staticmethod]
-    fn builtin() -> Self {
-        Self::new()
-    }
-    /// Parses and validates a TOML policy.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(SlaPolicy::from_toml(&crate::convert::string(
-            text, "text",
-        )?)?))
-    }
     fn __repr__(&self) -> String {
         format!("SlaPolicy({} targets)", self.0.targets().len())
     }
@@ -68,16 +49,11 @@ pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<S
 /// offset). Returns a dict; instants are aware UTC datetimes.
 #[pyfunction]
 fn sla_status<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    events: &Bound<'py, PyAny>,
+    py: Python<'py>, policy: &Bound<'py, PyAny>, events: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (policy, events, now) = (
-        self::policy(policy)?,
-        self::events(events, "events")?,
-        instant(now, "now")?,
-    );
+    let (policy, events, now) =
+        (self::policy(policy)?, self::events(events, "events")?, instant(now, "now")?);
     let out = compute(py, || sla::sla_status(&policy, &events, now))?;
     to_py(py, &out, SHAPE)
 }
@@ -85,9 +61,7 @@ fn sla_status<'py>(
 /// `sla_status` for a list of event logs, in parallel.
 #[pyfunction]
 fn sla_status_batch<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    tickets: &Bound<'py, PyAny>,
+    py: Python<'py>, policy: &Bound<'py, PyAny>, tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = self::policy(policy)?;
