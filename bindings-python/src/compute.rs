@@ -15,14 +15,11 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(result) => Ok(result?),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
+            let text = panic.downcast_ref::<String>().map(String::as_str);
+            let what = text.or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("?");
             fail!(
                 InvalidInput,
-                "opsbrain failed on this input (an internal error, please report it): {what}"
+                "opsbrain failed here (an internal error, please report it): {what}"
             )
         }
     }

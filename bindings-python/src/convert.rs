@@ -350,8 +350,7 @@ pub fn seq<'py, T>(
 ) -> Res<Vec<T>> {
     let mut out = Vec::new();
     each(obj, &path, max, |item, i| {
-        let at = Sub { parent: &path, index: Some(i), key: "" };
-        out.push(f(&item, &at)?);
+        out.push(f(&item, &Sub { parent: &path, index: Some(i), key: "" })?);
         Ok(())
     })?;
     Ok(out)
@@ -385,8 +384,7 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
         for item in d.items().iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let key = string(&k, format_args!("{path} key"))?;
-            let at = Sub { parent: path, index: None, key: &key };
-            let child = read(&v, &at, max, depth + 1)?;
+            let child = read(&v, &Sub { parent: path, index: None, key: &key }, max, depth + 1)?;
             map.insert(key, child);
         }
         return Ok(Value::Object(map));
@@ -426,8 +424,7 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
     }
     let mut out = Vec::new();
     each(obj, path, max, |item, i| {
-        let at = Sub { parent: path, index: Some(i), key: "" };
-        out.push(read(&item, &at, max, depth + 1)?);
+        out.push(read(&item, &Sub { parent: path, index: Some(i), key: "" }, max, depth + 1)?);
         Ok(())
     })
     .map_err(|e| match e {
@@ -578,6 +575,12 @@ impl<T: Elem> Column<'_, T> {
 pub fn column<'py, T: Elem>(
     obj: &Bound<'py, PyAny>, path: &str, max: usize,
 ) -> Res<Column<'py, T>> {
+    // pandas Series and other array-likes: their numpy view (a known length).
+    let array_like = obj.cast::<PyUntypedArray>().is_err() && obj.hasattr("__array__")?;
+    let obj = &match array_like {
+        true => obj.py().import("numpy")?.call_method1("asarray", (obj,))?,
+        false => obj.clone(),
+    };
     if let Ok(a) = obj.cast::<PyArray1<T>>() {
         if a.len() > max {
             return Err(too_many(path, max));

@@ -256,6 +256,9 @@ NUMPY = [
     ("forecast level", "capacity.forecast(WEEKS, start=T0, step=HOUR, level=np.float64(0.9), horizon=np.timedelta64(24, 'h'))", "ok"),
     ("hpa now", "capacity.hpa_desired_replicas(hpa(now=pd.Timestamp(T0), current_replicas=np.int64(1)))", "ok"),
     ("pg_queries", "ops.pg_queries(np.int64(160000))", "ok"),
+    ("pandas series values", "capacity.forecast(pd.Series(WEEKS), start=T0, step=HOUR)", "ok"),
+    ("pandas series keys", "assert cache.lru_mrc(pd.Series([1, 2, 1])).accesses == 3", "ok"),
+    ("pandas series of 2M samples", "kpi.latency_slo(pd.Series(np.ones(2_000_000)), threshold_ms=2.0, objective=0.9)", "ok"),
     ("evaluate_index", "ops.evaluate_index(np.float64(10.0), np.int64(5))", "ok"),
 ]
 
@@ -279,6 +282,8 @@ STRICT = [
     ("healing key", "ops.healing_plan({'typo': 1})", "invalid_input"),
     ("report key", "ops.diagnose({'description': 'x', 'typo': 1}, T0)", "invalid_input"),
     ("diagnose options key", "ops.diagnose('x', T0, options={'typo': 1})", "invalid_input"),
+    ("timeline key", "opsbrain.escalation_rate([dict(TIMELINE, typo=1)])", "invalid_input"),
+    ("nested timeline key", "opsbrain.escalation_rate([dict(TIMELINE, next=dict(TIMELINE['next'], typo=1))])", "invalid_input"),
     ("escalation event key", "opsbrain.escalation_timeline(ESC, [dict(ESC_CREATED, typo=1)], T0)", "invalid_input"),
     ("1.5 as a key", "cache.lru_mrc([1.5, 2])", "invalid_input"),
     ("1.5 and 1.7 as array keys", "cache.lru_mrc(np.array([1.5, 1.7]))", "invalid_input"),
