@@ -98,8 +98,8 @@ impl PyMissRatioCurve {
     fn hit_ratios<'py>(
         &self, py: Python<'py>, sizes: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyArray1<f64>>> {
-        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?;
-        Ok(self.0.hit_ratios(&sizes.values()).into_pyarray(py))
+        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?.values().into_owned();
+        Ok(compute(py, || Ok(self.0.hit_ratios(&sizes)))?.into_pyarray(py))
     }
     /// Miss ratio (1 - hit ratio) at `size`.
     fn miss_ratio(&self, size: &Bound<'_, PyAny>) -> Res<f64> {

@@ -20,11 +20,13 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 json_form!(core: ClassificationTable, RuleSet);
 json_form!(serde: core::Route, core::Routing);
 
-fn channel(obj: Opt<'_, '_>) -> Res<Channel> {
-    Ok(match opt(obj, |o| string(o, "channel"))? {
-        Some(c) => c.parse()?,
-        None => Channel::default(),
-    })
+/// Classifies `issue_type` for `channel` (the default channel when absent).
+fn classify_in(
+    table: &ClassificationTable, issue_type: &Bound<'_, PyAny>, ch: Opt,
+) -> Res<PyRoute> {
+    let ch = opt(ch, |o| Ok(string(o, "channel")?.parse::<Channel>()?))?.unwrap_or_default();
+    let t = string(issue_type, "issue_type")?;
+    Ok(PyRoute(compute(issue_type.py(), || Ok(table.classify_for(&t, ch)))?))
 }
 
 value_class! {
@@ -113,8 +115,7 @@ impl PyClassificationTable {
     /// Classifies ``issue_type`` for ``channel``; unknown types get the default.
     #[pyo3(signature = (issue_type, channel = None))]
     fn classify(&self, issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute> {
-        let ch = self::channel(channel)?;
-        Ok(PyRoute(self.0.classify_for(&string(issue_type, "issue_type")?, ch)))
+        classify_in(&self.0, issue_type, channel)
     }
     /// The issue types with their own entry, in table order.
     fn issue_types(&self) -> Vec<String> {
@@ -233,9 +234,7 @@ fn route_all(
 #[pyfunction]
 #[pyo3(signature = (issue_type, channel = None))]
 fn classify(issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute> {
-    let ch = self::channel(channel)?;
-    let table = core::default_router().table();
-    Ok(PyRoute(table.classify_for(&string(issue_type, "issue_type")?, ch)))
+    classify_in(core::default_router().table(), issue_type, channel)
 }
 
 /// Routes one free-text ticket with the built-in rules and table.

@@ -740,8 +740,9 @@ macro_rules! value_class {
         impl $py {
             /// Parses and validates the TOML form (same keys as JSON).
             #[staticmethod]
-            fn from_toml(text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
-                Ok(Self(<$core>::from_toml(&$crate::convert::string(text, "text")?)?))
+            fn from_toml(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
+                let text = $crate::convert::string(text, "text")?;
+                Ok(Self($crate::compute::compute(py, || <$core>::from_toml(&text))?))
             }
         }
     };
@@ -755,9 +756,10 @@ macro_rules! value_class {
         impl $py {
             /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
             #[staticmethod]
-            fn from_json(text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
+            fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
                 let text = $crate::convert::string(text, "text")?;
-                Ok(Self(<$core as $crate::convert::JsonForm>::read_json(&text)?))
+                let read = || <$core as $crate::convert::JsonForm>::read_json(&text);
+                Ok(Self($crate::compute::compute(py, read)?))
             }
             /// The JSON form (what `from_json` reads, in any language).
             fn to_json(&self) -> $crate::errors::Res<String> {
@@ -777,10 +779,10 @@ macro_rules! value_class {
                 other.cast::<Self>().is_ok_and(|o| json(o.get()).is_some_and(|j| json(self) == Some(j)))
             }
             fn __hash__(&self) -> u64 {
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                self.to_json().unwrap_or_default().hash(&mut h);
-                h.finish()
+                // SipHash with fixed keys: equal values hash alike in every call.
+                use std::hash::BuildHasher;
+                let fixed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+                fixed.hash_one(self.to_json().unwrap_or_default())
             }
         }
     };

@@ -155,6 +155,7 @@ ENDLESS = [
 # Lengths that lie, and containers changed while they are read.
 LYING = [
     ("len 0, endless __iter__", "assert len(opsbrain.route_tickets(LyingLen([{'subject': 'x'}]))) == 1", "ok"),
+    ("value classes hash by value", "assert hash(opsbrain.classify('x')) == hash(opsbrain.classify('x'))\nassert len({opsbrain.SlaPolicy(), opsbrain.SlaPolicy()}) == 1", "ok"),
     ("len 10**12", "assert len(opsbrain.route_tickets(HugeLen([{'subject': 'x'}]))) == 1", "ok"),
     ("lying events", "opsbrain.sla_status(SLA, LyingLen([CREATED]), T0)", "ok"),
     ("lying keys", "assert cache.lru_mrc(HugeLen([1, 2, 1])).accesses == 3", "ok"),
