@@ -1,249 +1,805 @@
-//! Every conversion between Python objects and core values.
+//! Python objects to serde values and back; numpy columns without copies.
+//!
+//! This layer knows Python and numpy, never a family. Everything a user hands
+//! in is read here, bounded while it is read: a list or tuple is checked
+//! against its true length and read by index (a lying `__len__` or
+//! `__iter__` is never consulted), any other iterable is consumed lazily and
+//! refused at one element past its limit; nesting is bounded by
+//! [`MAX_DEPTH`]; numbers are never cast lossily (an integer must be an
+//! integer, in range; a float must not be NaN where a number is required);
+//! numpy scalars and pandas timestamps are accepted wherever their Python
+//! counterparts are. Argument paths (`tickets[3].events[0].at`) are only
+//! formatted when an error names them.
 
+use std::borrow::Cow;
+use std::fmt::{self, Display};
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeDelta, Utc};
+use numpy::{
+    IntoPyArray, PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
+    PyUntypedArrayMethods,
+};
 use opsbrain::ErrorKind;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
+    PyString, PyTuple,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::errors::{BindError, bind_error};
+use crate::errors::{BindError, Res, err};
+use crate::{coded, fail};
 
-/// Deepest nesting accepted when reading plain Python data.
-const MAX_DEPTH: usize = 64;
+/// Deepest nesting accepted in any argument (`limit_exceeded` past it).
+pub const MAX_DEPTH: usize = 64;
 
-/// Reads plain Python data (dict with str keys, list, tuple, str, int,
-/// float, bool, None) into JSON, so the core validates it exactly as it
-/// validates JSON from Rust or Node.
-pub fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, BindError> {
-    to_json(obj, path, 0)
+/// Most elements read from an iterator or generator whose length is not
+/// known in advance (lists, tuples and numpy arrays give their true length
+/// and are held to the documented limits): an endless iterator costs at
+/// most this much time and memory. Longer data goes as a list or array.
+pub const MAX_STREAMED: usize = 1_000_000;
+
+/// Largest integer a float carries exactly (2^53).
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// A path below another, formatted only when an error names it.
+struct Sub<'a> {
+    parent: &'a dyn Display,
+    index: Option<usize>,
+    key: &'a str,
 }
 
-fn to_json(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, BindError> {
-    if depth > MAX_DEPTH {
-        return Err(bind_error(
-            ErrorKind::LimitExceeded,
-            format!("{path}: nested deeper than {MAX_DEPTH}"),
-        ));
-    }
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(string(s, path)?));
-    }
-    if obj.cast::<PyInt>().is_ok() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
+impl Display for Sub<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.index {
+            Some(i) => write!(f, "{}[{i}]", self.parent),
+            None => write!(f, "{}[{:?}]", self.parent, self.key),
         }
-        if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::from(u));
-        }
-        return Err(bind_error(
-            ErrorKind::InvalidInput,
-            format!("{path}: integer out of range"),
-        ));
     }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        let v = f.value();
-        return Number::from_f64(v).map(Value::Number).ok_or_else(|| {
-            bind_error(
-                ErrorKind::InvalidInput,
-                format!("{path}: {v} is not a finite number"),
-            )
-        });
-    }
-    if obj.cast::<PyDateTime>().is_ok() {
-        let t = crate::calendar::instant(obj, path)?;
-        return Ok(Value::String(
-            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                bind_error(
-                    ErrorKind::InvalidType,
-                    format!("{path}: dict keys must be str"),
-                )
-            })?;
-            let key = string(key, path)?;
-            let child = to_json(&v, &format!("{path}[{key:?}]"), depth + 1)?;
-            map.insert(key, child);
-        }
-        return Ok(Value::Object(map));
-    }
-    if obj.cast::<PyList>().is_ok() || obj.cast::<PyTuple>().is_ok() {
-        let mut out = Vec::new();
-        for (i, item) in obj.try_iter().map_err(py_err)?.enumerate() {
-            out.push(to_json(
-                &item.map_err(py_err)?,
-                &format!("{path}[{i}]"),
-                depth + 1,
-            )?);
-        }
-        return Ok(Value::Array(out));
-    }
-    Err(bind_error(
-        ErrorKind::InvalidType,
-        format!("{path}: unsupported type {}", type_name(obj)),
-    ))
-}
-
-fn string(s: &Bound<'_, PyString>, path: &str) -> Result<String, BindError> {
-    s.to_cow().map(std::borrow::Cow::into_owned).map_err(|_| {
-        bind_error(
-            ErrorKind::InvalidInput,
-            format!("{path}: string is not valid UTF-8"),
-        )
-    })
-}
-
-fn py_err(e: PyErr) -> BindError {
-    bind_error(ErrorKind::InvalidInput, e.to_string())
 }
 
 /// The Python type name of `obj`, for error messages.
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".to_owned())
+    obj.get_type().name().map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
 
-/// A `str` argument, or `invalid_type` naming the argument.
-pub fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> Result<String, BindError> {
-    match obj.cast::<PyString>() {
-        Ok(s) => string(s, name),
-        Err(_) => Err(bind_error(
-            ErrorKind::InvalidType,
-            format!("{name} must be str, not {}", type_name(obj)),
-        )),
+fn wrong_type(path: impl Display, expected: &str, obj: &Bound<'_, PyAny>) -> BindError {
+    coded!(InvalidType, "{path} must be {expected}, not {}", type_name(obj))
+}
+
+/// An optional argument (absent and `None` are the same: see [`given`]).
+pub type Opt<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
+
+/// `obj` unless it is absent or `None`.
+pub fn given<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    obj.filter(|o| !o.is_none())
+}
+
+/// An optional argument read by `read` (absent or `None` gives `None`).
+pub fn opt<'a, 'py, T>(
+    obj: Opt<'a, 'py>, read: impl FnOnce(&'a Bound<'py, PyAny>) -> Res<T>,
+) -> Res<Option<T>> {
+    given(obj).map(read).transpose()
+}
+
+/// What kind of numpy scalar an object is.
+#[derive(PartialEq, Clone, Copy)]
+enum Kind {
+    Bool,
+    Int,
+    Float,
+    Datetime,
+    Timedelta,
+    Other,
+}
+
+/// The kind of a numpy scalar (`None` for anything not from numpy).
+fn numpy_kind(obj: &Bound<'_, PyAny>) -> Option<Kind> {
+    let numpy = obj.get_type().module().ok()?;
+    if numpy.to_cow().ok()? != "numpy" {
+        return None;
+    }
+    let name = type_name(obj);
+    let has = |attr: &str| name != "ndarray" && obj.hasattr(attr).unwrap_or(false);
+    Some(match name.as_str() {
+        "bool" | "bool_" => Kind::Bool,
+        "datetime64" => Kind::Datetime,
+        "timedelta64" => Kind::Timedelta,
+        _ if has("__index__") => Kind::Int,
+        _ if has("__float__") => Kind::Float,
+        _ => Kind::Other,
+    })
+}
+
+/// The scalar kind of a Python or numpy object (`Other` for the rest).
+fn kind(obj: &Bound<'_, PyAny>) -> Kind {
+    if obj.cast::<PyBool>().is_ok() {
+        Kind::Bool
+    } else if obj.cast::<PyInt>().is_ok() {
+        Kind::Int
+    } else if obj.cast::<PyFloat>().is_ok() {
+        Kind::Float
+    } else if obj.cast::<PyDateTime>().is_ok() {
+        Kind::Datetime
+    } else if obj.cast::<PyDelta>().is_ok() {
+        Kind::Timedelta
+    } else {
+        numpy_kind(obj).unwrap_or(Kind::Other)
     }
 }
 
-/// Turns JSON into plain Python data (dict, list, str, int, float, bool, None).
-pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+/// Whether `obj` is an integer (a Python or numpy int, never a bool), as
+/// opposed to a float: scikit-learn reads `max_samples=10` as a count and
+/// `max_samples=1.0` as a fraction.
+pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
+    kind(obj) == Kind::Int
+}
+
+/// A `str` (or subclass); a lone surrogate is `invalid_input`.
+pub fn string(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<String> {
+    let s = obj.cast::<PyString>().map_err(|_| wrong_type(&path, "str", obj))?;
+    s.to_cow().map(Cow::into_owned).map_err(|_| {
+        coded!(InvalidInput, "{path}: the string is not valid Unicode (a lone surrogate)")
+    })
+}
+
+/// A `bool` or `numpy.bool_`.
+pub fn boolean(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<bool> {
+    match kind(obj) {
+        Kind::Bool => Ok(obj.is_truthy()?),
+        _ => Err(wrong_type(path, "a bool", obj)),
+    }
+}
+
+/// An exact integer.
+enum Integer {
+    Signed(i64),
+    Unsigned(u64),
+}
+
+/// A Python `int`, a numpy integer, or an integral float (carried exactly);
+/// never a bool.
+fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
+    let exact = |i: &Bound<'_, PyAny>| -> Res<Integer> {
+        if let Ok(v) = i.extract::<i64>() {
+            return Ok(Integer::Signed(v));
+        }
+        i.extract::<u64>()
+            .map(Integer::Unsigned)
+            .map_err(|_| coded!(InvalidInput, "{path}: {i} is out of the 64-bit integer range"))
+    };
+    let f: f64 = match kind(obj) {
+        Kind::Int if obj.cast::<PyInt>().is_ok() => return exact(obj),
+        Kind::Int => return exact(&obj.call_method0("__index__")?),
+        Kind::Float => obj.call_method0("__float__")?.extract()?,
+        _ => return Err(wrong_type(path, "an integer", obj)),
+    };
+    if f.fract() != 0.0 || !f.is_finite() {
+        fail!(InvalidInput, "{path}: {f} is not an integer");
+    }
+    if f.abs() > EXACT_F64 {
+        fail!(InvalidInput, "{path}: {f} is too large to be an exact integer; pass an int");
+    }
+    Ok(Integer::Signed(f as i64))
+}
+
+/// An integer argument of type `T`, exact and in range.
+pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<T> {
+    let out = match integer(obj, &path)? {
+        Integer::Signed(v) => T::try_from(v).map_err(|_| v.to_string()),
+        Integer::Unsigned(v) => T::try_from(v).map_err(|_| v.to_string()),
+    };
+    out.map_err(|v| {
+        let hint = if v.starts_with('-') { " (it must not be negative)" } else { "" };
+        coded!(InvalidInput, "{path}: {v} is out of range{hint}")
+    })
+}
+
+/// A float (or int, or numpy number), NaN allowed only when `nan_ok`.
+fn number(obj: &Bound<'_, PyAny>, path: impl Display, nan_ok: bool) -> Res<f64> {
+    let f = match kind(obj) {
+        Kind::Float => match obj.cast::<PyFloat>() {
+            Ok(f) => f.value(),
+            Err(_) => obj.call_method0("__float__")?.extract()?,
+        },
+        Kind::Int => match integer(obj, &path)? {
+            Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
+            Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
+            _ => fail!(InvalidInput, "{path}: {obj} is too large to be an exact float"),
+        },
+        _ => return Err(wrong_type(path, "a number", obj)),
+    };
+    if f.is_nan() && !nan_ok {
+        fail!(InvalidInput, "{path}: NaN is not a number here");
+    }
+    Ok(f)
+}
+
+/// A float argument (an int, float or numpy number; not NaN).
+pub fn float(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<f64> {
+    number(obj, path, false)
+}
+
+/// A numpy datetime64/timedelta64 as the Python object of microsecond
+/// precision (`datetime`/`timedelta`, or an int when out of their range).
+fn numpy_item<'py>(obj: &Bound<'py, PyAny>, unit: &str) -> Res<Bound<'py, PyAny>> {
+    Ok(obj.call_method1("astype", (unit,))?.call_method0("item")?)
+}
+
+/// An aware `datetime` (pandas `Timestamp` included) or a `numpy.datetime64`
+/// (UTC by convention) as a UTC instant, exact to the microsecond.
+pub fn instant(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<DateTime<Utc>> {
+    let py = obj.py();
+    if obj.cast::<PyDateTime>().is_err() {
+        if numpy_kind(obj) != Some(Kind::Datetime) {
+            return Err(wrong_type(path, "an aware datetime", obj));
+        }
+        let item = numpy_item(obj, "datetime64[us]")?;
+        if item.cast::<PyDateTime>().is_err() {
+            fail!(InvalidInput, "{path}: {obj} is NaT or outside the supported years 1 to 9999");
+        }
+        return Ok(item.extract::<NaiveDateTime>()?.and_utc());
+    }
+    if let Ok(t) = obj.extract::<DateTime<Utc>>() {
+        return Ok(t); // the common case: tzinfo=timezone.utc
+    }
+    let bad = |e: PyErr| coded!(InvalidInput, "{path}: {obj} is not a usable datetime ({e})");
+    let offset = obj.call_method0("utcoffset").map_err(bad)?;
+    if offset.is_none() {
+        fail!(
+            InvalidInput,
+            "{path} is a naive datetime: give a timezone-aware one (tzinfo=datetime.timezone.utc, or .tz_localize('UTC') for pandas)"
+        );
+    }
+    let offset: TimeDelta = offset.extract().map_err(bad)?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("tzinfo", py.None())?;
+    let naive = obj.call_method("replace", (), Some(&kwargs));
+    let naive: NaiveDateTime = naive.and_then(|n| n.extract()).map_err(bad)?;
+    naive
+        .checked_sub_signed(offset)
+        .map(|t| t.and_utc())
+        .ok_or_else(|| coded!(InvalidInput, "{path}: {obj} is outside the years 1 to 9999"))
+}
+
+/// A `timedelta` (pandas `Timedelta` included) or `numpy.timedelta64`.
+pub fn duration(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<TimeDelta> {
+    let obj = match numpy_kind(obj) {
+        Some(Kind::Timedelta) => numpy_item(obj, "timedelta64[us]")?,
+        _ => obj.clone(),
+    };
+    if obj.cast::<PyDelta>().is_err() {
+        return Err(wrong_type(path, "a datetime.timedelta", &obj));
+    }
+    obj.extract::<TimeDelta>().map_err(|e| coded!(InvalidInput, "{path}: {e}"))
+}
+
+/// A duration in whole seconds: a sub-second part is refused, never dropped.
+pub fn whole_secs(obj: &Bound<'_, PyAny>, path: &str) -> Res<i64> {
+    let d = duration(obj, path)?;
+    if d.subsec_nanos() != 0 {
+        fail!(InvalidInput, "{path} must be a whole number of seconds");
+    }
+    Ok(d.num_seconds())
+}
+
+fn too_many(path: impl Display, max: usize) -> BindError {
+    coded!(LimitExceeded, "{path} has more than {max} elements")
+}
+
+/// Calls `f` on each element of `obj` (with its index) as it arrives,
+/// refusing the element after the `max`-th (`limit_exceeded`). A list or
+/// tuple (subclasses too) is checked against its true length first and
+/// read by index; any other iterable is consumed lazily, at most
+/// `min(max, MAX_STREAMED)` elements plus one. Strings, bytes and mappings
+/// are not sequences here.
+fn each<'py>(
+    obj: &Bound<'py, PyAny>, path: &dyn Display, max: usize,
+    mut f: impl FnMut(Bound<'py, PyAny>, usize) -> Res<()>,
+) -> Res<()> {
+    if obj.cast::<PyString>().is_ok()
+        || obj.cast::<PyBytes>().is_ok()
+        || obj.cast::<PyByteArray>().is_ok()
+        || obj.cast::<PyDict>().is_ok()
+    {
+        return Err(wrong_type(path, "a list", obj));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        // By index, so user code run by `f` may shrink or grow the list.
+        for (i, item) in l.iter().enumerate() {
+            if i >= max {
+                return Err(too_many(path, max));
+            }
+            f(item, i)?;
+        }
+        return Ok(());
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        if t.len() > max {
+            return Err(too_many(path, max));
+        }
+        return t.iter().enumerate().try_for_each(|(i, item)| f(item, i));
+    }
+    let known = obj.cast::<PyUntypedArray>().ok().map(|a| a.len());
+    if known.is_some_and(|n| n > max) {
+        return Err(too_many(path, max));
+    }
+    let limit = if known.is_some() { max } else { max.min(MAX_STREAMED) };
+    let iter = obj.try_iter().map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
+    for (i, item) in iter.enumerate() {
+        if i >= limit && limit < max {
+            fail!(
+                LimitExceeded,
+                "{path} is an iterator of more than {MAX_STREAMED} elements: pass a list or a numpy array for more (at most {max})"
+            );
+        } else if i >= limit {
+            return Err(too_many(path, max));
+        }
+        f(item?, i)?;
+    }
+    Ok(())
+}
+
+/// The elements of an iterable, each read by `f` (given its path), at most
+/// `max` of them (see [`MAX_STREAMED`] for iterators).
+pub fn seq<'py, T>(
+    obj: &Bound<'py, PyAny>, path: impl Display, max: usize,
+    mut f: impl FnMut(&Bound<'py, PyAny>, &dyn Display) -> Res<T>,
+) -> Res<Vec<T>> {
+    let mut out = Vec::new();
+    each(obj, &path, max, |item, i| {
+        out.push(f(&item, &Sub { parent: &path, index: Some(i), key: "" })?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads plain Python data (dicts with str keys, lists, tuples and other
+/// iterables, str, int, float, bool, None, datetimes, durations as seconds,
+/// numpy scalars) into JSON, so the core validates it exactly as JSON from
+/// Rust or Node. Every sequence and mapping holds at most `max` elements.
+pub fn value(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<Value> {
+    read(obj, &path, max, 0)
+}
+
+fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) -> Res<Value> {
+    if depth > MAX_DEPTH {
+        fail!(LimitExceeded, "{path}: nested deeper than {MAX_DEPTH} levels");
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if obj.cast::<PyString>().is_ok() {
+        return Ok(Value::String(string(obj, path)?));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        if d.len() > max {
+            fail!(LimitExceeded, "{path} has more than {max} keys");
+        }
+        let mut map = Map::new();
+        // A snapshot of the items: user code run while reading the values
+        // may change the dict without upsetting this loop.
+        for item in d.items().iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let key = string(&k, format_args!("{path} key"))?;
+            let child = read(&v, &Sub { parent: path, index: None, key: &key }, max, depth + 1)?;
+            map.insert(key, child);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.cast::<PyList>().is_err() {
+        match kind(obj) {
+            Kind::Bool => return Ok(Value::Bool(boolean(obj, path)?)),
+            Kind::Int => {
+                return Ok(match integer(obj, path)? {
+                    Integer::Signed(v) => Value::from(v),
+                    Integer::Unsigned(v) => Value::from(v),
+                });
+            }
+            Kind::Float => {
+                let f = float(obj, path)?;
+                if f.fract() == 0.0 && f.abs() <= EXACT_F64 {
+                    // An integral float is an exact integer (a CSAT of 3.0
+                    // from a pandas column with NaN is the integer 3).
+                    return Ok(Value::from(f as i64));
+                }
+                let n = Number::from_f64(f);
+                return n
+                    .map(Value::Number)
+                    .ok_or_else(|| coded!(InvalidInput, "{path}: {f} is not a finite number"));
+            }
+            Kind::Datetime => {
+                let t = instant(obj, path)?;
+                let text = t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+                return Ok(Value::String(text));
+            }
+            Kind::Timedelta => return secs_value(obj, path),
+            Kind::Other if obj.cast::<PyDate>().is_ok() => {
+                return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
+            }
+            Kind::Other => {}
+        }
+    }
+    let mut out = Vec::new();
+    each(obj, path, max, |item, i| {
+        out.push(read(&item, &Sub { parent: path, index: Some(i), key: "" }, max, depth + 1)?);
+        Ok(())
+    })
+    .map_err(|e| match e {
+        BindError::Coded(c) if c.kind == ErrorKind::InvalidType => {
+            let p = path.to_string();
+            match c.message.starts_with(&p) {
+                true => wrong_type(p, "JSON-like data (dict, list, str, number, ...)", obj),
+                false => BindError::Coded(c),
+            }
+        }
+        other => other,
+    })?;
+    Ok(Value::Array(out))
+}
+
+/// A duration as the core's serde form has it: seconds, whole when exact.
+fn secs_value(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Value> {
+    let d = duration(obj, path)?;
+    if d.subsec_nanos() == 0 {
+        return Ok(Value::from(d.num_seconds()));
+    }
+    let f = d.num_microseconds().map_or(f64::NAN, |us| us as f64 / 1e6);
+    let n = Number::from_f64(f);
+    n.map(Value::Number).ok_or_else(|| coded!(InvalidInput, "{path}: {d} is out of range"))
+}
+
+/// Keyword options read into the core's option type `T`: absent (or
+/// `None`) ones keep the core's defaults; durations become seconds; a
+/// shape error has code `kind`.
+pub fn options<T: DeserializeOwned>(
+    fields: &[(&str, Opt<'_, '_>)], max: usize, kind: ErrorKind,
+) -> Res<T> {
+    let mut map = Map::new();
+    for (key, v) in fields {
+        if let Some(v) = given(*v) {
+            map.insert((*key).to_owned(), value(v, key, max)?);
+        }
+    }
+    deserialize(Value::Object(map), &"", kind)
+}
+
+/// Deserialises a JSON value into `T`; a shape error (unknown or missing
+/// field, wrong type) is `invalid_input`, as the core reports it, naming
+/// the path of the bad field (`tickets[3].events[0].at`).
+pub fn from_value<T: DeserializeOwned>(v: Value, path: &dyn Display) -> Res<T> {
+    deserialize(v, path, ErrorKind::InvalidInput)
+}
+
+fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let (path, inner, message) = (path.to_string(), e.path().to_string(), e.inner());
+        let at = match inner.as_str() {
+            "." => path,
+            p if path.is_empty() => p.to_owned(),
+            p if p.starts_with('[') => format!("{path}{p}"),
+            p => format!("{path}.{p}"),
+        };
+        let message = message.to_string();
+        let hint = match message.contains("premature end of input") {
+            true => " (an instant needs a date, a time and a UTC offset such as 'Z' or '+02:00')",
+            false => "",
+        };
+        err(kind, format!("{at}: {message}{hint}"))
+    })
+}
+
+/// Plain Python data read into the serde type `T` (see [`value`]).
+pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<T> {
+    from_value(value(obj, &path, max)?, &path)
+}
+
+/// An optional serde argument; absent or `None` gives `T::default()`.
+pub fn opt_arg<T: DeserializeOwned + Default>(obj: Opt<'_, '_>, path: &str, max: usize) -> Res<T> {
+    given(obj).map_or_else(|| Ok(T::default()), |o| arg(o, path, max))
+}
+
+/// A list of serde records, each converted as it arrives: at most `max`
+/// records, each holding sequences of at most `nested` elements.
+pub fn records<T: DeserializeOwned>(
+    obj: &Bound<'_, PyAny>, path: impl Display, max: usize, nested: usize,
+) -> Res<Vec<T>> {
+    seq(obj, path, max, |item, at| arg(item, at, nested))
+}
+
+/// The instance of the binding class `T` passed as `path`.
+pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
+    obj: &'a Bound<'py, PyAny>, path: impl Display,
+) -> Res<&'a Bound<'py, T>> {
+    obj.cast::<T>().map_err(|_| {
+        let class = obj.py().get_type::<T>().name();
+        let class = class.map_or_else(|_| "opsbrain class".to_owned(), |n| n.to_string());
+        wrong_type(&path, &format!("a {class}"), obj)
+    })
+}
+
+/// A numeric column element read exactly from numpy or Python values.
+pub trait Elem: numpy::Element + Copy + Send + Sync {
+    /// One Python scalar.
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self>;
+}
+
+impl Elem for f64 {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
+        number(obj, path, true)
+    }
+}
+
+impl Elem for u64 {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
+        int(obj, path)
+    }
+}
+
+impl Elem for u32 {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
+        int(obj, path)
+    }
+}
+
+impl Elem for bool {
+    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
+        boolean(obj, path)
+    }
+}
+
+/// A 1-D column: a numpy array of the exact dtype, borrowed; or the
+/// elements of any other array or iterable, each read exactly.
+pub enum Column<'py, T: Elem> {
+    /// A borrowed numpy array.
+    Borrowed(PyReadonlyArray1<'py, T>),
+    /// Values read one by one.
+    Owned(Vec<T>),
+}
+
+impl<T: Elem> Column<'_, T> {
+    /// The values, copied only for a non-contiguous array.
+    pub fn values(&self) -> Cow<'_, [T]> {
+        match self {
+            Column::Borrowed(a) => {
+                a.as_slice().map_or_else(|_| Cow::Owned(a.as_array().to_vec()), Cow::Borrowed)
+            }
+            Column::Owned(v) => Cow::Borrowed(v),
+        }
+    }
+}
+
+/// A 1-D column argument of at most `max` elements.
+pub fn column<'py, T: Elem>(
+    obj: &Bound<'py, PyAny>, path: &str, max: usize,
+) -> Res<Column<'py, T>> {
+    // pandas Series and other array-likes: their numpy view (a known length).
+    let array_like = obj.cast::<PyUntypedArray>().is_err() && obj.hasattr("__array__")?;
+    let obj = &match array_like {
+        true => obj.py().import("numpy")?.call_method1("asarray", (obj,))?,
+        false => obj.clone(),
+    };
+    if let Ok(a) = obj.cast::<PyArray1<T>>() {
+        if a.len() > max {
+            return Err(too_many(path, max));
+        }
+        let a = a.try_readonly();
+        return Ok(Column::Borrowed(a.map_err(|e| coded!(InvalidInput, "{path}: {e}"))?));
+    }
+    let items = match obj.cast::<PyUntypedArray>() {
+        Ok(a) if a.ndim() != 1 || !matches!(a.dtype().kind(), b'b' | b'i' | b'u' | b'f') => {
+            let what = format!("a 1-D array of numbers, not {}-D of {}", a.ndim(), a.dtype());
+            return Err(wrong_type(path, &what, obj));
+        }
+        // Other dtypes go element by element, each checked exactly.
+        Ok(_) => obj.call_method0("tolist")?,
+        Err(_) => obj.clone(),
+    };
+    Ok(Column::Owned(seq(&items, path, max, |x, at| T::read(x, at))?))
+}
+
+/// How a result's JSON becomes Python: which keys hold instants (aware UTC
+/// datetimes), dates, or float arrays (numpy).
+#[derive(Clone, Copy)]
+pub struct Shape {
+    instants: &'static [&'static str],
+    dates: &'static [&'static str],
+    arrays: &'static [&'static str],
+}
+
+impl Shape {
+    /// Keys whose RFC 3339 strings become aware UTC `datetime`s, whose
+    /// `YYYY-MM-DD` strings become `date`s, whose lists become float64 arrays.
+    pub const fn of(
+        instants: &'static [&'static str], dates: &'static [&'static str],
+        arrays: &'static [&'static str],
+    ) -> Self {
+        Shape { instants, dates, arrays }
+    }
+}
+
+/// Plain data: no instants, dates or arrays.
+pub const PLAIN: Shape = Shape::of(&[], &[], &[]);
+
+/// A core value as Python data shaped by `shape`.
+pub fn to_py<'py, T: Serialize>(py: Python<'py>, v: &T, shape: Shape) -> Res<Bound<'py, PyAny>> {
+    let v = serde_json::to_value(v).map_err(opsbrain::Error::from)?;
+    write(py, &v, None, shape)
+}
+
+/// JSON text (a core value's own JSON form) as Python data.
+pub fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Res<Bound<'py, PyAny>> {
+    let v: Value = serde_json::from_str(text).map_err(opsbrain::Error::from)?;
+    write(py, &v, None, PLAIN)
+}
+
+fn write<'py>(
+    py: Python<'py>, v: &Value, key: Option<&str>, shape: Shape,
+) -> Res<Bound<'py, PyAny>> {
+    let is = |keys: &[&str]| key.is_some_and(|k| keys.contains(&k));
     Ok(match v {
         Value::Null => py.None().into_bound(py),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any(),
-            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => PyInt::new(py, i).into_any(),
+            (None, Some(u), _) => PyInt::new(py, u).into_any(),
+            (_, _, f) => PyFloat::new(py, f.unwrap_or(f64::NAN)).into_any(),
         },
+        Value::String(s) if is(shape.instants) => match DateTime::parse_from_rfc3339(s) {
+            Ok(t) if (1..=9999).contains(&t.year()) => {
+                t.with_timezone(&Utc).into_pyobject(py)?.into_any()
+            }
+            Ok(t) => fail!(InvalidInput, "result {t} is past the years 1 to 9999 of a datetime"),
+            Err(_) => PyString::new(py, s).into_any(),
+        },
+        Value::String(s) if is(shape.dates) => {
+            match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) => PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any(),
+                Err(_) => PyString::new(py, s).into_any(),
+            }
+        }
         Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(a) if is(shape.arrays) => {
+            let xs: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
+            xs.into_pyarray(py).into_any()
+        }
         Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| json_to_py(py, x))
-                .collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, items)?.into_any()
+            let items = a.iter().map(|x| write(py, x, None, shape));
+            PyList::new(py, items.collect::<Res<Vec<_>>>()?)?.into_any()
         }
         Value::Object(o) => {
             let d = PyDict::new(py);
             for (k, x) in o {
-                d.set_item(k, json_to_py(py, x)?)?;
+                d.set_item(k, write(py, x, Some(k), shape)?)?;
             }
             d.into_any()
         }
     })
 }
 
-/// Serialises a core value to JSON and then to plain Python data.
-pub fn to_py_dict<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
-    json_to_py(py, &v)
+/// The JSON form of a core value behind a Python class.
+pub trait JsonForm: Sized {
+    /// Reads (and validates) the JSON form.
+    fn read_json(text: &str) -> opsbrain::Result<Self>;
+    /// Writes the JSON form.
+    fn write_json(&self) -> opsbrain::Result<String>;
 }
 
-/// Reads plain Python data into a serde type; shape errors (a missing or
-/// unknown field, a wrong type) are `invalid_input` naming `what`.
-pub fn from_py<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &str,
-) -> Result<T, BindError> {
-    let v = py_to_json(obj, what)?;
-    serde_json::from_value(v)
-        .map_err(|e| bind_error(ErrorKind::InvalidInput, format!("{what}: {e}")))
-}
-
-/// Keys whose RFC 3339 string values become aware UTC datetimes in Python.
-const INSTANT_KEYS: [&str; 4] = ["at", "met_at", "breach_at", "timestamp"];
-
-/// Like [`to_py_dict`], but instants (under `at`, `met_at`, `breach_at`)
-/// become timezone-aware UTC `datetime`s.
-pub fn to_py_with_instants<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(value).map_err(|e| PyErr::from(BindError(e.into())))?;
-    json_to_py_with_instants(py, &v, &INSTANT_KEYS)
-}
-
-/// JSON to plain Python data where RFC 3339 strings directly under one of
-/// `keys` become timezone-aware UTC `datetime`s (the one place results get
-/// their instants).
-pub fn json_to_py_with_instants<'py>(
-    py: Python<'py>,
-    v: &Value,
-    keys: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    with_instants(py, v, false, keys)
-}
-
-fn with_instants<'py>(
-    py: Python<'py>,
-    v: &Value,
-    instant: bool,
-    keys: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    match v {
-        Value::String(s) if instant => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(t) => Ok(t.with_timezone(&chrono::Utc).into_pyobject(py)?.into_any()),
-            Err(_) => Ok(PyString::new(py, s).into_any()),
-        },
-        Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| with_instants(py, x, false, keys))
-                .collect::<PyResult<Vec<_>>>()?;
-            Ok(PyList::new(py, items)?.into_any())
-        }
-        Value::Object(o) => {
-            let d = PyDict::new(py);
-            for (k, x) in o {
-                d.set_item(k, with_instants(py, x, keys.contains(&k.as_str()), keys)?)?;
+/// Implements [`JsonForm`] through the core's own `from_json`/`to_json`
+/// (`core:`) or through serde (`serde:`).
+#[macro_export]
+macro_rules! json_form {
+    (core: $($t:ty),*) => {$(
+        impl $crate::convert::JsonForm for $t {
+            fn read_json(text: &str) -> opsbrain::Result<Self> {
+                <$t>::from_json(text)
             }
-            Ok(d.into_any())
+            fn write_json(&self) -> opsbrain::Result<String> {
+                Ok(self.to_json())
+            }
         }
-        other => json_to_py(py, other),
-    }
+    )*};
+    (serde: $($t:ty),*) => {$(
+        impl $crate::convert::JsonForm for $t {
+            fn read_json(text: &str) -> opsbrain::Result<Self> {
+                Ok(serde_json::from_str(text)?)
+            }
+            fn write_json(&self) -> opsbrain::Result<String> {
+                Ok(serde_json::to_string(self)?)
+            }
+        }
+    )*};
 }
 
-/// The binding class instance passed as argument `name`, or `invalid_type`
-/// naming the class expected and the type given.
-pub fn instance<'a, 'py, T>(
-    obj: &'a Bound<'py, PyAny>,
-    name: &str,
-) -> Result<&'a Bound<'py, T>, BindError>
-where
-    T: pyo3::PyTypeInfo,
-{
-    obj.cast::<T>().map_err(|_| {
-        let class = obj
-            .py()
-            .get_type::<T>()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "opsbrain class".to_owned());
-        bind_error(
-            ErrorKind::InvalidType,
-            format!("{name} must be a {class}, not {}", type_name(obj)),
-        )
-    })
+/// A frozen Python class over a core value with a JSON form: `from_json`,
+/// `to_json`, `to_dict`, pickling through the JSON form (`__reduce__`), and
+/// value equality and hashing. Each class adds its own getters and
+/// `__repr__` in a second `#[pymethods]` block.
+#[macro_export]
+macro_rules! value_class {
+    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal, builtin, toml) => {
+        $crate::value_class!($(#[$doc])* $py($core) as $name, toml);
+        #[pymethods]
+        impl $py {
+            #[new]
+            fn new() -> Self {
+                Self(<$core>::builtin())
+            }
+            /// The built-in value (what the constructor gives).
+            #[staticmethod]
+            fn builtin() -> Self {
+                Self::new()
+            }
+        }
+    };
+    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal, toml) => {
+        $crate::value_class!($(#[$doc])* $py($core) as $name);
+        #[pymethods]
+        impl $py {
+            /// Parses and validates the TOML form (same keys as JSON).
+            #[staticmethod]
+            fn from_toml(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
+                let text = $crate::convert::string(text, "text")?;
+                Ok(Self($crate::compute::compute(py, || <$core>::from_toml(&text))?))
+            }
+        }
+    };
+    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal) => {
+        $(#[$doc])*
+        #[pyclass(name = $name, module = "opsbrain._native", frozen)]
+        #[derive(Debug, Clone)]
+        pub struct $py(pub $core);
+
+        #[pymethods]
+        impl $py {
+            /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
+            #[staticmethod]
+            fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
+                let text = $crate::convert::string(text, "text")?;
+                let read = || <$core as $crate::convert::JsonForm>::read_json(&text);
+                Ok(Self($crate::compute::compute(py, read)?))
+            }
+            /// The JSON form (what `from_json` reads, in any language).
+            fn to_json(&self) -> $crate::errors::Res<String> {
+                Ok($crate::convert::JsonForm::write_json(&self.0)?)
+            }
+            /// The serde form as plain Python data.
+            fn to_dict<'py>(&self, py: Python<'py>) -> $crate::errors::Res<Bound<'py, PyAny>> {
+                $crate::convert::json_text_to_py(py, &self.to_json()?)
+            }
+            fn __reduce__<'py>(
+                slf: &Bound<'py, Self>,
+            ) -> $crate::errors::Res<(Bound<'py, PyAny>, (String,))> {
+                Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
+            }
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+                let json = |c: &Self| c.to_json().ok();
+                other.cast::<Self>().is_ok_and(|o| json(o.get()).is_some_and(|j| json(self) == Some(j)))
+            }
+            fn __hash__(&self) -> u64 {
+                // SipHash with fixed keys: equal values hash alike in every call.
+                use std::hash::BuildHasher;
+                let fixed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+                fixed.hash_one(self.to_json().unwrap_or_default())
+            }
+        }
+    };
+}
+
+/// Read-only attributes of a value class: `name -> type = |core| expr;`.
+#[macro_export]
+macro_rules! getters {
+    ($py:ident { $($(#[$doc:meta])* $name:ident -> $t:ty = |$v:ident| $e:expr;)* }) => {
+        #[pymethods]
+        impl $py {$(
+            $(#[$doc])*
+            #[getter]
+            fn $name(&self) -> $t {
+                let $v = &self.0;
+                $e
+            }
+        )*}
+    };
 }

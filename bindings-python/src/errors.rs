@@ -1,23 +1,86 @@
-//! The one mapping from core errors to Python exceptions.
+//! The one mapping from errors to Python exceptions (the bottom layer).
 //!
 //! The exception classes are defined in Python (`opsbrain/errors.py`) so that
 //! they can inherit from both `OpsbrainError` and the matching built-in
 //! (`ValueError`, `TypeError`, `KeyError`); each carries a `code` equal to
-//! `ErrorKind::code()`.
+//! `ErrorKind::code()`. A Python exception raised by user code while an
+//! argument is read (a lying `__len__`, a failing `__iter__`, a dict changed
+//! while iterated) becomes a coded error too; only `KeyboardInterrupt`,
+//! `SystemExit` and other non-`Exception` signals pass through unchanged.
 
 use opsbrain::{Error, ErrorKind};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyException, PyMemoryError, PyRecursionError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 
-/// A core error on its way to Python (the orphan rule forbids `From<Error> for PyErr`).
+/// An error on its way to Python: a coded core error, or a Python signal
+/// (`KeyboardInterrupt`, ...) that must travel unchanged.
 #[derive(Debug)]
-pub struct BindError(pub Error);
+pub enum BindError {
+    /// A coded error.
+    Coded(Error),
+    /// A non-`Exception` Python signal.
+    Signal(PyErr),
+}
+
+/// The result type of every binding function.
+pub type Res<T> = Result<T, BindError>;
 
 impl From<Error> for BindError {
     fn from(e: Error) -> Self {
-        BindError(e)
+        BindError::Coded(e)
     }
+}
+
+impl From<PyErr> for BindError {
+    fn from(e: PyErr) -> Self {
+        Python::attach(|py| {
+            if !e.is_instance_of::<PyException>(py) {
+                return BindError::Signal(e);
+            }
+            let value = e.value(py);
+            if let Some(kind) = value
+                .getattr("code")
+                .ok()
+                .and_then(|c| c.extract::<String>().ok())
+                .and_then(|c| ErrorKind::ALL.into_iter().find(|k| k.code() == c))
+            {
+                return err(kind, value.to_string());
+            }
+            let kind = if e.is_instance_of::<PyMemoryError>(py)
+                || e.is_instance_of::<PyRecursionError>(py)
+            {
+                ErrorKind::LimitExceeded
+            } else {
+                ErrorKind::InvalidInput
+            };
+            let name =
+                value.get_type().name().map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+            err(kind, format!("{name} raised while reading the arguments: {value}"))
+        })
+    }
+}
+
+/// A coded error of `kind`.
+pub fn err(kind: ErrorKind, message: impl Into<String>) -> BindError {
+    BindError::Coded(Error::new(kind, message))
+}
+
+/// A coded error from a kind name and a format string:
+/// `coded!(InvalidInput, "{path}: ...")`.
+#[macro_export]
+macro_rules! coded {
+    ($kind:ident, $($arg:tt)+) => {
+        $crate::errors::err(opsbrain::ErrorKind::$kind, format!($($arg)+))
+    };
+}
+
+/// Returns early with [`coded!`].
+#[macro_export]
+macro_rules! fail {
+    ($kind:ident, $($arg:tt)+) => {
+        return Err($crate::coded!($kind, $($arg)+))
+    };
 }
 
 /// The Python class name for each kind (must match `opsbrain/errors.py`).
@@ -36,40 +99,28 @@ fn class_name(kind: ErrorKind) -> &'static str {
     }
 }
 
-fn exception_class<'py>(py: Python<'py>, kind: ErrorKind) -> PyResult<Bound<'py, PyType>> {
-    let module = py.import("opsbrain.errors")?;
-    Ok(module.getattr(class_name(kind))?.cast_into::<PyType>()?)
-}
-
 impl From<BindError> for PyErr {
-    fn from(BindError(e): BindError) -> PyErr {
-        Python::attach(|py| match exception_class(py, e.kind) {
-            Ok(cls) => PyErr::from_type(cls, e.message),
-            // Only when `_native` is imported without its package.
-            Err(_) => PyValueError::new_err(format!("[{}] {}", e.code(), e.message)),
+    fn from(e: BindError) -> PyErr {
+        let e = match e {
+            BindError::Signal(s) => return s,
+            BindError::Coded(e) => e,
+        };
+        Python::attach(|py| {
+            let cls = py
+                .import("opsbrain.errors")
+                .and_then(|m| m.getattr(class_name(e.kind)))
+                .and_then(|c| Ok(c.cast_into::<PyType>()?));
+            match cls {
+                Ok(cls) => PyErr::from_type(cls, e.message),
+                // Only when `_native` is imported without its package.
+                Err(_) => PyValueError::new_err(format!("[{}] {}", e.code(), e.message)),
+            }
         })
     }
-}
-
-/// Shorthand for a binding-side conversion error.
-pub fn bind_error(kind: ErrorKind, message: impl Into<String>) -> BindError {
-    BindError(Error::new(kind, message))
-}
-
-/// Runs core work with the interpreter released, mapping errors (the one
-/// place compute calls go through).
-pub fn compute<T: Send>(
-    py: Python<'_>,
-    f: impl FnOnce() -> opsbrain::Result<T> + Send,
-) -> Result<T, BindError> {
-    py.detach(f).map_err(BindError)
 }
 
 /// The catalogue of error codes and their exception class names.
 #[pyfunction]
 pub fn error_codes() -> Vec<(&'static str, &'static str)> {
-    ErrorKind::ALL
-        .iter()
-        .map(|k| (k.code(), class_name(*k)))
-        .collect()
+    ErrorKind::ALL.iter().map(|k| (k.code(), class_name(*k))).collect()
 }

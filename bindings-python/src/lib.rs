@@ -1,15 +1,28 @@
-//! Python bindings for opsbrain. This file only registers; conversions live in
-//! `convert`, the error mapping in `errors`, and each core module has a file
-//! of the same name.
+//! Python bindings for opsbrain. This file only registers. The layers, each
+//! importing only those above it: `errors` (the one error mapping),
+//! `convert` (Python values to serde values and back, numpy columns; knows
+//! no family), `compute` (the one helper that releases the GIL and catches
+//! panics), then one file per core module, named as in the core.
+
+/// Registers classes and functions: `add!(m; ClassA, ClassB; function_a, function_b)`.
+#[macro_export]
+macro_rules! add {
+    ($m:expr; $($class:ty),*; $($f:ident),*) => {{
+        $($m.add_class::<$class>()?;)*
+        $($m.add_function(wrap_pyfunction!($f, $m)?)?;)*
+        Ok(())
+    }};
+}
 
 mod anomaly;
 mod cache;
 mod calendar;
-mod capacity_forecast;
-mod capacity_scaling;
+mod capacity;
 mod classify;
+mod compute;
 mod convert;
 mod errors;
+mod escalation;
 mod kpi;
 mod ops;
 mod sla;
@@ -25,9 +38,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cache::register(m)?;
     calendar::register(m)?;
     sla::register(m)?;
+    escalation::register(m)?;
     anomaly::register(m)?;
-    capacity_scaling::register(m)?;
-    capacity_forecast::register(m)?;
+    capacity::register(m)?;
     kpi::register(m)?;
     ops::register(m)
 }

@@ -2,118 +2,69 @@
 //! optimizer, PostgreSQL statistics and EXPLAIN analysis, self-healing
 //! plans, troubleshooting assistant).
 //!
-//! Inputs are plain dicts/lists in the serde form; statistics rows are
-//! dicts as DB-API drivers give them (values the JSON model lacks, such as
+//! Inputs are read into the core's serde types; statistics rows are dicts
+//! as DB-API drivers give them (values the JSON model lacks, such as
 //! `Decimal` or `date`, are passed as their `str()`); results are dicts
 //! whose time-frame instants (`since`, `until`) are aware UTC datetimes.
 
 use opsbrain::ErrorKind;
 use opsbrain::ops::{
-    self as core, DiagnoseOptions, HealingOptions, HealthChecks, KnowledgeBase, PerfMetrics,
-    PerfThresholds, PgIndexRow, PgOptions, PgStatementRow, PgTableRow, Report,
+    self as core, DiagnoseOptions, HealingOptions, HealthChecks, KnowledgeBase, MAX_PG_ROWS,
+    PerfMetrics, PerfThresholds, PgIndexRow, PgOptions, PgStatementRow, PgTableRow, Report,
 };
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Map, Value};
 
-use crate::calendar::instant;
+use crate::compute::compute;
 use crate::convert::{
-    from_py, instance, json_to_py_with_instants, py_to_json, str_arg, to_py_dict, type_name,
+    Opt, PLAIN, Shape, arg, given, instance, instant, int, opt_arg, seq, string, to_py, type_name,
+    value,
 };
-use crate::errors::{BindError, bind_error, compute};
+use crate::errors::{BindError, Res};
+use crate::{coded, fail, json_form, value_class};
 
+/// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyKnowledgeBase>()?;
-    m.add_function(wrap_pyfunction!(optimize_performance, m)?)?;
-    m.add_function(wrap_pyfunction!(pg_queries, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze_pg_stats, m)?)?;
-    m.add_function(wrap_pyfunction!(analyze_explain, m)?)?;
-    m.add_function(wrap_pyfunction!(evaluate_index, m)?)?;
-    m.add_function(wrap_pyfunction!(healing_plan, m)?)?;
-    m.add_function(wrap_pyfunction!(extract_symptoms, m)?)?;
-    m.add_function(wrap_pyfunction!(diagnose, m)?)?;
-    Ok(())
+    crate::add!(m; PyKnowledgeBase; optimize_performance, pg_queries, analyze_pg_stats, analyze_explain, evaluate_index, healing_plan, extract_symptoms, diagnose)
 }
 
 /// Instants in ops results.
-const INSTANT_KEYS: [&str; 2] = ["since", "until"];
+const SHAPE: Shape = Shape::of(&["since", "until"], &[], &[]);
 
-fn result<'py, T: serde::Serialize>(py: Python<'py>, v: &T) -> PyResult<Bound<'py, PyAny>> {
-    let v = serde_json::to_value(v).map_err(|e| PyErr::from(BindError(e.into())))?;
-    json_to_py_with_instants(py, &v, &INSTANT_KEYS)
-}
-
-/// An optional serde-shaped argument (`None` = the defaults).
-fn optional<T: serde::de::DeserializeOwned + Default>(
-    obj: Option<&Bound<'_, PyAny>>,
-    what: &str,
-) -> Result<T, BindError> {
-    match obj.filter(|o| !o.is_none()) {
-        Some(o) => from_py(o, what),
-        None => Ok(T::default()),
-    }
-}
+/// Elements in one list of an ops request (slow queries, checks, ...).
+const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
 
 /// Statistics rows as a DB-API driver returns them: a list of mappings
-/// (column -> value). Values outside the JSON model (`Decimal`, `date`,
-/// `UUID`, ...) are passed as their `str()`: the core reads numbers from
-/// strings and ignores columns it does not use.
-fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Result<Value, BindError> {
-    if obj.cast::<PyString>().is_ok() || obj.cast::<PyDict>().is_ok() {
-        return Err(bind_error(
-            ErrorKind::InvalidInput,
-            format!(
-                "{what}: expected a list of rows (dicts), not {}",
-                type_name(obj)
-            ),
-        ));
-    }
-    let iter = obj.try_iter().map_err(|_| {
-        bind_error(
-            ErrorKind::InvalidType,
-            format!(
-                "{what}: expected a list of rows (dicts), not {}",
-                type_name(obj)
-            ),
-        )
-    })?;
-    let mut out = Vec::new();
-    for (i, row) in iter.enumerate() {
-        if i >= core::MAX_PG_ROWS {
-            return Err(bind_error(
-                ErrorKind::LimitExceeded,
-                format!("{what}: more than {} rows", core::MAX_PG_ROWS),
-            ));
-        }
-        let row = row.map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?;
-        let at = format!("{what}[{i}]");
+/// (column -> value), read as they arrive. Values outside the JSON model
+/// (`Decimal`, `date`, `UUID`, ...) are passed as their `str()`: the core
+/// reads numbers from strings and ignores columns it does not use.
+fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
+    let rows = seq(obj, what, MAX_PG_ROWS, |row, at| {
         let Ok(d) = row.cast::<PyDict>() else {
-            return Err(bind_error(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{at}: expected a row (dict of columns), not {}",
-                    type_name(&row)
-                ),
-            ));
+            fail!(InvalidInput, "{at}: expected a row (dict of columns), not {}", type_name(row));
         };
         let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = str_arg(&k, &format!("{at} column name"))?;
-            let value = match py_to_json(&v, &format!("{at}[{key:?}]")) {
-                Ok(x) => x,
-                Err(BindError(e)) if e.kind == ErrorKind::InvalidType => Value::String(
-                    v.str()
-                        .map_err(|e| bind_error(ErrorKind::InvalidInput, e.to_string()))?
-                        .to_string(),
-                ),
-                Err(e) => return Err(e),
+        for item in d.items().iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let key = string(&k, format_args!("{at} column name"))?;
+            let x = match value(&v, format_args!("{at}[{key:?}]"), 64) {
+                Err(BindError::Coded(e)) if e.kind == ErrorKind::InvalidType => {
+                    Value::String(v.str()?.to_string())
+                }
+                other => other?,
             };
-            map.insert(key, value);
+            map.insert(key, x);
         }
-        out.push(Value::Object(map));
+        Ok(Value::Object(map))
+    });
+    match rows {
+        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => {
+            Err(coded!(InvalidInput, "{what}: expected a list of rows (dicts): {}", c.message))
+        }
+        other => Ok(Value::Array(other?)),
     }
-    Ok(Value::Array(out))
 }
 
 /// The optimisation actions a metrics snapshot calls for (the framework's
@@ -122,21 +73,22 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Result<Value, BindError> {
 #[pyfunction]
 #[pyo3(signature = (metrics, thresholds=None))]
 fn optimize_performance<'py>(
-    py: Python<'py>,
-    metrics: &Bound<'py, PyAny>,
-    thresholds: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let metrics: PerfMetrics = from_py(metrics, "metrics")?;
-    let thresholds: PerfThresholds = optional(thresholds, "thresholds")?;
+    py: Python<'py>, metrics: &Bound<'py, PyAny>, thresholds: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let metrics: PerfMetrics = arg(metrics, "metrics", MAX_ITEMS)?;
+    let thresholds: PerfThresholds = opt_arg(thresholds, "thresholds", 64)?;
     let actions = compute(py, || core::optimize_performance(&metrics, &thresholds))?;
-    result(py, &actions)
+    to_py(py, &actions, SHAPE)
 }
 
 /// The SQL of the three statistics queries for a server version
 /// (``SHOW server_version_num``): ``{"statements", "indexes", "tables"}``.
 #[pyfunction]
-fn pg_queries<'py>(py: Python<'py>, server_version_num: u32) -> PyResult<Bound<'py, PyAny>> {
-    to_py_dict(py, &core::pg_queries(server_version_num))
+fn pg_queries<'py>(
+    py: Python<'py>, server_version_num: &Bound<'py, PyAny>,
+) -> Res<Bound<'py, PyAny>> {
+    let version: u32 = int(server_version_num, "server_version_num")?;
+    to_py(py, &core::pg_queries(version), PLAIN)
 }
 
 /// Slow queries, unused indexes and bloated tables from the rows of the
@@ -144,43 +96,35 @@ fn pg_queries<'py>(py: Python<'py>, server_version_num: u32) -> PyResult<Bound<'
 #[pyfunction]
 #[pyo3(signature = (statements, indexes, tables, options=None))]
 fn analyze_pg_stats<'py>(
-    py: Python<'py>,
-    statements: &Bound<'py, PyAny>,
-    indexes: &Bound<'py, PyAny>,
-    tables: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (s, i, t) = (
-        rows(statements, "statements")?,
-        rows(indexes, "indexes")?,
-        rows(tables, "tables")?,
-    );
-    let options: PgOptions = optional(options, "options")?;
+    py: Python<'py>, statements: &Bound<'py, PyAny>, indexes: &Bound<'py, PyAny>,
+    tables: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let (s, i, t) =
+        (rows(statements, "statements")?, rows(indexes, "indexes")?, rows(tables, "tables")?);
+    let options: PgOptions = opt_arg(options, "options", 64)?;
     let report = compute(py, || {
         let s: Vec<PgStatementRow> = core::pg_rows(&s, "statements")?;
         let i: Vec<PgIndexRow> = core::pg_rows(&i, "indexes")?;
         let t: Vec<PgTableRow> = core::pg_rows(&t, "tables")?;
         core::analyze_pg_stats(&s, &i, &t, &options)
     })?;
-    result(py, &report)
+    to_py(py, &report, SHAPE)
 }
 
 /// Plan text: a ``str``/``bytes`` as given, anything else through
 /// ``json.dumps`` (so a deeply nested plan is refused by the parser's
 /// limit, never by a recursive conversion).
-fn plan_text(plan: &Bound<'_, PyAny>) -> Result<String, BindError> {
-    if let Ok(s) = plan.cast::<PyString>() {
-        return str_arg(s.as_any(), "plan");
+fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
+    if plan.cast::<PyString>().is_ok() {
+        return string(plan, "plan");
     }
     if let Ok(b) = plan.cast::<PyBytes>() {
         return String::from_utf8(b.as_bytes().to_vec())
-            .map_err(|_| bind_error(ErrorKind::ParseError, "plan: bytes are not UTF-8"));
+            .map_err(|_| coded!(ParseError, "plan: bytes are not UTF-8"));
     }
     let py = plan.py();
-    let dumped = py
-        .import("json")
-        .and_then(|json| json.call_method1("dumps", (plan,)))
-        .map_err(|e| {
+    let dumped =
+        py.import("json").and_then(|json| json.call_method1("dumps", (plan,))).map_err(|e| {
             let kind = if e.is_instance_of::<PyRecursionError>(py) {
                 ErrorKind::LimitExceeded
             } else if e.is_instance_of::<PyTypeError>(py) {
@@ -188,9 +132,9 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Result<String, BindError> {
             } else {
                 ErrorKind::InvalidInput
             };
-            bind_error(kind, format!("plan: cannot be read as JSON: {e}"))
+            crate::errors::err(kind, format!("plan: cannot be read as JSON: {e}"))
         })?;
-    str_arg(&dumped, "plan")
+    string(&dumped, "plan")
 }
 
 /// Sequential scans and index suggestions from an ``EXPLAIN (FORMAT
@@ -198,14 +142,12 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Result<String, BindError> {
 #[pyfunction]
 #[pyo3(signature = (plan, options=None))]
 fn analyze_explain<'py>(
-    py: Python<'py>,
-    plan: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
+    py: Python<'py>, plan: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
     let text = plan_text(plan)?;
-    let options: PgOptions = optional(options, "options")?;
+    let options: PgOptions = opt_arg(options, "options", 64)?;
     let analysis = compute(py, || core::analyze_explain_json(&text, &options))?;
-    result(py, &analysis)
+    to_py(py, &analysis, SHAPE)
 }
 
 /// The framework's keep-or-drop rule for an index, from the query time
@@ -213,14 +155,14 @@ fn analyze_explain<'py>(
 #[pyfunction]
 #[pyo3(signature = (before_ms, after_ms, options=None))]
 fn evaluate_index<'py>(
-    py: Python<'py>,
-    before_ms: f64,
-    after_ms: f64,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let options: PgOptions = optional(options, "options")?;
-    let e = core::evaluate_index(before_ms, after_ms, &options).map_err(BindError)?;
-    result(py, &e)
+    py: Python<'py>, before_ms: &Bound<'py, PyAny>, after_ms: &Bound<'py, PyAny>,
+    options: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let before = crate::convert::float(before_ms, "before_ms")?;
+    let after = crate::convert::float(after_ms, "after_ms")?;
+    let options: PgOptions = opt_arg(options, "options", 64)?;
+    let e = compute(py, || core::evaluate_index(before, after, &options))?;
+    to_py(py, &e, SHAPE)
 }
 
 /// The ordered remediation plan for a round of health checks (data:
@@ -228,136 +170,91 @@ fn evaluate_index<'py>(
 #[pyfunction]
 #[pyo3(signature = (checks, options=None))]
 fn healing_plan<'py>(
-    py: Python<'py>,
-    checks: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let checks: HealthChecks = from_py(checks, "checks")?;
-    let options: HealingOptions = optional(options, "options")?;
-    let plan = core::healing_plan(&checks, &options).map_err(BindError)?;
-    result(py, &plan)
-}
-
-fn report(obj: &Bound<'_, PyAny>) -> Result<Report, BindError> {
-    if obj.cast::<PyString>().is_ok() {
-        return Ok(Report {
-            description: str_arg(obj, "report")?,
-            ..Report::default()
-        });
-    }
-    from_py(obj, "report")
-}
-
-fn kb_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<KnowledgeBase, BindError> {
-    match obj.filter(|o| !o.is_none()) {
-        Some(o) => Ok(instance::<PyKnowledgeBase>(o, "kb")?.get().0.clone()),
-        None => Ok(KnowledgeBase::builtin()),
-    }
+    py: Python<'py>, checks: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let checks: HealthChecks = arg(checks, "checks", MAX_ITEMS)?;
+    let options: HealingOptions = opt_arg(options, "options", MAX_ITEMS)?;
+    let plan = compute(py, || core::healing_plan(&checks, &options))?;
+    to_py(py, &plan, SHAPE)
 }
 
 /// The arguments shared by `extract_symptoms` and `diagnose`.
 fn diagnosis_args(
-    report: &Bound<'_, PyAny>,
-    now: &Bound<'_, PyAny>,
-    kb: Option<&Bound<'_, PyAny>>,
-    options: Option<&Bound<'_, PyAny>>,
-) -> Result<
-    (
-        Report,
-        chrono::DateTime<chrono::Utc>,
-        KnowledgeBase,
-        DiagnoseOptions,
-    ),
-    BindError,
-> {
-    Ok((
-        self::report(report)?,
-        instant(now, "now")?,
-        kb_arg(kb)?,
-        optional(options, "options")?,
-    ))
+    report: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, kb: Opt<'_, '_>, options: Opt<'_, '_>,
+) -> Res<(Report, chrono::DateTime<chrono::Utc>, KnowledgeBase, DiagnoseOptions)> {
+    let report = if report.cast::<PyString>().is_ok() {
+        Report { description: string(report, "report")?, ..Report::default() }
+    } else {
+        arg(report, "report", core::MAX_KB_ENTRIES)?
+    };
+    let kb = match given(kb) {
+        Some(o) => instance::<PyKnowledgeBase>(o, "kb")?.get().0.clone(),
+        None => KnowledgeBase::builtin(),
+    };
+    Ok((report, instant(now, "now")?, kb, opt_arg(options, "options", MAX_ITEMS)?))
 }
 
-/// The symptoms of a report (a ``str`` or ``{"title", "description",
-/// "features"}``): keywords, error codes, user actions, affected features
-/// and time frames resolved against ``now``.
-#[pyfunction]
-#[pyo3(signature = (report, now, kb=None, options=None))]
-fn extract_symptoms<'py>(
-    py: Python<'py>,
-    report: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    kb: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
-    let s = compute(py, || core::extract_symptoms(&kb, &report, now, &options))?;
-    result(py, &s)
+/// `extract_symptoms` and `diagnose`: the same arguments, one core call each.
+macro_rules! diagnosis {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[pyfunction]
+        #[pyo3(signature = (report, now, kb=None, options=None))]
+        fn $name<'py>(
+            py: Python<'py>,
+            report: &Bound<'py, PyAny>,
+            now: &Bound<'py, PyAny>,
+            kb: Opt<'_, 'py>,
+            options: Opt<'_, 'py>,
+        ) -> Res<Bound<'py, PyAny>> {
+            let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
+            let out = compute(py, || core::$name(&kb, &report, now, &options))?;
+            to_py(py, &out, SHAPE)
+        }
+    )*};
 }
 
-/// Possible causes, diagnostic steps and ranked resolutions for a report,
-/// with an overall confidence.
-#[pyfunction]
-#[pyo3(signature = (report, now, kb=None, options=None))]
-fn diagnose<'py>(
-    py: Python<'py>,
-    report: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    kb: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
-    let d = compute(py, || core::diagnose(&kb, &report, now, &options))?;
-    result(py, &d)
+diagnosis! {
+    /// The symptoms of a report (a ``str`` or ``{"title", "description",
+    /// "features"}``): keywords, error codes, user actions, affected features
+    /// and time frames resolved against ``now``.
+    extract_symptoms;
+    /// Possible causes, diagnostic steps and ranked resolutions for a report,
+    /// with an overall confidence.
+    diagnose;
 }
 
-/// A validated troubleshooting knowledge base: features, causes with
-/// symptom patterns, and resolutions.
-///
-/// Frozen; compares by value; pickles through its JSON form.
-#[pyclass(name = "KnowledgeBase", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PyKnowledgeBase(pub KnowledgeBase);
+json_form!(core: KnowledgeBase);
+
+value_class! {
+    /// A validated troubleshooting knowledge base: features, causes with
+    /// symptom patterns, and resolutions.
+    ///
+    /// Frozen; compares by value; pickles through its JSON form.
+    PyKnowledgeBase(KnowledgeBase) as "KnowledgeBase"
+}
 
 #[pymethods]
 impl PyKnowledgeBase {
     /// The knowledge base shipped with opsbrain.
     #[staticmethod]
     fn builtin() -> Self {
-        PyKnowledgeBase(KnowledgeBase::builtin())
-    }
-    /// Parses and validates a knowledge base from JSON text.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = str_arg(text, "text")?;
-        Ok(PyKnowledgeBase(
-            KnowledgeBase::from_json(&text).map_err(BindError)?,
-        ))
-    }
-    /// The JSON form (what :meth:`from_json` reads).
-    fn to_json(&self) -> String {
-        self.0.to_json()
+        Self(KnowledgeBase::builtin())
     }
     /// The causes, as dicts.
     #[getter]
-    fn causes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0.causes())
+    fn causes<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
+        to_py(py, &self.0.causes(), PLAIN)
     }
     /// The resolutions, as dicts.
     #[getter]
-    fn resolutions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0.resolutions())
+    fn resolutions<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
+        to_py(py, &self.0.resolutions(), PLAIN)
     }
     /// The features, as dicts.
     #[getter]
-    fn features<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0.features())
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (slf.get().0.to_json(),),
-        ))
+    fn features<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
+        to_py(py, &self.0.features(), PLAIN)
     }
     fn __repr__(&self) -> String {
         format!(

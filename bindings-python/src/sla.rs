@@ -1,102 +1,46 @@
-//! `opsbrain.SlaPolicy`, `sla_status`, `EscalationPolicy`,
-//! `escalation_timeline`: thin wrappers over `opsbrain::sla` and
-//! `opsbrain::escalation`.
+//! `opsbrain.SlaPolicy`, `sla_status`, `sla_status_batch`: thin wrappers
+//! over `opsbrain::sla`.
 
-use opsbrain::ErrorKind;
-use opsbrain::escalation::{self as esc, EscalationEvent, EscalationPolicy, EscalationTimeline};
-use opsbrain::sla::{self, SlaEvent, SlaPolicy};
+use opsbrain::limits::MAX_BATCH_TICKETS;
+use opsbrain::sla::{self, MAX_EVENTS, SlaEvent, SlaPolicy};
 use pyo3::prelude::*;
 
-use crate::calendar::instant;
-use crate::classify::PyClassificationTable;
-use crate::convert::{from_py, instance, str_arg, to_py_dict, to_py_with_instants};
-use crate::errors::{BindError, bind_error, compute};
+use crate::compute::compute;
+use crate::convert::{Shape, instance, instant, records, seq, to_py};
+use crate::errors::Res;
+use crate::{json_form, value_class};
 
+/// Registers the family.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PySlaPolicy>()?;
-    m.add_class::<PyEscalationPolicy>()?;
-    m.add_function(wrap_pyfunction!(sla_status, m)?)?;
-    m.add_function(wrap_pyfunction!(sla_status_batch, m)?)?;
-    m.add_function(wrap_pyfunction!(escalation_timeline, m)?)?;
-    m.add_function(wrap_pyfunction!(escalation_rate, m)?)?;
-    Ok(())
+    crate::add!(m; PySlaPolicy; sla_status, sla_status_batch)
 }
 
-fn py_err(e: PyErr) -> BindError {
-    bind_error(ErrorKind::InvalidInput, e.to_string())
-}
+/// Instants in SLA results.
+const SHAPE: Shape = Shape::of(&["at", "met_at", "breach_at"], &[], &[]);
 
-/// SLA targets per (tier, priority, channel) on business calendars;
-/// ``SlaPolicy()`` is the framework's built-in policy.
-#[pyclass(name = "SlaPolicy", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PySlaPolicy(SlaPolicy);
+json_form!(core: SlaPolicy);
+
+value_class! {
+    /// SLA targets per (tier, priority, channel) on business calendars;
+    /// ``SlaPolicy()`` is the framework's built-in policy.
+    PySlaPolicy(SlaPolicy) as "SlaPolicy", builtin, toml
+}
 
 #[pymethods]
 impl PySlaPolicy {
-    #[new]
-    fn new() -> Self {
-        PySlaPolicy(SlaPolicy::builtin())
-    }
-    /// The framework's policy.
-    #[staticmethod]
-    fn builtin() -> Self {
-        Self::new()
-    }
-    /// Parses and validates a JSON policy.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PySlaPolicy(SlaPolicy::from_json(&str_arg(text, "text")?)?))
-    }
-    /// Parses and validates a TOML policy.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PySlaPolicy(SlaPolicy::from_toml(&str_arg(text, "text")?)?))
-    }
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.0.to_json()
-    }
-    /// The policy as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0)
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (slf.get().0.to_json(),),
-        ))
-    }
     fn __repr__(&self) -> String {
         format!("SlaPolicy({} targets)", self.0.targets().len())
     }
 }
 
-fn sla_policy(obj: &Bound<'_, PyAny>) -> Result<SlaPolicy, BindError> {
+/// The `policy` argument.
+pub fn policy(obj: &Bound<'_, PyAny>) -> Res<SlaPolicy> {
     Ok(instance::<PySlaPolicy>(obj, "policy")?.get().0.clone())
 }
 
-fn events<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &str,
-) -> Result<Vec<T>, BindError> {
-    let list = obj.try_iter().map_err(|_| {
-        bind_error(
-            ErrorKind::InvalidType,
-            format!("{what} must be a list of event dicts"),
-        )
-    })?;
-    let mut out = Vec::new();
-    for (i, item) in list.enumerate() {
-        if i >= sla::MAX_EVENTS {
-            return Err(bind_error(
-                ErrorKind::LimitExceeded,
-                format!("more than {} {what}", sla::MAX_EVENTS),
-            ));
-        }
-        out.push(from_py(&item.map_err(py_err)?, &format!("{what}[{i}]"))?);
-    }
-    Ok(out)
+/// A ticket's event log: event dicts, each read as it arrives.
+pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<SlaEvent>> {
+    records(obj, path, MAX_EVENTS, 64)
 }
 
 /// A ticket's SLA timers at `now` from its event log: a list of dicts like
@@ -105,128 +49,24 @@ fn events<T: serde::de::DeserializeOwned>(
 /// offset). Returns a dict; instants are aware UTC datetimes.
 #[pyfunction]
 fn sla_status<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    events: &Bound<'py, PyAny>,
+    py: Python<'py>, policy: &Bound<'py, PyAny>, events: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
-) -> Result<Bound<'py, PyAny>, BindError> {
-    let (policy, events, now) = (
-        sla_policy(policy)?,
-        self::events::<SlaEvent>(events, "events")?,
-        instant(now, "now")?,
-    );
+) -> Res<Bound<'py, PyAny>> {
+    let (policy, events, now) =
+        (self::policy(policy)?, self::events(events, "events")?, instant(now, "now")?);
     let out = compute(py, || sla::sla_status(&policy, &events, now))?;
-    to_py_with_instants(py, &out).map_err(py_err)
+    to_py(py, &out, SHAPE)
 }
 
 /// `sla_status` for a list of event logs, in parallel.
 #[pyfunction]
 fn sla_status_batch<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    tickets: &Bound<'py, PyAny>,
+    py: Python<'py>, policy: &Bound<'py, PyAny>, tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
-) -> Result<Bound<'py, PyAny>, BindError> {
-    let policy = sla_policy(policy)?;
-    let iter = tickets.try_iter().map_err(|_| {
-        bind_error(
-            ErrorKind::InvalidType,
-            "tickets must be a list of event lists",
-        )
-    })?;
-    let mut all = Vec::new();
-    for (i, t) in iter.enumerate() {
-        all.push(events::<SlaEvent>(
-            &t.map_err(py_err)?,
-            &format!("tickets[{i}]"),
-        )?);
-    }
+) -> Res<Bound<'py, PyAny>> {
+    let policy = self::policy(policy)?;
+    let all = seq(tickets, "tickets", MAX_BATCH_TICKETS, |t, at| events(t, at))?;
     let now = instant(now, "now")?;
     let out = compute(py, || sla::sla_status_batch(&policy, &all, now))?;
-    to_py_with_instants(py, &out).map_err(py_err)
-}
-
-/// Time-based escalation over the tier ladder (levels with delays, repeats,
-/// stop conditions, critical-immediate and SLA rules).
-#[pyclass(name = "EscalationPolicy", module = "opsbrain._native", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PyEscalationPolicy(EscalationPolicy);
-
-#[pymethods]
-impl PyEscalationPolicy {
-    /// Parses and validates a JSON policy.
-    #[staticmethod]
-    fn from_json(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyEscalationPolicy(EscalationPolicy::from_json(&str_arg(
-            text, "text",
-        )?)?))
-    }
-    /// Parses and validates a TOML policy.
-    #[staticmethod]
-    fn from_toml(text: &Bound<'_, PyAny>) -> Result<Self, BindError> {
-        Ok(PyEscalationPolicy(EscalationPolicy::from_toml(&str_arg(
-            text, "text",
-        )?)?))
-    }
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.0.to_json()
-    }
-    /// The policy as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py_dict(py, &self.0)
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (slf.get().0.to_json(),),
-        ))
-    }
-    fn __repr__(&self) -> String {
-        format!("EscalationPolicy.from_json('{}')", self.0.to_json())
-    }
-}
-
-/// The escalation timeline of a ticket at `now`: what fired, the current
-/// tier and level, and what fires next. `table` (a ClassificationTable)
-/// gives critical issue types their tier.
-#[pyfunction]
-#[pyo3(signature = (policy, events, now, table = None))]
-fn escalation_timeline<'py>(
-    py: Python<'py>,
-    policy: &Bound<'py, PyAny>,
-    events: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
-    table: Option<&Bound<'py, PyAny>>,
-) -> Result<Bound<'py, PyAny>, BindError> {
-    let policy = instance::<PyEscalationPolicy>(policy, "policy")?
-        .get()
-        .0
-        .clone();
-    let table = match table.filter(|t| !t.is_none()) {
-        Some(t) => Some(
-            instance::<PyClassificationTable>(t, "table")?
-                .get()
-                .0
-                .clone(),
-        ),
-        None => None,
-    };
-    let events = self::events::<EscalationEvent>(events, "events")?;
-    let now = instant(now, "now")?;
-    let out = compute(py, || {
-        esc::escalation_timeline(&policy, &events, now, table.as_ref())
-    })?;
-    to_py_with_instants(py, &out).map_err(py_err)
-}
-
-/// The escalation rate of a list of timelines (as returned by
-/// `escalation_timeline`), against the framework's 15 % / 10 %.
-#[pyfunction]
-fn escalation_rate<'py>(
-    py: Python<'py>,
-    timelines: &Bound<'py, PyAny>,
-) -> Result<Bound<'py, PyAny>, BindError> {
-    let timelines: Vec<EscalationTimeline> = events(timelines, "timelines")?;
-    to_py_dict(py, &esc::escalation_rate(&timelines)).map_err(py_err)
+    to_py(py, &out, SHAPE)
 }

@@ -156,6 +156,13 @@ string_enum! {
     }
 }
 
+/// Email: the channel assumed when a ticket or event names none.
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::Email
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

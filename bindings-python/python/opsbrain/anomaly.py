@@ -56,7 +56,7 @@ from opsbrain._native import (
     average_path_length,
     fit_isolation_forest,
 )
-from opsbrain.errors import NotFittedError
+from opsbrain.errors import InvalidInputError, InvalidTypeError, NotFittedError
 
 __all__ = [
     "FittedGroup",
@@ -85,13 +85,13 @@ def _seed(random_state: Any) -> int:
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         seed = int(random_state)
         if seed < 0 or seed >= 2**64:
-            raise ValueError(f"random_state must be in [0, 2**64), got {seed}")
+            raise InvalidInputError(f"random_state must be in [0, 2**64), got {seed}")
         return seed
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**63 - 1, dtype=np.int64))
     if isinstance(random_state, np.random.Generator):
         return int(random_state.integers(0, 2**63 - 1))
-    raise TypeError(
+    raise InvalidTypeError(
         f"random_state must be None, an int, a numpy RandomState or Generator, not {type(random_state).__name__}"
     )
 
@@ -101,7 +101,10 @@ def _rows(X: Any) -> Any:
     dtype; float64 is borrowed), DataFrames and lists through numpy."""
     if isinstance(X, np.ndarray):
         return X
-    return np.asarray(X, dtype=np.float64)
+    try:
+        return np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as e:  # ragged rows, strings, None
+        raise InvalidTypeError(f"X must be a 2-D array of numbers (rows x columns): {e}") from e
 
 
 class IsolationForest:

@@ -19,10 +19,10 @@ mod trace;
 mod warming;
 
 pub use mrc::{Knee, MissRatioCurve, Sampling};
-pub use patterns::{GapStats, PatternStats, pattern_stats};
+pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
 pub use strategy::{
     Adjustment, AdjustmentRules, CachePlan, CacheStrategy, CacheTypeMetrics, StrategyEntry,
     StrategyTable, adjust,
 };
 pub use trace::{Trace, hash_key, mix64};
-pub use warming::{WarmCandidate, warm_candidates};
+pub use warming::{DEFAULT_HALF_LIFE_SECS, DEFAULT_TOP_K, WarmCandidate, warm_candidates};

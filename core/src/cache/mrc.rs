@@ -65,6 +65,28 @@ pub enum Sampling {
     MaxKeys(usize),
 }
 
+impl Sampling {
+    /// The sampling given by exactly one of `rate` and `max_keys`.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::Sampling;
+    /// assert_eq!(Sampling::one_of(Some(0.1), None)?, Sampling::Rate(0.1));
+    /// assert!(Sampling::one_of(Some(0.1), Some(10)).is_err());
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_input` when both or neither are given.
+    pub fn one_of(rate: Option<f64>, max_keys: Option<usize>) -> Result<Self> {
+        match (rate, max_keys) {
+            (Some(r), None) => Ok(Sampling::Rate(r)),
+            (None, Some(k)) => Ok(Sampling::MaxKeys(k)),
+            _ => Err(Error::invalid_input("give exactly one of rate or max_keys")),
+        }
+    }
+}
+
 /// Modulus of the sampling hash (2^24), as in the SHARDS paper.
 const P: u64 = 1 << 24;
 

@@ -48,6 +48,9 @@ pub struct PatternStats {
     pub recommended_ttl_secs: Option<f64>,
 }
 
+/// The share of re-accesses an idle TTL keeps when none is given (90 %).
+pub const DEFAULT_TARGET_SHARE: f64 = 0.9;
+
 /// Access statistics per key pattern and a TTL for each.
 ///
 /// `patterns[i]` labels access `i` (e.g. an id per key prefix such as

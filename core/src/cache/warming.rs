@@ -19,6 +19,12 @@ pub struct WarmCandidate {
     pub probability: f64,
 }
 
+/// How many keys [`warm_candidates`] ranks when no count is given.
+pub const DEFAULT_TOP_K: usize = 100;
+
+/// The recency half-life [`warm_candidates`] uses when none is given (one hour).
+pub const DEFAULT_HALF_LIFE_SECS: f64 = 3600.0;
+
 /// Ranks keys by how likely they are to be read in `[now, now + window)`.
 ///
 /// Each key's read rate is an exponentially decayed count of its past reads

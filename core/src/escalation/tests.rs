@@ -884,3 +884,12 @@ fn extreme_instants_are_refused_not_overflowed() {
     let e = escalation_timeline(&policy, &events, far, None).unwrap_err();
     assert_eq!(e.code(), "invalid_input");
 }
+
+#[test]
+fn timelines_read_back_refuse_unknown_keys() {
+    let ok = r#"{"initial_tier": 1, "fired": [], "current_tier": 1, "current_level": null,
+        "next": null, "stopped": false, "stop_reason": null}"#;
+    assert!(serde_json::from_str::<EscalationTimeline>(ok).is_ok());
+    let typo = ok.replace("\"stopped\"", "\"stoped\": false, \"stopped\"");
+    assert!(serde_json::from_str::<EscalationTimeline>(&typo).is_err());
+}

@@ -47,6 +47,7 @@ impl EscalationReason {
 
 /// An escalation that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FiredEscalation {
     /// When it fired.
     pub at: DateTime<Utc>,
@@ -61,6 +62,7 @@ pub struct FiredEscalation {
 
 /// The next escalation that would fire after `now` if nothing changes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PendingEscalation {
     /// When it would fire (strictly after `now`).
     pub at: DateTime<Utc>,
@@ -72,6 +74,7 @@ pub struct PendingEscalation {
 
 /// The result of [`escalation_timeline`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EscalationTimeline {
     /// The tier of the `created` event.
     pub initial_tier: Tier,

@@ -33,6 +33,37 @@ pub enum Latencies<'a> {
     },
 }
 
+impl<'a> Latencies<'a> {
+    /// Raw `samples`, or a histogram of `upper_bounds` and `counts`: exactly
+    /// one of the two forms.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::kpi::Latencies;
+    /// assert!(Latencies::one_of(Some(&[1.0]), None, None).is_ok());
+    /// assert!(Latencies::one_of(Some(&[1.0]), Some(&[1.0]), Some(&[1.0])).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_input` when both forms, neither, or half a histogram are given.
+    pub fn one_of(
+        samples: Option<&'a [f64]>,
+        upper_bounds: Option<&'a [f64]>,
+        counts: Option<&'a [f64]>,
+    ) -> Result<Self> {
+        match (samples, upper_bounds, counts) {
+            (Some(s), None, None) => Ok(Latencies::Samples(s)),
+            (None, Some(upper_bounds), Some(counts)) => Ok(Latencies::Histogram {
+                upper_bounds,
+                counts,
+            }),
+            _ => Err(Error::invalid_input(
+                "give either samples, or upper_bounds and counts",
+            )),
+        }
+    }
+}
+
 impl Latencies<'_> {
     /// Checks the data; returns the number of requests.
     ///

@@ -231,3 +231,20 @@ fn unknown_event_keys_are_refused() {
         }
     ));
 }
+
+#[test]
+fn events_refuse_unknown_keys_and_default_to_email() {
+    let typo = r#"{"type": "created", "at": "2026-11-02T09:00:00Z", "tier": 1, "priority": "high", "chanel": "chat"}"#;
+    let err = serde_json::from_str::<SlaEvent>(typo).unwrap_err();
+    assert!(err.to_string().contains("chanel"), "{err}");
+    let plain =
+        r#"{"type": "created", "at": "2026-11-02T09:00:00Z", "tier": 1, "priority": "high"}"#;
+    let event: SlaEvent = serde_json::from_str(plain).unwrap();
+    assert!(matches!(
+        event,
+        SlaEvent::Created {
+            channel: Channel::Email,
+            ..
+        }
+    ));
+}

@@ -26,7 +26,7 @@ pub enum SlaEvent {
         /// Initial priority.
         priority: Priority,
         /// Channel (default email).
-        #[serde(default = "email")]
+        #[serde(default)]
         channel: Channel,
     },
     /// The first response was sent (stops the first-response timer).
@@ -68,10 +68,6 @@ pub enum SlaEvent {
         /// When.
         at: DateTime<Utc>,
     },
-}
-
-fn email() -> Channel {
-    Channel::Email
 }
 
 impl SlaEvent {

@@ -1,0 +1,139 @@
+//! `opsbrain.capacity`: threshold scaling, the HPA calculator, forecasts and
+//! maintenance windows; thin wrappers over `opsbrain::capacity`. Requests
+//! and options are read into the core's serde types (defaults and checks
+//! are the core's); series are float64 columns.
+
+use std::collections::BTreeMap;
+
+use opsbrain::capacity::hpa::{MAX_HISTORY, MAX_PODS};
+use opsbrain::capacity::scaling::MAX_SAMPLES;
+use opsbrain::capacity::{
+    self as core, ForecastParams, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds,
+    Series, ThresholdPolicy, WindowParams,
+};
+use pyo3::prelude::*;
+
+use crate::compute::compute;
+use crate::convert::{Opt, Shape, arg, column, duration, given, instant, options, to_py};
+use crate::errors::Res;
+
+/// Registers the family.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::add!(m; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows)
+}
+
+/// Instants in scaling decisions.
+const DECISIONS: Shape = Shape::of(&["at"], &[], &[]);
+
+/// Forecast and window results: instants, dates and numpy curves.
+const SERIES: Shape = Shape::of(
+    &["start", "at", "upper_at", "next_start", "next_end"],
+    &["date"],
+    &["mean", "lower", "upper", "weekly_profile"],
+);
+
+/// Threshold scaling recommendation with hysteresis.
+///
+/// ``request``: ``current_replicas``, ``max_replicas``, optional
+/// ``min_replicas`` (1) and ``metrics`` (resource name -> samples, oldest
+/// first). ``policy``: resource name -> ``{scale_up, scale_down, band?,
+/// sustain?}``; default the framework's cpu/memory/requests thresholds.
+/// Returns ``{action, desired_replicas, driver, limited_by, resources}``.
+#[pyfunction]
+#[pyo3(signature = (request, policy = None))]
+fn replica_recommendation<'py>(
+    py: Python<'py>, request: &Bound<'py, PyAny>, policy: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let req: ReplicaRequest = arg(request, "request", MAX_SAMPLES)?;
+    let policy = match given(policy) {
+        Some(p) => {
+            let raw: BTreeMap<String, ResourceThresholds> = arg(p, "policy", 64)?;
+            ThresholdPolicy::try_from(raw)?
+        }
+        None => ThresholdPolicy::builtin(),
+    };
+    let rec = compute(py, || core::replica_recommendation(&req, &policy))?;
+    to_py(py, &rec, DECISIONS)
+}
+
+/// One reconciliation of the Kubernetes Horizontal Pod Autoscaler.
+///
+/// ``request`` holds ``current_replicas``, ``max_replicas``, ``metrics``,
+/// ``pods``, ``now`` and optionally ``min_replicas``, ``behavior``,
+/// ``recommendations``, ``scale_up_events``, ``scale_down_events``,
+/// ``tolerance`` and the controller's durations. Returns the decision:
+/// ``desired_replicas``, per-metric outcomes (utilization, pod groups),
+/// the conditions that limited it, and the updated history to pass to the
+/// next call.
+#[pyfunction]
+fn hpa_desired_replicas<'py>(
+    py: Python<'py>, request: &Bound<'py, PyAny>,
+) -> Res<Bound<'py, PyAny>> {
+    let req: HpaRequest = arg(request, "request", MAX_PODS.max(MAX_HISTORY))?;
+    let decision = compute(py, || core::hpa_desired_replicas(&req))?;
+    to_py(py, &decision, DECISIONS)
+}
+
+/// Forecasts a metric history (`values[i]` observed at `start + i * step`)
+/// with prediction intervals; returns a dict with `method`, `start`,
+/// `step_secs`, `mean` / `lower` / `upper` (numpy arrays), `level`, `sigma`,
+/// `smoothing`, `validation`, `filled_gaps`, `peak`, `crossings` (one per
+/// threshold) and `schedule` (when `scaling` is given: a dict with
+/// `capacity_per_replica` and optionally `target_utilization`,
+/// `min_replicas`, `max_replicas`, `bound`, `lead_secs`, `cooldown_secs`).
+#[pyfunction]
+#[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
+#[allow(clippy::too_many_arguments)]
+fn forecast<'py>(
+    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>, horizon: Opt<'_, 'py>, method: Opt<'_, 'py>, level: Opt<'_, 'py>,
+    max_gap: Opt<'_, 'py>, thresholds: Opt<'_, 'py>, scaling: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
+    let (start, step) = (instant(start, "start")?, duration(step, "step")?);
+    let params: ForecastParams = options(
+        &[
+            ("method", method),
+            ("level", level),
+            ("horizon_secs", horizon),
+            ("max_gap_secs", max_gap),
+            ("thresholds", thresholds),
+            ("scaling", scaling),
+        ],
+        MAX_SERIES_LEN,
+        opsbrain::ErrorKind::InvalidConfig,
+    )?;
+    let v = values.values();
+    let out = compute(py, || core::forecast(&Series::new(&v, start, step), &params))?;
+    to_py(py, &out, SERIES)
+}
+
+/// The quietest windows of `length` in the weekly usage profile, after
+/// segmenting days into regimes with KMeans; returns a dict with `windows`
+/// (ranked), `regimes`, `days`, `weekly_profile` (numpy) and `filled_gaps`.
+#[pyfunction]
+#[pyo3(signature = (values, *, start, step, length = None, count = None, regimes = None, seed = None, max_gap = None, utc_offset = None))]
+#[allow(clippy::too_many_arguments)]
+fn maintenance_windows<'py>(
+    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>, length: Opt<'_, 'py>, count: Opt<'_, 'py>, regimes: Opt<'_, 'py>,
+    seed: Opt<'_, 'py>, max_gap: Opt<'_, 'py>, utc_offset: Opt<'_, 'py>,
+) -> Res<Bound<'py, PyAny>> {
+    let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
+    let (start, step) = (instant(start, "start")?, duration(step, "step")?);
+    let params: WindowParams = options(
+        &[
+            ("length_secs", length),
+            ("count", count),
+            ("regimes", regimes),
+            ("seed", seed),
+            ("max_gap_secs", max_gap),
+            ("utc_offset_secs", utc_offset),
+        ],
+        64,
+        opsbrain::ErrorKind::InvalidConfig,
+    )?;
+    let v = values.values();
+    let out = compute(py, || core::maintenance_windows(&Series::new(&v, start, step), &params))?;
+    to_py(py, &out, SERIES)
+}

@@ -1,0 +1,41 @@
+//! The one compute helper: every call into the core's algorithms runs here,
+//! with the interpreter released, panics caught and errors coded.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pyo3::prelude::*;
+
+use crate::errors::Res;
+use crate::{coded, fail};
+
+/// Runs `f` with the GIL released. A core error keeps its code; a panic
+/// (a bug, never expected) becomes a coded `OpsbrainError` instead of
+/// pyo3's `PanicException`, which `except Exception` would miss.
+pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> + Send) -> Res<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(result) => Ok(result?),
+        Err(panic) => {
+            let text = panic.downcast_ref::<String>().map(String::as_str);
+            let what = text.or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("?");
+            fail!(
+                InvalidInput,
+                "opsbrain failed here (an internal error, please report it): {what}"
+            )
+        }
+    }
+}
+
+/// Like [`compute`], on a pool of `n_jobs` threads (the core's rule reads
+/// `n_jobs`); results never depend on it.
+pub fn compute_on<T: Send>(
+    py: Python<'_>, n_jobs: Option<i64>, f: impl FnOnce() -> opsbrain::Result<T> + Send,
+) -> Res<T> {
+    let Some(threads) = opsbrain::anomaly::threads(n_jobs)? else {
+        return compute(py, f);
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| coded!(InvalidInput, "cannot start threads: {e}"))?;
+    compute(py, || pool.install(f))
+}
