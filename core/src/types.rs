@@ -156,6 +156,13 @@ string_enum! {
     }
 }
 
+/// A ticket's channel when none is given: email.
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::Email
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
