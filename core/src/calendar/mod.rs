@@ -30,8 +30,8 @@ use chrono::{
 };
 use serde::{Deserialize, Serialize};
 
-use spec::{CalendarSpec, Parsed, WeeklySpec};
-pub use spec::{HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
+use spec::{Parsed, WeeklySpec};
+pub use spec::{CalendarSpec, HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
 
 use crate::error::{Error, Result};
 use crate::validate::check_instant;
@@ -92,6 +92,15 @@ impl<'de> Deserialize<'de> for BusinessCalendar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let spec = CalendarSpec::deserialize(d)?;
         Self::from_spec(spec).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<CalendarSpec> for BusinessCalendar {
+    type Error = crate::Error;
+
+    /// Validates a spec (errors as [`BusinessCalendar::from_json`]).
+    fn try_from(spec: CalendarSpec) -> Result<Self> {
+        Self::from_spec(spec)
     }
 }
 
