@@ -20,7 +20,7 @@ use opsbrain::ndarray::{Array2, ArrayView2};
 use opsbrain::{Error, ErrorKind};
 use serde_json::Value;
 
-use crate::classify::Priority;
+use crate::types::Priority;
 use crate::convert::anomaly as conv;
 use crate::convert::calendar::{date, instant};
 use crate::convert::{self, StrArg};
@@ -109,34 +109,6 @@ fn score(
         Output::Decision => Scored::Floats(model.decision_function(&x)?.to_vec()),
         Output::Predict => Scored::Labels(model.predict(&x)?.to_vec()),
     })
-}
-
-/// Options of `new IsolationForest(options)`; every key is optional.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct IsolationForestOptions {
-    /// Number of trees (default 100).
-    pub n_estimators: Option<u32>,
-    /// Rows per tree: `'auto'` (min(256, rows), the default), an integer
-    /// >= 1 (a count), a number in (0, 1) (a fraction), `{count}` or
-    /// `{fraction}`. A count above the rows is clipped (see `warnings`).
-    #[napi(ts_type = "'auto' | number | { count: number } | { fraction: number }")]
-    pub max_samples: Option<String>,
-    /// `'auto'` (offset -0.5, the default) or the expected share of
-    /// outliers in (0, 0.5].
-    #[napi(ts_type = "'auto' | number")]
-    pub contamination: Option<String>,
-    /// Columns per tree (default all): an integer >= 1, a number in (0, 1),
-    /// `{count}` or `{fraction}`.
-    #[napi(ts_type = "number | { count: number } | { fraction: number }")]
-    pub max_features: Option<String>,
-    /// Draw each tree's rows with replacement (default false).
-    pub bootstrap: Option<bool>,
-    /// Seed, a non-negative integer (default 0).
-    #[napi(ts_type = "number | bigint")]
-    pub random_state: Option<String>,
-    /// Threads (default: one per core; results do not depend on it).
-    pub n_jobs: Option<u32>,
 }
 
 /// An Isolation Forest (Liu, Ting & Zhou, 2008) with scikit-learn's
@@ -571,50 +543,6 @@ impl From<monitor::GroupAnomalies> for GroupAnomalies {
             expected_share: a.expected_share,
         }
     }
-}
-
-/// An `anomaly_detected` alert for one group.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct AnomalyAlert {
-    #[napi(js_name = "type", ts_type = "'anomaly_detected'")]
-    pub kind: String,
-    /// The group's name.
-    pub metric: String,
-    /// From depth and excess (see the core's `SeverityRules`).
-    pub severity: Priority,
-    /// The group's recommendation.
-    pub recommendation: String,
-    /// The instant given to `alerts`.
-    #[napi(ts_type = "Date")]
-    pub timestamp: String,
-    /// How many points were flagged.
-    pub anomalous_count: f64,
-    /// Threshold minus the lowest score.
-    pub depth: f64,
-    /// Flagged share over expected share.
-    pub excess: f64,
-    /// The lowest score.
-    pub min_score: f64,
-}
-
-/// A monitor configuration as `config` returns it (camelCase keys).
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct MonitorConfig {
-    #[napi(ts_type = "Array<{ name: string, contamination: number, recommendation: string }>")]
-    pub groups: String,
-    /// Percentile of decision scores below which points are anomalous.
-    pub threshold_percentile: f64,
-    /// Trees per forest.
-    pub n_estimators: f64,
-    #[napi(ts_type = "'auto' | { count: number } | { fraction: number }")]
-    pub max_samples: String,
-    /// Seed of every forest.
-    pub seed: f64,
-    /// Medium, high and critical bounds of depth and excess.
-    #[napi(ts_type = "{ depth: [number, number, number], excess: [number, number, number] }")]
-    pub severity: String,
 }
 
 fn napi_out(e: &napi::Error) -> Error {

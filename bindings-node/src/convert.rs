@@ -19,19 +19,18 @@
 
 use napi::bindgen_prelude::{ClassInstance, Either, JsObjectValue, Object, Unknown};
 use napi::{JsValue, ValueType};
-use opsbrain::classify::{self as core, Ticket};
-use opsbrain::{Channel, Error, ErrorKind, Priority, Result};
+use opsbrain::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
-use crate::classify as js;
 use crate::errors::from_napi;
 
 pub mod anomaly;
 pub mod cache;
 pub mod calendar;
-pub mod kpi;
-pub mod ops;
 pub mod sla;
+pub mod column;
+pub mod scalar;
+pub mod value;
 
 /// A JS argument that should be a string.
 pub type StrArg<'a> = Either<String, Unknown<'a>>;
@@ -39,9 +38,6 @@ pub type StrArg<'a> = Either<String, Unknown<'a>>;
 /// A JS argument that should be an instance of the binding class `T`, or
 /// `undefined`/`null`.
 pub type ClassArg<'a, T> = Option<Either<ClassInstance<'a, T>, Unknown<'a>>>;
-
-/// The JS ticket key for the core's `error_codes`.
-const JS_ERROR_CODES: &str = "errorCodes";
 
 /// The `typeof`-style name of a JS value, for error messages.
 fn js_type(value: &Unknown<'_>) -> &'static str {
@@ -78,88 +74,6 @@ pub fn string(name: &str, value: StrArg<'_>) -> Result<String> {
     }
 }
 
-/// An optional channel argument (`undefined`/`null` = not given).
-///
-/// # Errors
-/// `invalid_type` for a non-string, `invalid_input` for an unknown channel.
-pub fn channel(value: Option<StrArg<'_>>) -> Result<Option<Channel>> {
-    value.map(|v| string("channel", v)?.parse()).transpose()
-}
-
-/// Whether `value` is a plain (non-array) object.
-fn is_object(value: &Unknown<'_>) -> Result<bool> {
-    let ty = value.get_type().map_err(napi_failure("ticket"))?;
-    Ok(ty == ValueType::Object && !value.is_array().map_err(napi_failure("ticket"))?)
-}
-
-/// One JS ticket `{subject, body?, errorCodes?, channel?}` as a core ticket.
-///
-/// # Errors
-/// As `Ticket::try_from(&serde_json::Value)`; also `invalid_input` for the key
-/// `error_codes` (JS spells it `errorCodes`) and `invalid_type` for a value
-/// JSON cannot hold (a function, a symbol, `undefined` inside a list, or
-/// nesting deeper than napi's limit).
-pub fn ticket(value: &Unknown<'_>) -> Result<Ticket> {
-    if !is_object(value)? {
-        // Not an object: the core refuses every non-object with its own
-        // `invalid_type` message, so any non-object value stands in for it.
-        return Ticket::try_from(&Value::Null);
-    }
-    let obj = value.coerce_to_object().map_err(napi_failure("ticket"))?;
-    let mut fields = Map::new();
-    for key in Object::keys(&obj).map_err(napi_failure("ticket"))? {
-        let core_key = match key.as_str() {
-            JS_ERROR_CODES => "error_codes",
-            "error_codes" => {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "unknown ticket key \"error_codes\"; in JS it is spelled {JS_ERROR_CODES:?}"
-                    ),
-                ));
-            }
-            other => other,
-        };
-        // `undefined` properties are absent, as in JSON.stringify.
-        let value = obj
-            .get::<Value>(&key)
-            .map_err(|e| from_napi(ErrorKind::InvalidType, &format!("ticket key {key:?}"), &e))?;
-        if let Some(v) = value {
-            fields.insert(core_key.to_owned(), v);
-        }
-    }
-    Ticket::try_from(&Value::Object(fields))
-}
-
-/// A JS array of tickets.
-///
-/// # Errors
-/// `invalid_type` when `value` is not an array; the first bad ticket's error,
-/// prefixed with `tickets[i]`; `limit_exceeded` past the core's batch bound.
-pub fn tickets(value: &Unknown<'_>) -> Result<Vec<Ticket>> {
-    if !value.is_array().map_err(napi_failure("tickets"))? {
-        return Err(Error::new(
-            ErrorKind::InvalidType,
-            format!(
-                "tickets must be an array of ticket objects, got {}",
-                js_type(value)
-            ),
-        ));
-    }
-    let list = value.coerce_to_object().map_err(napi_failure("tickets"))?;
-    let len = list.get_array_length().map_err(napi_failure("tickets"))?;
-    core::check_batch(len as usize)?;
-    (0..len)
-        .map(|i| {
-            let item = list
-                .get_element::<Unknown<'_>>(i)
-                .map_err(napi_failure("tickets"))
-                .and_then(|item| ticket(&item));
-            item.map_err(|e| e.at(format!("tickets[{i}]")))
-        })
-        .collect()
-}
-
 /// An optional instance of a binding class (`undefined`/`null` = not given).
 ///
 /// # Errors
@@ -178,58 +92,6 @@ pub fn class_arg<'a, T: 'a, R>(
             format!("{name} must be a {class}, or undefined for the built-in one"),
         )),
     }
-}
-
-impl From<Priority> for js::Priority {
-    fn from(p: Priority) -> Self {
-        match p {
-            Priority::Low => js::Priority::Low,
-            Priority::Medium => js::Priority::Medium,
-            Priority::High => js::Priority::High,
-            Priority::Critical => js::Priority::Critical,
-        }
-    }
-}
-
-impl From<Channel> for js::Channel {
-    fn from(c: Channel) -> Self {
-        match c {
-            Channel::Chat => js::Channel::Chat,
-            Channel::Email => js::Channel::Email,
-            Channel::Phone => js::Channel::Phone,
-            Channel::Portal => js::Channel::Portal,
-        }
-    }
-}
-
-impl From<core::Route> for js::Route {
-    fn from(r: core::Route) -> Self {
-        js::Route {
-            issue_type: r.issue_type,
-            tier: u32::from(r.tier.get()),
-            priority: r.priority.into(),
-            department: r.department,
-            channel: r.channel.into(),
-            first_response_secs: r.first_response.num_seconds(),
-        }
-    }
-}
-
-impl From<core::Routing> for js::Routing {
-    fn from(r: core::Routing) -> Self {
-        js::Routing {
-            issue_type: r.issue_type,
-            rule: r.rule,
-            confidence: r.confidence,
-            score: r.score,
-            route: r.route.into(),
-        }
-    }
-}
-
-/// Core routings as JS routings.
-pub fn routings(list: Vec<core::Routing>) -> Vec<js::Routing> {
-    list.into_iter().map(js::Routing::from).collect()
 }
 
 // ---------------------------------------------------------------- results

@@ -28,7 +28,6 @@ use super::cache::{
     wrong_type,
 };
 use super::napi_failure;
-use crate::calendar as js;
 use crate::errors::from_napi;
 
 /// How an instant argument reads in messages.
@@ -200,82 +199,8 @@ pub fn pauses(v: Option<&Unknown<'_>>) -> Result<Vec<Pause>> {
     }
 }
 
-// ---------------------------------------------------------------- spec
-
-/// `[["09:00", "17:00"], ...]` for one weekday.
-fn windows(name: &str, v: &Unknown<'_>) -> Result<Vec<(String, String)>> {
-    list(
-        name,
-        v,
-        "an array of [start, end] pairs of \"HH:MM\" strings",
-        |at, w| {
-            pair(
-                at,
-                w,
-                "a [start, end] pair of \"HH:MM\" strings",
-                |at, s| conv::string(at, s),
-            )
-        },
-    )
-}
-
-/// The core's holiday rule from its JS name.
-fn holiday_rule(v: &Unknown<'_>) -> Result<HolidayRule> {
-    const NAME: &str = "spec.holidayRule";
-    match conv::string(NAME, v)?.as_str() {
-        "calendar_date" => Ok(HolidayRule::CalendarDate),
-        "shift_start_date" => Ok(HolidayRule::ShiftStartDate),
-        other => Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!("{NAME} must be 'calendar_date' or 'shift_start_date', got {other:?}"),
-        )),
-    }
-}
-
-/// A calendar from the spec object `{timeZone, weekly: {mon?, ..., sun?},
-/// holidays?, holidayRule?}`.
-///
-/// # Errors
-/// `invalid_type` for a non-object or a value of the wrong type;
-/// `invalid_input` for an unknown key (including the snake_case spellings)
-/// or holiday rule, or a window that is not a pair; `missing_key` without
-/// `timeZone` or `weekly`; then as `BusinessCalendar::new` (`invalid_config`,
-/// `limit_exceeded`).
-pub fn spec(v: &Unknown<'_>) -> Result<BusinessCalendar> {
-    const NAME: &str = "spec";
-    if !is_plain_object(NAME, v)? {
-        return named(NAME, Err(wrong_type("an object", v)));
-    }
-    let opts = conv::options(NAME, Some(v), SPEC_KEYS)?;
-    let time_zone = conv::string("spec.timeZone", opts.require("timeZone")?)?;
-    let days = conv::options("spec.weekly", Some(opts.require("weekly")?), &DAYS)?;
-    let mut weekly: [Vec<(String, String)>; 7] = Default::default();
-    for (slot, day) in weekly.iter_mut().zip(DAYS) {
-        if let Some(w) = days.get(day) {
-            *slot = windows(&format!("spec.weekly.{day}"), w)?;
-        }
-    }
-    let holidays = match opts.get("holidays") {
-        Some(h) => conv::strings("spec.holidays", h)?,
-        None => Vec::new(),
-    };
-    let rule = match opts.get("holidayRule") {
-        Some(r) => holiday_rule(r)?,
-        None => HolidayRule::default(),
-    };
-    BusinessCalendar::new(&time_zone, weekly, holidays, rule)
-}
-
 // ---------------------------------------------------------------- results
 
-impl From<HolidayRule> for js::HolidayRule {
-    fn from(r: HolidayRule) -> Self {
-        match r {
-            HolidayRule::CalendarDate => js::HolidayRule::CalendarDate,
-            HolidayRule::ShiftStartDate => js::HolidayRule::ShiftStartDate,
-        }
-    }
-}
 
 /// An instant as a JS `Date`.
 ///
