@@ -351,6 +351,23 @@ export interface Ticket {
   channel?: Channel
 }
 
+/** The anomalies found in one group's rows. */
+export interface GroupAnomalies {
+  /** The group's name. */
+  metric: string
+  /**
+   * Decision scores, one per row (negative: an outlier at the group's
+   * contamination).
+   */
+  scores: Float64Array
+  /** The percentile threshold the scores were compared with. */
+  threshold: number
+  /** Rows whose score is below the threshold, in row order. */
+  anomalousPoints: Array<number>
+  /** The share of rows the threshold percentile expects to flag. */
+  expectedShare: number
+}
+
 export declare namespace cache {
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {
@@ -1211,5 +1228,128 @@ export declare namespace ops {
     estimatedMinutes: number
     successRate: number
     requiresEscalation: boolean
+  }
+}
+
+export declare namespace cache {
+  /** The knee of a curve: where extra cache stops paying (Kneedle rule). */
+  export interface Knee {
+    /** Cache size, in entries. */
+    size: number
+    /** Hit ratio at that size. */
+    hitRatio: number
+  }
+
+  /**
+   * One policy simulated at one capacity.
+   *
+   * @example
+   * ```js
+   * cache.simulate([1, 2, 1, 1], [2], ['lru'])
+   * // [{ policy: 'lru', capacity: 2, accesses: 4, hits: 2, hitRatio: 0.5 }]
+   * ```
+   */
+  export interface PolicyResult {
+    /** The simulated policy. */
+    policy: cache.Policy
+    /** Cache capacity, in entries. */
+    capacity: number
+    /** Requests: the trace length. */
+    accesses: number
+    /** Requests whose key was resident. */
+    hits: number
+    /** `hits / accesses`. */
+    hitRatio: number
+  }
+
+  /** Quantiles of the time between consecutive accesses to the same key. */
+  export interface GapStats {
+    /** Re-accesses measured. */
+    count: number
+    /** Mean gap, seconds. */
+    meanSecs: number
+    /** Median gap, seconds. */
+    p50Secs: number
+    /** 90th percentile, seconds. */
+    p90Secs: number
+    /** 99th percentile, seconds. */
+    p99Secs: number
+    /** Gaps in power-of-two buckets: `[upperSecs, count]` pairs. */
+    histogram: Array<[number, number]>
+  }
+
+  /**
+   * Statistics of one key pattern.
+   *
+   * @example
+   * ```js
+   * const [s] = cache.patternStats([1, 1, 1, 2, 2], { timestamps: [0, 10, 20, 30, 90] })
+   * s.accessFrequency     // 0.6
+   * s.recommendedTtlSecs  // 60
+   * s.gaps.histogram      // [[16, 2], [64, 1]]
+   * ```
+   */
+  export interface PatternStats {
+    /** The pattern id (0 for every access when no patterns are given). */
+    pattern: number
+    /** Accesses. */
+    accesses: number
+    /** Distinct keys. */
+    distinctKeys: number
+    /** Writes / accesses (0 without write flags). */
+    writeRatio: number
+    /** Re-accesses / accesses: the best hit ratio an unbounded cache reaches. */
+    accessFrequency: number
+    /** Inter-access gaps; `null` without timestamps or re-accesses. */
+    gaps: cache.GapStats | null
+    /**
+     * The idle TTL keeping `targetShare` of re-accesses, seconds; `null`
+     * without timestamps or re-accesses.
+     */
+    recommendedTtlSecs: number | null
+  }
+
+  /** A key worth warming. */
+  export interface WarmCandidate {
+    /** The key. */
+    key: bigint
+    /** Estimated read rate now, per second. */
+    ratePerSec: number
+    /** Expected reads in the window. */
+    expectedRequests: number
+    /** Probability of at least one read in the window. */
+    probability: number
+  }
+
+  /** TTL and strategy of one cache type. */
+  export interface StrategyEntry {
+    /** Time to live, seconds. */
+    ttlSecs: number
+    /** Fill strategy. */
+    strategy: cache.CacheStrategy
+  }
+
+  /** One cache type's change and the reason for each part of it. */
+  export interface Adjustment {
+    /** The cache type. */
+    cacheType: string
+    /** Entry before. */
+    before: cache.StrategyEntry
+    /** Entry after. */
+    after: cache.StrategyEntry
+    /** One line per rule that fired. */
+    reasons: Array<string>
+  }
+
+  /** The outcome of `cache.adjust`. */
+  export interface CachePlan {
+    /** Overall hit ratio (request-weighted when every metric gives `requests`). */
+    overallHitRatio: number
+    /** Whether the overall hit ratio is below `rules.overallTarget`. */
+    optimizationNeeded: boolean
+    /** Types whose hit ratio fell below `rules.minHitRatio`, in input order. */
+    adjustments: Array<cache.Adjustment>
+    /** The table with the adjustments applied, by cache type. */
+    table: Record<string, cache.StrategyEntry>
   }
 }

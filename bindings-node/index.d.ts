@@ -351,6 +351,23 @@ export interface Ticket {
   channel?: Channel
 }
 
+/** The anomalies found in one group's rows. */
+export interface GroupAnomalies {
+  /** The group's name. */
+  metric: string
+  /**
+   * Decision scores, one per row (negative: an outlier at the group's
+   * contamination).
+   */
+  scores: Float64Array
+  /** The percentile threshold the scores were compared with. */
+  threshold: number
+  /** Rows whose score is below the threshold, in row order. */
+  anomalousPoints: Array<number>
+  /** The share of rows the threshold percentile expects to flag. */
+  expectedShare: number
+}
+
 export declare namespace cache {
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {
@@ -1214,6 +1231,129 @@ export declare namespace ops {
   }
 }
 
+export declare namespace cache {
+  /** The knee of a curve: where extra cache stops paying (Kneedle rule). */
+  export interface Knee {
+    /** Cache size, in entries. */
+    size: number
+    /** Hit ratio at that size. */
+    hitRatio: number
+  }
+
+  /**
+   * One policy simulated at one capacity.
+   *
+   * @example
+   * ```js
+   * cache.simulate([1, 2, 1, 1], [2], ['lru'])
+   * // [{ policy: 'lru', capacity: 2, accesses: 4, hits: 2, hitRatio: 0.5 }]
+   * ```
+   */
+  export interface PolicyResult {
+    /** The simulated policy. */
+    policy: cache.Policy
+    /** Cache capacity, in entries. */
+    capacity: number
+    /** Requests: the trace length. */
+    accesses: number
+    /** Requests whose key was resident. */
+    hits: number
+    /** `hits / accesses`. */
+    hitRatio: number
+  }
+
+  /** Quantiles of the time between consecutive accesses to the same key. */
+  export interface GapStats {
+    /** Re-accesses measured. */
+    count: number
+    /** Mean gap, seconds. */
+    meanSecs: number
+    /** Median gap, seconds. */
+    p50Secs: number
+    /** 90th percentile, seconds. */
+    p90Secs: number
+    /** 99th percentile, seconds. */
+    p99Secs: number
+    /** Gaps in power-of-two buckets: `[upperSecs, count]` pairs. */
+    histogram: Array<[number, number]>
+  }
+
+  /**
+   * Statistics of one key pattern.
+   *
+   * @example
+   * ```js
+   * const [s] = cache.patternStats([1, 1, 1, 2, 2], { timestamps: [0, 10, 20, 30, 90] })
+   * s.accessFrequency     // 0.6
+   * s.recommendedTtlSecs  // 60
+   * s.gaps.histogram      // [[16, 2], [64, 1]]
+   * ```
+   */
+  export interface PatternStats {
+    /** The pattern id (0 for every access when no patterns are given). */
+    pattern: number
+    /** Accesses. */
+    accesses: number
+    /** Distinct keys. */
+    distinctKeys: number
+    /** Writes / accesses (0 without write flags). */
+    writeRatio: number
+    /** Re-accesses / accesses: the best hit ratio an unbounded cache reaches. */
+    accessFrequency: number
+    /** Inter-access gaps; `null` without timestamps or re-accesses. */
+    gaps: cache.GapStats | null
+    /**
+     * The idle TTL keeping `targetShare` of re-accesses, seconds; `null`
+     * without timestamps or re-accesses.
+     */
+    recommendedTtlSecs: number | null
+  }
+
+  /** A key worth warming. */
+  export interface WarmCandidate {
+    /** The key. */
+    key: bigint
+    /** Estimated read rate now, per second. */
+    ratePerSec: number
+    /** Expected reads in the window. */
+    expectedRequests: number
+    /** Probability of at least one read in the window. */
+    probability: number
+  }
+
+  /** TTL and strategy of one cache type. */
+  export interface StrategyEntry {
+    /** Time to live, seconds. */
+    ttlSecs: number
+    /** Fill strategy. */
+    strategy: cache.CacheStrategy
+  }
+
+  /** One cache type's change and the reason for each part of it. */
+  export interface Adjustment {
+    /** The cache type. */
+    cacheType: string
+    /** Entry before. */
+    before: cache.StrategyEntry
+    /** Entry after. */
+    after: cache.StrategyEntry
+    /** One line per rule that fired. */
+    reasons: Array<string>
+  }
+
+  /** The outcome of `cache.adjust`. */
+  export interface CachePlan {
+    /** Overall hit ratio (request-weighted when every metric gives `requests`). */
+    overallHitRatio: number
+    /** Whether the overall hit ratio is below `rules.overallTarget`. */
+    optimizationNeeded: boolean
+    /** Types whose hit ratio fell below `rules.minHitRatio`, in input order. */
+    adjustments: Array<cache.Adjustment>
+    /** The table with the adjustments applied, by cache type. */
+    table: Record<string, cache.StrategyEntry>
+  }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -1287,190 +1427,81 @@ export declare class EscalationPolicy {
   toJson(): string
 }
 
-/**
- * One metric group fitted on a reference window by `ProactiveMonitor.fit`:
- * scores new rows against that window's fixed threshold.
- *
- * @example
- * ```js
- * const fitted = new ProactiveMonitor().fit('error_trends', reference)
- * fitted.score([[0.5, 0.5], [40, 40]]).anomalousPoints // [1]
- * ```
- */
+/** A group's forest fitted on reference data. */
 export declare class FittedGroup {
-  /**
-   * Scores rows against the reference threshold. Throws `.code`
-   * `'dimension_mismatch'` for a different column count.
-   */
+  /** Scores data against the reference. */
   score(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
-  /** The group's name. */
+  /** The group's metric name. */
   get metric(): string
-  /** The percentile of the reference window's decision scores. */
+  /** The score threshold. */
   get threshold(): number
-  /** The share of rows the percentile expects to flag. */
+  /** The expected share of anomalies. */
   get expectedShare(): number
-  /**
-   * The fitted group as JSON (group, scaler, forest, threshold), as in
-   * Rust and Python.
-   */
+  /** The fitted group as JSON. */
   toJson(): string
-  /**
-   * Reads the JSON written by `toJson`. The forest is checked as
-   * `IsolationForest.fromJson` checks it; throws `.code` `'parse_error'`,
-   * `'unsupported_version'`, `'missing_key'` or `'invalid_input'`.
-   */
+  /** A fitted group from `toJson`. */
   static fromJson(text: string): FittedGroup
 }
 
-/**
- * An Isolation Forest (Liu, Ting & Zhou, 2008) with scikit-learn's
- * semantics: `scoreSamples` in [-1, 0) (lower is more abnormal),
- * `decisionFunction = scoreSamples - offset`, `predict` -1 for outliers and
- * +1 for inliers. The same `randomState` gives bit-identical scores in
- * Rust, Python and Node, whatever `nJobs`.
- *
- * Throws `.code` `'invalid_type'` for an argument of the wrong type,
- * `'invalid_config'` for parameters the core refuses (contamination
- * outside (0, 0.5], `nEstimators` 0, ...), `'limit_exceeded'` past the
- * core's bounds (at most 100 000 trees), `'invalid_input'` for NaN or
- * infinite values, fewer than 2 rows or no columns, `'dimension_mismatch'`
- * for a different column count than at fit time, `'not_fitted'` before
- * `fit`.
- *
- * @example
- * ```js
- * const { IsolationForest } = require('opsbrain')
- * const rows = [[0, 0.1], [0.1, 0], [0.05, 0.05], [0, 0], [0.1, 0.1], [8, 9]]
- * const forest = new IsolationForest({ contamination: 0.2, randomState: 7 }).fit(rows)
- * forest.predict(rows) // Int32Array [1, 1, 1, 1, 1, -1]
- * ```
- */
+/** Isolation Forest anomaly detection (scikit-learn's semantics). */
 export declare class IsolationForest {
-  /**
-   * A forest with these options (see `IsolationForestOptions`), checked
-   * now: bad values throw here, not at `fit`.
-   */
+  /** An unfitted forest with the given options. */
   constructor(options?: IsolationForestOptions | null)
-  /**
-   * Grows the forest on `data` (rows are points, columns features) and
-   * returns `this`.
-   *
-   * @example
-   * ```js
-   * const forest = new IsolationForest({ randomState: 1 })
-   * forest.fit(new Float64Array([0, 0, 0.1, 0.1, 0.2, 0, 5, 5]), 4, 2).nFeatures // 2
-   * ```
-   */
+  /** Fits the forest; returns it. */
   fit(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): this
-  /**
-   * As `fit`, off the JS thread (the data is copied first); the promise
-   * resolves once the model is stored in this forest.
-   */
+  /** As `fit`, off the main thread. */
   fitAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<void>
-  /**
-   * scikit-learn's `score_samples`: `-2^(-E[h(x)] / c(maxSamples))`, in
-   * [-1, 0); lower is more abnormal.
-   */
+  /** Anomaly scores (lower is more abnormal). */
   scoreSamples(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
-  /** `scoreSamples - offset`: negative for outliers. */
+  /** Scores shifted by the offset (negative is an outlier). */
   decisionFunction(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
-  /** -1 for outliers (decision function below 0), +1 for inliers. */
+  /** Labels: -1 for outliers, 1 for inliers. */
   predict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
-  /** `fit(data)` then `predict(data)`. */
+  /** Fits, then predicts the same data. */
   fitPredict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
-  /** As `scoreSamples`, off the JS thread. */
+  /** As `scoreSamples`, off the main thread. */
   scoreSamplesAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
-  /** As `decisionFunction`, off the JS thread. */
+  /** As `decisionFunction`, off the main thread. */
   decisionFunctionAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
-  /** As `predict`, off the JS thread. */
+  /** As `predict`, off the main thread. */
   predictAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Int32Array>
-  /**
-   * The decision threshold on `scoreSamples` (scikit-learn's `offset_`):
-   * -0.5 for contamination `'auto'`.
-   */
+  /** The threshold between inliers and outliers. */
   get offset(): number
-  /** Columns the forest was fitted on. */
+  /** Columns seen by `fit`. */
   get nFeatures(): number
-  /** Rows each tree was grown on (scikit-learn's `max_samples_`). */
+  /** Rows drawn per tree. */
   get maxSamples(): number
-  /** Whether `fit` (or `fitAsync`, once resolved) has run. */
+  /** Whether `fit` has run. */
   get isFitted(): boolean
-  /**
-   * Warnings from fitting (e.g. `maxSamples` clipped to the row count);
-   * empty before `fit`.
-   */
+  /** Warnings from fitting (as scikit-learn's). */
   get warnings(): Array<string>
-  /**
-   * The fitted model as JSON (with `format_version`), readable by
-   * `fromJson` here and by Rust and Python.
-   */
+  /** The fitted model as JSON. */
   toJson(): string
-  /**
-   * Loads a model written by `toJson` in any language. Throws `.code`
-   * `'parse_error'`, `'unsupported_version'` (another `format_version`),
-   * `'missing_key'` or `'invalid_input'` (a corrupt model).
-   */
+  /** A fitted forest from `toJson`. */
   static fromJson(text: string): IsolationForest
 }
 
-/**
- * The framework's proactive monitor: named metric groups (each with its
- * own contamination), standard scaling, isolation-forest decision scores,
- * a threshold at a percentile of the scores (the 5th by default) and
- * `anomaly_detected` alerts with a severity and a recommendation.
- *
- * `new ProactiveMonitor()` is the framework's three groups
- * (`performance`, `usage_patterns`, `error_trends`); `new
- * ProactiveMonitor(json)` reads a configuration (snake_case keys, as in
- * Rust and Python). Throws `.code` `'parse_error'` or `'invalid_config'`.
- *
- * @example
- * ```js
- * const { ProactiveMonitor } = require('opsbrain')
- * const monitor = new ProactiveMonitor()
- * const found = monitor.detect('performance', rows)
- * monitor.alerts([found], new Date())
- * ```
- */
+/** Anomaly detection per metric group, with the framework's alert rules. */
 export declare class ProactiveMonitor {
-  /** The framework's monitor, or one read from `configJson`. */
+  /** The monitor of a JSON config (default: the framework's). */
   constructor(configJson?: string | null)
-  /** The framework's three groups, the 5th percentile, 100 trees, seed 0. */
+  /** The framework's metric groups. */
   static framework(): ProactiveMonitor
-  /** Reads a configuration (as `new ProactiveMonitor(text)`). */
+  /** The monitor of a JSON config. */
   static fromJson(text: string): ProactiveMonitor
-  /**
-   * The configuration as a plain object with camelCase keys (a new
-   * object on each read).
-   */
+  /** The config. */
   get config(): MonitorConfig
-  /**
-   * The configuration as JSON (snake_case keys); the constructor reads
-   * it back.
-   */
+  /** The config as JSON. */
   toJson(): string
-  /**
-   * The framework's batch detection on one group's rows: scale, fit the
-   * group's forest, score, and flag the rows below the rows' own
-   * percentile. Throws `.code` `'invalid_input'` for an unknown group.
-   */
+  /** Fits a group's forest on `data` and scores it. */
   detect(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
-  /** As `detect`, off the JS thread (the data is copied first). */
+  /** As `detect`, off the main thread. */
   detectAsync(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<GroupAnomalies>
-  /**
-   * Fits a group on a reference window for streaming scoring: the
-   * scaler, the forest, and the threshold at the configured percentile
-   * of the window's decision scores.
-   */
+  /** Fits a group's forest on reference data, for scoring later. */
   fit(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): FittedGroup
-  /** As `fit`, off the JS thread (the data is copied first). */
+  /** As `fit`, off the main thread. */
   fitAsync(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<FittedGroup>
-  /**
-   * One `anomaly_detected` alert per anomaly set with at least one
-   * anomalous point, in the order given, stamped with `timestamp` (a
-   * `Date` or an ISO-8601 string with an offset). Throws `.code`
-   * `'invalid_input'` for a set naming a group this monitor does not know.
-   */
+  /** Alerts for anomaly sets at `timestamp`. */
   alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Date | string): AnomalyAlert[]
 }
 
@@ -1520,13 +1551,8 @@ export declare class SlaPolicy {
 }
 
 /**
- * `c(n)`, the average path length of an unsuccessful search in a binary
- * search tree of `n` points (0 for n <= 1), which normalises path lengths.
- *
- * @example
- * ```js
- * averagePathLength(2) // 1
- * ```
+ * The average path length of an unsuccessful search in a binary search
+ * tree of `n` points (the forest's normaliser).
  */
 export declare function averagePathLength(n: number | bigint): number
 
@@ -1541,23 +1567,6 @@ export declare function escalationRate(timelines: Array<EscalationTimeline>): Es
 
 /** The escalations a ticket's events trigger up to `now`. */
 export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Date | string, options?: EscalationTimelineOptions | null): EscalationTimeline
-
-/** The anomalies found in one group's rows. */
-export interface GroupAnomalies {
-  /** The group's name. */
-  metric: string
-  /**
-   * Decision scores, one per row (negative: an outlier at the group's
-   * contamination).
-   */
-  scores: Float64Array
-  /** The percentile threshold the scores were compared with. */
-  threshold: number
-  /** Rows whose score is below the threshold, in row order. */
-  anomalousPoints: Array<number>
-  /** The share of rows the threshold percentile expects to flag. */
-  expectedShare: number
-}
 
 /** What a holiday closes. */
 export type HolidayRule = 'calendar_date' | 'shift_start_date'
@@ -1581,575 +1590,90 @@ export declare function slaStatus(policy: SlaPolicy, events: Array<SlaCreatedEve
 export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Date | string): Array<SlaStatus>
 
 export declare namespace cache {
-  /**
-   * Hit ratio of an LRU cache at every size, from `cache.lruMrc` (exact) or
-   * `cache.shardsMrc` (sampled). A step function: the hit ratio changes only
-   * at the step `sizes`.
-   *
-   * @example
-   * ```js
-   * const { cache } = require('opsbrain')
-   * const mrc = cache.lruMrc(new BigUint64Array([1n, 2n, 3n, 1n, 2n, 3n, 1n, 2n, 3n]))
-   * mrc.hitRatio(2)            // 0: a loop of 3 thrashes a cache of 2
-   * mrc.hitRatio(3)            // 0.666...
-   * mrc.sizeForHitRatio(0.5)   // 3
-   * mrc.sizeForHitRatio(0.9)   // null
-   * ```
-   */
+  /** A miss-ratio curve: hit ratio as a function of cache size. */
   export class MissRatioCurve {
-    /** Accesses in the trace. */
+    /** Requests in the trace. */
     get accesses(): number
-    /** Distinct keys (estimated when sampled). */
+    /** Distinct keys in the trace. */
     get distinctKeys(): number
-    /** `'exact'` or `'shards'`. */
+    /** How the curve was computed. */
     get method(): 'exact' | 'shards'
-    /** The sampling rate in effect at the end (1 when exact). */
+    /** The SHARDS sampling rate (1 when exact). */
     get samplingRate(): number
-    /**
-     * Step sizes, increasing (a new array on each read).
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 1, 2, 1, 3, 2]).sizes // Float64Array [1, 2, 3]
-     * ```
-     */
+    /** The sizes where the curve steps. */
     get sizes(): Float64Array
-    /** Hit ratio at each step size (a new array on each read). */
+    /** The hit ratio at each step. */
     get stepHitRatios(): Float64Array
-    /**
-     * Hit ratio of an LRU cache of `size` entries. Throws `.code`
-     * `'invalid_type'` for a non-number, `'invalid_input'` for a negative or
-     * fractional size.
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 1, 2, 1, 3, 2]).hitRatio(2) // 0.333...
-     * ```
-     */
+    /** The hit ratio of an LRU cache of `size` entries. */
     hitRatio(size: number | bigint): number
-    /**
-     * Hit ratios at many sizes.
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 1, 2, 1, 3, 2]).hitRatios([1, 2, 3]) // Float64Array [1/6, 1/3, 0.5]
-     * ```
-     */
+    /** Hit ratios at many sizes. */
     hitRatios(sizes: number[] | Float64Array | BigUint64Array): Float64Array
-    /**
-     * Miss ratio (`1 - hitRatio(size)`).
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 1]).missRatio(1) // 0.5
-     * ```
-     */
+    /** `1 - hitRatio(size)`. */
     missRatio(size: number | bigint): number
-    /**
-     * The best hit ratio any size reaches.
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 2, 1, 2]).maxHitRatio() // 0.5
-     * ```
-     */
+    /** The hit ratio of an unbounded cache. */
     maxHitRatio(): number
-    /**
-     * The smallest size whose hit ratio reaches `target`, or `null`.
-     *
-     * @example
-     * ```js
-     * const mrc = cache.lruMrc([1, 1, 2, 1, 3, 2])
-     * mrc.sizeForHitRatio(0.3) // 2
-     * mrc.sizeForHitRatio(0.9) // null
-     * ```
-     */
+    /** The smallest size reaching `target` (`null`: never). */
     sizeForHitRatio(target: number): number | null
-    /**
-     * The knee `{size, hitRatio}` (Kneedle rule), or `null` for a curve
-     * of fewer than 3 steps.
-     *
-     * @example
-     * ```js
-     * cache.lruMrc([1, 2, 3, 1, 2, 3]).knee() // null: one step
-     * ```
-     */
+    /** Where extra cache stops paying (`null`: no knee). */
     knee(): cache.Knee | null
-    /**
-     * The curve as JSON (`{accesses, distinct_keys, method, sampling_rate,
-     * points}`), as in Rust and Python; `fromJson` reads it back.
-     *
-     * @example
-     * ```js
-     * const mrc = cache.lruMrc([1, 2, 1])
-     * cache.MissRatioCurve.fromJson(mrc.toJson()).hitRatio(2) === mrc.hitRatio(2) // true
-     * ```
-     */
+    /** The curve as JSON. */
     toJson(): string
-    /**
-     * Reads the JSON written by `toJson`. Throws `.code` `'parse_error'`
-     * for malformed JSON or a wrong shape, `'invalid_type'` for a non-string.
-     *
-     * @example
-     * ```js
-     * cache.MissRatioCurve.fromJson('{"accesses": 2, "distinct_keys": 1, "method": "exact", "sampling_rate": 1, "points": [[1, 0.5]]}').hitRatio(1) // 0.5
-     * ```
-     */
+    /** A curve from `toJson`. */
     static fromJson(text: string): MissRatioCurve
   }
-  /**
-   * Cache types and their TTL and strategy.
-   *
-   * Built in: analytics 1800 s refresh-ahead, documents 3600 s lazy-loading,
-   * static_content 86400 s cache-aside, user_data 300 s write-through. As
-   * data: `{"user_data": {"ttl_secs": 300, "strategy": "write_through"}}`
-   * (hyphenated strategies such as `"write-through"` are accepted).
-   *
-   * @example
-   * ```js
-   * const { cache } = require('opsbrain')
-   * const t = cache.StrategyTable.fromJson('{"sessions": {"ttl_secs": 60, "strategy": "write-through"}}')
-   * t.get('sessions') // { ttlSecs: 60, strategy: 'write_through' }
-   * t.length          // 1
-   * ```
-   */
+  /** TTL and fill strategy per cache type. */
   export class StrategyTable {
-    /**
-     * The built-in table, as `StrategyTable.builtin()`.
-     *
-     * @example
-     * ```js
-     * new cache.StrategyTable().length // 4
-     * ```
-     */
+    /** The built-in table. */
     constructor()
-    /**
-     * The framework's four cache types.
-     *
-     * @example
-     * ```js
-     * cache.StrategyTable.builtin().get('documents').ttlSecs // 3600
-     * ```
-     */
+    /** The framework's four cache types. */
     static builtin(): StrategyTable
-    /**
-     * Parses and validates a JSON table. Throws `.code` `'parse_error'` for
-     * malformed JSON, an unknown key or strategy, `'invalid_config'` for a
-     * TTL of 0 or over ten years or a blank type name.
-     *
-     * @example
-     * ```js
-     * cache.StrategyTable.fromJson('{"a": {"ttl_secs": 7, "strategy": "lazy_loading"}}').length // 1
-     * ```
-     */
+    /** Parses and validates a JSON table. */
     static fromJson(text: string): StrategyTable
-    /**
-     * Parses and validates a TOML table (`[user_data]` sections).
-     *
-     * @example
-     * ```js
-     * const t = cache.StrategyTable.fromToml(`
-     * [sessions]
-     * ttl_secs = 60
-     * strategy = "cache_aside"
-     * `)
-     * t.get('sessions').strategy // 'cache_aside'
-     * ```
-     */
+    /** Parses and validates a TOML table. */
     static fromToml(text: string): StrategyTable
-    /**
-     * The table as JSON, types in name order; `fromJson` reads it back.
-     *
-     * @example
-     * ```js
-     * const t = cache.StrategyTable.builtin()
-     * cache.StrategyTable.fromJson(t.toJson()).toJson() === t.toJson() // true
-     * ```
-     */
+    /** The table as JSON. */
     toJson(): string
-    /**
-     * The entry of a cache type, or `null`.
-     *
-     * @example
-     * ```js
-     * cache.StrategyTable.builtin().get('user_data') // { ttlSecs: 300, strategy: 'write_through' }
-     * cache.StrategyTable.builtin().get('sessions')  // null
-     * ```
-     */
+    /** The entry of a cache type (`null`: none). */
     get(cacheType: string): cache.StrategyEntry | null
-    /**
-     * Number of cache types.
-     *
-     * @example
-     * ```js
-     * cache.StrategyTable.builtin().length // 4
-     * ```
-     */
+    /** Number of cache types. */
     get length(): number
   }
-  /**
-   * The framework's CacheOptimizer rules: each type below `minHitRatio` gets
-   * its TTL multiplied when frequently re-accessed and its strategy set by
-   * its write ratio. `table` defaults to the built-in one, `rules` to the
-   * framework's thresholds.
-   *
-   * Throws `.code` `'invalid_input'` for an unknown, repeated or misspelled
-   * metric key (JS spells them in camelCase), a metric outside [0, 1], an
-   * unknown cache type or no metrics; `'invalid_config'` for rules out of
-   * range; `'invalid_type'` for a wrong argument type.
-   *
-   * @example
-   * ```js
-   * const plan = cache.adjust([{ cacheType: 'documents', hitRatio: 0.6, accessFrequency: 0.7, writeRatio: 0.4 }])
-   * plan.optimizationNeeded         // true
-   * plan.table.documents            // { ttlSecs: 5400, strategy: 'write_through' }
-   * plan.adjustments[0].reasons.length // 2
-   * ```
-   */
+  /** Adjusts the strategy table to observed metrics. */
   export function adjust(metrics: Array<CacheTypeMetrics>, table?: StrategyTable | null, rules?: AdjustmentRules | null): cache.CachePlan
-  /** One cache type's change and the reason for each part of it. */
-  export interface Adjustment {
-    /** The cache type. */
-    cacheType: string
-    /** Entry before. */
-    before: cache.StrategyEntry
-    /** Entry after. */
-    after: cache.StrategyEntry
-    /** One line per rule that fired. */
-    reasons: Array<string>
-  }
-  /** The outcome of `cache.adjust`. */
-  export interface CachePlan {
-    /** Overall hit ratio (request-weighted when every metric gives `requests`). */
-    overallHitRatio: number
-    /** Whether the overall hit ratio is below `rules.overallTarget`. */
-    optimizationNeeded: boolean
-    /** Types whose hit ratio fell below `rules.minHitRatio`, in input order. */
-    adjustments: Array<cache.Adjustment>
-    /** The table with the adjustments applied, by cache type. */
-    table: Record<string, cache.StrategyEntry>
-  }
   /** How a cache type is filled and kept fresh. */
   export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
-  /** Quantiles of the time between consecutive accesses to the same key. */
-  export interface GapStats {
-    /** Re-accesses measured. */
-    count: number
-    /** Mean gap, seconds. */
-    meanSecs: number
-    /** Median gap, seconds. */
-    p50Secs: number
-    /** 90th percentile, seconds. */
-    p90Secs: number
-    /** 99th percentile, seconds. */
-    p99Secs: number
-    /** Gaps in power-of-two buckets: `[upperSecs, count]` pairs. */
-    histogram: Array<[number, number]>
-  }
-  /**
-   * The stable 64-bit key of a string (FNV-1a then splitmix64), the same in
-   * Rust, Python and Node.
-   *
-   * @example
-   * ```js
-   * cache.hashKey('user:42') // 4659431455776223581n
-   * ```
-   */
+  /** The 64-bit trace key of a string key. */
   export function hashKey(key: string): bigint
-  /**
-   * `hashKey` of every string, as a `BigUint64Array` ready for the trace
-   * functions. Errors name the first non-string (`keys[2] must be a string`).
-   *
-   * @example
-   * ```js
-   * const keys = cache.hashKeys(['user:42', 'user:7', 'user:42'])
-   * keys[0] === keys[2]           // true
-   * cache.lruMrc(keys).accesses   // 3
-   * ```
-   */
+  /** The trace keys of string keys. */
   export function hashKeys(keys: string[]): BigUint64Array
-  /** The knee of a curve: where extra cache stops paying (Kneedle rule). */
-  export interface Knee {
-    /** Cache size, in entries. */
-    size: number
-    /** Hit ratio at that size. */
-    hitRatio: number
-  }
-  /**
-   * The exact LRU miss-ratio curve of a trace (Mattson stack distances, one
-   * pass, O(N log M)).
-   *
-   * Throws `.code` `'invalid_type'` when `keys` is not a `BigUint64Array`,
-   * `Uint32Array` or array of numbers/bigints, `'invalid_input'` for an
-   * empty trace or a negative/fractional key.
-   *
-   * @example
-   * ```js
-   * const { cache } = require('opsbrain')
-   * const mrc = cache.lruMrc(new BigUint64Array([1n, 1n, 2n, 1n, 3n, 2n]))
-   * mrc.hitRatios([1, 2, 3]) // Float64Array [0.1666..., 0.333..., 0.5]
-   * cache.lruMrc([1, 1, 2, 1, 3, 2]).toJson() === mrc.toJson() // true
-   * ```
-   */
+  /** The exact LRU miss-ratio curve of a trace. */
   export function lruMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>): cache.MissRatioCurve
-  /**
-   * As `lruMrc`, off the main thread: returns a Promise that rejects with
-   * the same coded errors. The keys are copied first.
-   *
-   * @example
-   * ```js
-   * const mrc = await cache.lruMrcAsync(keys)
-   * ```
-   */
+  /** As `lruMrc`, off the main thread. */
   export function lruMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>): Promise<MissRatioCurve>
-  /**
-   * Access statistics per key pattern and an idle-TTL recommendation keeping
-   * `targetShare` (default 0.9) of re-accesses; one object per pattern id,
-   * in increasing order.
-   *
-   * Throws `.code` `'dimension_mismatch'` when a column's length differs
-   * from the keys', `'invalid_input'` for timestamps going backwards or
-   * `targetShare` outside (0, 1], `'invalid_type'` for a wrong type.
-   *
-   * @example
-   * ```js
-   * cache.patternStats([1, 2, 1, 2, 3, 1], {
-   *   patterns: new Uint32Array([0, 1, 0, 1, 1, 0]),
-   *   writes: [false, true, false, false, true, false],
-   *   timestamps: new Float64Array([0, 1, 3, 5, 6, 100]),
-   *   targetShare: 0.5,
-   * }).map(s => [s.pattern, s.writeRatio, s.recommendedTtlSecs]) // [[0, 0, 3], [1, 0.666..., 4]]
-   * ```
-   */
+  /** Access statistics and TTL recommendations per key pattern. */
   export function patternStats(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options?: PatternStatsOptions | null): Array<cache.PatternStats>
-  /**
-   * Statistics of one key pattern.
-   *
-   * @example
-   * ```js
-   * const [s] = cache.patternStats([1, 1, 1, 2, 2], { timestamps: [0, 10, 20, 30, 90] })
-   * s.accessFrequency     // 0.6
-   * s.recommendedTtlSecs  // 60
-   * s.gaps.histogram      // [[16, 2], [64, 1]]
-   * ```
-   */
-  export interface PatternStats {
-    /** The pattern id (0 for every access when no patterns are given). */
-    pattern: number
-    /** Accesses. */
-    accesses: number
-    /** Distinct keys. */
-    distinctKeys: number
-    /** Writes / accesses (0 without write flags). */
-    writeRatio: number
-    /** Re-accesses / accesses: the best hit ratio an unbounded cache reaches. */
-    accessFrequency: number
-    /** Inter-access gaps; `null` without timestamps or re-accesses. */
-    gaps: cache.GapStats | null
-    /**
-     * The idle TTL keeping `targetShare` of re-accesses, seconds; `null`
-     * without timestamps or re-accesses.
-     */
-    recommendedTtlSecs: number | null
-  }
   /** A simulated eviction policy. */
   export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
-  /**
-   * One policy simulated at one capacity.
-   *
-   * @example
-   * ```js
-   * cache.simulate([1, 2, 1, 1], [2], ['lru'])
-   * // [{ policy: 'lru', capacity: 2, accesses: 4, hits: 2, hitRatio: 0.5 }]
-   * ```
-   */
-  export interface PolicyResult {
-    /** The simulated policy. */
-    policy: cache.Policy
-    /** Cache capacity, in entries. */
-    capacity: number
-    /** Requests: the trace length. */
-    accesses: number
-    /** Requests whose key was resident. */
-    hits: number
-    /** `hits / accesses`. */
-    hitRatio: number
-  }
-  /**
-   * An approximate LRU curve by SHARDS spatial sampling: give exactly one of
-   * `rate` (fixed rate in (0, 1]) or `maxKeys` (fixed sample budget).
-   *
-   * Throws `.code` `'invalid_input'` for both or neither option, a rate
-   * outside (0, 1] or a budget of 0; otherwise as `lruMrc`.
-   *
-   * @example
-   * ```js
-   * const keys = BigUint64Array.from({ length: 20000 }, (_, i) => BigInt((i * 7919) % 1000))
-   * const approx = cache.shardsMrc(keys, { rate: 0.1 })
-   * approx.method                                                  // 'shards'
-   * Math.abs(approx.hitRatio(1000) - cache.lruMrc(keys).hitRatio(1000)) < 0.05 // true
-   * cache.shardsMrc(keys, { maxKeys: 256 }).samplingRate <= 1      // true
-   * ```
-   */
+  /** The SHARDS-sampled LRU miss-ratio curve of a trace. */
   export function shardsMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): cache.MissRatioCurve
-  /**
-   * As `shardsMrc`, off the main thread: returns a Promise.
-   *
-   * @example
-   * ```js
-   * const mrc = await cache.shardsMrcAsync(keys, { maxKeys: 4096 })
-   * ```
-   */
+  /** As `shardsMrc`, off the main thread. */
   export function shardsMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): Promise<MissRatioCurve>
-  /**
-   * Replays the trace through each policy at each capacity (in parallel);
-   * one row per `(policy, capacity)`, policies-major. `policies` defaults to
-   * `['lru', 'fifo', 'lfu', 'w_tiny_lfu']`; a single name is accepted too.
-   *
-   * Throws `.code` `'invalid_input'` for an unknown policy, a capacity of 0
-   * or no capacities, `'limit_exceeded'` past 10 000 capacities or a capacity
-   * above 2^30; otherwise as `lruMrc`.
-   *
-   * @example
-   * ```js
-   * cache.simulate([1, 1, 1, 2, 3, 2, 3, 1], [2], ['lru', 'lfu']).map(r => r.hits) // [4, 3]
-   * ```
-   */
+  /** Simulates cache policies at the given capacities. */
   export function simulate(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Array<cache.PolicyResult>
-  /**
-   * As `simulate`, off the main thread: returns a Promise.
-   *
-   * @example
-   * ```js
-   * const rows = await cache.simulateAsync(keys, [1000, 10000])
-   * ```
-   */
-  export function simulateAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<PolicyResult>>
-  /** TTL and strategy of one cache type. */
-  export interface StrategyEntry {
-    /** Time to live, seconds. */
-    ttlSecs: number
-    /** Fill strategy. */
-    strategy: cache.CacheStrategy
-  }
-  /** A key worth warming. */
-  export interface WarmCandidate {
-    /** The key. */
-    key: bigint
-    /** Estimated read rate now, per second. */
-    ratePerSec: number
-    /** Expected reads in the window. */
-    expectedRequests: number
-    /** Probability of at least one read in the window. */
-    probability: number
-  }
-  /**
-   * Ranks keys by how likely they are to be read in `[now, now + windowSecs)`:
-   * exponentially decayed read counts (half-life `halfLifeSecs`, default
-   * 3600) as Poisson rates. At most `topK` (default 100) keys, best first.
-   *
-   * Throws `.code` `'invalid_input'` when `timestamps` is `null`/`undefined`
-   * (warming needs them), `now` is before the last access, `windowSecs` or
-   * `halfLifeSecs` is not positive, or `topK` is 0; `'missing_key'` without
-   * `now` or `windowSecs`.
-   *
-   * @example
-   * ```js
-   * const top = cache.warmCandidates([1, 2, 1, 3, 1, 2], [0, 10, 20, 30, 40, 50],
-   *   { now: 60, windowSecs: 60, topK: 2, halfLifeSecs: 300 })
-   * top.map(c => c.key) // [1n, 2n]
-   * top[0].probability  // 0.3157...
-   * ```
-   */
+  /** As `simulate`, off the main thread. */
+  export function simulateAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<cache.PolicyResult>>
+  /** The keys most likely to be requested in the next window. */
   export function warmCandidates(keys: BigUint64Array | Uint32Array | Array<number | bigint>, timestamps: Float64Array | number[] | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
 }
 
 export declare namespace capacity {
-  /**
-   * A forecast of `values` (one every `stepSecs` from `start`) with
-   * prediction intervals, the peak, threshold crossings and, with
-   * `scaling`, a proactive replica schedule. Methods: `'auto'` (default),
-   * `'seasonal_naive_daily'`, `'seasonal_naive_weekly'`,
-   * `'holt_winters_daily'`, `'holt_winters_weekly'`, `'mstl'`.
-   *
-   * Throws `.code` `'invalid_input'` for an empty, negative or too short
-   * history, a step that does not divide a day or a long NaN gap;
-   * `'invalid_config'` for bad options; `'limit_exceeded'` for a horizon
-   * over 35 days.
-   *
-   * @example
-   * ```js
-   * const cpu = Float64Array.from({ length: 21 * 24 }, (_, t) => 0.4 + 0.2 * Math.sin((2 * Math.PI * (t % 24)) / 24))
-   * const f = capacity.forecast(cpu, { start: new Date('2026-01-05T00:00:00Z'), stepSecs: 3600, thresholds: [0.7] })
-   * f.mean.length             // 168
-   * f.crossings[0].at         // null: 70% is never reached
-   * ```
-   */
+  /** A demand forecast with prediction intervals and threshold crossings. */
   export function forecast(values: Float64Array | Array<number>, options: ForecastOptions): CapacityForecast
-  /**
-   * One reconciliation of the Kubernetes Horizontal Pod Autoscaler, as a
-   * pure function: pods grouped as Kubernetes does, each metric's proposal
-   * with tolerance and the rebalancing of missing and unready pods, the
-   * largest proposal, then the 300 s downscale stabilization and the
-   * `max(2 x current, 4)` scale-up limit, or with `behavior` its windows and
-   * rate-limit policies. Pass `recommendations`, `scaleUpEvents` and
-   * `scaleDownEvents` of the result to the next call.
-   *
-   * Throws `.code` `'invalid_config'` for `minReplicas > maxReplicas` or a
-   * bad target, tolerance or policy; `'invalid_input'` for a negative value,
-   * a duplicate pod, an instant without an offset, or when no metric can be
-   * computed; `'limit_exceeded'` past the documented bounds.
-   *
-   * @example
-   * ```js
-   * const d = capacity.hpaDesiredReplicas({
-   *   currentReplicas: 3, maxReplicas: 10, now: new Date('2026-01-01T00:00:00Z'),
-   *   metrics: [{ type: 'resource', name: 'cpu', target: { averageUtilization: 30 } }],
-   *   pods: [300, 500, 700].map((cpu, i) => ({ name: `p${i}`, requests: { cpu: 1000 }, usage: { cpu } })),
-   * })
-   * d.desiredReplicas          // 5
-   * d.metrics[0].utilization   // 50
-   * ```
-   */
+  /** The Kubernetes HPA's desired replica count, with its behaviour rules. */
   export function hpaDesiredReplicas(request: HpaRequest): HpaDecision
-  /**
-   * The quietest windows of `lengthSecs` (default 7200) in the weekly usage
-   * profile, ranked, after KMeans has segmented the days into regimes
-   * (weekday, weekend, holiday-like); `count` windows (default 3),
-   * `regimes` to force a number of regimes, `seed` (default 0),
-   * `utcOffsetSecs` for local days.
-   *
-   * Throws `.code` `'invalid_input'` for fewer than 7 complete days or bad
-   * values, `'invalid_config'` for bad options.
-   *
-   * @example
-   * ```js
-   * const load = Float64Array.from({ length: 28 * 24 }, (_, t) => ((t % 24) >= 2 && (t % 24) < 4 ? 5 : 50))
-   * const w = capacity.maintenanceWindows(load, { start: '2026-01-05T00:00:00Z', stepSecs: 3600 })
-   * w.windows[0].startSecs     // 7200
-   * ```
-   */
+  /** The quietest recurring windows of a load history. */
   export function maintenanceWindows(values: Float64Array | Array<number>, options: WindowOptions): MaintenanceWindows
-  /**
-   * Threshold scaling recommendation with hysteresis: each resource runs a
-   * Schmitt trigger over its samples (up at `scaleUp`, left below
-   * `scaleUp - band`; down at `scaleDown`, left above `scaleDown + band`),
-   * any resource up wins, down needs all. `policy` maps resource names to
-   * thresholds; default the framework's cpu 0.70/0.30, memory 0.80/0.40,
-   * requests 1000/200 per second per replica.
-   *
-   * Throws `.code` `'invalid_config'` for `minReplicas > maxReplicas` or a
-   * bad policy; `'invalid_input'` for an unknown resource, no or empty
-   * samples, a negative or non-finite sample; `'invalid_type'` for a wrong
-   * argument type.
-   *
-   * @example
-   * ```js
-   * const rec = capacity.replicaRecommendation({ currentReplicas: 4, maxReplicas: 10, metrics: { cpu: [0.55, 0.72, 0.68] } })
-   * rec.action           // 'scale_up'
-   * rec.desiredReplicas  // 6
-   * ```
-   */
+  /** Replicas for resource usage against scale-up/scale-down thresholds. */
   export function replicaRecommendation(request: ReplicaRequest, policy?: Record<string, ThresholdRule> | null): ReplicaRecommendation
 }
 

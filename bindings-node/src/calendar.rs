@@ -18,7 +18,7 @@ fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
     };
     match v.filter(|v| !is_nullish(v)) {
         None => Ok(Vec::new()),
-        Some(v) => value::items("pauses", v, &shape),
+        Some(v) => value::items("pauses", v, &shape, false),
     }
 }
 
@@ -39,7 +39,14 @@ impl BusinessCalendar {
     /// A calendar from its spec object (camelCase keys).
     #[napi(constructor, ts_args_type = "spec: CalendarSpec")]
     pub fn new(spec: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::try_from(value::object::<CalendarSpec>("spec", &spec, &Shape::PLAIN)?).map(from))
+        run(|| {
+            core::BusinessCalendar::try_from(value::object::<CalendarSpec>(
+                "spec",
+                &spec,
+                &Shape::PLAIN,
+            )?)
+            .map(from)
+        })
     }
 
     /// Parses and validates a JSON calendar.
@@ -63,13 +70,17 @@ impl BusinessCalendar {
     /// 16x5: Monday to Friday, 06:00 to 22:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn sixteen_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::sixteen_five(&scalar::string("timeZone", &time_zone)?).map(from))
+        run(|| {
+            core::BusinessCalendar::sixteen_five(&scalar::string("timeZone", &time_zone)?).map(from)
+        })
     }
 
     /// Monday to Friday, 09:00 to 17:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn nine_to_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::nine_to_five(&scalar::string("timeZone", &time_zone)?).map(from))
+        run(|| {
+            core::BusinessCalendar::nine_to_five(&scalar::string("timeZone", &time_zone)?).map(from)
+        })
     }
 
     /// The calendar as JSON.
@@ -141,12 +152,22 @@ impl BusinessCalendar {
     /// The next instant at or after `t` when the calendar is open.
     #[napi(ts_args_type = "t: Date | string", ts_return_type = "Date")]
     pub fn next_open<'e>(&self, env: &'e Env, t: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-        run(|| scalar::date(env, "result", self.inner.next_open(scalar::instant("t", &t)?)?))
+        run(|| {
+            scalar::date(
+                env,
+                "result",
+                self.inner.next_open(scalar::instant("t", &t)?)?,
+            )
+        })
     }
 
     /// The next instant after `t` when the calendar closes (`null`: never).
     #[napi(ts_args_type = "t: Date | string", ts_return_type = "Date | null")]
-    pub fn next_close<'e>(&self, env: &'e Env, t: Unknown<'_>) -> errors::Result<Option<Unknown<'e>>> {
+    pub fn next_close<'e>(
+        &self,
+        env: &'e Env,
+        t: Unknown<'_>,
+    ) -> errors::Result<Option<Unknown<'e>>> {
         run(|| {
             self.inner
                 .next_close(scalar::instant("t", &t)?)?

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use napi::{Env, JsValue};
 use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::Channel;
 use opsbrain::classify as core;
@@ -47,7 +47,11 @@ fn classify_in<'e>(
             Some(c) => scalar::string("channel", c)?.parse()?,
             None => Channel::default(),
         };
-        value::result(env, &table.classify_for(&issue_type, channel), &Shape::PLAIN)
+        value::result(
+            env,
+            &table.classify_for(&issue_type, channel),
+            &Shape::PLAIN,
+        )
     })
 }
 
@@ -61,7 +65,12 @@ pub fn classify<'e>(
     issue_type: Unknown<'_>,
     channel: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    classify_in(env, core::default_router().table(), &issue_type, channel.as_ref())
+    classify_in(
+        env,
+        core::default_router().table(),
+        &issue_type,
+        channel.as_ref(),
+    )
 }
 
 /// Maps issue types to tier, priority and department.
@@ -128,7 +137,11 @@ impl ClassificationTable {
     /// Whether the issue type has its own entry.
     #[napi(ts_args_type = "issueType: string")]
     pub fn contains(&self, issue_type: Unknown<'_>) -> errors::Result<bool> {
-        run(|| Ok(self.inner.contains(&scalar::string("issueType", &issue_type)?)))
+        run(|| {
+            Ok(self
+                .inner
+                .contains(&scalar::string("issueType", &issue_type)?))
+        })
     }
 
     /// Number of entries, not counting the default.
@@ -218,9 +231,9 @@ fn route_batch<R>(router: R, list: &Unknown<'_>) -> AsyncTask<Job>
 where
     R: std::ops::Deref<Target = core::Router> + Send + 'static,
 {
-    task::spawn(&ROUTINGS, || {
+    task::spawn(|| {
         let tickets = tickets(list)?;
-        task::work(move || router.route_batch(&tickets))
+        task::work(&ROUTINGS, move || router.route_batch(&tickets))
     })
 }
 
@@ -254,8 +267,15 @@ impl Router {
     }
 
     /// Routes many tickets in parallel, keeping their order.
-    #[napi(ts_args_type = "tickets: Array<Ticket>", ts_return_type = "Array<Routing>")]
-    pub fn route_many<'e>(&self, env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
+    #[napi(
+        ts_args_type = "tickets: Array<Ticket>",
+        ts_return_type = "Array<Routing>"
+    )]
+    pub fn route_many<'e>(
+        &self,
+        env: &'e Env,
+        tickets: Unknown<'_>,
+    ) -> errors::Result<Unknown<'e>> {
         route_many(env, &self.inner, &tickets)
     }
 
@@ -269,11 +289,19 @@ impl Router {
     }
 }
 
-fn route_one<'e>(env: &'e Env, router: &core::Router, v: &Unknown<'_>) -> errors::Result<Unknown<'e>> {
+fn route_one<'e>(
+    env: &'e Env,
+    router: &core::Router,
+    v: &Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
     run(|| value::result(env, &router.route_ticket(&ticket("ticket", v)?)?, &ROUTINGS))
 }
 
-fn route_many<'e>(env: &'e Env, router: &core::Router, v: &Unknown<'_>) -> errors::Result<Unknown<'e>> {
+fn route_many<'e>(
+    env: &'e Env,
+    router: &core::Router,
+    v: &Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
     run(|| value::result(env, &router.route_batch(&tickets(v)?)?, &ROUTINGS))
 }
 
@@ -284,7 +312,10 @@ pub fn route_ticket<'e>(env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unk
 }
 
 /// Routes many tickets with the built-in router, keeping their order.
-#[napi(ts_args_type = "tickets: Array<Ticket>", ts_return_type = "Array<Routing>")]
+#[napi(
+    ts_args_type = "tickets: Array<Ticket>",
+    ts_return_type = "Array<Routing>"
+)]
 pub fn route_tickets<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
     route_many(env, core::default_router(), &tickets)
 }

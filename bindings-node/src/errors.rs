@@ -50,12 +50,6 @@ pub fn to_js(err: Error) -> napi::Error<Code> {
     napi::Error::new(Code::of(err.kind), err.message)
 }
 
-/// A napi conversion failure (reading a JS value) as a core error of `kind`,
-/// prefixed with what was being read.
-pub fn from_napi(kind: ErrorKind, what: &str, err: &napi::Error) -> Error {
-    Error::new(kind, format!("{what}: {}", err.reason))
-}
-
 /// Runs `f` (conversions and core calls), catching panics.
 ///
 /// # Errors
@@ -110,56 +104,6 @@ impl Failure {
     pub fn into_rejection(self, env: Env) -> napi::Error {
         let value: Unknown<'_> = JsError::from(self.into_js()).into_unknown(env);
         napi::Error::from(value)
-    }
-}
-
-/// Core work read from JS arguments on the JS thread and run on the libuv
-/// thread pool by a [`JsonTask`]; its serde JSON result becomes a plain JS
-/// value (camelCase keys, instants as `Date`s).
-pub trait JsonJob: Send + 'static {
-    /// The snake_case keys whose values are instants in the result.
-    const INSTANT_KEYS: &'static [&'static str];
-    /// Runs the core.
-    fn run(&self) -> opsbrain::Result<serde_json::Value>;
-}
-
-/// The one async task of the serde-shaped families: runs a [`JsonJob`]
-/// off the main thread; a failed conversion or a core error (or panic)
-/// rejects the promise with its `.code`, never throws synchronously.
-pub struct JsonTask<J> {
-    job: Option<std::result::Result<J, Failure>>,
-}
-
-impl<J> std::fmt::Debug for JsonTask<J> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JsonTask")
-    }
-}
-
-impl<J: JsonJob> JsonTask<J> {
-    /// The task for `job` (the result of reading the arguments).
-    pub fn spawn(job: std::result::Result<J, Failure>) -> napi::bindgen_prelude::AsyncTask<Self> {
-        napi::bindgen_prelude::AsyncTask::new(JsonTask { job: Some(job) })
-    }
-}
-
-impl<'task, J: JsonJob> napi::ScopedTask<'task> for JsonTask<J> {
-    type Output = std::result::Result<serde_json::Value, Failure>;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        // napi calls `compute` once; the job moves out of the task.
-        let job = self
-            .job
-            .take()
-            .unwrap_or_else(|| Err(Failure::Panic("the task ran twice".into())));
-        Ok(job.and_then(|j| guard(|| j.run())))
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let value =
-            output.and_then(|v| guard(|| crate::convert::json_result(env, Ok(v), J::INSTANT_KEYS)));
-        value.map_err(|failure| failure.into_rejection(*env))
     }
 }
 

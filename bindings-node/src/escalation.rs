@@ -27,13 +27,19 @@ impl EscalationPolicy {
     /// Parses and validates a JSON policy.
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::EscalationPolicy::from_json(&scalar::string("text", &text)?).map(|inner| Self { inner }))
+        run(|| {
+            core::EscalationPolicy::from_json(&scalar::string("text", &text)?)
+                .map(|inner| Self { inner })
+        })
     }
 
     /// Parses and validates a TOML policy.
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::EscalationPolicy::from_toml(&scalar::string("text", &text)?).map(|inner| Self { inner }))
+        run(|| {
+            core::EscalationPolicy::from_toml(&scalar::string("text", &text)?)
+                .map(|inner| Self { inner })
+        })
     }
 
     /// The policy as JSON.
@@ -57,7 +63,7 @@ pub fn escalation_timeline<'e>(
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
         let policy = scalar::class("policy", "EscalationPolicy", &policy)?;
-        let events: Vec<EscalationEvent> = value::items("events", &events, &SHAPE)?;
+        let events: Vec<EscalationEvent> = value::items("events", &events, &SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
         let options: TimelineOptions = value::opt("options", options.as_ref(), &SHAPE)?;
         let timeline = core::escalation_timeline_with(&policy.inner, &events, now, &options)?;
@@ -72,7 +78,8 @@ pub fn escalation_timeline<'e>(
 )]
 pub fn escalation_rate<'e>(env: &'e Env, timelines: Unknown<'_>) -> errors::Result<Unknown<'e>> {
     run(|| {
-        let timelines: Vec<EscalationTimeline> = value::items("timelines", &timelines, &SHAPE)?;
+        let timelines: Vec<EscalationTimeline> =
+            value::items("timelines", &timelines, &SHAPE, true)?;
         value::result(env, &core::escalation_rate(&timelines), &SHAPE)
     })
 }

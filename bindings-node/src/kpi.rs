@@ -2,8 +2,8 @@
 //! budgets and burn-rate alerts, latency SLOs and journey funnels. Requests
 //! are the core's request types, read by the one reader.
 
-use napi::{Env, JsValue};
 use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::kpi::{self as core, KpiTargets};
 use opsbrain::sla::SlaPolicy as CorePolicy;
@@ -32,21 +32,35 @@ const SHAPE: Shape = Shape {
 type Series = (Vec<f64>, Vec<f64>);
 
 fn series(good: &Unknown<'_>, total: &Unknown<'_>) -> opsbrain::Result<Series> {
-    Ok((column::floats("good", good)?, column::floats("total", total)?))
+    Ok((
+        column::floats("good", good)?,
+        column::floats("total", total)?,
+    ))
 }
 
 fn latencies(v: &Unknown<'_>) -> opsbrain::Result<core::LatencyData> {
     if v.is_array().unwrap_or(false) || scalar::typed_array(v).is_some() {
         return Ok(core::LatencyData::Samples(column::floats("latencies", v)?));
     }
-    let f = value::fields("latencies", v, &["upperBounds", "counts"])?;
+    let f = value::fields("latencies", Some(v), &["upperBounds", "counts"])?;
     Ok(core::LatencyData::Histogram(core::Histogram {
-        upper_bounds: column::floats("latencies.upperBounds", &value::required("latencies.upperBounds", &f[0])?)?,
-        counts: column::floats("latencies.counts", &value::required("latencies.counts", &f[1])?)?,
+        upper_bounds: column::floats(
+            "latencies.upperBounds",
+            &value::required("latencies.upperBounds", &f[0])?,
+        )?,
+        counts: column::floats(
+            "latencies.counts",
+            &value::required("latencies.counts", &f[1])?,
+        )?,
     }))
 }
 
-type SupportArgs = (Vec<core::TicketRecord>, chrono::DateTime<chrono::Utc>, core::SupportKpiOptions, CorePolicy);
+type SupportArgs = (
+    Vec<core::TicketRecord>,
+    chrono::DateTime<chrono::Utc>,
+    core::SupportKpiOptions,
+    CorePolicy,
+);
 
 fn support_args(
     tickets: &Unknown<'_>,
@@ -56,7 +70,7 @@ fn support_args(
 ) -> opsbrain::Result<SupportArgs> {
     let policy = scalar::opt_class("policy", "SlaPolicy", policy)?;
     Ok((
-        value::items("tickets", tickets, &SHAPE)?,
+        value::items("tickets", tickets, &SHAPE, true)?,
         scalar::instant("now", now)?,
         value::opt("options", options, &SHAPE)?,
         policy.map(|p| p.inner.clone()).unwrap_or_default(),
@@ -94,9 +108,9 @@ pub fn support_kpis_async(
     options: Option<Unknown<'_>>,
     policy: Option<Class<'_, SlaPolicy>>,
 ) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+    task::spawn(|| {
         let (t, now, o, p) = support_args(&tickets, &now, options.as_ref(), &policy)?;
-        task::work(move || core::support_kpis(&p, &t, now, &o))
+        task::work(&SHAPE, move || core::support_kpis(&p, &t, now, &o))
     })
 }
 
@@ -108,7 +122,7 @@ pub fn support_kpis_async(
 )]
 pub fn volume_trend<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
     run(|| {
-        let tickets: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE)?;
+        let tickets: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE, true)?;
         value::result(env, &core::volume_trend(&tickets)?, &SHAPE)
     })
 }
@@ -162,10 +176,10 @@ pub fn burn_rate_alerts_async(
     total: Unknown<'_>,
     options: Unknown<'_>,
 ) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+    task::spawn(|| {
         let opts: core::BurnOptions = value::object("options", &options, &SHAPE)?;
         let (good, total) = series(&good, &total)?;
-        task::work(move || opts.run(&good, &total))
+        task::work(&SHAPE, move || opts.run(&good, &total))
     })
 }
 
@@ -181,11 +195,19 @@ pub fn workbook_rules(env: &Env) -> errors::Result<Unknown<'_>> {
     ts_args_type = "latencies: Float64Array | number[] | LatencyHistogram, options: { thresholdMs: number, objective: number }",
     ts_return_type = "{ thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }"
 )]
-pub fn latency_slo<'e>(env: &'e Env, latencies: Unknown<'_>, options: Unknown<'_>) -> errors::Result<Unknown<'e>> {
+pub fn latency_slo<'e>(
+    env: &'e Env,
+    latencies: Unknown<'_>,
+    options: Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
     run(|| {
         let o: core::LatencySloOptions = value::object("options", &options, &SHAPE)?;
         let data = self::latencies(&latencies)?;
-        value::result(env, &core::latency_slo(data.view(), o.threshold_ms, o.objective)?, &SHAPE)
+        value::result(
+            env,
+            &core::latency_slo(data.view(), o.threshold_ms, o.objective)?,
+            &SHAPE,
+        )
     })
 }
 
@@ -195,7 +217,11 @@ pub fn latency_slo<'e>(env: &'e Env, latencies: Unknown<'_>, options: Unknown<'_
     ts_args_type = "latencies: Float64Array | number[] | LatencyHistogram, tMs: number",
     ts_return_type = "{ tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }"
 )]
-pub fn apdex<'e>(env: &'e Env, latencies: Unknown<'_>, t_ms: Unknown<'_>) -> errors::Result<Unknown<'e>> {
+pub fn apdex<'e>(
+    env: &'e Env,
+    latencies: Unknown<'_>,
+    t_ms: Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
     run(|| {
         let t = scalar::number("tMs", &t_ms)?;
         let data = self::latencies(&latencies)?;
@@ -211,7 +237,7 @@ fn funnel_args(
     options: Option<&Unknown<'_>>,
 ) -> opsbrain::Result<FunnelArgs> {
     Ok((
-        value::items("events", events, &SHAPE)?,
+        value::items("events", events, &SHAPE, true)?,
         value::opt("journeys", journeys, &SHAPE)?,
         value::opt("options", options, &SHAPE)?,
     ))
@@ -246,9 +272,9 @@ pub fn journey_funnels_async(
     journeys: Option<Unknown<'_>>,
     options: Option<Unknown<'_>>,
 ) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+    task::spawn(|| {
         let (e, j, o) = funnel_args(&events, journeys.as_ref(), options.as_ref())?;
-        task::work(move || core::journey_funnels(&e, &j.0, &o))
+        task::work(&SHAPE, move || core::journey_funnels(&e, &j.0, &o))
     })
 }
 

@@ -89,8 +89,13 @@ pub fn optimize_performance<'e>(
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
         let metrics: core::PerfMetrics = value::object("metrics", &metrics, &SHAPE)?;
-        let thresholds: core::PerfThresholds = value::opt("thresholds", thresholds.as_ref(), &SHAPE)?;
-        value::result(env, &core::optimize_performance(&metrics, &thresholds)?, &SHAPE)
+        let thresholds: core::PerfThresholds =
+            value::opt("thresholds", thresholds.as_ref(), &SHAPE)?;
+        value::result(
+            env,
+            &core::optimize_performance(&metrics, &thresholds)?,
+            &SHAPE,
+        )
     })
 }
 
@@ -100,7 +105,10 @@ pub fn optimize_performance<'e>(
     ts_args_type = "serverVersionNum: number",
     ts_return_type = "PgQueries"
 )]
-pub fn pg_queries<'e>(env: &'e Env, server_version_num: Unknown<'_>) -> errors::Result<Unknown<'e>> {
+pub fn pg_queries<'e>(
+    env: &'e Env,
+    server_version_num: Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
     run(|| {
         let n = scalar::u32_("serverVersionNum", &server_version_num)?;
         value::result(env, &core::pg_queries(n), &SHAPE)
@@ -161,9 +169,9 @@ pub fn analyze_pg_stats_async(
     tables: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+    task::spawn(|| {
         let args = pg_args(&statements, &indexes, &tables, options.as_ref())?;
-        task::work(move || pg_stats(&args))
+        task::work(&SHAPE, move || pg_stats(&args))
     })
 }
 
@@ -191,11 +199,15 @@ pub fn analyze_explain<'e>(
     ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
     ts_return_type = "Promise<ExplainAnalysis>"
 )]
-pub fn analyze_explain_async(env: Env, plan: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+pub fn analyze_explain_async(
+    env: Env,
+    plan: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+) -> AsyncTask<Job> {
+    task::spawn(|| {
         let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
         let text = value::json_text(&env, "plan", &plan)?;
-        task::work(move || core::analyze_explain_json(&text, &options))
+        task::work(&SHAPE, move || core::analyze_explain_json(&text, &options))
     })
 }
 
@@ -237,7 +249,12 @@ pub fn healing_plan<'e>(
     })
 }
 
-type DiagnoseArgs = (core::KnowledgeBase, core::Report, chrono::DateTime<chrono::Utc>, core::DiagnoseOptions);
+type DiagnoseArgs = (
+    core::KnowledgeBase,
+    core::Report,
+    chrono::DateTime<chrono::Utc>,
+    core::DiagnoseOptions,
+);
 
 fn diagnose_args(
     report: &Unknown<'_>,
@@ -302,8 +319,8 @@ pub fn diagnose_async(
     kb: Option<Class<'_, KnowledgeBase>>,
     options: Option<Unknown<'_>>,
 ) -> AsyncTask<Job> {
-    task::spawn(&SHAPE, || {
+    task::spawn(|| {
         let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        task::work(move || core::diagnose(&kb, &report, now, &o))
+        task::work(&SHAPE, move || core::diagnose(&kb, &report, now, &o))
     })
 }

@@ -2,8 +2,8 @@
 //! `slaStatusBatch`. Events are plain camelCase objects; instants `Date`s
 //! or ISO-8601 strings with an offset; results carry `Date`s.
 
-use napi::{Env, JsValue};
 use napi::bindgen_prelude::Unknown;
+use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::sla::{self as core, SlaEvent};
 use serde_json::Value;
@@ -32,7 +32,7 @@ pub fn sla_status<'e>(
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
         let policy = scalar::class("policy", "SlaPolicy", &policy)?;
-        let events: Vec<SlaEvent> = value::items("events", &events, &SHAPE)?;
+        let events: Vec<SlaEvent> = value::items("events", &events, &SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
         value::result(env, &core::sla_status(&policy.inner, &events, now)?, &SHAPE)
     })
@@ -63,6 +63,10 @@ pub fn sla_status_batch<'e>(
             .map(|(i, log)| value::parse::<Vec<SlaEvent>>(&format!("tickets[{i}]"), log))
             .collect::<opsbrain::Result<Vec<_>>>()?;
         let now = scalar::instant("now", &now)?;
-        value::result(env, &core::sla_status_batch(&policy.inner, &logs, now)?, &SHAPE)
+        value::result(
+            env,
+            &core::sla_status_batch(&policy.inner, &logs, now)?,
+            &SHAPE,
+        )
     })
 }

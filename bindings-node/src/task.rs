@@ -1,22 +1,32 @@
 //! The one async task: core work prepared on the JS thread (arguments
-//! read), run on the libuv thread pool, its serde result written back by
-//! the one writer. A failure at any step rejects the promise with our
-//! `.code`; nothing throws synchronously.
+//! read), run on the libuv thread pool, its result written back on the JS
+//! thread. A failure at any step rejects the promise with our `.code`;
+//! nothing throws synchronously.
 
 use napi::bindgen_prelude::{AsyncTask, Unknown};
 use napi::{Env, ScopedTask};
-use serde_json::Value;
+use serde::Serialize;
 
-use crate::convert::value::{Shape, write};
+use crate::convert::value::{Shape, result};
 use crate::errors::{Failure, guard};
 
-/// The work of one task: runs the core and returns its serde result.
-pub type Work = Box<dyn FnOnce() -> opsbrain::Result<Value> + Send>;
+/// Writes a finished result as a JS value (on the JS thread).
+pub type Write = Box<dyn for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send>;
 
-/// A task running a [`Work`] and writing its result per a [`Shape`].
+/// The work of one task: runs the core, returns how to write its result.
+pub type Work = Box<dyn FnOnce() -> opsbrain::Result<Write> + Send>;
+
+/// Boxes a writer (the bound makes the closure generic over the lifetime).
+fn boxed<F>(f: F) -> Write
+where
+    F: for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send + 'static,
+{
+    Box::new(f)
+}
+
+/// A task running a [`Work`].
 pub struct Job {
     work: Option<std::result::Result<Work, Failure>>,
-    shape: &'static Shape,
 }
 
 impl std::fmt::Debug for Job {
@@ -27,25 +37,36 @@ impl std::fmt::Debug for Job {
 
 /// The promise of `prepare`'s work: `prepare` runs now (reading the
 /// arguments), the work it returns runs off the JS thread.
-pub fn spawn(
-    shape: &'static Shape,
-    prepare: impl FnOnce() -> opsbrain::Result<Work>,
-) -> AsyncTask<Job> {
+pub fn spawn(prepare: impl FnOnce() -> opsbrain::Result<Work>) -> AsyncTask<Job> {
     AsyncTask::new(Job {
         work: Some(guard(prepare)),
-        shape,
     })
 }
 
-/// Boxes a closure returning a serialisable core result as [`Work`].
-pub fn work<T: serde::Serialize>(
+/// Work whose result is written by `write`.
+pub fn work_with<T: Send + 'static>(
+    f: impl FnOnce() -> opsbrain::Result<T> + Send + 'static,
+    write: for<'e> fn(&'e Env, T) -> opsbrain::Result<Unknown<'e>>,
+) -> opsbrain::Result<Work> {
+    Ok(Box::new(move || {
+        let out = f()?;
+        Ok(boxed(move |env| write(env, out)))
+    }))
+}
+
+/// Work whose serialisable result is written per `shape`.
+pub fn work<T: Serialize + Send + 'static>(
+    shape: &'static Shape,
     f: impl FnOnce() -> opsbrain::Result<T> + Send + 'static,
 ) -> opsbrain::Result<Work> {
-    Ok(Box::new(move || Ok(serde_json::to_value(f()?)?)))
+    Ok(Box::new(move || {
+        let out = f()?;
+        Ok(boxed(move |env| result(env, &out, shape)))
+    }))
 }
 
 impl<'task> ScopedTask<'task> for Job {
-    type Output = std::result::Result<Value, Failure>;
+    type Output = std::result::Result<Write, Failure>;
     type JsValue = Unknown<'task>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
@@ -58,9 +79,8 @@ impl<'task> ScopedTask<'task> for Job {
     }
 
     fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let shape = self.shape;
         output
-            .and_then(|v| guard(|| write(env, &v, shape)))
+            .and_then(|write| guard(|| write(env)))
             .map_err(|failure| failure.into_rejection(*env))
     }
 }

@@ -47,6 +47,36 @@ pub enum HolidayRule {
     ShiftStartDate,
 }
 
+/// A simulated eviction policy.
+#[napi(string_enum = "snake_case", namespace = "cache")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Least recently used.
+    Lru,
+    /// First in, first out.
+    Fifo,
+    /// In-cache LFU (ties by least recent access).
+    Lfu,
+    /// W-TinyLFU: a 1% LRU window, a segmented LRU main region and a
+    /// count-min sketch admission filter, as in Caffeine.
+    #[napi(value = "w_tiny_lfu")]
+    WTinyLfu,
+}
+
+/// How a cache type is filled and kept fresh.
+#[napi(string_enum = "snake_case", namespace = "cache")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStrategy {
+    /// Writes go to the cache and the store together.
+    WriteThrough,
+    /// Filled on a miss.
+    LazyLoading,
+    /// Refreshed before expiry.
+    RefreshAhead,
+    /// The application reads around the cache.
+    CacheAside,
+}
+
 /// SLA targets per tier and priority, on business calendars.
 #[napi]
 #[derive(Debug, Clone)]
@@ -74,13 +104,17 @@ impl SlaPolicy {
     /// Parses and validates a JSON policy.
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| sla::SlaPolicy::from_json(&scalar::string("text", &text)?).map(|inner| Self { inner }))
+        run(|| {
+            sla::SlaPolicy::from_json(&scalar::string("text", &text)?).map(|inner| Self { inner })
+        })
     }
 
     /// Parses and validates a TOML policy.
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| sla::SlaPolicy::from_toml(&scalar::string("text", &text)?).map(|inner| Self { inner }))
+        run(|| {
+            sla::SlaPolicy::from_toml(&scalar::string("text", &text)?).map(|inner| Self { inner })
+        })
     }
 
     /// The policy as JSON.

@@ -48,7 +48,9 @@ pub fn typed_array(v: &Unknown<'_>) -> Option<TypedArrayType> {
     if !v.is_typedarray().unwrap_or(false) {
         return None;
     }
-    TypedArray::from_unknown(*v).ok().map(|t| t.typed_array_type)
+    TypedArray::from_unknown(*v)
+        .ok()
+        .map(|t| t.typed_array_type)
 }
 
 /// `invalid_type`: `{path} must be {expected}, got {kind}`.
@@ -129,7 +131,8 @@ pub fn uint(path: &str, v: &Unknown<'_>) -> Result<u64> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::BigInt => match BigInt::from_unknown(*v).map_err(napi_err(path))?.get_u64() {
             (false, x, true) => Ok(x),
-            _ => Err(bad(path, "must be a bigint in [0, 2^64)")),
+            (true, _, _) => Err(bad(path, "must be non-negative, got a negative bigint")),
+            _ => Err(bad(path, "must be below 2^64, got a larger bigint")),
         },
         ValueType::Number => {
             let x: f64 = f64::from_unknown(*v).map_err(napi_err(path))?;

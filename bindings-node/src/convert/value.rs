@@ -20,8 +20,8 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use napi::bindgen_prelude::{
-    BigInt, BigUint64Array, Float64Array, Float64ArraySlice, FromNapiValue, Int32Array,
-    JsObjectValue, Object, ToNapiValue, TypedArrayType, Unknown,
+    BigInt, Float64Array, Float64ArraySlice, FromNapiValue, JsObjectValue, Object, ToNapiValue,
+    TypedArrayType, Unknown,
 };
 use napi::{Env, JsValue, ValueType};
 use opsbrain::{Error, ErrorKind, Result};
@@ -50,9 +50,7 @@ pub struct Shape {
     pub raw: &'static [&'static str],
     /// Number lists written as `Float64Array`.
     pub floats: &'static [&'static str],
-    /// Number lists written as `Int32Array`.
-    pub ints: &'static [&'static str],
-    /// Integers written as `BigInt` (lists as `BigUint64Array`).
+    /// Integers written as `BigInt`.
     pub bigints: &'static [&'static str],
 }
 
@@ -63,7 +61,6 @@ impl Shape {
         data_maps: &[],
         raw: &[],
         floats: &[],
-        ints: &[],
         bigints: &[],
     };
 }
@@ -88,7 +85,10 @@ pub fn snake(path: &str, key: &str) -> Result<String> {
     if key.contains('_') {
         return Err(bad(
             path,
-            format_args!("has the unknown key {key:?}; in JS it is spelled {:?}", camel(key)),
+            format_args!(
+                "has the unknown key {key:?}; in JS it is spelled {:?}",
+                camel(key)
+            ),
         ));
     }
     let mut out = String::with_capacity(key.len() + 4);
@@ -187,8 +187,17 @@ impl Reader<'_> {
         }
         self.tick(path, 1)?;
         let ty = v.get_type().map_err(napi_err(path))?;
-        if instant && !matches!(ty, ValueType::String | ValueType::Object | ValueType::Null | ValueType::Undefined) {
-            return Err(wrong(path, "a Date or an ISO-8601 string with an offset", v));
+        if instant
+            && !matches!(
+                ty,
+                ValueType::String | ValueType::Object | ValueType::Null | ValueType::Undefined
+            )
+        {
+            return Err(wrong(
+                path,
+                "a Date or an ISO-8601 string with an offset",
+                v,
+            ));
         }
         let value = match ty {
             ValueType::Undefined => return Ok(None),
@@ -275,7 +284,13 @@ impl Reader<'_> {
         Ok(Value::Array(nums))
     }
 
-    fn object(&mut self, path: &mut String, v: &Unknown<'_>, depth: usize, keys: Keys) -> Result<Value> {
+    fn object(
+        &mut self,
+        path: &mut String,
+        v: &Unknown<'_>,
+        depth: usize,
+        keys: Keys,
+    ) -> Result<Value> {
         let obj = v.coerce_to_object().map_err(napi_err(path))?;
         let names = Object::keys(&obj).map_err(napi_err(path))?;
         self.tick(path, names.len())?;
@@ -325,10 +340,14 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
     let instant = shape.instants.contains(&"");
     let keys = if shape.raw.contains(&"") {
         Keys::Raw
+    } else if shape.data_maps.contains(&"") {
+        Keys::Data
     } else {
         Keys::Camel
     };
-    Ok(reader.read(&mut p, v, 0, keys, instant)?.unwrap_or(Value::Null))
+    Ok(reader
+        .read(&mut p, v, 0, keys, instant)?
+        .unwrap_or(Value::Null))
 }
 
 /// Deserialises serde JSON into a core type; a shape error (unknown or
@@ -339,12 +358,20 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
 /// As described.
 pub fn parse<T: DeserializeOwned>(path: &str, value: Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| {
-        let msg = camel_ticks(&e.to_string())
-            .replacen("unknown field", "unknown key", 1)
-            .replacen("missing field", "missing key", 1);
-        let kind = if msg.starts_with("missing key") {
+        let msg = camel_ticks(&e.to_string());
+        if let Some(got) = msg
+            .strip_prefix("invalid type: ")
+            .and_then(|m| m.split_once(", expected struct"))
+            .map(|(got, _)| got)
+        {
+            return Error::new(
+                ErrorKind::InvalidType,
+                format!("{path} must be an object, got {got}"),
+            );
+        }
+        let kind = if msg.starts_with("missing field") {
             ErrorKind::MissingKey
-        } else if msg.starts_with("invalid type") {
+        } else if msg.starts_with("invalid type") && !msg.starts_with("invalid type: null") {
             ErrorKind::InvalidType
         } else {
             ErrorKind::InvalidInput
@@ -365,7 +392,11 @@ pub fn arg<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -> R
 ///
 /// # Errors
 /// As [`arg`].
-pub fn opt<T: DeserializeOwned + Default>(path: &str, v: Option<&Unknown<'_>>, shape: &Shape) -> Result<T> {
+pub fn opt<T: DeserializeOwned + Default>(
+    path: &str,
+    v: Option<&Unknown<'_>>,
+    shape: &Shape,
+) -> Result<T> {
     match v.filter(|v| !is_nullish(v)) {
         None => Ok(T::default()),
         Some(v) => arg(path, v, shape),
@@ -388,11 +419,18 @@ pub fn object<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -
 }
 
 /// An array argument deserialised element by element, so that a shape
-/// error names the element (`events[3]: unknown field ...`).
+/// error names the element (`events[3]: unknown field ...`); with
+/// `objects`, every element must be an object (serde would also take a
+/// struct as a positional list).
 ///
 /// # Errors
-/// `invalid_type` for a non-array; then as [`arg`].
-pub fn items<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Vec<T>> {
+/// `invalid_type` for a non-array or a non-object element; then as [`arg`].
+pub fn items<T: DeserializeOwned>(
+    path: &str,
+    v: &Unknown<'_>,
+    shape: &Shape,
+    objects: bool,
+) -> Result<Vec<T>> {
     if !v.is_array().map_err(napi_err(path))? {
         return Err(wrong(path, "an array", v));
     }
@@ -401,7 +439,16 @@ pub fn items<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) ->
     };
     list.into_iter()
         .enumerate()
-        .map(|(i, el)| parse(&format!("{path}[{i}]"), el))
+        .map(|(i, el)| {
+            let at = format!("{path}[{i}]");
+            match &el {
+                Value::Array(_) if objects => Err(Error::new(
+                    ErrorKind::InvalidType,
+                    format!("{at} must be an object, got array"),
+                )),
+                _ => parse(&at, el),
+            }
+        })
         .collect()
 }
 
@@ -415,30 +462,35 @@ fn napi_out(e: &napi::Error) -> Error {
 }
 
 fn numbers(list: &[Value]) -> Vec<f64> {
-    list.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()
+    list.iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+        .collect()
 }
 
-fn write_in<'e>(env: &'e Env, v: &Value, key: &str, keys: Keys, shape: &Shape) -> Result<Unknown<'e>> {
+fn write_in<'e>(
+    env: &'e Env,
+    v: &Value,
+    key: &str,
+    keys: Keys,
+    shape: &Shape,
+) -> Result<Unknown<'e>> {
     let typed = keys == Keys::Camel;
     match v {
         Value::String(s) if typed && shape.instants.contains(&key) => {
-            let t = DateTime::parse_from_rfc3339(s)
-                .map_err(|_| bad(&camel(key), format_args!("{s:?} is outside years 1 to 9999")))?;
+            let t = DateTime::parse_from_rfc3339(s).map_err(|_| {
+                bad(
+                    &camel(key),
+                    format_args!("{s:?} is outside years 1 to 9999"),
+                )
+            })?;
             scalar::date(env, &camel(key), t.with_timezone(&Utc))
         }
         Value::Number(n) if typed && shape.bigints.contains(&key) => match n.as_u64() {
             Some(x) => BigInt::from(x).into_unknown(env).map_err(|e| napi_out(&e)),
             None => v.clone().into_unknown(env).map_err(|e| napi_out(&e)),
         },
-        Value::Array(list) if typed && shape.floats.contains(&key) => Float64Array::new(numbers(list))
-            .into_unknown(env)
-            .map_err(|e| napi_out(&e)),
-        Value::Array(list) if typed && shape.ints.contains(&key) => {
-            let ints = list.iter().map(|x| x.as_i64().and_then(|x| i32::try_from(x).ok()).unwrap_or(0));
-            Int32Array::new(ints.collect()).into_unknown(env).map_err(|e| napi_out(&e))
-        }
-        Value::Array(list) if typed && shape.bigints.contains(&key) => {
-            BigUint64Array::new(list.iter().map(|x| x.as_u64().unwrap_or(0)).collect())
+        Value::Array(list) if typed && shape.floats.contains(&key) => {
+            Float64Array::new(numbers(list))
                 .into_unknown(env)
                 .map_err(|e| napi_out(&e))
         }
@@ -505,8 +557,9 @@ pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
         .get_global()
         .and_then(|g| g.get_named_property("JSON"))
         .map_err(napi_err(path))?;
-    let stringify: napi::bindgen_prelude::Function<'_, Unknown<'_>, Unknown<'_>> =
-        json.get_named_property("stringify").map_err(napi_err(path))?;
+    let stringify: napi::bindgen_prelude::Function<'_, Unknown<'_>, Unknown<'_>> = json
+        .get_named_property("stringify")
+        .map_err(napi_err(path))?;
     // `call` clears a thrown exception and returns it as the error.
     let out = stringify.call(*v).map_err(|e| {
         let (kind, why) = if e.reason.starts_with("RangeError") {
@@ -521,26 +574,38 @@ pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
     scalar::string(path, &out)
 }
 
-/// The named properties of a plain object (`None` when absent or
-/// `undefined`), refusing any other key.
+/// The named properties of a plain object (`None` when absent, `undefined`
+/// or `null`; all `None` for a nullish object), refusing any other key.
 ///
 /// # Errors
 /// `invalid_type` for a non-object; `invalid_input` for an unknown key.
-pub fn fields<'e>(path: &str, v: &Unknown<'e>, names: &[&str]) -> Result<Vec<Option<Unknown<'e>>>> {
-    if v.get_type().map_err(napi_err(path))? != ValueType::Object || v.is_array().map_err(napi_err(path))? {
+pub fn fields<'e>(
+    path: &str,
+    v: Option<&Unknown<'e>>,
+    names: &[&str],
+) -> Result<Vec<Option<Unknown<'e>>>> {
+    let Some(v) = v.filter(|v| !is_nullish(v)) else {
+        return Ok(vec![None; names.len()]);
+    };
+    if v.get_type().map_err(napi_err(path))? != ValueType::Object
+        || v.is_array().map_err(napi_err(path))?
+    {
         return Err(wrong(path, "an object", v));
     }
     let obj = v.coerce_to_object().map_err(napi_err(path))?;
     for key in Object::keys(&obj).map_err(napi_err(path))? {
         if !names.contains(&key.as_str()) {
-            return Err(bad(path, format_args!("has the unknown key {key:?}; expected {}", names.join(", "))));
+            return Err(bad(
+                path,
+                format_args!("has the unknown key {key:?}; expected {}", names.join(", ")),
+            ));
         }
     }
     names
         .iter()
         .map(|n| {
             let el: Unknown<'e> = obj.get_named_property(n).map_err(napi_err(path))?;
-            Ok((el.get_type().ok() != Some(ValueType::Undefined)).then_some(el))
+            Ok((!is_nullish(&el)).then_some(el))
         })
         .collect()
 }
