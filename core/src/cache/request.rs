@@ -106,7 +106,10 @@ mod tests {
         assert_eq!(PatternOptions::default().target_share, 0.9);
         assert_eq!(Policies::default().0.len(), 4);
         assert!(ShardsOptions::default().sampling().is_err());
-        let s = ShardsOptions { rate: Some(0.1), max_keys: None };
+        let s = ShardsOptions {
+            rate: Some(0.1),
+            max_keys: None,
+        };
         assert_eq!(s.sampling().unwrap(), Sampling::Rate(0.1));
     }
 }

@@ -30,8 +30,8 @@ use chrono::{
 };
 use serde::{Deserialize, Serialize};
 
-use spec::{Parsed, WeeklySpec};
 pub use spec::{CalendarSpec, HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
+use spec::{Parsed, WeeklySpec};
 
 use crate::error::{Error, Result};
 use crate::validate::check_instant;

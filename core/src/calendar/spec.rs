@@ -63,7 +63,10 @@ fn weekly_map<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Wee
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a map of weekdays")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<WeeklySpec, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<WeeklySpec, A::Error> {
             WeeklySpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
         }
     }
