@@ -51,9 +51,6 @@ pub fn to_js(err: Error) -> napi::Error<Code> {
 }
 
 /// Runs `f` (conversions and core calls), catching panics.
-///
-/// # Errors
-/// The core error `f` returns, or `internal_error` if it panicked.
 pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<T, Failure> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result.map_err(Failure::Core),
@@ -69,9 +66,6 @@ pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<
 }
 
 /// Runs `f` on the JS thread and maps its error for JS.
-///
-/// # Errors
-/// As [`guard`], as a JS error.
 pub fn run<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> Result<T> {
     guard(f).map_err(Failure::into_js)
 }
@@ -169,9 +163,6 @@ const GUARD: &str = r#"(function guard(codes) {
 })"#;
 
 /// Installs [`GUARD`] on the module's exports.
-///
-/// # Errors
-/// If the guard script fails (a bug; the module then fails to load).
 #[napi(module_exports)]
 pub fn install_guard(exports: Object, env: Env) -> napi::Result<()> {
     let make: Function<'_, Vec<String>, Function<'_, Object, Unknown>> = env.run_script(GUARD)?;

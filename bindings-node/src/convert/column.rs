@@ -17,10 +17,6 @@ use super::scalar::{self, bad, napi_err, wrong};
 use super::value::MAX_VALUES;
 
 /// The elements of a plain array, each read by `item` with its path.
-///
-/// # Errors
-/// `invalid_type` for a non-array; `limit_exceeded` past [`MAX_VALUES`];
-/// the first element error.
 pub fn list<'e, T>(
     path: &str,
     v: &Unknown<'e>,
@@ -57,9 +53,6 @@ fn float(path: &str, v: &Unknown<'_>) -> Result<f64> {
 
 /// A series of numbers: a `Float64Array` or an array of numbers (copied);
 /// NaN (a gap in a series) and ±Infinity are kept for the core to judge.
-///
-/// # Errors
-/// `invalid_type` for another type or element.
 pub fn floats(path: &str, v: &Unknown<'_>) -> Result<Vec<f64>> {
     const EXPECTED: &str = "a Float64Array or an array of numbers";
     match scalar::typed_array(v) {
@@ -89,10 +82,6 @@ fn whole(path: &str, x: f64) -> Result<u64> {
 /// Non-negative integers, copied: a `BigUint64Array`, a `Uint32Array`, a
 /// `Float64Array` of integral values (if `floats`), or an array of safe
 /// integers and bigints.
-///
-/// # Errors
-/// `invalid_type` for another type; `invalid_input` for a negative,
-/// fractional or unsafe element (naming it).
 pub fn uints(path: &str, v: &Unknown<'_>, floats: bool) -> Result<Vec<u64>> {
     let expected = if floats {
         "an array of non-negative integers, a Float64Array or a BigUint64Array"
@@ -139,9 +128,6 @@ impl Deref for Keys<'_> {
 
 /// Trace keys without a copy for a `BigUint64Array`. Take this view after
 /// every other argument is read (reading can run JS that could detach it).
-///
-/// # Errors
-/// As [`uints`] without floats.
 pub fn keys<'e>(path: &str, v: &Unknown<'e>) -> Result<Keys<'e>> {
     match scalar::typed_array(v) {
         Some(TypedArrayType::BigUint64) => Ok(Keys::View(
@@ -152,9 +138,6 @@ pub fn keys<'e>(path: &str, v: &Unknown<'e>) -> Result<Keys<'e>> {
 }
 
 /// Flags: a `Uint8Array` (non-zero is true) or an array of booleans.
-///
-/// # Errors
-/// `invalid_type` for another type or element.
 pub fn bools(path: &str, v: &Unknown<'_>) -> Result<Vec<bool>> {
     const EXPECTED: &str = "a Uint8Array or an array of booleans";
     match scalar::typed_array(v) {
@@ -169,9 +152,6 @@ pub fn bools(path: &str, v: &Unknown<'_>) -> Result<Vec<bool>> {
 }
 
 /// Small ids: a `Uint32Array` or an array of integers in [0, 2^32).
-///
-/// # Errors
-/// `invalid_type` for another type or element; `invalid_input` out of range.
 pub fn u32s(path: &str, v: &Unknown<'_>) -> Result<Vec<u32>> {
     const EXPECTED: &str = "a Uint32Array or an array of integers";
     match scalar::typed_array(v) {
@@ -184,9 +164,6 @@ pub fn u32s(path: &str, v: &Unknown<'_>) -> Result<Vec<u32>> {
 }
 
 /// Strings: an array of strings.
-///
-/// # Errors
-/// `invalid_type` for a non-array or a non-string element.
 pub fn strings(path: &str, v: &Unknown<'_>) -> Result<Vec<String>> {
     list(path, v, "an array of strings", scalar::string)
 }
@@ -201,9 +178,6 @@ pub enum Matrix<'e> {
 
 impl Matrix<'_> {
     /// The matrix as an ndarray view.
-    ///
-    /// # Errors
-    /// `invalid_input` if the shape does not fit (checked when read).
     pub fn view(&self) -> Result<ArrayView2<'_, f64>> {
         match self {
             Matrix::View(data, rows, cols) => ArrayView2::from_shape((*rows, *cols), &data[..])
@@ -213,9 +187,6 @@ impl Matrix<'_> {
     }
 
     /// The matrix, copied if it is a view (for work off the JS thread).
-    ///
-    /// # Errors
-    /// As [`Matrix::view`].
     pub fn into_owned(self) -> Result<Array2<f64>> {
         match self {
             Matrix::Owned(a) => Ok(a),
@@ -227,11 +198,6 @@ impl Matrix<'_> {
 /// A matrix: a row-major `Float64Array` with `nRows` and `nCols` (read in
 /// place: take it after every other argument), or an array of equally long
 /// rows (arrays of numbers or `Float64Array`s).
-///
-/// # Errors
-/// `invalid_type` for another type; `dimension_mismatch` when the length
-/// is not `nRows x nCols`; `invalid_input` for ragged rows, NaN, or counts
-/// given with an array of rows (or missing with a `Float64Array`).
 pub fn matrix<'e>(
     path: &str,
     data: &Unknown<'e>,

@@ -94,25 +94,16 @@ fn typed<T: FromNapiValue>(
 }
 
 /// A string.
-///
-/// # Errors
-/// `invalid_type` for anything else.
 pub fn string(path: &str, v: &Unknown<'_>) -> Result<String> {
     typed(path, v, ValueType::String, "a string")
 }
 
 /// A boolean.
-///
-/// # Errors
-/// `invalid_type` for anything else (no truthiness).
 pub fn boolean(path: &str, v: &Unknown<'_>) -> Result<bool> {
     typed(path, v, ValueType::Boolean, "a boolean")
 }
 
 /// A finite number.
-///
-/// # Errors
-/// `invalid_type` for a non-number; `invalid_input` for NaN or ±Infinity.
 pub fn number(path: &str, v: &Unknown<'_>) -> Result<f64> {
     let x: f64 = typed(path, v, ValueType::Number, "a number")?;
     if x.is_finite() {
@@ -123,10 +114,6 @@ pub fn number(path: &str, v: &Unknown<'_>) -> Result<f64> {
 }
 
 /// A non-negative integer: a safe-integer number or a `BigInt` below 2^64.
-///
-/// # Errors
-/// `invalid_type` for another type; `invalid_input` for a negative,
-/// fractional, non-finite or unsafe value.
 pub fn uint(path: &str, v: &Unknown<'_>) -> Result<u64> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::BigInt => match BigInt::from_unknown(*v).map_err(napi_err(path))?.get_u64() {
@@ -153,18 +140,12 @@ pub fn uint(path: &str, v: &Unknown<'_>) -> Result<u64> {
 }
 
 /// A non-negative integer that fits a `u32`.
-///
-/// # Errors
-/// As [`uint`], and `invalid_input` past `u32::MAX`.
 pub fn u32_(path: &str, v: &Unknown<'_>) -> Result<u32> {
     let x = uint(path, v)?;
     u32::try_from(x).map_err(|_| bad(path, format_args!("must be at most {}, got {x}", u32::MAX)))
 }
 
 /// A `usize` count.
-///
-/// # Errors
-/// As [`uint`].
 pub fn count(path: &str, v: &Unknown<'_>) -> Result<usize> {
     let x = uint(path, v)?;
     usize::try_from(x).map_err(|_| bad(path, "is too large"))
@@ -181,9 +162,6 @@ const NAIVE: [&str; 4] = [
 const EXAMPLE: &str = "\"2026-11-30T09:00:00Z\" or \"2026-11-30T09:00:00-05:00\"";
 
 /// Checks the years rule on an instant.
-///
-/// # Errors
-/// `invalid_input` outside years 1 to 9999.
 pub fn in_years(path: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if YEARS.contains(&t.year()) {
         Ok(t)
@@ -196,9 +174,6 @@ pub fn in_years(path: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
 }
 
 /// An ISO-8601 string with an offset as an instant.
-///
-/// # Errors
-/// `invalid_input` for a string without an offset (saying so) or not an instant.
 pub fn parse_instant(path: &str, s: &str) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s).or_else(|_| s.parse::<DateTime<FixedOffset>>()) {
         return in_years(path, t.with_timezone(&Utc));
@@ -234,10 +209,6 @@ fn date_value(path: &str, v: &Unknown<'_>) -> Result<DateTime<Utc>> {
 }
 
 /// An instant: a `Date` or an ISO-8601 string with an offset, in years 1 to 9999.
-///
-/// # Errors
-/// `invalid_type` for another type; `invalid_input` for an invalid `Date`,
-/// a string without an offset or not an instant, or a year out of range.
 pub fn instant(path: &str, v: &Unknown<'_>) -> Result<DateTime<Utc>> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::String => parse_instant(path, &string(path, v)?),
@@ -253,9 +224,6 @@ pub fn instant(path: &str, v: &Unknown<'_>) -> Result<DateTime<Utc>> {
 }
 
 /// An instant as a JS `Date`.
-///
-/// # Errors
-/// `invalid_input` outside years 1 to 9999.
 pub fn date<'e>(env: &'e Env, path: &str, t: DateTime<Utc>) -> Result<Unknown<'e>> {
     let t = in_years(path, t)?;
     // Milliseconds of years 1..=9999 are far below 2^53: exact.
@@ -266,9 +234,6 @@ pub fn date<'e>(env: &'e Env, path: &str, t: DateTime<Utc>) -> Result<Unknown<'e
 
 /// A duration in seconds: finite; its fraction is kept to the nanosecond
 /// and values beyond chrono's range saturate (the core refuses them).
-///
-/// # Errors
-/// As [`number`].
 pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
     let x = number(path, v)?;
     let saturated = if x < 0.0 {
@@ -286,9 +251,6 @@ pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
 }
 
 /// An instance of the binding class `T` (its JS name `class`).
-///
-/// # Errors
-/// `invalid_type` for anything else.
 pub fn class<'b, T>(path: &str, class: &str, arg: &'b Class<'_, T>) -> Result<&'b T> {
     match arg {
         Either::A(instance) => Ok(instance),
@@ -297,9 +259,6 @@ pub fn class<'b, T>(path: &str, class: &str, arg: &'b Class<'_, T>) -> Result<&'
 }
 
 /// An optional instance of `T`: `undefined`/`null` is `None`.
-///
-/// # Errors
-/// `invalid_type` for anything else.
 pub fn opt_class<'b, T>(
     path: &str,
     name: &str,

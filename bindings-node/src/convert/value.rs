@@ -78,9 +78,6 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 /// The core's snake_case name of a JS camelCase key.
-///
-/// # Errors
-/// `invalid_input` for a key with an underscore.
 pub fn snake(path: &str, key: &str) -> Result<String> {
     if key.contains('_') {
         return Err(bad(
@@ -330,10 +327,6 @@ impl Reader<'_> {
 }
 
 /// Reads `v` as serde JSON per `shape` (`undefined` reads as `null`).
-///
-/// # Errors
-/// `invalid_type`/`invalid_input` naming the path of a bad value;
-/// `limit_exceeded` past [`MAX_DEPTH`] or [`MAX_VALUES`].
 pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
     let mut reader = Reader { shape, values: 0 };
     let mut p = path.to_owned();
@@ -353,9 +346,6 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
 /// Deserialises serde JSON into a core type; a shape error (unknown or
 /// missing key, wrong type) is `invalid_input` naming `path`, with field
 /// names in camelCase.
-///
-/// # Errors
-/// As described.
 pub fn parse<T: DeserializeOwned>(path: &str, value: Value) -> Result<T> {
     serde_json::from_value(value).map_err(|e| {
         let msg = camel_ticks(&e.to_string());
@@ -381,17 +371,11 @@ pub fn parse<T: DeserializeOwned>(path: &str, value: Value) -> Result<T> {
 }
 
 /// A JS argument as the core request type `T`.
-///
-/// # Errors
-/// As [`read`] and [`parse`].
 pub fn arg<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<T> {
     parse(path, read(path, v, shape)?)
 }
 
 /// An optional argument: `undefined`/`null` (or absent) is `T::default()`.
-///
-/// # Errors
-/// As [`arg`].
 pub fn opt<T: DeserializeOwned + Default>(
     path: &str,
     v: Option<&Unknown<'_>>,
@@ -404,9 +388,6 @@ pub fn opt<T: DeserializeOwned + Default>(
 }
 
 /// A plain object argument (not an array, `Date` or typed array).
-///
-/// # Errors
-/// `invalid_type` for anything else; then as [`arg`].
 pub fn object<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<T> {
     let is_obj = v.get_type().map_err(napi_err(path))? == ValueType::Object
         && !v.is_array().map_err(napi_err(path))?
@@ -422,9 +403,6 @@ pub fn object<T: DeserializeOwned>(path: &str, v: &Unknown<'_>, shape: &Shape) -
 /// error names the element (`events[3]: unknown field ...`); with
 /// `objects`, every element must be an object (serde would also take a
 /// struct as a positional list).
-///
-/// # Errors
-/// `invalid_type` for a non-array or a non-object element; then as [`arg`].
 pub fn items<T: DeserializeOwned>(
     path: &str,
     v: &Unknown<'_>,
@@ -524,17 +502,11 @@ fn write_in<'e>(
 }
 
 /// Serde JSON as a JS value per `shape`.
-///
-/// # Errors
-/// `invalid_input` for an instant outside years 1 to 9999.
 pub fn write<'e>(env: &'e Env, v: &Value, shape: &Shape) -> Result<Unknown<'e>> {
     write_in(env, v, "", Keys::Camel, shape)
 }
 
 /// A core result as a JS value per `shape`.
-///
-/// # Errors
-/// As [`write`].
 pub fn result<'e, T: Serialize>(env: &'e Env, value: &T, shape: &Shape) -> Result<Unknown<'e>> {
     let v = serde_json::to_value(value)?;
     write(env, &v, shape)
@@ -542,11 +514,6 @@ pub fn result<'e, T: Serialize>(env: &'e Env, value: &T, shape: &Shape) -> Resul
 
 /// A JSON text argument: a string as given, an object or array through
 /// `JSON.stringify` (for documents deeper than [`MAX_DEPTH`], such as plans).
-///
-/// # Errors
-/// `invalid_type` for another type; `limit_exceeded` when `JSON.stringify`
-/// runs out of stack or string length; `invalid_input` for a cyclic or
-/// unserialisable object.
 pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::String => return scalar::string(path, v),
@@ -576,9 +543,6 @@ pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
 
 /// The named properties of a plain object (`None` when absent, `undefined`
 /// or `null`; all `None` for a nullish object), refusing any other key.
-///
-/// # Errors
-/// `invalid_type` for a non-object; `invalid_input` for an unknown key.
 pub fn fields<'e>(
     path: &str,
     v: Option<&Unknown<'e>>,
@@ -611,9 +575,6 @@ pub fn fields<'e>(
 }
 
 /// A required field read by [`fields`].
-///
-/// # Errors
-/// `missing_key` when absent.
 pub fn required<'e>(path: &str, v: &Option<Unknown<'e>>) -> Result<Unknown<'e>> {
     v.ok_or_else(|| Error::new(ErrorKind::MissingKey, format!("{path} is required")))
 }
