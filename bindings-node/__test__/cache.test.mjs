@@ -61,7 +61,7 @@ describe('keys', () => {
 
   test('the whole u64 range is accepted', () => {
     const max = 2n ** 64n - 1n
-    assert.equal(cache.lruMrc([0, 2 ** 63, max, max]).distinctKeys, 3)
+    assert.equal(cache.lruMrc([0, 2n ** 63n, max, max]).distinctKeys, 3)
     assert.equal(cache.lruMrc(new BigUint64Array([0n, max, max])).maxHitRatio(), 1 / 3)
   })
 
@@ -496,12 +496,12 @@ describe('adjust', () => {
 
   test('shape errors are invalid_input naming the argument, in camelCase', () => {
     const { writeRatio, ...noWrite } = documents
-    throwsCode(() => cache.adjust([noWrite]), 'invalid_input', /^metrics\[0\]: missing field `writeRatio`/)
+    throwsCode(() => cache.adjust([noWrite]), 'missing_key', /^metrics\[0\]: missing field `writeRatio`/)
     throwsCode(() => cache.adjust([documents, { ...documents, bogus: 1 }]), 'invalid_input', /^metrics\[1\]: unknown field `bogus`/)
-    throwsCode(() => cache.adjust([{ ...documents, hitRatio: '0.6' }]), 'invalid_input', /^metrics\[0\]/)
+    throwsCode(() => cache.adjust([{ ...documents, hitRatio: '0.6' }]), 'invalid_type', /^metrics\[0\]/)
     throwsCode(() => cache.adjust([{ ...documents, hitRatio: NaN }]), 'invalid_input', /hitRatio/)
     throwsCode(() => cache.adjust([{ ...documents, requests: -1 }]), 'invalid_input')
-    throwsCode(() => cache.adjust([documents], null, { minHitRatio: 'x' }), 'invalid_input', /^rules: /)
+    throwsCode(() => cache.adjust([documents], null, { minHitRatio: 'x' }), 'invalid_type', /^rules: /)
     throwsCode(() => cache.adjust([documents], null, { bogus: 1 }), 'invalid_input', /^rules: unknown field `bogus`/)
   })
 

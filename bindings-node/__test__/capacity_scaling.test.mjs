@@ -66,7 +66,7 @@ describe('capacity.hpaDesiredReplicas', () => {
     throwsCode(() => capacity.hpaDesiredReplicas('nope'), 'invalid_type')
     assert.throws(
       () => capacity.hpaDesiredReplicas({ currentReplicas: 1, now: NOW, metrics: [] }),
-      (err) => err.code === 'invalid_input' && /`maxReplicas`/.test(err.message),
+      (err) => err.code === 'missing_key' && /`maxReplicas`/.test(err.message),
     )
     throwsCode(() => capacity.hpaDesiredReplicas(hpa([500], { now: () => 1 })), 'invalid_type')
   })

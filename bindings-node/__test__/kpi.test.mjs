@@ -56,7 +56,7 @@ describe('supportKpis', () => {
     throwsCode(() => kpi.supportKpis('tickets', minutes(60)), 'invalid_type')
     throwsCode(() => kpi.supportKpis([ticket(5)], minutes(60), { groupBy: 'planet' }), 'invalid_input')
     throwsCode(() => kpi.supportKpis([ticket(5)], minutes(60), undefined, 'builtin'), 'invalid_type')
-    throwsCode(() => kpi.supportKpis([ticket(5)], minutes(60), { colour: 'red' }), 'invalid_input', /unknown key/)
+    throwsCode(() => kpi.supportKpis([ticket(5)], minutes(60), { colour: 'red' }), 'invalid_input', /unknown field `colour`/)
     await assert.rejects(kpi.supportKpisAsync([ticket(5, { csat: 9 })], minutes(60)), (err) => err.code === 'invalid_input')
   })
 })

@@ -113,7 +113,7 @@ describe('slaStatus', () => {
   test('shape errors are invalid_input naming the event', () => {
     const now = '2026-11-30T12:00:00Z'
     const noTier = [{ type: 'created', at: '2026-11-30T09:00:00Z', priority: 'high' }]
-    throwsCode(() => slaStatus(SlaPolicy.builtin(), noTier, now), 'invalid_input', /events\[0\]/)
+    throwsCode(() => slaStatus(SlaPolicy.builtin(), noTier, now), 'missing_key', /events\[0\]/)
     const unknown = [events[0], { type: 'teleported', at: '2026-11-30T09:10:00Z' }]
     throwsCode(() => slaStatus(SlaPolicy.builtin(), unknown, now), 'invalid_input', /events\[1\]/)
     const snake = [{ ...events[0], issue_type: 'x' }]
@@ -178,7 +178,7 @@ describe('escalation', () => {
       meetsTarget: true,
     })
     throwsCode(() => escalationRate('x'), 'invalid_type')
-    throwsCode(() => escalationRate([{ initialTier: 1 }]), 'invalid_input', /timelines\[0\]/)
+    throwsCode(() => escalationRate([{ initialTier: 1 }]), 'missing_key', /timelines\[0\]/)
   })
 
   test('policy round trip and errors', () => {

@@ -1,43 +1,182 @@
-//! Node binding of the core's `anomaly` API: the `IsolationForest` class
-//! (scikit-learn's semantics), the `ProactiveMonitor` of the framework with
-//! its `FittedGroup` for streaming scoring, and `averagePathLength`.
-//!
-//! Data is a `Float64Array` in row-major order with `nRows` and `nCols`
-//! (read in place, no copy) or an array of equally long rows (copied); see
-//! `crate::convert::anomaly`. The `...Async` variants copy the data on the
-//! JS thread and compute on the libuv thread pool; they reject with the same
-//! coded errors. All logic is in the core; this file converts and maps
-//! errors only (through `crate::errors`).
+//! `opsbrain::anomaly` for Node: `IsolationForest`, `ProactiveMonitor`,
+//! `FittedGroup` and `averagePathLength`. Data is a row-major
+//! `Float64Array` with `nRows` and `nCols` (read in place) or an array of
+//! rows.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use napi::bindgen_prelude::{AsyncTask, Either, Float64Array, Int32Array, Object, This, Unknown};
-use napi::{Env, JsValue, Task};
+use napi::bindgen_prelude::{
+    AsyncTask, Float64Array, Int32Array, Object, This, ToNapiValue, Unknown,
+};
+use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
-use opsbrain::anomaly::isolation_forest::{self as iforest, IsolationForestParams};
+use opsbrain::anomaly::isolation_forest::{
+    self as iforest, Contamination, IsolationForestParams, MaxFeatures, MaxSamples,
+};
 use opsbrain::anomaly::monitor;
-use opsbrain::ndarray::{Array2, ArrayView2};
+use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
-use serde_json::Value;
 
-use crate::classify::Priority;
-use crate::convert::anomaly as conv;
-use crate::convert::calendar::{date, instant};
-use crate::convert::{self, StrArg};
-use crate::errors::{self, Failure, from_napi, guard, run};
+use crate::convert::column::{self, Matrix};
+use crate::convert::scalar::{self, bad};
+use crate::convert::value::{self, Shape, fields};
+use crate::errors::{self, run};
+use crate::task::{self, Job};
 
-// ---------------------------------------------------------------- threads
+/// Most threads a forest may use (`nJobs`).
+const MAX_JOBS: usize = 1024;
 
-/// Where parallel work runs: a pool of `nJobs` threads, or rayon's global
-/// pool (one thread per core). Results do not depend on it.
+const SHAPE: Shape = Shape {
+    instants: &["timestamp"],
+    floats: &["scores"],
+    ..Shape::PLAIN
+};
+
+type Opt<'a> = Option<Unknown<'a>>;
+
+fn matrix<'e>(
+    path: &str,
+    data: &Unknown<'e>,
+    rows: &Opt<'_>,
+    cols: &Opt<'_>,
+) -> opsbrain::Result<Matrix<'e>> {
+    column::matrix(path, data, rows.as_ref(), cols.as_ref())
+}
+
+fn config(message: String) -> Error {
+    Error::new(ErrorKind::InvalidConfig, message)
+}
+
+/// `count`, `fraction` or a number (an integer is a count, a value in
+/// (0, 1) a fraction).
+fn count_or_fraction(
+    path: &str,
+    v: &Unknown<'_>,
+) -> opsbrain::Result<(Option<usize>, Option<f64>)> {
+    match v.get_type().map_err(scalar::napi_err(path))? {
+        ValueType::Object if !v.is_array().unwrap_or(true) => {
+            let f = fields(path, Some(v), &["count", "fraction"])?;
+            let count = f[0]
+                .as_ref()
+                .map(|c| scalar::count(&format!("{path}.count"), c))
+                .transpose()?;
+            let fraction = f[1]
+                .as_ref()
+                .map(|x| scalar::number(&format!("{path}.fraction"), x))
+                .transpose()?;
+            match (count, fraction) {
+                (Some(_), None) | (None, Some(_)) => Ok((count, fraction)),
+                _ => Err(config(format!(
+                    "{path}: give exactly one of count or fraction"
+                ))),
+            }
+        }
+        ValueType::Number => {
+            let x = scalar::number(path, v)?;
+            if x >= 0.0 && x.trunc() == x && x <= scalar::MAX_SAFE {
+                // Exact: a safe integer.
+                Ok((Some(x as usize), None))
+            } else if x > 0.0 && x < 1.0 {
+                Ok((None, Some(x)))
+            } else {
+                Err(config(format!(
+                    "{path} must be an integer >= 1 (a count) or in (0, 1) (a fraction), got {x}"
+                )))
+            }
+        }
+        _ => Err(scalar::wrong(
+            path,
+            "a number (an integer >= 1 is a count, a value in (0, 1) a fraction), {count} or {fraction}",
+            v,
+        )),
+    }
+}
+
+fn is_auto(path: &str, v: &Unknown<'_>, what: &str) -> opsbrain::Result<bool> {
+    if v.get_type().ok() != Some(ValueType::String) {
+        return Ok(false);
+    }
+    match scalar::string(path, v)?.as_str() {
+        "auto" => Ok(true),
+        s => Err(config(format!(
+            "{path} must be 'auto' or {what}, got {s:?}"
+        ))),
+    }
+}
+
+/// The forest's parameters and thread count from its options object.
+fn forest_options(
+    v: Option<&Unknown<'_>>,
+) -> opsbrain::Result<(IsolationForestParams, Option<usize>)> {
+    let names = [
+        "nEstimators",
+        "maxSamples",
+        "contamination",
+        "maxFeatures",
+        "bootstrap",
+        "randomState",
+        "nJobs",
+    ];
+    let f = fields("options", v, &names)?;
+    let mut p = IsolationForestParams::new();
+    if let Some(n) = &f[0] {
+        p.n_estimators = scalar::count("options.nEstimators", n)?;
+    }
+    if let Some(m) = &f[1] {
+        const PATH: &str = "options.maxSamples";
+        p.max_samples = match is_auto(PATH, m, "a count or a fraction")? {
+            true => MaxSamples::Auto,
+            false => match count_or_fraction(PATH, m)? {
+                (Some(c), _) => MaxSamples::Count(c),
+                (_, f) => MaxSamples::Fraction(f.unwrap_or(0.0)),
+            },
+        };
+    }
+    if let Some(c) = &f[2] {
+        const PATH: &str = "options.contamination";
+        p.contamination = match c.get_type().ok() {
+            Some(ValueType::Number) => Contamination::Fraction(scalar::number(PATH, c)?),
+            _ if is_auto(PATH, c, "a number in (0, 0.5]")? => Contamination::Auto,
+            _ => return Err(scalar::wrong(PATH, "'auto' or a number", c)),
+        };
+    }
+    if let Some(m) = &f[3] {
+        p.max_features = match count_or_fraction("options.maxFeatures", m)? {
+            (Some(c), _) => MaxFeatures::Count(c),
+            (_, f) => MaxFeatures::Fraction(f.unwrap_or(0.0)),
+        };
+    }
+    if let Some(b) = &f[4] {
+        p.bootstrap = scalar::boolean("options.bootstrap", b)?;
+    }
+    if let Some(s) = &f[5] {
+        p.seed = scalar::uint("options.randomState", s)?;
+    }
+    let jobs = f[6]
+        .as_ref()
+        .map(|n| scalar::count("options.nJobs", n))
+        .transpose()?;
+    match jobs {
+        Some(0) => return Err(bad("options.nJobs", "must be at least 1")),
+        Some(n) if n > MAX_JOBS => {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("options.nJobs {n} is over the limit of {MAX_JOBS}"),
+            ));
+        }
+        _ => {}
+    }
+    p.validate()?;
+    Ok((p, jobs))
+}
+
+/// An optional thread pool of `nJobs` threads (else rayon's global pool).
 #[derive(Debug, Clone, Default)]
 struct Jobs(Option<Arc<rayon::ThreadPool>>);
 
 impl Jobs {
     fn new(n: Option<usize>) -> opsbrain::Result<Self> {
-        let Some(n) = n else {
-            return Ok(Jobs(None));
-        };
+        let Some(n) = n else { return Ok(Jobs(None)) };
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
@@ -61,13 +200,8 @@ impl Jobs {
     }
 }
 
-// ---------------------------------------------------------------- forest
-
-/// The fitted model, shared with a `fitAsync` task that stores it.
 type Slot = Arc<Mutex<Option<Arc<iforest::IsolationForest>>>>;
 
-/// The slot's content (a panic never happens while it is held, so a
-/// poisoned lock still holds a consistent value).
 fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<iforest::IsolationForest>>> {
     slot.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -81,22 +215,10 @@ enum Output {
     Predict,
 }
 
-/// Scores or labels.
-#[derive(Debug)]
-pub enum Scored {
-    /// From `scoreSamples` / `decisionFunction`.
+/// Scores or labels, as a `Float64Array` or `Int32Array`.
+enum Scored {
     Floats(Vec<f64>),
-    /// From `predict`.
     Labels(Vec<i32>),
-}
-
-impl Scored {
-    fn into_js(self) -> Either<Float64Array, Int32Array> {
-        match self {
-            Scored::Floats(v) => Either::A(Float64Array::new(v)),
-            Scored::Labels(v) => Either::B(Int32Array::new(v)),
-        }
-    }
 }
 
 fn score(
@@ -111,55 +233,15 @@ fn score(
     })
 }
 
-/// Options of `new IsolationForest(options)`; every key is optional.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct IsolationForestOptions {
-    /// Number of trees (default 100).
-    pub n_estimators: Option<u32>,
-    /// Rows per tree: `'auto'` (min(256, rows), the default), an integer
-    /// >= 1 (a count), a number in (0, 1) (a fraction), `{count}` or
-    /// `{fraction}`. A count above the rows is clipped (see `warnings`).
-    #[napi(ts_type = "'auto' | number | { count: number } | { fraction: number }")]
-    pub max_samples: Option<String>,
-    /// `'auto'` (offset -0.5, the default) or the expected share of
-    /// outliers in (0, 0.5].
-    #[napi(ts_type = "'auto' | number")]
-    pub contamination: Option<String>,
-    /// Columns per tree (default all): an integer >= 1, a number in (0, 1),
-    /// `{count}` or `{fraction}`.
-    #[napi(ts_type = "number | { count: number } | { fraction: number }")]
-    pub max_features: Option<String>,
-    /// Draw each tree's rows with replacement (default false).
-    pub bootstrap: Option<bool>,
-    /// Seed, a non-negative integer (default 0).
-    #[napi(ts_type = "number | bigint")]
-    pub random_state: Option<String>,
-    /// Threads (default: one per core; results do not depend on it).
-    pub n_jobs: Option<u32>,
+fn scored_js(env: &Env, s: Scored) -> opsbrain::Result<Unknown<'_>> {
+    let out = match s {
+        Scored::Floats(v) => Float64Array::new(v).into_unknown(env),
+        Scored::Labels(v) => Int32Array::new(v).into_unknown(env),
+    };
+    out.map_err(|e| bad("result", e.reason))
 }
 
-/// An Isolation Forest (Liu, Ting & Zhou, 2008) with scikit-learn's
-/// semantics: `scoreSamples` in [-1, 0) (lower is more abnormal),
-/// `decisionFunction = scoreSamples - offset`, `predict` -1 for outliers and
-/// +1 for inliers. The same `randomState` gives bit-identical scores in
-/// Rust, Python and Node, whatever `nJobs`.
-///
-/// Throws `.code` `'invalid_type'` for an argument of the wrong type,
-/// `'invalid_config'` for parameters the core refuses (contamination
-/// outside (0, 0.5], `nEstimators` 0, ...), `'limit_exceeded'` past the
-/// core's bounds (at most 100 000 trees), `'invalid_input'` for NaN or
-/// infinite values, fewer than 2 rows or no columns, `'dimension_mismatch'`
-/// for a different column count than at fit time, `'not_fitted'` before
-/// `fit`.
-///
-/// @example
-/// ```js
-/// const { IsolationForest } = require('opsbrain')
-/// const rows = [[0, 0.1], [0.1, 0], [0.05, 0.05], [0, 0], [0.1, 0.1], [8, 9]]
-/// const forest = new IsolationForest({ contamination: 0.2, randomState: 7 }).fit(rows)
-/// forest.predict(rows) // Int32Array [1, 1, 1, 1, 1, -1]
-/// ```
+/// Isolation Forest anomaly detection (scikit-learn's semantics).
 #[napi]
 #[derive(Debug, Clone)]
 pub struct IsolationForest {
@@ -184,20 +266,19 @@ impl IsolationForest {
         Ok(model)
     }
 
-    fn scored(
+    fn scored<'e>(
         &self,
+        env: &'e Env,
         output: Output,
         data: &Unknown<'_>,
-        n_rows: Option<&Unknown<'_>>,
-        n_cols: Option<&Unknown<'_>>,
-    ) -> errors::Result<Either<Float64Array, Int32Array>> {
+        rows: &Opt<'_>,
+        cols: &Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
         run(|| {
             let model = self.fitted()?;
-            let m = conv::matrix("data", data, n_rows, n_cols)?;
+            let m = matrix("data", data, rows, cols)?;
             let x = m.view()?;
-            self.jobs
-                .install(|| score(&model, x, output))
-                .map(Scored::into_js)
+            scored_js(env, self.jobs.install(|| score(&model, x, output))?)
         })
     }
 
@@ -205,46 +286,37 @@ impl IsolationForest {
         &self,
         output: Output,
         data: &Unknown<'_>,
-        n_rows: Option<&Unknown<'_>>,
-        n_cols: Option<&Unknown<'_>>,
-    ) -> AsyncTask<ScoreTask> {
-        let input = guard(|| {
+        rows: &Opt<'_>,
+        cols: &Opt<'_>,
+    ) -> AsyncTask<Job> {
+        task::spawn(|| {
             let model = self.fitted()?;
-            let x = conv::matrix("data", data, n_rows, n_cols)?.into_owned()?;
-            Ok((model, x))
-        });
-        AsyncTask::new(ScoreTask {
-            input: Some(input),
-            jobs: self.jobs.clone(),
-            output,
+            let x = matrix("data", data, rows, cols)?.into_owned()?;
+            let jobs = self.jobs.clone();
+            task::work_with(
+                move || jobs.install(|| score(&model, x.view(), output)),
+                scored_js,
+            )
         })
     }
 }
 
 #[napi]
 impl IsolationForest {
-    /// A forest with these options (see `IsolationForestOptions`), checked
-    /// now: bad values throw here, not at `fit`.
+    /// An unfitted forest with the given options.
     #[napi(constructor, ts_args_type = "options?: IsolationForestOptions | null")]
     pub fn new(options: Option<Unknown<'_>>) -> errors::Result<Self> {
         run(|| {
-            let opts = conv::forest_options(options.as_ref())?;
+            let (params, jobs) = forest_options(options.as_ref())?;
             Ok(IsolationForest {
-                params: opts.params,
-                jobs: Jobs::new(opts.n_jobs)?,
+                params,
+                jobs: Jobs::new(jobs)?,
                 model: Slot::default(),
             })
         })
     }
 
-    /// Grows the forest on `data` (rows are points, columns features) and
-    /// returns `this`.
-    ///
-    /// @example
-    /// ```js
-    /// const forest = new IsolationForest({ randomState: 1 })
-    /// forest.fit(new Float64Array([0, 0, 0.1, 0.1, 0.2, 0, 5, 5]), 4, 2).nFeatures // 2
-    /// ```
+    /// Fits the forest; returns it.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "this"
@@ -253,101 +325,103 @@ impl IsolationForest {
         &self,
         this: This<'a>,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
     ) -> errors::Result<Object<'a>> {
-        run(|| {
-            let m = conv::matrix("data", &data, n_rows.as_ref(), n_cols.as_ref())?;
-            self.fit_on(m.view()?)
-        })?;
+        run(|| self.fit_on(matrix("data", &data, &n_rows, &n_cols)?.view()?))?;
         Ok(this.object)
     }
 
-    /// As `fit`, off the JS thread (the data is copied first); the promise
-    /// resolves once the model is stored in this forest.
+    /// As `fit`, off the main thread.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<void>"
     )]
-    pub fn fit_async(
-        &self,
-        data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<FitTask> {
-        let input =
-            guard(|| conv::matrix("data", &data, n_rows.as_ref(), n_cols.as_ref())?.into_owned());
-        AsyncTask::new(FitTask {
-            input: Some(input),
-            params: self.params.clone(),
-            jobs: self.jobs.clone(),
-            slot: Arc::clone(&self.model),
+    pub fn fit_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
+        task::spawn(|| {
+            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
+            let (params, jobs, slot) = (
+                self.params.clone(),
+                self.jobs.clone(),
+                Arc::clone(&self.model),
+            );
+            task::work_with(
+                move || {
+                    let model = jobs.install(|| params.fit(&x))?;
+                    *lock(&slot) = Some(Arc::new(model));
+                    Ok(())
+                },
+                |env, ()| ().into_unknown(env).map_err(|e| bad("result", e.reason)),
+            )
         })
     }
 
-    /// scikit-learn's `score_samples`: `-2^(-E[h(x)] / c(maxSamples))`, in
-    /// [-1, 0); lower is more abnormal.
+    /// Anomaly scores (lower is more abnormal).
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Float64Array"
     )]
-    pub fn score_samples(
+    pub fn score_samples<'e>(
         &self,
+        env: &'e Env,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> errors::Result<Either<Float64Array, Int32Array>> {
-        self.scored(Output::Scores, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
+        self.scored(env, Output::Scores, &data, &n_rows, &n_cols)
     }
 
-    /// `scoreSamples - offset`: negative for outliers.
+    /// Scores shifted by the offset (negative is an outlier).
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Float64Array"
     )]
-    pub fn decision_function(
+    pub fn decision_function<'e>(
         &self,
+        env: &'e Env,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> errors::Result<Either<Float64Array, Int32Array>> {
-        self.scored(Output::Decision, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
+        self.scored(env, Output::Decision, &data, &n_rows, &n_cols)
     }
 
-    /// -1 for outliers (decision function below 0), +1 for inliers.
+    /// Labels: -1 for outliers, 1 for inliers.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Int32Array"
     )]
-    pub fn predict(
+    pub fn predict<'e>(
         &self,
+        env: &'e Env,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> errors::Result<Either<Float64Array, Int32Array>> {
-        self.scored(Output::Predict, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
+        self.scored(env, Output::Predict, &data, &n_rows, &n_cols)
     }
 
-    /// `fit(data)` then `predict(data)`.
+    /// Fits, then predicts the same data.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
     )]
     pub fn fit_predict(
         &self,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
     ) -> errors::Result<Int32Array> {
         run(|| {
-            let m = conv::matrix("data", &data, n_rows.as_ref(), n_cols.as_ref())?;
+            let m = matrix("data", &data, &n_rows, &n_cols)?;
             let x = m.view()?;
             let model = self.fit_on(x)?;
-            let labels = self.jobs.install(|| model.predict(&x))?;
-            Ok(Int32Array::new(labels.to_vec()))
+            Ok(Int32Array::new(
+                self.jobs.install(|| model.predict(&x))?.to_vec(),
+            ))
         })
     }
 
-    /// As `scoreSamples`, off the JS thread.
+    /// As `scoreSamples`, off the main thread.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<Float64Array>"
@@ -355,13 +429,13 @@ impl IsolationForest {
     pub fn score_samples_async(
         &self,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<ScoreTask> {
-        self.score_task(Output::Scores, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> AsyncTask<Job> {
+        self.score_task(Output::Scores, &data, &n_rows, &n_cols)
     }
 
-    /// As `decisionFunction`, off the JS thread.
+    /// As `decisionFunction`, off the main thread.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<Float64Array>"
@@ -369,13 +443,13 @@ impl IsolationForest {
     pub fn decision_function_async(
         &self,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<ScoreTask> {
-        self.score_task(Output::Decision, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> AsyncTask<Job> {
+        self.score_task(Output::Decision, &data, &n_rows, &n_cols)
     }
 
-    /// As `predict`, off the JS thread.
+    /// As `predict`, off the main thread.
     #[napi(
         ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<Int32Array>"
@@ -383,39 +457,38 @@ impl IsolationForest {
     pub fn predict_async(
         &self,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<ScoreTask> {
-        self.score_task(Output::Predict, &data, n_rows.as_ref(), n_cols.as_ref())
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> AsyncTask<Job> {
+        self.score_task(Output::Predict, &data, &n_rows, &n_cols)
     }
 
-    /// The decision threshold on `scoreSamples` (scikit-learn's `offset_`):
-    /// -0.5 for contamination `'auto'`.
+    /// The threshold between inliers and outliers.
     #[napi(getter)]
     pub fn offset(&self) -> errors::Result<f64> {
         run(|| Ok(self.fitted()?.offset()))
     }
 
-    /// Columns the forest was fitted on.
+    /// Columns seen by `fit`.
     #[napi(getter)]
     pub fn n_features(&self) -> errors::Result<f64> {
+        // Counts stay far below 2^53: exact.
         run(|| Ok(self.fitted()?.n_features() as f64))
     }
 
-    /// Rows each tree was grown on (scikit-learn's `max_samples_`).
+    /// Rows drawn per tree.
     #[napi(getter)]
     pub fn max_samples(&self) -> errors::Result<f64> {
         run(|| Ok(self.fitted()?.max_samples() as f64))
     }
 
-    /// Whether `fit` (or `fitAsync`, once resolved) has run.
+    /// Whether `fit` has run.
     #[napi(getter)]
     pub fn is_fitted(&self) -> bool {
         lock(&self.model).is_some()
     }
 
-    /// Warnings from fitting (e.g. `maxSamples` clipped to the row count);
-    /// empty before `fit`.
+    /// Warnings from fitting (as scikit-learn's).
     #[napi(getter)]
     pub fn warnings(&self) -> Vec<String> {
         lock(&self.model)
@@ -424,20 +497,17 @@ impl IsolationForest {
             .unwrap_or_default()
     }
 
-    /// The fitted model as JSON (with `format_version`), readable by
-    /// `fromJson` here and by Rust and Python.
+    /// The fitted model as JSON.
     #[napi]
     pub fn to_json(&self) -> errors::Result<String> {
         run(|| Ok(self.fitted()?.to_json()))
     }
 
-    /// Loads a model written by `toJson` in any language. Throws `.code`
-    /// `'parse_error'`, `'unsupported_version'` (another `format_version`),
-    /// `'missing_key'` or `'invalid_input'` (a corrupt model).
+    /// A fitted forest from `toJson`.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: StrArg<'_>) -> errors::Result<Self> {
+    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         run(|| {
-            let model = iforest::IsolationForest::from_json(&convert::string("text", text)?)?;
+            let model = iforest::IsolationForest::from_json(&scalar::string("text", &text)?)?;
             Ok(IsolationForest {
                 params: model.params().clone(),
                 jobs: Jobs::default(),
@@ -447,238 +517,48 @@ impl IsolationForest {
     }
 }
 
-/// Fits a forest on the libuv thread pool and stores it in the class.
-#[derive(Debug)]
-pub struct FitTask {
-    /// The copied data, or why conversion failed (a rejection).
-    input: Option<Result<Array2<f64>, Failure>>,
-    params: IsolationForestParams,
-    jobs: Jobs,
-    slot: Slot,
-}
-
-/// napi calls `compute` once; a second call would find no input.
-fn taken<T>(input: &mut Option<Result<T, Failure>>) -> Result<T, Failure> {
-    input
-        .take()
-        .unwrap_or_else(|| Err(Failure::Panic("task computed twice".to_owned())))
-}
-
-#[napi]
-impl Task for FitTask {
-    type Output = Result<iforest::IsolationForest, Failure>;
-    type JsValue = ();
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let (params, jobs) = (&self.params, &self.jobs);
-        Ok(taken(&mut self.input).and_then(|x| guard(|| jobs.install(|| params.fit(&x)))))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output {
-            Ok(model) => {
-                *lock(&self.slot) = Some(Arc::new(model));
-                Ok(())
-            }
-            Err(failure) => Err(failure.into_rejection(env)),
-        }
-    }
-}
-
-/// A model and the rows to score.
-type ScoreInput = (Arc<iforest::IsolationForest>, Array2<f64>);
-
-/// Scores rows on the libuv thread pool.
-#[derive(Debug)]
-pub struct ScoreTask {
-    /// The model and the copied data, or why conversion failed.
-    input: Option<Result<ScoreInput, Failure>>,
-    jobs: Jobs,
-    output: Output,
-}
-
-#[napi]
-impl Task for ScoreTask {
-    type Output = Result<Scored, Failure>;
-    type JsValue = Either<Float64Array, Int32Array>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let (jobs, output) = (&self.jobs, self.output);
-        Ok(taken(&mut self.input)
-            .and_then(|(model, x)| guard(|| jobs.install(|| score(&model, x.view(), output)))))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output {
-            Ok(scored) => Ok(scored.into_js()),
-            Err(failure) => Err(failure.into_rejection(env)),
-        }
-    }
-}
-
-/// `c(n)`, the average path length of an unsuccessful search in a binary
-/// search tree of `n` points (0 for n <= 1), which normalises path lengths.
-///
-/// @example
-/// ```js
-/// averagePathLength(2) // 1
-/// ```
+/// The average path length of an unsuccessful search in a binary search
+/// tree of `n` points (the forest's normaliser).
 #[napi(ts_args_type = "n: number | bigint")]
 pub fn average_path_length(n: Unknown<'_>) -> errors::Result<f64> {
-    run(|| {
-        let n = convert::cache::uint("n", &n)?;
-        Ok(iforest::average_path_length(convert::cache::usize_of(n)))
-    })
+    run(|| Ok(iforest::average_path_length(scalar::count("n", &n)?)))
 }
 
-// ---------------------------------------------------------------- monitor
-
-/// The anomalies found in one group's rows.
-#[napi(object, object_from_js = false)]
-pub struct GroupAnomalies {
-    /// The group's name.
-    pub metric: String,
-    /// Decision scores, one per row (negative: an outlier at the group's
-    /// contamination).
-    pub scores: Float64Array,
-    /// The percentile threshold the scores were compared with.
-    pub threshold: f64,
-    /// Rows whose score is below the threshold, in row order.
-    pub anomalous_points: Vec<f64>,
-    /// The share of rows the threshold percentile expects to flag.
-    pub expected_share: f64,
-}
-
-impl std::fmt::Debug for GroupAnomalies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GroupAnomalies")
-            .field("metric", &self.metric)
-            .field("scores", &&self.scores[..])
-            .field("threshold", &self.threshold)
-            .field("anomalous_points", &self.anomalous_points)
-            .field("expected_share", &self.expected_share)
-            .finish()
-    }
-}
-
-impl From<monitor::GroupAnomalies> for GroupAnomalies {
-    fn from(a: monitor::GroupAnomalies) -> Self {
-        GroupAnomalies {
-            metric: a.metric,
-            scores: Float64Array::new(a.scores),
-            threshold: a.threshold,
-            anomalous_points: a.anomalous_points.into_iter().map(|i| i as f64).collect(),
-            expected_share: a.expected_share,
-        }
-    }
-}
-
-/// An `anomaly_detected` alert for one group.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct AnomalyAlert {
-    #[napi(js_name = "type", ts_type = "'anomaly_detected'")]
-    pub kind: String,
-    /// The group's name.
-    pub metric: String,
-    /// From depth and excess (see the core's `SeverityRules`).
-    pub severity: Priority,
-    /// The group's recommendation.
-    pub recommendation: String,
-    /// The instant given to `alerts`.
-    #[napi(ts_type = "Date")]
-    pub timestamp: String,
-    /// How many points were flagged.
-    pub anomalous_count: f64,
-    /// Threshold minus the lowest score.
-    pub depth: f64,
-    /// Flagged share over expected share.
-    pub excess: f64,
-    /// The lowest score.
-    pub min_score: f64,
-}
-
-/// A monitor configuration as `config` returns it (camelCase keys).
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[allow(dead_code, reason = "declares the TypeScript interface only")]
-pub struct MonitorConfig {
-    #[napi(ts_type = "Array<{ name: string, contamination: number, recommendation: string }>")]
-    pub groups: String,
-    /// Percentile of decision scores below which points are anomalous.
-    pub threshold_percentile: f64,
-    /// Trees per forest.
-    pub n_estimators: f64,
-    #[napi(ts_type = "'auto' | { count: number } | { fraction: number }")]
-    pub max_samples: String,
-    /// Seed of every forest.
-    pub seed: f64,
-    /// Medium, high and critical bounds of depth and excess.
-    #[napi(ts_type = "{ depth: [number, number, number], excess: [number, number, number] }")]
-    pub severity: String,
-}
-
-fn napi_out(e: &napi::Error) -> Error {
-    from_napi(ErrorKind::InvalidInput, "creating the result", e)
-}
-
-/// An alert as a JS object (camelCase keys, `timestamp` a `Date`).
-fn alert_js<'e>(env: &'e Env, a: monitor::Alert) -> opsbrain::Result<Object<'e>> {
-    let mut obj = Object::new(env).map_err(|e| napi_out(&e))?;
-    let severity = Priority::from(a.severity);
-    let out = |e: napi::Error| napi_out(&e);
-    obj.set("type", a.kind).map_err(out)?;
-    obj.set("metric", a.metric).map_err(out)?;
-    obj.set("severity", severity).map_err(out)?;
-    obj.set("recommendation", a.recommendation).map_err(out)?;
-    obj.set("timestamp", date(env, a.timestamp)?).map_err(out)?;
-    obj.set("anomalousCount", a.anomalous_count as f64)
-        .map_err(out)?;
-    obj.set("depth", a.depth).map_err(out)?;
-    obj.set("excess", a.excess).map_err(out)?;
-    obj.set("minScore", a.min_score).map_err(out)?;
-    Ok(obj)
-}
-
-/// The framework's proactive monitor: named metric groups (each with its
-/// own contamination), standard scaling, isolation-forest decision scores,
-/// a threshold at a percentile of the scores (the 5th by default) and
-/// `anomaly_detected` alerts with a severity and a recommendation.
-///
-/// `new ProactiveMonitor()` is the framework's three groups
-/// (`performance`, `usage_patterns`, `error_trends`); `new
-/// ProactiveMonitor(json)` reads a configuration (snake_case keys, as in
-/// Rust and Python). Throws `.code` `'parse_error'` or `'invalid_config'`.
-///
-/// @example
-/// ```js
-/// const { ProactiveMonitor } = require('opsbrain')
-/// const monitor = new ProactiveMonitor()
-/// const found = monitor.detect('performance', rows)
-/// monitor.alerts([found], new Date())
-/// ```
+/// Anomaly detection per metric group, with the framework's alert rules.
 #[napi]
 #[derive(Debug, Clone)]
 pub struct ProactiveMonitor {
     inner: monitor::ProactiveMonitor,
 }
 
+fn group_js(env: &Env, a: monitor::GroupAnomalies) -> opsbrain::Result<Unknown<'_>> {
+    value::result(env, &a, &SHAPE)
+}
+
+fn fitted_js(env: &Env, inner: monitor::FittedGroup) -> opsbrain::Result<Unknown<'_>> {
+    FittedGroup { inner }
+        .into_unknown(env)
+        .map_err(|e| bad("result", e.reason))
+}
+
 #[napi]
 impl ProactiveMonitor {
-    /// The framework's monitor, or one read from `configJson`.
+    /// The monitor of a JSON config (default: the framework's).
     #[napi(constructor, ts_args_type = "configJson?: string | null")]
-    pub fn new(config_json: Option<StrArg<'_>>) -> errors::Result<Self> {
+    pub fn new(config_json: Option<Unknown<'_>>) -> errors::Result<Self> {
         run(|| {
-            let inner = match config_json {
-                None => monitor::ProactiveMonitor::framework(),
-                Some(text) => {
-                    monitor::ProactiveMonitor::from_json(&convert::string("configJson", text)?)?
-                }
-            };
+            let inner =
+                match config_json.filter(|v| v.get_type().ok() != Some(ValueType::Undefined)) {
+                    None => monitor::ProactiveMonitor::framework(),
+                    Some(text) => {
+                        monitor::ProactiveMonitor::from_json(&scalar::string("configJson", &text)?)?
+                    }
+                };
             Ok(ProactiveMonitor { inner })
         })
     }
 
-    /// The framework's three groups, the 5th percentile, 100 trees, seed 0.
+    /// The framework's metric groups.
     #[napi(factory)]
     pub fn framework() -> Self {
         ProactiveMonitor {
@@ -686,219 +566,128 @@ impl ProactiveMonitor {
         }
     }
 
-    /// Reads a configuration (as `new ProactiveMonitor(text)`).
+    /// The monitor of a JSON config.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: StrArg<'_>) -> errors::Result<Self> {
+    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         Self::new(Some(text))
     }
 
-    /// The configuration as a plain object with camelCase keys (a new
-    /// object on each read).
+    /// The config.
     #[napi(getter, ts_return_type = "MonitorConfig")]
-    pub fn config(&self) -> errors::Result<Value> {
-        run(|| Ok(conv::camel_keys(serde_json::to_value(self.inner.config())?)))
+    pub fn config<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
+        run(|| value::result(env, self.inner.config(), &Shape::PLAIN))
     }
 
-    /// The configuration as JSON (snake_case keys); the constructor reads
-    /// it back.
+    /// The config as JSON.
     #[napi]
     pub fn to_json(&self) -> errors::Result<String> {
         run(|| Ok(serde_json::to_string(self.inner.config())?))
     }
 
-    /// The framework's batch detection on one group's rows: scale, fit the
-    /// group's forest, score, and flag the rows below the rows' own
-    /// percentile. Throws `.code` `'invalid_input'` for an unknown group.
+    /// Fits a group's forest on `data` and scores it.
     #[napi(
-        ts_args_type = "group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
+        ts_args_type = "group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_return_type = "GroupAnomalies"
     )]
-    pub fn detect(
+    pub fn detect<'e>(
         &self,
-        group: StrArg<'_>,
+        env: &'e Env,
+        group: Unknown<'_>,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> errors::Result<GroupAnomalies> {
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
         run(|| {
-            let group = convert::string("group", group)?;
-            let m = conv::matrix("data", &data, n_rows.as_ref(), n_cols.as_ref())?;
-            self.inner.detect(&group, &m.view()?).map(Into::into)
+            let group = scalar::string("group", &group)?;
+            let m = matrix("data", &data, &n_rows, &n_cols)?;
+            group_js(env, self.inner.detect(&group, &m.view()?)?)
         })
     }
 
-    /// As `detect`, off the JS thread (the data is copied first).
+    /// As `detect`, off the main thread.
     #[napi(
         ts_args_type = "group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<GroupAnomalies>"
     )]
     pub fn detect_async(
         &self,
-        group: StrArg<'_>,
+        group: Unknown<'_>,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<MonitorTask> {
-        self.task(
-            MonitorJob::Detect,
-            group,
-            &data,
-            n_rows.as_ref(),
-            n_cols.as_ref(),
-        )
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> AsyncTask<Job> {
+        task::spawn(|| {
+            let group = scalar::string("group", &group)?;
+            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
+            let m = self.inner.clone();
+            task::work_with(move || m.detect(&group, &x.view()), group_js)
+        })
     }
 
-    /// Fits a group on a reference window for streaming scoring: the
-    /// scaler, the forest, and the threshold at the configured percentile
-    /// of the window's decision scores.
+    /// Fits a group's forest on reference data, for scoring later.
     #[napi(
         ts_args_type = "group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
     )]
     pub fn fit(
         &self,
-        group: StrArg<'_>,
+        group: Unknown<'_>,
         reference: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
     ) -> errors::Result<FittedGroup> {
         run(|| {
-            let group = convert::string("group", group)?;
-            let m = conv::matrix("reference", &reference, n_rows.as_ref(), n_cols.as_ref())?;
-            self.inner
-                .fit(&group, &m.view()?)
-                .map(|inner| FittedGroup { inner })
+            let group = scalar::string("group", &group)?;
+            let m = matrix("reference", &reference, &n_rows, &n_cols)?;
+            Ok(FittedGroup {
+                inner: self.inner.fit(&group, &m.view()?)?,
+            })
         })
     }
 
-    /// As `fit`, off the JS thread (the data is copied first).
+    /// As `fit`, off the main thread.
     #[napi(
         ts_args_type = "group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
         ts_return_type = "Promise<FittedGroup>"
     )]
     pub fn fit_async(
         &self,
-        group: StrArg<'_>,
+        group: Unknown<'_>,
         reference: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> AsyncTask<MonitorTask> {
-        self.task(
-            MonitorJob::Fit,
-            group,
-            &reference,
-            n_rows.as_ref(),
-            n_cols.as_ref(),
-        )
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> AsyncTask<Job> {
+        task::spawn(|| {
+            let group = scalar::string("group", &group)?;
+            let x = matrix("data", &reference, &n_rows, &n_cols)?.into_owned()?;
+            let m = self.inner.clone();
+            task::work_with(move || m.fit(&group, &x.view()), fitted_js)
+        })
     }
 
-    /// One `anomaly_detected` alert per anomaly set with at least one
-    /// anomalous point, in the order given, stamped with `timestamp` (a
-    /// `Date` or an ISO-8601 string with an offset). Throws `.code`
-    /// `'invalid_input'` for a set naming a group this monitor does not know.
+    /// Alerts for anomaly sets at `timestamp`.
     #[napi(
         ts_args_type = "anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Date | string",
         ts_return_type = "AnomalyAlert[]"
     )]
-    pub fn alerts<'env>(
+    pub fn alerts<'e>(
         &self,
-        env: &'env Env,
+        env: &'e Env,
         anomalies: Unknown<'_>,
         timestamp: Unknown<'_>,
-    ) -> errors::Result<Unknown<'env>> {
+    ) -> errors::Result<Unknown<'e>> {
         run(|| {
-            let sets = conv::anomaly_list(&anomalies)?;
-            let at = instant("timestamp", &timestamp)?;
-            let alerts = self.inner.alerts(&sets, at)?;
-            let len = u32::try_from(alerts.len())
-                .map_err(|_| Error::new(ErrorKind::LimitExceeded, "too many alerts"))?;
-            let mut arr = env.create_array(len).map_err(|e| napi_out(&e))?;
-            for (i, a) in (0..len).zip(alerts) {
-                arr.set(i, alert_js(env, a)?).map_err(|e| napi_out(&e))?;
-            }
-            Ok(arr.to_unknown())
+            let sets: Vec<monitor::GroupAnomalies> = if anomalies.is_array().unwrap_or(false) {
+                value::items("anomalies", &anomalies, &SHAPE, true)?
+            } else {
+                vec![value::object("anomalies", &anomalies, &SHAPE)?]
+            };
+            let at = scalar::instant("timestamp", &timestamp)?;
+            value::result(env, &self.inner.alerts(&sets, at)?, &SHAPE)
         })
     }
 }
 
-impl ProactiveMonitor {
-    fn task(
-        &self,
-        job: MonitorJob,
-        group: StrArg<'_>,
-        data: &Unknown<'_>,
-        n_rows: Option<&Unknown<'_>>,
-        n_cols: Option<&Unknown<'_>>,
-    ) -> AsyncTask<MonitorTask> {
-        let input = guard(|| {
-            let group = convert::string("group", group)?;
-            let x = conv::matrix("data", data, n_rows, n_cols)?.into_owned()?;
-            Ok((group, x))
-        });
-        AsyncTask::new(MonitorTask {
-            monitor: self.inner.clone(),
-            job,
-            input: Some(input),
-        })
-    }
-}
-
-/// Which monitor call a task runs.
-#[derive(Debug, Clone, Copy)]
-enum MonitorJob {
-    Detect,
-    Fit,
-}
-
-/// The result of a monitor task.
-#[derive(Debug)]
-pub enum MonitorDone {
-    /// From `detectAsync`.
-    Detected(monitor::GroupAnomalies),
-    /// From `fitAsync`.
-    Fitted(Box<monitor::FittedGroup>),
-}
-
-/// Runs `detect` or `fit` on the libuv thread pool.
-#[derive(Debug)]
-pub struct MonitorTask {
-    monitor: monitor::ProactiveMonitor,
-    job: MonitorJob,
-    input: Option<Result<(String, Array2<f64>), Failure>>,
-}
-
-#[napi]
-impl Task for MonitorTask {
-    type Output = Result<MonitorDone, Failure>;
-    type JsValue = Either<GroupAnomalies, FittedGroup>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let (monitor, job) = (&self.monitor, self.job);
-        Ok(taken(&mut self.input).and_then(|(group, x)| {
-            guard(|| match job {
-                MonitorJob::Detect => monitor.detect(&group, &x).map(MonitorDone::Detected),
-                MonitorJob::Fit => monitor
-                    .fit(&group, &x)
-                    .map(|f| MonitorDone::Fitted(Box::new(f))),
-            })
-        }))
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output {
-            Ok(MonitorDone::Detected(a)) => Ok(Either::A(a.into())),
-            Ok(MonitorDone::Fitted(f)) => Ok(Either::B(FittedGroup { inner: *f })),
-            Err(failure) => Err(failure.into_rejection(env)),
-        }
-    }
-}
-
-/// One metric group fitted on a reference window by `ProactiveMonitor.fit`:
-/// scores new rows against that window's fixed threshold.
-///
-/// @example
-/// ```js
-/// const fitted = new ProactiveMonitor().fit('error_trends', reference)
-/// fitted.score([[0.5, 0.5], [40, 40]]).anomalousPoints // [1]
-/// ```
+/// A group's forest fitted on reference data.
 #[napi]
 #[derive(Debug, Clone)]
 pub struct FittedGroup {
@@ -907,55 +696,56 @@ pub struct FittedGroup {
 
 #[napi]
 impl FittedGroup {
-    /// Scores rows against the reference threshold. Throws `.code`
-    /// `'dimension_mismatch'` for a different column count.
+    /// Scores data against the reference.
     #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
+        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_return_type = "GroupAnomalies"
     )]
-    pub fn score(
+    pub fn score<'e>(
         &self,
+        env: &'e Env,
         data: Unknown<'_>,
-        n_rows: Option<Unknown<'_>>,
-        n_cols: Option<Unknown<'_>>,
-    ) -> errors::Result<GroupAnomalies> {
+        n_rows: Opt<'_>,
+        n_cols: Opt<'_>,
+    ) -> errors::Result<Unknown<'e>> {
         run(|| {
-            let m = conv::matrix("data", &data, n_rows.as_ref(), n_cols.as_ref())?;
-            self.inner.score(&m.view()?).map(Into::into)
+            group_js(
+                env,
+                self.inner
+                    .score(&matrix("data", &data, &n_rows, &n_cols)?.view()?)?,
+            )
         })
     }
 
-    /// The group's name.
+    /// The group's metric name.
     #[napi(getter)]
     pub fn metric(&self) -> String {
         self.inner.group.name.clone()
     }
 
-    /// The percentile of the reference window's decision scores.
+    /// The score threshold.
     #[napi(getter)]
     pub fn threshold(&self) -> f64 {
         self.inner.threshold
     }
 
-    /// The share of rows the percentile expects to flag.
+    /// The expected share of anomalies.
     #[napi(getter)]
     pub fn expected_share(&self) -> f64 {
         self.inner.expected_share
     }
 
-    /// The fitted group as JSON (group, scaler, forest, threshold), as in
-    /// Rust and Python.
+    /// The fitted group as JSON.
     #[napi]
     pub fn to_json(&self) -> errors::Result<String> {
         run(|| Ok(serde_json::to_string(&self.inner)?))
     }
 
-    /// Reads the JSON written by `toJson`. The forest is checked as
-    /// `IsolationForest.fromJson` checks it; throws `.code` `'parse_error'`,
-    /// `'unsupported_version'`, `'missing_key'` or `'invalid_input'`.
+    /// A fitted group from `toJson`.
     #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: StrArg<'_>) -> errors::Result<Self> {
+    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         run(|| {
-            monitor::FittedGroup::from_json(&convert::string("text", text)?)
+            monitor::FittedGroup::from_json(&scalar::string("text", &text)?)
                 .map(|inner| Self { inner })
         })
     }

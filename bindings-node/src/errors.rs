@@ -15,8 +15,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{Function, Object, Unknown};
 use napi::{Env, JsError};
+use napi_derive::napi;
 use opsbrain::{Error, ErrorKind};
 
 /// The `.code` of every error the binding throws.
@@ -49,16 +50,7 @@ pub fn to_js(err: Error) -> napi::Error<Code> {
     napi::Error::new(Code::of(err.kind), err.message)
 }
 
-/// A napi conversion failure (reading a JS value) as a core error of `kind`,
-/// prefixed with what was being read.
-pub fn from_napi(kind: ErrorKind, what: &str, err: &napi::Error) -> Error {
-    Error::new(kind, format!("{what}: {}", err.reason))
-}
-
 /// Runs `f` (conversions and core calls), catching panics.
-///
-/// # Errors
-/// The core error `f` returns, or `internal_error` if it panicked.
 pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<T, Failure> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result.map_err(Failure::Core),
@@ -74,9 +66,6 @@ pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<
 }
 
 /// Runs `f` on the JS thread and maps its error for JS.
-///
-/// # Errors
-/// As [`guard`], as a JS error.
 pub fn run<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> Result<T> {
     guard(f).map_err(Failure::into_js)
 }
@@ -112,52 +101,75 @@ impl Failure {
     }
 }
 
-/// Core work read from JS arguments on the JS thread and run on the libuv
-/// thread pool by a [`JsonTask`]; its serde JSON result becomes a plain JS
-/// value (camelCase keys, instants as `Date`s).
-pub trait JsonJob: Send + 'static {
-    /// The snake_case keys whose values are instants in the result.
-    const INSTANT_KEYS: &'static [&'static str];
-    /// Runs the core.
-    fn run(&self) -> opsbrain::Result<serde_json::Value>;
-}
-
-/// The one async task of the serde-shaped families: runs a [`JsonJob`]
-/// off the main thread; a failed conversion or a core error (or panic)
-/// rejects the promise with its `.code`, never throws synchronously.
-pub struct JsonTask<J> {
-    job: Option<std::result::Result<J, Failure>>,
-}
-
-impl<J> std::fmt::Debug for JsonTask<J> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JsonTask")
+/// Wraps every exported class and function (at load time, in JS) so that
+/// what napi or V8 refuses before our code runs still throws one of our
+/// codes: a method called on a foreign `this` (V8's "Illegal invocation",
+/// napi's `InvalidArg`), a class called without `new`, an argument napi
+/// could not convert. Errors already carrying one of our codes pass through
+/// unchanged.
+const GUARD: &str = r#"(function guard(codes) {
+  const ours = new Set(codes);
+  const coded = (e, what) => {
+    if (e !== null && typeof e === 'object' && ours.has(e.code)) return e;
+    const text = e instanceof Error ? e.message : String(e);
+    const out = new TypeError(`${what}: ${text}`, { cause: e });
+    out.code = 'invalid_type';
+    return out;
+  };
+  const wrap = (f, what, cls) => {
+    const g = function (...args) {
+      if (cls !== undefined && !(this instanceof cls)) {
+        throw coded(new TypeError('called on an object that is not a ' + cls.name), what);
+      }
+      try { return f.apply(this, args); } catch (e) { throw coded(e, what); }
+    };
+    Object.defineProperty(g, 'name', { value: f.name });
+    Object.defineProperty(g, 'length', { value: f.length });
+    return g;
+  };
+  const patch = (obj, key, make) => {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (d === undefined || !d.configurable) return;
+    if (typeof d.value === 'function') d.value = make(d.value);
+    if (typeof d.get === 'function') d.get = make(d.get);
+    if (typeof d.set === 'function') d.set = make(d.set);
+    Object.defineProperty(obj, key, d);
+  };
+  const walk = (ns, prefix) => {
+    for (const name of Object.keys(ns)) {
+      const v = ns[name];
+      const what = prefix + name;
+      if (typeof v === 'function' && v.prototype && Object.getOwnPropertyNames(v.prototype).length > 1) {
+        for (const k of Object.getOwnPropertyNames(v.prototype)) {
+          if (k !== 'constructor') patch(v.prototype, k, (f) => wrap(f, `${what}.prototype.${k}`, v));
+        }
+        for (const k of Object.getOwnPropertyNames(v)) {
+          if (!['length', 'name', 'prototype'].includes(k)) patch(v, k, (f) => wrap(f, `${what}.${k}`));
+        }
+        ns[name] = new Proxy(v, {
+          apply() { throw coded(new TypeError(`class ${what} cannot be invoked without 'new'`), what); },
+          construct(target, args, nt) {
+            try { return Reflect.construct(target, args, nt); } catch (e) { throw coded(e, what); }
+          },
+        });
+      } else if (typeof v === 'function') {
+        ns[name] = wrap(v, what);
+      } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        walk(v, what + '.');
+      }
     }
-}
+  };
+  return (exports) => walk(exports, '');
+})"#;
 
-impl<J: JsonJob> JsonTask<J> {
-    /// The task for `job` (the result of reading the arguments).
-    pub fn spawn(job: std::result::Result<J, Failure>) -> napi::bindgen_prelude::AsyncTask<Self> {
-        napi::bindgen_prelude::AsyncTask::new(JsonTask { job: Some(job) })
-    }
-}
-
-impl<'task, J: JsonJob> napi::ScopedTask<'task> for JsonTask<J> {
-    type Output = std::result::Result<serde_json::Value, Failure>;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        // napi calls `compute` once; the job moves out of the task.
-        let job = self
-            .job
-            .take()
-            .unwrap_or_else(|| Err(Failure::Panic("the task ran twice".into())));
-        Ok(job.and_then(|j| guard(|| j.run())))
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let value =
-            output.and_then(|v| guard(|| crate::convert::json_result(env, Ok(v), J::INSTANT_KEYS)));
-        value.map_err(|failure| failure.into_rejection(*env))
-    }
+/// Installs [`GUARD`] on the module's exports.
+#[napi(module_exports)]
+pub fn install_guard(exports: Object, env: Env) -> napi::Result<()> {
+    let make: Function<'_, Vec<String>, Function<'_, Object, Unknown>> = env.run_script(GUARD)?;
+    let codes: Vec<String> = ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect();
+    let mut codes = codes;
+    codes.push(Code::INTERNAL.0.to_owned());
+    let apply = make.call(codes)?;
+    apply.call(exports)?;
+    Ok(())
 }

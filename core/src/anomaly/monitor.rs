@@ -126,6 +126,7 @@ fn default_max_samples() -> MaxSamples {
 
 /// The anomalies found in one group's window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupAnomalies {
     /// The group's name.
     pub metric: String,

@@ -13,6 +13,7 @@
 pub mod mrc;
 mod patterns;
 pub mod policy;
+mod request;
 mod stack;
 pub mod strategy;
 mod trace;
@@ -20,6 +21,7 @@ mod warming;
 
 pub use mrc::{Knee, MissRatioCurve, Sampling};
 pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
+pub use request::{PatternOptions, Policies, ShardsOptions, WarmOptions};
 pub use strategy::{
     Adjustment, AdjustmentRules, CachePlan, CacheStrategy, CacheTypeMetrics, StrategyEntry,
     StrategyTable, adjust,

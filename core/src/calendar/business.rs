@@ -72,6 +72,15 @@ impl<'de> Deserialize<'de> for BusinessCalendar {
     }
 }
 
+impl TryFrom<CalendarSpec> for BusinessCalendar {
+    type Error = crate::Error;
+
+    /// Validates a spec (errors as [`BusinessCalendar::from_json`]).
+    fn try_from(spec: CalendarSpec) -> Result<Self> {
+        Self::from_spec(spec)
+    }
+}
+
 /// A pause: the clock stops in `[start, end)`.
 pub type Pause = (DateTime<Utc>, DateTime<Utc>);
 

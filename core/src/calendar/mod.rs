@@ -26,7 +26,7 @@
 mod business;
 mod spec;
 
-pub use spec::{HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
+pub use spec::{CalendarSpec, HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
 
 pub use business::{BusinessCalendar, MAX_PAUSES, MAX_SEARCH_DAYS, Pause};
 

@@ -39,16 +39,37 @@ pub(crate) struct Window {
     pub(crate) end: u32,
 }
 
-/// The serde form, exactly as documented on [`super::BusinessCalendar`].
+/// The serde form, exactly as documented on [`super::BusinessCalendar`],
+/// not yet validated (`BusinessCalendar::try_from` validates it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct CalendarSpec {
+pub struct CalendarSpec {
     pub(crate) time_zone: String,
+    #[serde(deserialize_with = "weekly_map")]
     pub(crate) weekly: WeeklySpec,
     #[serde(default)]
     pub(crate) holidays: Vec<String>,
     #[serde(default)]
     pub(crate) holiday_rule: HolidayRule,
+}
+
+/// `weekly` only as a map of weekdays (serde's derive would also take a
+/// positional list, `[]` included).
+fn weekly_map<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<WeeklySpec, D::Error> {
+    struct Days;
+    impl<'de> serde::de::Visitor<'de> for Days {
+        type Value = WeeklySpec;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of weekdays")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<WeeklySpec, A::Error> {
+            WeeklySpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(Days)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -56,7 +56,7 @@ pub use rate::{
 };
 pub use timeline::{
     EscalationReason, EscalationTimeline, FiredEscalation, MAX_EVENTS, MAX_TIMELINE_ENTRIES,
-    PendingEscalation, escalation_timeline,
+    PendingEscalation, TimelineOptions, escalation_timeline, escalation_timeline_with,
 };
 
 #[cfg(test)]

@@ -106,6 +106,32 @@ impl EscalationTimeline {
     }
 }
 
+/// Options of [`escalation_timeline_with`]; the default uses no
+/// classification table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimelineOptions {
+    /// Look issue types up in the built-in classification table (for
+    /// `critical_immediate`).
+    pub use_builtin_table: bool,
+}
+
+/// [`escalation_timeline`] with its table chosen by `options`.
+///
+/// # Errors
+/// As [`escalation_timeline`].
+pub fn escalation_timeline_with(
+    policy: &EscalationPolicy,
+    events: &[EscalationEvent],
+    now: DateTime<Utc>,
+    options: &TimelineOptions,
+) -> Result<EscalationTimeline> {
+    let table = options
+        .use_builtin_table
+        .then(|| crate::classify::default_router().table());
+    escalation_timeline(policy, events, now, table)
+}
+
 /// Replays `policy` over a ticket's `events` up to `now`.
 ///
 /// Semantics:

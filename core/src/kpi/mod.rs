@@ -25,6 +25,7 @@
 mod budget;
 mod funnel;
 mod latency;
+mod request;
 mod support;
 
 pub use budget::{
@@ -37,6 +38,9 @@ pub use funnel::{
 };
 pub use latency::{
     Apdex, ApdexRating, Latencies, LatencySlo, MAX_HISTOGRAM_BUCKETS, apdex, latency_slo,
+};
+pub use request::{
+    BudgetOptions, BurnOptions, Histogram, Journeys, LatencyData, LatencySloOptions,
 };
 pub use support::{
     CsatStats, GroupBy, GroupKpis, MonthVolume, SlaAttainment, SupportKpiOptions, SupportReport,

@@ -1,0 +1,86 @@
+//! The one async task: core work prepared on the JS thread (arguments
+//! read), run on the libuv thread pool, its result written back on the JS
+//! thread. A failure at any step rejects the promise with our `.code`;
+//! nothing throws synchronously.
+
+use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::{Env, ScopedTask};
+use serde::Serialize;
+
+use crate::convert::value::{Shape, result};
+use crate::errors::{Failure, guard};
+
+/// Writes a finished result as a JS value (on the JS thread).
+pub type Write = Box<dyn for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send>;
+
+/// The work of one task: runs the core, returns how to write its result.
+pub type Work = Box<dyn FnOnce() -> opsbrain::Result<Write> + Send>;
+
+/// Boxes a writer (the bound makes the closure generic over the lifetime).
+fn boxed<F>(f: F) -> Write
+where
+    F: for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send + 'static,
+{
+    Box::new(f)
+}
+
+/// A task running a [`Work`].
+pub struct Job {
+    work: Option<std::result::Result<Work, Failure>>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+/// The promise of `prepare`'s work: `prepare` runs now (reading the
+/// arguments), the work it returns runs off the JS thread.
+pub fn spawn(prepare: impl FnOnce() -> opsbrain::Result<Work>) -> AsyncTask<Job> {
+    AsyncTask::new(Job {
+        work: Some(guard(prepare)),
+    })
+}
+
+/// Work whose result is written by `write`.
+pub fn work_with<T: Send + 'static>(
+    f: impl FnOnce() -> opsbrain::Result<T> + Send + 'static,
+    write: for<'e> fn(&'e Env, T) -> opsbrain::Result<Unknown<'e>>,
+) -> opsbrain::Result<Work> {
+    Ok(Box::new(move || {
+        let out = f()?;
+        Ok(boxed(move |env| write(env, out)))
+    }))
+}
+
+/// Work whose serialisable result is written per `shape`.
+pub fn work<T: Serialize + Send + 'static>(
+    shape: &'static Shape,
+    f: impl FnOnce() -> opsbrain::Result<T> + Send + 'static,
+) -> opsbrain::Result<Work> {
+    Ok(Box::new(move || {
+        let out = f()?;
+        Ok(boxed(move |env| result(env, &out, shape)))
+    }))
+}
+
+impl<'task> ScopedTask<'task> for Job {
+    type Output = std::result::Result<Write, Failure>;
+    type JsValue = Unknown<'task>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        // napi calls `compute` once; the work moves out of the task.
+        let work = self
+            .work
+            .take()
+            .unwrap_or_else(|| Err(Failure::Panic("the task ran twice".into())));
+        Ok(work.and_then(|w| guard(w)))
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        output
+            .and_then(|write| guard(|| write(env)))
+            .map_err(|failure| failure.into_rejection(*env))
+    }
+}
