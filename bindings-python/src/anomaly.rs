@@ -7,11 +7,11 @@
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
 use opsbrain::ErrorKind;
 use opsbrain::anomaly::ProactiveMonitor;
-use opsbrain::anomaly::isolation_forest::{
+use opsbrain::anomaly::{
     Contamination, IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples,
     average_path_length as core_average_path_length,
 };
-use opsbrain::anomaly::monitor::{FittedGroup, GroupAnomalies};
+use opsbrain::anomaly::{FittedGroup, GroupAnomalies};
 use opsbrain::ndarray as ndarray_view;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};

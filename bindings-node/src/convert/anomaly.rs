@@ -18,10 +18,8 @@ use napi::bindgen_prelude::{
     Float64ArraySlice, FromNapiValue, JsObjectValue, TypedArray, TypedArrayType, Unknown,
 };
 use napi::{JsValue, ValueType};
-use opsbrain::anomaly::isolation_forest::{
-    Contamination, IsolationForestParams, MaxFeatures, MaxSamples,
-};
-use opsbrain::anomaly::monitor::GroupAnomalies;
+use opsbrain::anomaly::GroupAnomalies;
+use opsbrain::anomaly::{Contamination, IsolationForestParams, MaxFeatures, MaxSamples};
 use opsbrain::ndarray::{Array2, ArrayView2};
 use opsbrain::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};

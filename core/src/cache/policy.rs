@@ -1,13 +1,4 @@
-//! Cache replacement policies simulated over a [`Trace`]: LRU, FIFO,
-//! in-cache LFU and W-TinyLFU, for one capacity ([`simulate`]) or a grid of
-//! policies and capacities in parallel ([`compare_policies`]).
-//!
-//! The model is the same for every policy: each access of the trace, read or
-//! write alike, is one request for its key. It is a hit when the key is
-//! resident; on a miss the key is inserted (W-TinyLFU may refuse to admit
-//! it), evicting another key when the cache is full. Capacity counts
-//! entries, not bytes. Simulation is exact and deterministic; memory is
-//! sized by `min(capacity, trace length)`, never by the capacity alone.
+//! Policy simulation: see the [`crate::cache`] docs for the model and its rules.
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,7 +19,7 @@ use w_tiny_lfu::WTinyLfu;
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::policy::Policy;
+/// use opsbrain::cache::Policy;
 /// let p: Policy = "w_tiny_lfu".parse()?;
 /// assert_eq!(p, Policy::WTinyLfu);
 /// assert_eq!(Policy::Lru.as_str(), "lru");
@@ -136,7 +127,7 @@ pub struct PolicyResult {
 }
 
 /// Replays `trace` through a cache of `capacity` entries under `policy`
-/// (see the [module docs](self) for the model and [`Policy`] for each rule).
+/// (see the [module docs](crate::cache) for the model and [`Policy`] for each rule).
 ///
 /// Runs in O(trace length) time (O(1) per access) and
 /// O(min(capacity, trace length)) memory.
