@@ -107,7 +107,7 @@ impl fmt::Display for Policy {
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{simulate, Policy}};
+/// use opsbrain::cache::{Trace, simulate, Policy};
 /// let r = simulate(&Trace::new(&[1, 2, 1, 1])?, Policy::Lru, 2)?;
 /// assert_eq!((r.accesses, r.hits, r.hit_ratio), (4, 2, 0.5));
 /// # Ok::<(), opsbrain::Error>(())
@@ -134,7 +134,7 @@ pub struct PolicyResult {
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{simulate, Policy}};
+/// use opsbrain::cache::{Trace, simulate, Policy};
 /// let keys = [1u64, 2, 3, 1, 2, 3];
 /// let trace = Trace::new(&keys)?;
 /// assert_eq!(simulate(&trace, Policy::Lru, 2)?.hits, 0); // a loop one larger than the cache
@@ -158,7 +158,7 @@ pub fn simulate(trace: &Trace<'_>, policy: Policy, capacity: usize) -> Result<Po
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{compare_policies, simulate, Policy}};
+/// use opsbrain::cache::{Trace, compare_policies, simulate, Policy};
 /// let keys: Vec<u64> = (0..1000u64).map(|i| i % 7 + (i % 3) * 100).collect();
 /// let trace = Trace::new(&keys)?;
 /// let rows = compare_policies(&trace, &[Policy::Lru, Policy::WTinyLfu], &[4, 16])?;
