@@ -6,7 +6,7 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+use opsbrain::anomaly::IsolationForestParams;
 use opsbrain::ndarray::Array2;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -7,8 +7,8 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use opsbrain::cache::policy::{Policy, simulate};
 use opsbrain::cache::{MissRatioCurve, Sampling, Trace};
+use opsbrain::cache::{Policy, simulate};
 use std::hint::black_box;
 
 fn curves(c: &mut Criterion) {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use opsbrain::cache::{
-    self, AdjustmentRules, CacheTypeMetrics, MissRatioCurve, Sampling, StrategyTable, Trace, policy,
+    self, AdjustmentRules, CacheTypeMetrics, MissRatioCurve, Sampling, StrategyTable, Trace,
 };
 use opsbrain::calendar::{BusinessCalendar, Pause};
 use opsbrain::classify::{ClassificationTable, Router, RuleSet, Ticket, default_router};
@@ -146,9 +146,9 @@ fn run_cache(op: &str, input: &Value) -> Result<Value, Error> {
             let policies = names
                 .iter()
                 .map(|n| n.parse())
-                .collect::<Result<Vec<policy::Policy>, _>>()?;
+                .collect::<Result<Vec<cache::Policy>, _>>()?;
             let caps: Vec<usize> = de(&input["capacities"])?;
-            to_value(serde_json::to_value(policy::compare_policies(
+            to_value(serde_json::to_value(cache::compare_policies(
                 t, &policies, &caps,
             )?))
         }),

@@ -10,10 +10,10 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
-use opsbrain::anomaly::isolation_forest::{
+use opsbrain::anomaly as monitor;
+use opsbrain::anomaly::{
     self as iforest, Contamination, IsolationForestParams, MaxFeatures, MaxSamples,
 };
-use opsbrain::anomaly::monitor;
 use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
 

@@ -9,7 +9,7 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, JsValue};
 use napi_derive::napi;
-use opsbrain::cache::{self as core, policy};
+use opsbrain::cache::{self as core};
 
 use crate::convert::column;
 use crate::convert::scalar::{self, Class, is_nullish};
@@ -280,9 +280,9 @@ fn simulate_args(
 fn simulate_on(
     keys: &[u64],
     (capacities, p): &SimulateArgs,
-) -> opsbrain::Result<Vec<policy::PolicyResult>> {
+) -> opsbrain::Result<Vec<core::PolicyResult>> {
     traced(keys, None, None, |t| {
-        policy::compare_policies(t, &p.0, capacities)
+        core::compare_policies(t, &p.0, capacities)
     })
 }
 

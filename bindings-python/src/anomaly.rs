@@ -6,11 +6,11 @@
 
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
 use opsbrain::anomaly::ProactiveMonitor;
-use opsbrain::anomaly::isolation_forest::{
+use opsbrain::anomaly::{
     Contamination, IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples,
     average_path_length as core_average_path_length,
 };
-use opsbrain::anomaly::monitor::{FittedGroup, GroupAnomalies, MAX_GROUPS};
+use opsbrain::anomaly::{FittedGroup, GroupAnomalies, MAX_GROUPS};
 use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
 use pyo3::types::PyString;

@@ -1,9 +1,7 @@
 //! `opsbrain.cache`: thin wrappers over `opsbrain::cache`.
 
 use numpy::{IntoPyArray, PyArray1};
-use opsbrain::cache::{
-    self as core, MissRatioCurve, Sampling, StrategyTable, Trace, policy::Policy,
-};
+use opsbrain::cache::{self as core, MissRatioCurve, Policy, Sampling, StrategyTable, Trace};
 use opsbrain::limits::{MAX_CACHE_SIZES, MAX_TRACE_LEN};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -166,7 +164,7 @@ fn simulate<'py>(
     };
     let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| int(c, at))?;
     let cols = Columns::new(keys, None, None)?;
-    let out = cols.run(py, |t| core::policy::compare_policies(t, &policies, &caps))?;
+    let out = cols.run(py, |t| core::compare_policies(t, &policies, &caps))?;
     to_py(py, &out, PLAIN)
 }
 

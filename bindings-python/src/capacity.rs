@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use opsbrain::capacity::MAX_SAMPLES;
 use opsbrain::capacity::hpa::{MAX_HISTORY, MAX_PODS};
-use opsbrain::capacity::scaling::MAX_SAMPLES;
 use opsbrain::capacity::{
     self as core, ForecastParams, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds,
     Series, ThresholdPolicy, WindowParams,

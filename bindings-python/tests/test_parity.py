@@ -39,9 +39,9 @@ def test_table_is_complete() -> None:
         assert same or core in {
             "cache::MissRatioCurve::exact_lru",
             "anomaly::IsolationForest::from_json",
-            "anomaly::isolation_forest::average_path_length",
-            "anomaly::monitor::FittedGroup::score",
-            "anomaly::monitor::FittedGroup::from_json",
+            "anomaly::average_path_length",
+            "anomaly::FittedGroup::score",
+            "anomaly::FittedGroup::from_json",
         }, (core, py, node)
 
 

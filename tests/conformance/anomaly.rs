@@ -2,9 +2,7 @@
 
 use opsbrain::Error;
 use opsbrain::anomaly::ProactiveMonitor;
-use opsbrain::anomaly::isolation_forest::{
-    IsolationForest, IsolationForestParams, average_path_length,
-};
+use opsbrain::anomaly::{IsolationForest, IsolationForestParams, average_path_length};
 use opsbrain::ndarray::Array2;
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use linfa::prelude::*;
-//! use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+//! use opsbrain::anomaly::IsolationForestParams;
 //! use opsbrain::ndarray::{Array1, array};
 //!
 //! let x = array![[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [0.1, 0.1], [5.0, 5.0]];

@@ -1,15 +1,16 @@
 //! Anomaly scoring: an Isolation Forest with scikit-learn's semantics
-//! ([`isolation_forest`]), standard scaling ([`scale`]) and the framework's
-//! proactive monitoring ([`monitor`]): per metric group scaling, scoring, a
+//! ([`IsolationForestParams`], [`IsolationForest`]), standard scaling
+//! ([`StandardScaler`]) and the framework's proactive monitoring
+//! ([`ProactiveMonitor`]): per metric group scaling, scoring, a
 //! percentile threshold and alerts with a severity and a recommendation.
 //!
 //! The forest also implements linfa's `Fit` and `Predict` traits
-//! ([`isolation_forest::IsolationForestParams`] fits a
+//! ([`IsolationForestParams`] fits a
 //! `linfa::DatasetBase`; the model predicts -1/+1 labels).
 //!
 //! # Example
 //! ```
-//! use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+//! use opsbrain::anomaly::IsolationForestParams;
 //! use opsbrain::ndarray::Array2;
 //!
 //! // 200 points on a line and one far away.
@@ -21,14 +22,129 @@
 //! assert_eq!(lowest, 200);
 //! # Ok::<(), opsbrain::Error>(())
 //! ```
+//!
+//! ## Isolation Forest
+//!
+//! Isolation Forest (Liu, Ting & Zhou, 2008) with scikit-learn's semantics.
+//!
+//! Each tree is grown on a random subsample (`max_samples` rows, drawn
+//! without replacement unless `bootstrap`) and, if `max_features` is below
+//! the number of columns, on a random subset of the columns. A node splits on
+//! a column drawn uniformly from those that are not constant in the node, at
+//! a threshold drawn uniformly between the column's minimum and maximum
+//! there; points `<= threshold` go left. Trees stop at depth
+//! `ceil(log2(max_samples))`, at one sample, or when every column is
+//! constant. A point's path length in a tree is the depth of its leaf plus
+//! `c(n)`, the average path length of an unsuccessful search in a binary
+//! search tree of the `n` training samples that reached the leaf.
+//!
+//! Scores follow scikit-learn: [`IsolationForest::score_samples`] is
+//! `-2^(-E[h(x)] / c(max_samples))`, the opposite of the paper's anomaly
+//! score (higher is more normal, values in `[-1, 0)`);
+//! [`IsolationForest::decision_function`] subtracts [`IsolationForest::offset`]
+//! (-0.5 for `contamination = auto`, otherwise the contamination percentile of
+//! the training scores); [`IsolationForest::predict`] gives -1 for outliers
+//! (decision < 0) and +1 for inliers.
+//!
+//! ### Determinism
+//! Every tree draws from its own ChaCha8 stream seeded from `seed`, and every
+//! point sums its trees' path lengths in tree order, so the same seed gives
+//! bit-identical models and scores whatever the number of rayon threads.
+//!
+//! ### Example
+//! ```
+//! use opsbrain::anomaly::{Contamination, IsolationForestParams};
+//! use opsbrain::ndarray::array;
+//!
+//! let x = array![[0.0, 0.1], [0.1, 0.0], [0.05, 0.05], [0.0, 0.0], [0.1, 0.1], [8.0, 9.0]];
+//! let model = IsolationForestParams::new()
+//!     .contamination(Contamination::Fraction(0.2))
+//!     .seed(7)
+//!     .fit(&x)?;
+//! let labels = model.predict(&x)?;
+//! assert_eq!(labels[5], -1); // the far point is an outlier
+//! assert_eq!(labels[2], 1);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+//!
+//! ## Standard scaling
+//!
+//! Standard scaling as scikit-learn's `StandardScaler` does it: subtract
+//! each column's mean and divide by its population standard deviation
+//! (ddof 0); a constant column is divided by 1.
+//!
+//! ```
+//! use opsbrain::anomaly::StandardScaler;
+//! use opsbrain::ndarray::array;
+//!
+//! let x = array![[1.0, 5.0], [3.0, 5.0]];
+//! let scaler = StandardScaler::fit(&x)?;
+//! assert_eq!(scaler.transform(&x)?, array![[-1.0, 0.0], [1.0, 0.0]]);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+//!
+//! ## Proactive monitoring
+//!
+//! The framework's proactive monitoring ("Anomaly Detection System") as pure
+//! functions: named metric groups, each with its own contamination; standard
+//! scaling; isolation-forest decision scores; a threshold at a percentile of
+//! the scores (the 5th by default); the anomalous points; and alerts of type
+//! `anomaly_detected` with a severity and a recommendation per group.
+//!
+//! Two ways to use it:
+//! - **batch**, as the framework does: [`ProactiveMonitor::detect`] scales a
+//!   window, fits the group's forest on it, and flags the points whose
+//!   decision score is below the window's own percentile;
+//! - **streaming**: [`ProactiveMonitor::fit`] fits the scaler, the forest
+//!   and the threshold on a reference window once, and
+//!   [`FittedGroup::score`] then scores new points (one or many) against
+//!   that fixed threshold, cheaply.
+//!
+//! ### Severity
+//! An alert's severity takes the larger of two levels (see
+//! [`SeverityRules`]): how far the lowest score falls below the threshold
+//! (`depth`, in decision-function units: 0.03 medium, 0.08 high, 0.15
+//! critical), and how many points are flagged compared with the share the
+//! percentile expects (`excess`: 1.5x medium, 2x high, 4x critical). In
+//! batch mode about `percentile`% of points are flagged by construction, so
+//! there the depth decides.
+//!
+//! ### Example
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use opsbrain::anomaly::ProactiveMonitor;
+//! use opsbrain::ndarray::Array2;
+//!
+//! let monitor = ProactiveMonitor::framework();
+//! // 200 minutes of (latency ms, cpu %), with a spike at minute 150.
+//! let mut perf = Array2::from_shape_fn((200, 2), |(i, j)| {
+//!     if j == 0 { 120.0 + (i % 7) as f64 } else { 40.0 + (i % 5) as f64 }
+//! });
+//! perf[[150, 0]] = 2400.0;
+//! perf[[150, 1]] = 97.0;
+//! let found = monitor.detect("performance", &perf)?;
+//! assert!(found.anomalous_points.contains(&150));
+//! let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+//! let alerts = monitor.alerts(&[found], now)?;
+//! assert_eq!(alerts[0].kind, "anomaly_detected");
+//! assert_eq!(alerts[0].metric, "performance");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
-pub mod isolation_forest;
+mod isolation_forest;
 mod linfa_impl;
-pub mod monitor;
-pub mod scale;
+mod monitor;
+mod scale;
 
-pub use isolation_forest::{IsolationForest, IsolationForestParams};
-pub use monitor::ProactiveMonitor;
+pub use isolation_forest::{
+    AsRows, Contamination, FORMAT_VERSION, IsolationForest, IsolationForestParams, MAX_ESTIMATORS,
+    MAX_FEATURES, MAX_MODEL_BYTES, MAX_TOTAL_NODES, MaxFeatures, MaxSamples, Tree,
+    average_path_length,
+};
+pub use monitor::{
+    Alert, FittedGroup, GroupAnomalies, MAX_GROUPS, MetricGroup, MonitorConfig, ProactiveMonitor,
+    SeverityRules,
+};
 pub use scale::StandardScaler;
 
 /// Most threads [`threads`] gives.

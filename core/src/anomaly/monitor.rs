@@ -1,48 +1,4 @@
-//! The framework's proactive monitoring ("Anomaly Detection System") as pure
-//! functions: named metric groups, each with its own contamination; standard
-//! scaling; isolation-forest decision scores; a threshold at a percentile of
-//! the scores (the 5th by default); the anomalous points; and alerts of type
-//! `anomaly_detected` with a severity and a recommendation per group.
-//!
-//! Two ways to use it:
-//! - **batch**, as the framework does: [`ProactiveMonitor::detect`] scales a
-//!   window, fits the group's forest on it, and flags the points whose
-//!   decision score is below the window's own percentile;
-//! - **streaming**: [`ProactiveMonitor::fit`] fits the scaler, the forest
-//!   and the threshold on a reference window once, and
-//!   [`FittedGroup::score`] then scores new points (one or many) against
-//!   that fixed threshold, cheaply.
-//!
-//! # Severity
-//! An alert's severity takes the larger of two levels (see
-//! [`SeverityRules`]): how far the lowest score falls below the threshold
-//! (`depth`, in decision-function units: 0.03 medium, 0.08 high, 0.15
-//! critical), and how many points are flagged compared with the share the
-//! percentile expects (`excess`: 1.5x medium, 2x high, 4x critical). In
-//! batch mode about `percentile`% of points are flagged by construction, so
-//! there the depth decides.
-//!
-//! # Example
-//! ```
-//! use chrono::{TimeZone, Utc};
-//! use opsbrain::anomaly::ProactiveMonitor;
-//! use opsbrain::ndarray::Array2;
-//!
-//! let monitor = ProactiveMonitor::framework();
-//! // 200 minutes of (latency ms, cpu %), with a spike at minute 150.
-//! let mut perf = Array2::from_shape_fn((200, 2), |(i, j)| {
-//!     if j == 0 { 120.0 + (i % 7) as f64 } else { 40.0 + (i % 5) as f64 }
-//! });
-//! perf[[150, 0]] = 2400.0;
-//! perf[[150, 1]] = 97.0;
-//! let found = monitor.detect("performance", &perf)?;
-//! assert!(found.anomalous_points.contains(&150));
-//! let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
-//! let alerts = monitor.alerts(&[found], now)?;
-//! assert_eq!(alerts[0].kind, "anomaly_detected");
-//! assert_eq!(alerts[0].metric, "performance");
-//! # Ok::<(), opsbrain::Error>(())
-//! ```
+//! Proactive monitoring: see the [`crate::anomaly`] docs for the model and its rules.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -186,7 +142,7 @@ impl FittedGroup {
     ///
     /// ```
     /// # use opsbrain::anomaly::ProactiveMonitor;
-    /// # use opsbrain::anomaly::monitor::FittedGroup;
+    /// # use opsbrain::anomaly::FittedGroup;
     /// # use opsbrain::ndarray::Array2;
     /// let reference = Array2::from_shape_fn((50, 2), |(i, j)| ((i * (j + 3)) % 11) as f64);
     /// let fitted = ProactiveMonitor::framework().fit("performance", &reference)?;
@@ -202,7 +158,7 @@ impl FittedGroup {
     /// forest's columns, finite threshold and share.
     ///
     /// ```
-    /// use opsbrain::anomaly::monitor::FittedGroup;
+    /// use opsbrain::anomaly::FittedGroup;
     /// assert_eq!(FittedGroup::from_json("{}").unwrap_err().code(), "missing_key");
     /// ```
     pub fn from_json(text: &str) -> Result<Self> {

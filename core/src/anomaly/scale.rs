@@ -1,16 +1,4 @@
-//! Standard scaling as scikit-learn's `StandardScaler` does it: subtract
-//! each column's mean and divide by its population standard deviation
-//! (ddof 0); a constant column is divided by 1.
-//!
-//! ```
-//! use opsbrain::anomaly::StandardScaler;
-//! use opsbrain::ndarray::array;
-//!
-//! let x = array![[1.0, 5.0], [3.0, 5.0]];
-//! let scaler = StandardScaler::fit(&x)?;
-//! assert_eq!(scaler.transform(&x)?, array![[-1.0, 0.0], [1.0, 0.0]]);
-//! # Ok::<(), opsbrain::Error>(())
-//! ```
+//! Standard scaling: see the [`crate::anomaly`] docs for the model and its rules.
 
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};

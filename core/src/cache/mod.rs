@@ -1,26 +1,40 @@
 //! Cache strategy: the framework's TTL/strategy rules, and sizing from
 //! access traces.
 //!
-//! - [`strategy`]: the strategies table (user_data 300 s write-through, ...)
+//! - [`StrategyTable`], [`adjust`]: the strategies table (user_data 300 s write-through, ...)
 //!   and the framework's adjustment rules, as pure functions.
 //! - [`Trace`]: keys (`u64`), optional timestamps and write flags.
-//! - [`mrc`]: exact LRU miss-ratio curves (Mattson stack distances) and
+//! - [`MissRatioCurve`]: exact LRU miss-ratio curves (Mattson stack distances) and
 //!   SHARDS sampling; sizing for a target hit ratio and the knee.
-//! - [`policy`]: LRU, FIFO, LFU and W-TinyLFU simulated side by side.
+//! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU and W-TinyLFU simulated side by side.
 //! - [`pattern_stats`]: per-pattern access statistics and TTL recommendations.
 //! - [`warm_candidates`]: keys most likely to be requested next.
+//!
+//! ## Policy simulation
+//!
+//! Cache replacement policies simulated over a [`Trace`]: LRU, FIFO,
+//! in-cache LFU and W-TinyLFU, for one capacity ([`simulate`]) or a grid of
+//! policies and capacities in parallel ([`compare_policies`]).
+//!
+//! The model is the same for every policy: each access of the trace, read or
+//! write alike, is one request for its key. It is a hit when the key is
+//! resident; on a miss the key is inserted (W-TinyLFU may refuse to admit
+//! it), evicting another key when the cache is full. Capacity counts
+//! entries, not bytes. Simulation is exact and deterministic; memory is
+//! sized by `min(capacity, trace length)`, never by the capacity alone.
 
-pub mod mrc;
+mod mrc;
 mod patterns;
-pub mod policy;
+mod policy;
 mod request;
 mod stack;
-pub mod strategy;
+mod strategy;
 mod trace;
 mod warming;
 
 pub use mrc::{Knee, MissRatioCurve, Sampling};
 pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
+pub use policy::{Policy, PolicyResult, compare_policies, simulate};
 pub use request::{PatternOptions, Policies, ShardsOptions, WarmOptions};
 pub use strategy::{
     Adjustment, AdjustmentRules, CachePlan, CacheStrategy, CacheTypeMetrics, StrategyEntry,

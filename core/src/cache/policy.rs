@@ -1,13 +1,4 @@
-//! Cache replacement policies simulated over a [`Trace`]: LRU, FIFO,
-//! in-cache LFU and W-TinyLFU, for one capacity ([`simulate`]) or a grid of
-//! policies and capacities in parallel ([`compare_policies`]).
-//!
-//! The model is the same for every policy: each access of the trace, read or
-//! write alike, is one request for its key. It is a hit when the key is
-//! resident; on a miss the key is inserted (W-TinyLFU may refuse to admit
-//! it), evicting another key when the cache is full. Capacity counts
-//! entries, not bytes. Simulation is exact and deterministic; memory is
-//! sized by `min(capacity, trace length)`, never by the capacity alone.
+//! Policy simulation: see the [`crate::cache`] docs for the model and its rules.
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,7 +19,7 @@ use w_tiny_lfu::WTinyLfu;
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::policy::Policy;
+/// use opsbrain::cache::Policy;
 /// let p: Policy = "w_tiny_lfu".parse()?;
 /// assert_eq!(p, Policy::WTinyLfu);
 /// assert_eq!(Policy::Lru.as_str(), "lru");
@@ -116,7 +107,7 @@ impl fmt::Display for Policy {
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{simulate, Policy}};
+/// use opsbrain::cache::{Trace, simulate, Policy};
 /// let r = simulate(&Trace::new(&[1, 2, 1, 1])?, Policy::Lru, 2)?;
 /// assert_eq!((r.accesses, r.hits, r.hit_ratio), (4, 2, 0.5));
 /// # Ok::<(), opsbrain::Error>(())
@@ -136,14 +127,14 @@ pub struct PolicyResult {
 }
 
 /// Replays `trace` through a cache of `capacity` entries under `policy`
-/// (see the [module docs](self) for the model and [`Policy`] for each rule).
+/// (see the [module docs](crate::cache) for the model and [`Policy`] for each rule).
 ///
 /// Runs in O(trace length) time (O(1) per access) and
 /// O(min(capacity, trace length)) memory.
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{simulate, Policy}};
+/// use opsbrain::cache::{Trace, simulate, Policy};
 /// let keys = [1u64, 2, 3, 1, 2, 3];
 /// let trace = Trace::new(&keys)?;
 /// assert_eq!(simulate(&trace, Policy::Lru, 2)?.hits, 0); // a loop one larger than the cache
@@ -167,7 +158,7 @@ pub fn simulate(trace: &Trace<'_>, policy: Policy, capacity: usize) -> Result<Po
 ///
 /// # Examples
 /// ```
-/// use opsbrain::cache::{Trace, policy::{compare_policies, simulate, Policy}};
+/// use opsbrain::cache::{Trace, compare_policies, simulate, Policy};
 /// let keys: Vec<u64> = (0..1000u64).map(|i| i % 7 + (i % 3) * 100).collect();
 /// let trace = Trace::new(&keys)?;
 /// let rows = compare_policies(&trace, &[Policy::Lru, Policy::WTinyLfu], &[4, 16])?;

@@ -1,33 +1,4 @@
-//! Threshold scaling recommendations with hysteresis.
-//!
-//! The framework's CapacityPlanner scales on thresholds: cpu up at 70 % and
-//! down at 30 %, memory 80 / 40 %, requests per second 1000 / 200. Applied
-//! naively, a metric hovering at a threshold flaps between "scale up" and
-//! "hold" at every sample. Here each resource runs a Schmitt trigger over its
-//! recent samples (oldest first):
-//!
-//! - from **hold**, the state becomes **up** when the last `sustain` samples
-//!   are all `>= scale_up`, **down** when they are all `<= scale_down`;
-//! - **up** is left only when a sample falls below `scale_up - band`
-//!   (to down if the last `sustain` samples are all `<= scale_down`, else to
-//!   hold);
-//! - **down** is left only when a sample rises above `scale_down + band`
-//!   (to up if the last `sustain` samples are all `>= scale_up`, else to
-//!   hold).
-//!
-//! The state after the last sample is the resource's action. Replicas move
-//! the metric towards the middle of its band, `mid = (scale_up +
-//! scale_down) / 2`, assuming load spreads evenly over replicas:
-//! up gives `max(current + 1, ceil(current * value / mid))`, down gives
-//! `min(current - 1, ceil(current * value / mid))` (never below 0). Resources
-//! are combined conservatively: any resource that wants more replicas wins
-//! (the largest), the replica count goes down only when every resource says
-//! down (to the largest of their counts, so no resource is pushed above its
-//! mid), and otherwise it holds. The result is clamped to
-//! `[min_replicas, max_replicas]`.
-//!
-//! The trigger is monotone in the samples, so more demand never gives fewer
-//! replicas (a property test checks this).
+//! Threshold scaling: see the [`crate::capacity`] docs for the model and its rules.
 
 use std::collections::BTreeMap;
 

@@ -1,26 +1,4 @@
-//! Maintenance windows: the quietest stretches of the weekly usage profile,
-//! after days have been segmented into usage regimes.
-//!
-//! 1. The history (NaN gaps handled as for forecasts) is cut into complete
-//!    local days (`utc_offset_secs` sets local time; `start` must fall on
-//!    the step grid counted from local midnight).
-//! 2. Each day becomes a profile of up to 24 bins, divided by the overall
-//!    mean, and linfa-clustering's KMeans (seeded ChaCha8, 10 runs) groups
-//!    the days into regimes. With `regimes` unset, 2 and 3 clusters are
-//!    tried and the one with the best mean silhouette is kept, or a single
-//!    regime when no silhouette reaches 0.25 (no clear structure).
-//!    Regimes are numbered by mean load, busiest first, and labelled
-//!    `weekend` (60% or more of their days are Saturdays or Sundays),
-//!    `holiday_like` (the most common regime of no weekday: odd days such as
-//!    public holidays), `weekday` (40% or less weekend days), `mixed`, or
-//!    `all` when there is one regime.
-//! 3. The weekly profile takes, for each weekday, the mean of that weekday's
-//!    days *in its most common regime*, so a quiet holiday Monday does not
-//!    pull down the Monday profile.
-//! 4. Every start in the weekly profile (wrapping around Sunday to Monday)
-//!    is scored by the mean load over the requested length; the lowest,
-//!    non-overlapping ones are returned, ranked, with their expected (mean)
-//!    and highest load and their next occurrence after the history.
+//! Maintenance windows: see the [`crate::capacity`] docs for the model and its rules.
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use linfa::DatasetBase;
@@ -202,7 +180,7 @@ pub struct MaintenanceWindows {
 }
 
 /// Finds the quietest windows of the weekly profile (see the
-/// [module docs](self)).
+/// [module docs](crate::capacity)).
 ///
 /// # Examples
 /// ```

@@ -24,7 +24,7 @@ pub(crate) fn ceil_log2(n: usize) -> u32 {
 /// normalises path lengths and adjusts leaves holding several points.
 ///
 /// ```
-/// use opsbrain::anomaly::isolation_forest::average_path_length;
+/// use opsbrain::anomaly::average_path_length;
 /// assert_eq!(average_path_length(1), 0.0);
 /// assert_eq!(average_path_length(2), 1.0);
 /// assert!((average_path_length(256) - 10.244_770_920_3).abs() < 1e-9);
@@ -57,7 +57,7 @@ impl Tree {
     /// Number of nodes (splits and leaves).
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// use opsbrain::anomaly::IsolationForestParams;
     /// use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().n_estimators(1).fit(&array![[1.0], [2.0]])?;
     /// assert_eq!(m.trees()[0].n_nodes(), 3);

@@ -7,7 +7,7 @@ use super::*;
 /// one language loads in the others.
 ///
 /// ```
-/// use opsbrain::anomaly::isolation_forest::{IsolationForest, IsolationForestParams};
+/// use opsbrain::anomaly::{IsolationForest, IsolationForestParams};
 /// use opsbrain::ndarray::array;
 ///
 /// let x = array![[1.0, 2.0], [1.1, 2.1], [0.9, 1.9], [5.0, -3.0]];

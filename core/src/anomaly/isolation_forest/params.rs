@@ -41,7 +41,7 @@ pub enum MaxFeatures {
 ///
 /// # Example
 /// ```
-/// use opsbrain::anomaly::isolation_forest::{IsolationForestParams, MaxSamples};
+/// use opsbrain::anomaly::{IsolationForestParams, MaxSamples};
 ///
 /// let params = IsolationForestParams::new().n_estimators(50).max_samples(MaxSamples::Count(128));
 /// assert_eq!(params.n_estimators, 50);
@@ -81,7 +81,7 @@ impl IsolationForestParams {
     /// The defaults (see the type's documentation).
     ///
     /// ```
-    /// let p = opsbrain::anomaly::isolation_forest::IsolationForestParams::new();
+    /// let p = opsbrain::anomaly::IsolationForestParams::new();
     /// assert_eq!(p.n_estimators, 100);
     /// ```
     pub fn new() -> Self {
@@ -91,7 +91,7 @@ impl IsolationForestParams {
     /// Sets the number of trees.
     ///
     /// ```
-    /// let p = opsbrain::anomaly::isolation_forest::IsolationForestParams::new().n_estimators(10);
+    /// let p = opsbrain::anomaly::IsolationForestParams::new().n_estimators(10);
     /// assert_eq!(p.n_estimators, 10);
     /// ```
     pub fn n_estimators(mut self, n: usize) -> Self {
@@ -102,7 +102,7 @@ impl IsolationForestParams {
     /// Sets the rows per tree.
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::{IsolationForestParams, MaxSamples};
+    /// use opsbrain::anomaly::{IsolationForestParams, MaxSamples};
     /// let p = IsolationForestParams::new().max_samples(MaxSamples::Fraction(0.5));
     /// assert_eq!(p.max_samples, MaxSamples::Fraction(0.5));
     /// ```
@@ -114,7 +114,7 @@ impl IsolationForestParams {
     /// Sets the contamination.
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::{Contamination, IsolationForestParams};
+    /// use opsbrain::anomaly::{Contamination, IsolationForestParams};
     /// let p = IsolationForestParams::new().contamination(Contamination::Fraction(0.1));
     /// assert_eq!(p.contamination, Contamination::Fraction(0.1));
     /// ```
@@ -126,7 +126,7 @@ impl IsolationForestParams {
     /// Sets the columns per tree.
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::{IsolationForestParams, MaxFeatures};
+    /// use opsbrain::anomaly::{IsolationForestParams, MaxFeatures};
     /// let p = IsolationForestParams::new().max_features(MaxFeatures::Count(2));
     /// assert_eq!(p.max_features, MaxFeatures::Count(2));
     /// ```
@@ -138,7 +138,7 @@ impl IsolationForestParams {
     /// Draw rows with replacement.
     ///
     /// ```
-    /// let p = opsbrain::anomaly::isolation_forest::IsolationForestParams::new().bootstrap(true);
+    /// let p = opsbrain::anomaly::IsolationForestParams::new().bootstrap(true);
     /// assert!(p.bootstrap);
     /// ```
     pub fn bootstrap(mut self, b: bool) -> Self {
@@ -149,7 +149,7 @@ impl IsolationForestParams {
     /// Sets the seed.
     ///
     /// ```
-    /// let p = opsbrain::anomaly::isolation_forest::IsolationForestParams::new().seed(42);
+    /// let p = opsbrain::anomaly::IsolationForestParams::new().seed(42);
     /// assert_eq!(p.seed, 42);
     /// ```
     pub fn seed(mut self, s: u64) -> Self {
@@ -160,7 +160,7 @@ impl IsolationForestParams {
     /// Checks the values that do not depend on the data.
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::{Contamination, IsolationForestParams};
+    /// use opsbrain::anomaly::{Contamination, IsolationForestParams};
     /// let bad = IsolationForestParams::new().contamination(Contamination::Fraction(0.7));
     /// assert_eq!(bad.validate().unwrap_err().code(), "invalid_config");
     /// ```
@@ -214,7 +214,7 @@ impl IsolationForestParams {
     /// nodes than the limits (`limit_exceeded`).
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// use opsbrain::anomaly::IsolationForestParams;
     /// use opsbrain::ndarray::array;
     /// let model = IsolationForestParams::new().n_estimators(10).fit(&array![[1.0], [2.0], [3.0]])?;
     /// assert_eq!(model.n_features(), 1);

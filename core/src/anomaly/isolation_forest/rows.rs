@@ -6,7 +6,7 @@ use super::*;
 /// views of any layout, and linfa datasets (their records).
 ///
 /// ```
-/// use opsbrain::anomaly::isolation_forest::AsRows;
+/// use opsbrain::anomaly::AsRows;
 /// use opsbrain::ndarray::array;
 /// let x = array![[1.0, 2.0], [3.0, 4.0]];
 /// assert_eq!(x.as_rows().dim(), (2, 2));

@@ -6,7 +6,7 @@ impl IsolationForest {
     /// The parameters the forest was fitted with.
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().n_estimators(5).fit(&array![[1.0], [2.0]])?;
     /// assert_eq!(m.params().n_estimators, 5);
@@ -19,7 +19,7 @@ impl IsolationForest {
     /// Number of columns the forest was fitted on (and scores).
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().fit(&array![[1.0, 0.0], [2.0, 1.0]])?;
     /// assert_eq!(m.n_features(), 2);
@@ -32,7 +32,7 @@ impl IsolationForest {
     /// The rows each tree was grown on (scikit-learn's `max_samples_`).
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::Array2;
     /// let m = IsolationForestParams::new().fit(&Array2::from_shape_fn((1000, 1), |(i, _)| i as f64))?;
     /// assert_eq!(m.max_samples(), 256);
@@ -46,7 +46,7 @@ impl IsolationForest {
     /// (scikit-learn's `offset_`).
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().fit(&array![[1.0], [2.0]])?;
     /// assert_eq!(m.offset(), -0.5); // contamination "auto"
@@ -59,7 +59,7 @@ impl IsolationForest {
     /// The trees.
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().n_estimators(7).fit(&array![[1.0], [2.0]])?;
     /// assert_eq!(m.trees().len(), 7);
@@ -72,7 +72,7 @@ impl IsolationForest {
     /// Warnings from fitting (e.g. `max_samples` clipped to the row count).
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::{IsolationForestParams, MaxSamples};
+    /// use opsbrain::anomaly::{IsolationForestParams, MaxSamples};
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().max_samples(MaxSamples::Count(10)).fit(&array![[1.0], [2.0]])?;
     /// assert_eq!(m.max_samples(), 2);
@@ -143,7 +143,7 @@ impl IsolationForest {
     /// infinite value (`invalid_input`).
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let x = array![[0.0], [0.1], [0.2], [0.1], [9.0]];
     /// let m = IsolationForestParams::new().seed(1).fit(&x)?;
@@ -162,7 +162,7 @@ impl IsolationForest {
     /// `(0, 1]`: near 1 is anomalous, well below 0.5 normal.
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let x = array![[0.0], [0.1], [0.2], [0.1], [9.0]];
     /// let m = IsolationForestParams::new().fit(&x)?;
@@ -177,7 +177,7 @@ impl IsolationForest {
     /// `score_samples - offset`: negative for outliers.
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let x = array![[0.0], [0.1], [0.2], [0.1], [9.0]];
     /// let m = IsolationForestParams::new().fit(&x)?;
@@ -192,7 +192,7 @@ impl IsolationForest {
     /// -1 for outliers (decision function below 0), +1 for inliers.
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let x = array![[0.0], [0.1], [0.2], [0.1], [9.0]];
     /// let m = IsolationForestParams::new().fit(&x)?;
@@ -208,7 +208,7 @@ impl IsolationForest {
     /// The model as JSON (see [`from_json`](Self::from_json)).
     ///
     /// ```
-    /// # use opsbrain::anomaly::isolation_forest::IsolationForestParams;
+    /// # use opsbrain::anomaly::IsolationForestParams;
     /// # use opsbrain::ndarray::array;
     /// let m = IsolationForestParams::new().n_estimators(2).fit(&array![[1.0], [2.0]])?;
     /// assert!(m.to_json().starts_with("{\"format_version\":1"));
@@ -223,7 +223,7 @@ impl IsolationForest {
     /// model (index out of range, NaN) is `invalid_input`.
     ///
     /// ```
-    /// use opsbrain::anomaly::isolation_forest::IsolationForest;
+    /// use opsbrain::anomaly::IsolationForest;
     /// let err = IsolationForest::from_json(r#"{"format_version": 99}"#).unwrap_err();
     /// assert_eq!(err.code(), "unsupported_version");
     /// ```

@@ -1,45 +1,4 @@
-//! Forecasts of a metric history with prediction intervals, and what
-//! follows from them: the peak, threshold crossings and a proactive scaling
-//! schedule.
-//!
-//! # Methods
-//! - [`Method::SeasonalNaiveDaily`] / [`Method::SeasonalNaiveWeekly`]: the
-//!   value one day / one week earlier.
-//! - [`Method::HoltWintersDaily`] / [`Method::HoltWintersWeekly`]:
-//!   Holt-Winters additive (level, trend, season of a day / a week) in
-//!   error-correction form, alpha, beta and gamma fitted by Nelder-Mead on
-//!   the sum of squared one-step errors, initial states from the first two
-//!   seasons (Hyndman & Athanasopoulos, *Forecasting: principles and
-//!   practice*).
-//! - [`Method::Mstl`]: daily + weekly decomposition in the spirit of MSTL
-//!   (moving-average trend, per-phase medians over the last 28 days / 6
-//!   weeks, two passes); the seasonally adjusted rest is forecast as an
-//!   AR(1) decaying to its mean over the last week.
-//! - [`Method::Auto`]: holds out the last week (history of 3 weeks or more)
-//!   or the last day (3 days or more), fits every method that the rest
-//!   supports, keeps the one with the smallest mean absolute error on the
-//!   held-out part, and refits it on the whole history.
-//!
-//! # Prediction intervals
-//! From the variance `sigma^2` of each method's in-sample one-step errors,
-//! scaled by horizon with the method's own formula (seasonal naive:
-//! `sigma^2 (k + 1)`, `k` whole seasons ahead; Holt-Winters: the ETS(A,A,A)
-//! formula of Hyndman et al. 2008; MSTL: the AR(1)'s
-//! `sigma^2 (1 - phi^(2h)) / (1 - phi^2)`), with normal quantiles at `level`.
-//! The lower bound and the mean are clipped at zero (usage is never
-//! negative).
-//!
-//! # Input handling
-//! - NaN marks a missing point. Runs of at most `max_gap_secs` (default 3
-//!   hours) are filled (linear interpolation inside the history, the
-//!   nearest value at either end) and counted in [`Forecast::filled_gaps`];
-//!   a longer run is an `invalid_input` error naming its indices.
-//! - A constant history forecasts that constant with zero-width intervals.
-//! - Empty history, negative or infinite values, a step that is not whole
-//!   seconds, shorter than 60 s or not dividing a day, and a history shorter
-//!   than the method needs (the message names the needed length) are
-//!   `invalid_input`; a horizon beyond 35 days or 100,000 points is
-//!   `limit_exceeded`.
+//! Forecasts: see the [`crate::capacity`] docs for the model and its rules.
 
 mod methods;
 mod optim;
@@ -234,7 +193,7 @@ pub struct Forecast {
     pub schedule: Option<ScalingSchedule>,
 }
 
-/// Forecasts `history` (see the [module docs](self) for the methods,
+/// Forecasts `history` (see the [module docs](crate::capacity) for the methods,
 /// intervals and input handling).
 ///
 /// # Examples
