@@ -43,11 +43,17 @@ impl JsonForm for ProactiveMonitor {
 /// A 2-D float64 array argument: numpy arrays of any layout are borrowed
 /// without a copy; other numeric dtypes and nested lists go through numpy.
 fn matrix<'py>(
-    obj: &Bound<'py, PyAny>, name: &str,
+    obj: &Bound<'py, PyAny>,
+    name: &str,
 ) -> Res<PyArrayLike2<'py, f64, AllowTypeChange>> {
-    obj.extract::<PyArrayLike2<'py, f64, AllowTypeChange>>().map_err(|e| {
-        coded!(InvalidType, "{name} must be a 2-D array of numbers: {} ({e})", type_name(obj))
-    })
+    obj.extract::<PyArrayLike2<'py, f64, AllowTypeChange>>()
+        .map_err(|e| {
+            coded!(
+                InvalidType,
+                "{name} must be a 2-D array of numbers: {} ({e})",
+                type_name(obj)
+            )
+        })
 }
 
 /// A count, "at least 1" otherwise (`invalid_config`, as the core says it).
@@ -94,9 +100,15 @@ fn contamination(obj: &Bound<'_, PyAny>) -> Res<Contamination> {
 #[pyo3(signature = (x, *, n_estimators=None, max_samples=None, contamination=None, max_features=None, bootstrap=None, seed=None, n_jobs=None))]
 #[allow(clippy::too_many_arguments)]
 fn fit_isolation_forest(
-    py: Python<'_>, x: &Bound<'_, PyAny>, n_estimators: Opt<'_, '_>, max_samples: Opt<'_, '_>,
-    contamination: Opt<'_, '_>, max_features: Opt<'_, '_>, bootstrap: Opt<'_, '_>,
-    seed: Opt<'_, '_>, n_jobs: Opt<'_, '_>,
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    n_estimators: Opt<'_, '_>,
+    max_samples: Opt<'_, '_>,
+    contamination: Opt<'_, '_>,
+    max_features: Opt<'_, '_>,
+    bootstrap: Opt<'_, '_>,
+    seed: Opt<'_, '_>,
+    n_jobs: Opt<'_, '_>,
 ) -> Res<PyIsolationForestModel> {
     let mut p = IsolationForestParams::new();
     p.n_estimators = opt(n_estimators, |o| count(o, "n_estimators"))?.unwrap_or(p.n_estimators);
@@ -130,7 +142,10 @@ impl PyIsolationForestModel {
     /// Runs one of the model's per-row functions on ``X`` with the GIL
     /// released, on ``n_jobs`` threads.
     fn apply<'py, T: numpy::Element + Send>(
-        &self, py: Python<'py>, x: &Bound<'py, PyAny>, n_jobs: Opt<'_, 'py>,
+        &self,
+        py: Python<'py>,
+        x: &Bound<'py, PyAny>,
+        n_jobs: Opt<'_, 'py>,
         f: impl FnOnce(&IsolationForest, &ArrayView2<'_, f64>) -> opsbrain::Result<Array1<T>> + Send,
     ) -> Res<Bound<'py, PyArray1<T>>> {
         let n_jobs = opt(n_jobs, |o| int(o, "n_jobs"))?;
@@ -263,7 +278,10 @@ impl PyFittedGroup {
         Ok(PyGroupAnomalies(compute(py, || self.0.score(&view))?))
     }
     fn __repr__(&self) -> String {
-        format!("FittedGroup({:?}, threshold={})", self.0.group.name, self.0.threshold)
+        format!(
+            "FittedGroup({:?}, threshold={})",
+            self.0.group.name, self.0.threshold
+        )
     }
 }
 
@@ -297,16 +315,24 @@ impl PyProactiveMonitor {
     /// Batch detection as the framework does it: scale the window, fit the
     /// group's forest on it, flag rows below the window's percentile.
     fn detect(
-        &self, py: Python<'_>, group: &Bound<'_, PyAny>, x: &Bound<'_, PyAny>,
+        &self,
+        py: Python<'_>,
+        group: &Bound<'_, PyAny>,
+        x: &Bound<'_, PyAny>,
     ) -> Res<PyGroupAnomalies> {
         let group = string(group, "group")?;
         let x = matrix(x, "X")?;
         let view = x.as_array();
-        Ok(PyGroupAnomalies(compute(py, || self.0.detect(&group, &view))?))
+        Ok(PyGroupAnomalies(compute(py, || {
+            self.0.detect(&group, &view)
+        })?))
     }
     /// Fits a group on a reference window for streaming scoring.
     fn fit(
-        &self, py: Python<'_>, group: &Bound<'_, PyAny>, reference: &Bound<'_, PyAny>,
+        &self,
+        py: Python<'_>,
+        group: &Bound<'_, PyAny>,
+        reference: &Bound<'_, PyAny>,
     ) -> Res<PyFittedGroup> {
         let group = string(group, "group")?;
         let x = matrix(reference, "reference")?;
@@ -316,7 +342,10 @@ impl PyProactiveMonitor {
     /// One ``anomaly_detected`` alert (a dict) per group with anomalies;
     /// ``timestamp`` (an aware datetime) is stamped on each.
     fn alerts<'py>(
-        &self, py: Python<'py>, anomalies: &Bound<'py, PyAny>, timestamp: &Bound<'py, PyAny>,
+        &self,
+        py: Python<'py>,
+        anomalies: &Bound<'py, PyAny>,
+        timestamp: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyAny>> {
         let found = seq(anomalies, "anomalies", MAX_GROUPS, |a, at| {
             Ok(instance::<PyGroupAnomalies>(a, at)?.get().0.clone())
@@ -326,7 +355,13 @@ impl PyProactiveMonitor {
         to_py(py, &alerts, ALERTS)
     }
     fn __repr__(&self) -> String {
-        let names: Vec<&str> = self.0.config().groups.iter().map(|g| g.name.as_str()).collect();
+        let names: Vec<&str> = self
+            .0
+            .config()
+            .groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
         format!("ProactiveMonitor({names:?})")
     }
 }

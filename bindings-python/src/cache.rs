@@ -40,7 +40,9 @@ impl<'py> Columns<'py> {
 
     /// Runs `f` on the trace with the interpreter released.
     fn run<T: Send>(
-        &self, py: Python<'_>, f: impl FnOnce(&Trace<'_>) -> opsbrain::Result<T> + Send,
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Trace<'_>) -> opsbrain::Result<T> + Send,
     ) -> Res<T> {
         let keys = self.keys.values();
         let ts = self.timestamps.as_ref().map(Column::values);
@@ -94,9 +96,13 @@ impl PyMissRatioCurve {
     }
     /// Hit ratios at many sizes (float64 array).
     fn hit_ratios<'py>(
-        &self, py: Python<'py>, sizes: &Bound<'py, PyAny>,
+        &self,
+        py: Python<'py>,
+        sizes: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyArray1<f64>>> {
-        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?.values().into_owned();
+        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?
+            .values()
+            .into_owned();
         Ok(compute(py, || Ok(self.0.hit_ratios(&sizes)))?.into_pyarray(py))
     }
     /// Miss ratio (1 - hit ratio) at `size`.
@@ -141,12 +147,19 @@ fn lru_mrc(py: Python<'_>, keys: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
 #[pyfunction]
 #[pyo3(signature = (keys, rate = None, max_keys = None))]
 fn shards_mrc(
-    py: Python<'_>, keys: &Bound<'_, PyAny>, rate: Opt<'_, '_>, max_keys: Opt<'_, '_>,
+    py: Python<'_>,
+    keys: &Bound<'_, PyAny>,
+    rate: Opt<'_, '_>,
+    max_keys: Opt<'_, '_>,
 ) -> Res<PyMissRatioCurve> {
-    let sampling =
-        Sampling::one_of(opt(rate, |o| float(o, "rate"))?, opt(max_keys, |o| int(o, "max_keys"))?)?;
+    let sampling = Sampling::one_of(
+        opt(rate, |o| float(o, "rate"))?,
+        opt(max_keys, |o| int(o, "max_keys"))?,
+    )?;
     let cols = Columns::new(keys, None, None)?;
-    Ok(PyMissRatioCurve(cols.run(py, |t| MissRatioCurve::shards(t, sampling))?))
+    Ok(PyMissRatioCurve(
+        cols.run(py, |t| MissRatioCurve::shards(t, sampling))?,
+    ))
 }
 
 /// Simulates cache policies ("lru", "fifo", "lfu", "w_tiny_lfu") at each
@@ -154,15 +167,21 @@ fn shards_mrc(
 #[pyfunction]
 #[pyo3(signature = (keys, capacities, policies = None))]
 fn simulate<'py>(
-    py: Python<'py>, keys: &Bound<'py, PyAny>, capacities: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    keys: &Bound<'py, PyAny>,
+    capacities: &Bound<'py, PyAny>,
     policies: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policies: Vec<Policy> = match given(policies) {
         None => Policy::ALL.to_vec(),
         Some(p) if p.cast::<PyString>().is_ok() => vec![string(p, "policies")?.parse()?],
-        Some(p) => seq(p, "policies", MAX_CACHE_SIZES, |n, at| Ok(string(n, at)?.parse()?))?,
+        Some(p) => seq(p, "policies", MAX_CACHE_SIZES, |n, at| {
+            Ok(string(n, at)?.parse()?)
+        })?,
     };
-    let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| int(c, at))?;
+    let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| {
+        int(c, at)
+    })?;
     let cols = Columns::new(keys, None, None)?;
     let out = cols.run(py, |t| core::compare_policies(t, &policies, &caps))?;
     to_py(py, &out, PLAIN)
@@ -173,8 +192,12 @@ fn simulate<'py>(
 #[pyfunction]
 #[pyo3(signature = (keys, timestamps = None, writes = None, patterns = None, target_share = None))]
 fn pattern_stats<'py>(
-    py: Python<'py>, keys: &Bound<'py, PyAny>, timestamps: Opt<'_, 'py>, writes: Opt<'_, 'py>,
-    patterns: Opt<'_, 'py>, target_share: Opt<'_, 'py>,
+    py: Python<'py>,
+    keys: &Bound<'py, PyAny>,
+    timestamps: Opt<'_, 'py>,
+    writes: Opt<'_, 'py>,
+    patterns: Opt<'_, 'py>,
+    target_share: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let share =
         opt(target_share, |o| float(o, "target_share"))?.unwrap_or(core::DEFAULT_TARGET_SHARE);
@@ -191,16 +214,23 @@ fn pattern_stats<'py>(
 #[pyo3(signature = (keys, timestamps, now, window_secs, top_k = None, half_life_secs = None, writes = None))]
 #[allow(clippy::too_many_arguments)]
 fn warm_candidates<'py>(
-    py: Python<'py>, keys: &Bound<'py, PyAny>, timestamps: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>, window_secs: &Bound<'py, PyAny>, top_k: Opt<'_, 'py>,
-    half_life_secs: Opt<'_, 'py>, writes: Opt<'_, 'py>,
+    py: Python<'py>,
+    keys: &Bound<'py, PyAny>,
+    timestamps: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>,
+    window_secs: &Bound<'py, PyAny>,
+    top_k: Opt<'_, 'py>,
+    half_life_secs: Opt<'_, 'py>,
+    writes: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let (now, window) = (float(now, "now")?, float(window_secs, "window_secs")?);
     let top_k = opt(top_k, |o| int(o, "top_k"))?.unwrap_or(core::DEFAULT_TOP_K);
     let half_life = opt(half_life_secs, |o| float(o, "half_life_secs"))?
         .unwrap_or(core::DEFAULT_HALF_LIFE_SECS);
     let cols = Columns::new(keys, Some(timestamps), writes)?;
-    let out = cols.run(py, |t| core::warm_candidates(t, now, window, top_k, half_life))?;
+    let out = cols.run(py, |t| {
+        core::warm_candidates(t, now, window, top_k, half_life)
+    })?;
     to_py(py, &out, PLAIN)
 }
 
@@ -213,7 +243,9 @@ fn hash_key(key: &Bound<'_, PyAny>) -> Res<u64> {
 /// `hash_key` of every string in a list, as a uint64 array.
 #[pyfunction]
 fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, PyArray1<u64>>> {
-    let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| Ok(core::hash_key(&string(k, at)?)))?;
+    let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| {
+        Ok(core::hash_key(&string(k, at)?))
+    })?;
     Ok(out.into_pyarray(py))
 }
 
@@ -226,7 +258,9 @@ value_class! {
 impl PyStrategyTable {
     /// `{"ttl_secs", "strategy"}` of a cache type, or None.
     fn get<'py>(
-        &self, py: Python<'py>, cache_type: &Bound<'py, PyAny>,
+        &self,
+        py: Python<'py>,
+        cache_type: &Bound<'py, PyAny>,
     ) -> Res<Option<Bound<'py, PyAny>>> {
         let t = string(cache_type, "cache_type")?;
         self.0.get(&t).map(|e| to_py(py, e, PLAIN)).transpose()
@@ -246,7 +280,10 @@ impl PyStrategyTable {
 #[pyfunction]
 #[pyo3(signature = (metrics, table = None, rules = None))]
 fn adjust<'py>(
-    py: Python<'py>, metrics: &Bound<'py, PyAny>, table: Opt<'_, 'py>, rules: Opt<'_, 'py>,
+    py: Python<'py>,
+    metrics: &Bound<'py, PyAny>,
+    table: Opt<'_, 'py>,
+    rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: Vec<core::CacheTypeMetrics> =
         records(metrics, "metrics", opsbrain::limits::MAX_TABLE_ENTRIES, 64)?;

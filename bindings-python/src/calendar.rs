@@ -23,9 +23,14 @@ fn pauses(obj: Opt<'_, '_>) -> Res<Vec<Pause>> {
     let Some(obj) = given(obj) else {
         return Ok(Vec::new());
     };
-    seq(obj, "pauses", MAX_PAUSES, |item, at| match seq(item, at, 2, |t, at| instant(t, at))?[..] {
-        [a, b] => Ok((a, b)),
-        _ => fail!(InvalidType, "{at} must be a (start, end) pair of aware datetimes"),
+    seq(obj, "pauses", MAX_PAUSES, |item, at| {
+        match seq(item, at, 2, |t, at| instant(t, at))?[..] {
+            [a, b] => Ok((a, b)),
+            _ => fail!(
+                InvalidType,
+                "{at} must be a (start, end) pair of aware datetimes"
+            ),
+        }
     })
 }
 
@@ -51,7 +56,9 @@ impl PyBusinessCalendar {
     #[new]
     #[pyo3(signature = (time_zone, weekly, holidays = None, holiday_rule = None))]
     fn new(
-        time_zone: &Bound<'_, PyAny>, weekly: &Bound<'_, PyAny>, holidays: Opt<'_, '_>,
+        time_zone: &Bound<'_, PyAny>,
+        weekly: &Bound<'_, PyAny>,
+        holidays: Opt<'_, '_>,
         holiday_rule: Opt<'_, '_>,
     ) -> Res<Self> {
         let mut spec = serde_json::Map::new();
@@ -65,29 +72,44 @@ impl PyBusinessCalendar {
                 if d.cast::<PyDate>().is_ok() && d.cast::<PyDateTime>().is_err() {
                     return Ok(Value::String(d.call_method0("isoformat")?.extract()?));
                 }
-                fail!(InvalidType, "{at} must be a date or 'YYYY-MM-DD', not {}", type_name(d))
+                fail!(
+                    InvalidType,
+                    "{at} must be a date or 'YYYY-MM-DD', not {}",
+                    type_name(d)
+                )
             })?;
             spec.insert("holidays".into(), Value::Array(dates));
         }
         if let Some(r) = opt(holiday_rule, |o| string(o, "holiday_rule"))? {
             spec.insert("holiday_rule".into(), r.into());
         }
-        Ok(Self(BusinessCalendar::from_json(&Value::Object(spec).to_string())?))
+        Ok(Self(BusinessCalendar::from_json(
+            &Value::Object(spec).to_string(),
+        )?))
     }
     /// Open around the clock every day (24/7) in `time_zone`.
     #[staticmethod]
     fn always(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::always(&string(time_zone, "time_zone")?)?))
+        Ok(Self(BusinessCalendar::always(&string(
+            time_zone,
+            "time_zone",
+        )?)?))
     }
     /// Monday to Friday 06:00-22:00 (16/5) in `time_zone`.
     #[staticmethod]
     fn sixteen_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::sixteen_five(&string(time_zone, "time_zone")?)?))
+        Ok(Self(BusinessCalendar::sixteen_five(&string(
+            time_zone,
+            "time_zone",
+        )?)?))
     }
     /// Weekdays 09:00-17:00 in `time_zone`.
     #[staticmethod]
     fn nine_to_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::nine_to_five(&string(time_zone, "time_zone")?)?))
+        Ok(Self(BusinessCalendar::nine_to_five(&string(
+            time_zone,
+            "time_zone",
+        )?)?))
     }
     /// "calendar_date" or "shift_start_date".
     #[getter]
@@ -116,7 +138,10 @@ impl PyBusinessCalendar {
     /// elapsed since `start`; `pauses` are (start, end) pairs.
     #[pyo3(signature = (start, duration, pauses = None))]
     fn add(
-        &self, py: Python<'_>, start: &Bound<'_, PyAny>, duration: &Bound<'_, PyAny>,
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        duration: &Bound<'_, PyAny>,
         pauses: Opt<'_, '_>,
     ) -> Res<DateTime<Utc>> {
         let (start, d, p) = (
@@ -129,10 +154,17 @@ impl PyBusinessCalendar {
     /// Open, unpaused time in [start, end) as a timedelta.
     #[pyo3(signature = (start, end, pauses = None))]
     fn elapsed(
-        &self, py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>,
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
         pauses: Opt<'_, '_>,
     ) -> Res<TimeDelta> {
-        let (a, b, p) = (instant(start, "start")?, instant(end, "end")?, self::pauses(pauses)?);
+        let (a, b, p) = (
+            instant(start, "start")?,
+            instant(end, "end")?,
+            self::pauses(pauses)?,
+        );
         compute(py, || self.0.elapsed(a, b, &p))
     }
     fn __repr__(&self) -> String {

@@ -42,7 +42,9 @@ const SERIES: Shape = Shape::of(
 #[pyfunction]
 #[pyo3(signature = (request, policy = None))]
 fn replica_recommendation<'py>(
-    py: Python<'py>, request: &Bound<'py, PyAny>, policy: Opt<'_, 'py>,
+    py: Python<'py>,
+    request: &Bound<'py, PyAny>,
+    policy: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: ReplicaRequest = arg(request, "request", MAX_SAMPLES)?;
     let policy = match given(policy) {
@@ -67,7 +69,8 @@ fn replica_recommendation<'py>(
 /// next call.
 #[pyfunction]
 fn hpa_desired_replicas<'py>(
-    py: Python<'py>, request: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    request: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: HpaRequest = arg(request, "request", MAX_PODS.max(MAX_HISTORY))?;
     let decision = compute(py, || core::hpa_desired_replicas(&req))?;
@@ -85,9 +88,16 @@ fn hpa_desired_replicas<'py>(
 #[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
 #[allow(clippy::too_many_arguments)]
 fn forecast<'py>(
-    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>, horizon: Opt<'_, 'py>, method: Opt<'_, 'py>, level: Opt<'_, 'py>,
-    max_gap: Opt<'_, 'py>, thresholds: Opt<'_, 'py>, scaling: Opt<'_, 'py>,
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>,
+    horizon: Opt<'_, 'py>,
+    method: Opt<'_, 'py>,
+    level: Opt<'_, 'py>,
+    max_gap: Opt<'_, 'py>,
+    thresholds: Opt<'_, 'py>,
+    scaling: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
     let (start, step) = (instant(start, "start")?, duration(step, "step")?);
@@ -104,7 +114,9 @@ fn forecast<'py>(
         opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
-    let out = compute(py, || core::forecast(&Series::new(&v, start, step), &params))?;
+    let out = compute(py, || {
+        core::forecast(&Series::new(&v, start, step), &params)
+    })?;
     to_py(py, &out, SERIES)
 }
 
@@ -115,9 +127,16 @@ fn forecast<'py>(
 #[pyo3(signature = (values, *, start, step, length = None, count = None, regimes = None, seed = None, max_gap = None, utc_offset = None))]
 #[allow(clippy::too_many_arguments)]
 fn maintenance_windows<'py>(
-    py: Python<'py>, values: &Bound<'py, PyAny>, start: &Bound<'py, PyAny>,
-    step: &Bound<'py, PyAny>, length: Opt<'_, 'py>, count: Opt<'_, 'py>, regimes: Opt<'_, 'py>,
-    seed: Opt<'_, 'py>, max_gap: Opt<'_, 'py>, utc_offset: Opt<'_, 'py>,
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>,
+    length: Opt<'_, 'py>,
+    count: Opt<'_, 'py>,
+    regimes: Opt<'_, 'py>,
+    seed: Opt<'_, 'py>,
+    max_gap: Opt<'_, 'py>,
+    utc_offset: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
     let (start, step) = (instant(start, "start")?, duration(step, "step")?);
@@ -134,6 +153,8 @@ fn maintenance_windows<'py>(
         opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
-    let out = compute(py, || core::maintenance_windows(&Series::new(&v, start, step), &params))?;
+    let out = compute(py, || {
+        core::maintenance_windows(&Series::new(&v, start, step), &params)
+    })?;
     to_py(py, &out, SERIES)
 }

@@ -22,11 +22,15 @@ json_form!(serde: core::Route, core::Routing);
 
 /// Classifies `issue_type` for `channel` (the default channel when absent).
 fn classify_in(
-    table: &ClassificationTable, issue_type: &Bound<'_, PyAny>, ch: Opt,
+    table: &ClassificationTable,
+    issue_type: &Bound<'_, PyAny>,
+    ch: Opt,
 ) -> Res<PyRoute> {
     let ch = opt(ch, |o| Ok(string(o, "channel")?.parse::<Channel>()?))?.unwrap_or_default();
     let t = string(issue_type, "issue_type")?;
-    Ok(PyRoute(compute(issue_type.py(), || Ok(table.classify_for(&t, ch)))?))
+    Ok(PyRoute(compute(issue_type.py(), || {
+        Ok(table.classify_for(&t, ch))
+    })?))
 }
 
 value_class! {
@@ -93,7 +97,10 @@ getters!(PyRouting {
 impl PyRouting {
     fn __repr__(&self) -> String {
         let r = &self.0;
-        let rule = r.rule.as_ref().map_or_else(|| "None".to_owned(), |s| format!("'{s}'"));
+        let rule = r
+            .rule
+            .as_ref()
+            .map_or_else(|| "None".to_owned(), |s| format!("'{s}'"));
         format!(
             "Routing(issue_type='{}', rule={rule}, confidence={:.4}, score={}, route={})",
             r.issue_type,
@@ -153,7 +160,11 @@ impl PyRuleSet {
         self.0.len()
     }
     fn __repr__(&self) -> String {
-        format!("RuleSet({} rules, min_score={})", self.0.len(), self.0.min_score())
+        format!(
+            "RuleSet({} rules, min_score={})",
+            self.0.len(),
+            self.0.min_score()
+        )
     }
 }
 
@@ -174,17 +185,30 @@ impl PyRouter {
     #[new]
     #[pyo3(signature = (table = None, rules = None))]
     fn new(table: Opt<'_, '_>, rules: Opt<'_, '_>) -> Res<Self> {
-        let table =
-            opt(table, |t| Ok(instance::<PyClassificationTable>(t, "table")?.get().0.clone()));
-        let rules = opt(rules, |r| Ok(instance::<PyRuleSet>(r, "rules")?.get().0.clone()));
+        let table = opt(table, |t| {
+            Ok(instance::<PyClassificationTable>(t, "table")?
+                .get()
+                .0
+                .clone())
+        });
+        let rules = opt(rules, |r| {
+            Ok(instance::<PyRuleSet>(r, "rules")?.get().0.clone())
+        });
         let table = table?.unwrap_or_else(ClassificationTable::builtin);
-        Ok(Self(core::Router::new(table, rules?.unwrap_or_else(RuleSet::builtin))))
+        Ok(Self(core::Router::new(
+            table,
+            rules?.unwrap_or_else(RuleSet::builtin),
+        )))
     }
     /// Routes one ticket.
     #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
     fn route(
-        &self, py: Python<'_>, subject: &Bound<'_, PyAny>, body: Opt<'_, '_>,
-        error_codes: Opt<'_, '_>, channel: Opt<'_, '_>,
+        &self,
+        py: Python<'_>,
+        subject: &Bound<'_, PyAny>,
+        body: Opt<'_, '_>,
+        error_codes: Opt<'_, '_>,
+        channel: Opt<'_, '_>,
     ) -> Res<PyRouting> {
         let ticket = ticket_from_args(subject, body, error_codes, channel)?;
         Ok(PyRouting(compute(py, || self.0.route_ticket(&ticket))?))
@@ -195,18 +219,32 @@ impl PyRouter {
         route_all(py, &self.0, tickets)
     }
     fn __repr__(&self) -> String {
-        format!("Router({} table entries, {} rules)", self.0.table().len(), self.0.rules().len())
+        format!(
+            "Router({} table entries, {} rules)",
+            self.0.table().len(),
+            self.0.rules().len()
+        )
     }
 }
 
 /// Builds a ticket from keyword arguments through the core's own reader, so
 /// types and values are checked exactly as for JSON input.
 fn ticket_from_args(
-    subject: &Bound<'_, PyAny>, body: Opt<'_, '_>, error_codes: Opt<'_, '_>, channel: Opt<'_, '_>,
+    subject: &Bound<'_, PyAny>,
+    body: Opt<'_, '_>,
+    error_codes: Opt<'_, '_>,
+    channel: Opt<'_, '_>,
 ) -> Res<Ticket> {
     let mut obj = serde_json::Map::new();
-    obj.insert("subject".into(), value(subject, "subject", MAX_TICKET_ERROR_CODES)?);
-    for (key, v) in [("body", body), ("error_codes", error_codes), ("channel", channel)] {
+    obj.insert(
+        "subject".into(),
+        value(subject, "subject", MAX_TICKET_ERROR_CODES)?,
+    );
+    for (key, v) in [
+        ("body", body),
+        ("error_codes", error_codes),
+        ("channel", channel),
+    ] {
         if let Some(v) = given(v) {
             obj.insert(key.into(), value(v, key, MAX_TICKET_ERROR_CODES)?);
         }
@@ -217,13 +255,18 @@ fn ticket_from_args(
 /// Routes ticket dicts, each converted as it arrives (at most the batch
 /// limit), in parallel with the interpreter released.
 fn route_all(
-    py: Python<'_>, router: &core::Router, tickets: &Bound<'_, PyAny>,
+    py: Python<'_>,
+    router: &core::Router,
+    tickets: &Bound<'_, PyAny>,
 ) -> Res<Vec<PyRouting>> {
     let tickets = seq(tickets, "tickets", MAX_BATCH_TICKETS, |item, at| {
         let v = value(item, at, MAX_TICKET_ERROR_CODES)?;
         Ok(Ticket::try_from(&v).map_err(|e| e.at(at))?)
     })?;
-    Ok(compute(py, || router.route_batch(&tickets))?.into_iter().map(PyRouting).collect())
+    Ok(compute(py, || router.route_batch(&tickets))?
+        .into_iter()
+        .map(PyRouting)
+        .collect())
 }
 
 /// Classifies an issue type with the framework's built-in table.
@@ -245,11 +288,16 @@ fn classify(issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute>
 #[pyfunction]
 #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
 fn route_ticket(
-    py: Python<'_>, subject: &Bound<'_, PyAny>, body: Opt<'_, '_>, error_codes: Opt<'_, '_>,
+    py: Python<'_>,
+    subject: &Bound<'_, PyAny>,
+    body: Opt<'_, '_>,
+    error_codes: Opt<'_, '_>,
     channel: Opt<'_, '_>,
 ) -> Res<PyRouting> {
     let ticket = ticket_from_args(subject, body, error_codes, channel)?;
-    Ok(PyRouting(compute(py, || core::default_router().route_ticket(&ticket))?))
+    Ok(PyRouting(compute(py, || {
+        core::default_router().route_ticket(&ticket)
+    })?))
 }
 
 /// Routes a list of ticket dicts (subject, body, error_codes, channel) with

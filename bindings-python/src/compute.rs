@@ -16,7 +16,9 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
         Ok(result) => Ok(result?),
         Err(panic) => {
             let text = panic.downcast_ref::<String>().map(String::as_str);
-            let what = text.or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("?");
+            let what = text
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("?");
             fail!(
                 InvalidInput,
                 "opsbrain failed here (an internal error, please report it): {what}"
@@ -28,7 +30,9 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
 /// Like [`compute`], on a pool of `n_jobs` threads (the core's rule reads
 /// `n_jobs`); results never depend on it.
 pub fn compute_on<T: Send>(
-    py: Python<'_>, n_jobs: Option<i64>, f: impl FnOnce() -> opsbrain::Result<T> + Send,
+    py: Python<'_>,
+    n_jobs: Option<i64>,
+    f: impl FnOnce() -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
     let Some(threads) = opsbrain::anomaly::threads(n_jobs)? else {
         return compute(py, f);

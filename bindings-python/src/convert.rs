@@ -62,11 +62,17 @@ impl Display for Sub<'_> {
 
 /// The Python type name of `obj`, for error messages.
 pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type().name().map_or_else(|_| "object".to_owned(), |n| n.to_string())
+    obj.get_type()
+        .name()
+        .map_or_else(|_| "object".to_owned(), |n| n.to_string())
 }
 
 fn wrong_type(path: impl Display, expected: &str, obj: &Bound<'_, PyAny>) -> BindError {
-    coded!(InvalidType, "{path} must be {expected}, not {}", type_name(obj))
+    coded!(
+        InvalidType,
+        "{path} must be {expected}, not {}",
+        type_name(obj)
+    )
 }
 
 /// An optional argument (absent and `None` are the same: see [`given`]).
@@ -79,7 +85,8 @@ pub fn given<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'p
 
 /// An optional argument read by `read` (absent or `None` gives `None`).
 pub fn opt<'a, 'py, T>(
-    obj: Opt<'a, 'py>, read: impl FnOnce(&'a Bound<'py, PyAny>) -> Res<T>,
+    obj: Opt<'a, 'py>,
+    read: impl FnOnce(&'a Bound<'py, PyAny>) -> Res<T>,
 ) -> Res<Option<T>> {
     given(obj).map(read).transpose()
 }
@@ -139,9 +146,14 @@ pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
 
 /// A `str` (or subclass); a lone surrogate is `invalid_input`.
 pub fn string(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<String> {
-    let s = obj.cast::<PyString>().map_err(|_| wrong_type(&path, "str", obj))?;
+    let s = obj
+        .cast::<PyString>()
+        .map_err(|_| wrong_type(&path, "str", obj))?;
     s.to_cow().map(Cow::into_owned).map_err(|_| {
-        coded!(InvalidInput, "{path}: the string is not valid Unicode (a lone surrogate)")
+        coded!(
+            InvalidInput,
+            "{path}: the string is not valid Unicode (a lone surrogate)"
+        )
     })
 }
 
@@ -166,9 +178,12 @@ fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
         if let Ok(v) = i.extract::<i64>() {
             return Ok(Integer::Signed(v));
         }
-        i.extract::<u64>()
-            .map(Integer::Unsigned)
-            .map_err(|_| coded!(InvalidInput, "{path}: {i} is out of the 64-bit integer range"))
+        i.extract::<u64>().map(Integer::Unsigned).map_err(|_| {
+            coded!(
+                InvalidInput,
+                "{path}: {i} is out of the 64-bit integer range"
+            )
+        })
     };
     let f: f64 = match kind(obj) {
         Kind::Int if obj.cast::<PyInt>().is_ok() => return exact(obj),
@@ -180,7 +195,10 @@ fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
         fail!(InvalidInput, "{path}: {f} is not an integer");
     }
     if f.abs() > EXACT_F64 {
-        fail!(InvalidInput, "{path}: {f} is too large to be an exact integer; pass an int");
+        fail!(
+            InvalidInput,
+            "{path}: {f} is too large to be an exact integer; pass an int"
+        );
     }
     Ok(Integer::Signed(f as i64))
 }
@@ -192,7 +210,11 @@ pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: impl Di
         Integer::Unsigned(v) => T::try_from(v).map_err(|_| v.to_string()),
     };
     out.map_err(|v| {
-        let hint = if v.starts_with('-') { " (it must not be negative)" } else { "" };
+        let hint = if v.starts_with('-') {
+            " (it must not be negative)"
+        } else {
+            ""
+        };
         coded!(InvalidInput, "{path}: {v} is out of range{hint}")
     })
 }
@@ -207,7 +229,10 @@ fn number(obj: &Bound<'_, PyAny>, path: impl Display, nan_ok: bool) -> Res<f64> 
         Kind::Int => match integer(obj, &path)? {
             Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
             Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
-            _ => fail!(InvalidInput, "{path}: {obj} is too large to be an exact float"),
+            _ => fail!(
+                InvalidInput,
+                "{path}: {obj} is too large to be an exact float"
+            ),
         },
         _ => return Err(wrong_type(path, "a number", obj)),
     };
@@ -238,7 +263,10 @@ pub fn instant(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<DateTime<Utc>>
         }
         let item = numpy_item(obj, "datetime64[us]")?;
         if item.cast::<PyDateTime>().is_err() {
-            fail!(InvalidInput, "{path}: {obj} is NaT or outside the supported years 1 to 9999");
+            fail!(
+                InvalidInput,
+                "{path}: {obj} is NaT or outside the supported years 1 to 9999"
+            );
         }
         return Ok(item.extract::<NaiveDateTime>()?.and_utc());
     }
@@ -273,7 +301,8 @@ pub fn duration(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<TimeDelta> {
     if obj.cast::<PyDelta>().is_err() {
         return Err(wrong_type(path, "a datetime.timedelta", &obj));
     }
-    obj.extract::<TimeDelta>().map_err(|e| coded!(InvalidInput, "{path}: {e}"))
+    obj.extract::<TimeDelta>()
+        .map_err(|e| coded!(InvalidInput, "{path}: {e}"))
 }
 
 /// A duration in whole seconds: a sub-second part is refused, never dropped.
@@ -296,7 +325,9 @@ fn too_many(path: impl Display, max: usize) -> BindError {
 /// `min(max, MAX_STREAMED)` elements plus one. Strings, bytes and mappings
 /// are not sequences here.
 fn each<'py>(
-    obj: &Bound<'py, PyAny>, path: &dyn Display, max: usize,
+    obj: &Bound<'py, PyAny>,
+    path: &dyn Display,
+    max: usize,
     mut f: impl FnMut(Bound<'py, PyAny>, usize) -> Res<()>,
 ) -> Res<()> {
     if obj.cast::<PyString>().is_ok()
@@ -326,8 +357,14 @@ fn each<'py>(
     if known.is_some_and(|n| n > max) {
         return Err(too_many(path, max));
     }
-    let limit = if known.is_some() { max } else { max.min(MAX_STREAMED) };
-    let iter = obj.try_iter().map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
+    let limit = if known.is_some() {
+        max
+    } else {
+        max.min(MAX_STREAMED)
+    };
+    let iter = obj
+        .try_iter()
+        .map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
     for (i, item) in iter.enumerate() {
         if i >= limit && limit < max {
             fail!(
@@ -345,12 +382,21 @@ fn each<'py>(
 /// The elements of an iterable, each read by `f` (given its path), at most
 /// `max` of them (see [`MAX_STREAMED`] for iterators).
 pub fn seq<'py, T>(
-    obj: &Bound<'py, PyAny>, path: impl Display, max: usize,
+    obj: &Bound<'py, PyAny>,
+    path: impl Display,
+    max: usize,
     mut f: impl FnMut(&Bound<'py, PyAny>, &dyn Display) -> Res<T>,
 ) -> Res<Vec<T>> {
     let mut out = Vec::new();
     each(obj, &path, max, |item, i| {
-        out.push(f(&item, &Sub { parent: &path, index: Some(i), key: "" })?);
+        out.push(f(
+            &item,
+            &Sub {
+                parent: &path,
+                index: Some(i),
+                key: "",
+            },
+        )?);
         Ok(())
     })?;
     Ok(out)
@@ -366,7 +412,10 @@ pub fn value(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<Valu
 
 fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) -> Res<Value> {
     if depth > MAX_DEPTH {
-        fail!(LimitExceeded, "{path}: nested deeper than {MAX_DEPTH} levels");
+        fail!(
+            LimitExceeded,
+            "{path}: nested deeper than {MAX_DEPTH} levels"
+        );
     }
     if obj.is_none() {
         return Ok(Value::Null);
@@ -384,7 +433,16 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
         for item in d.items().iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let key = string(&k, format_args!("{path} key"))?;
-            let child = read(&v, &Sub { parent: path, index: None, key: &key }, max, depth + 1)?;
+            let child = read(
+                &v,
+                &Sub {
+                    parent: path,
+                    index: None,
+                    key: &key,
+                },
+                max,
+                depth + 1,
+            )?;
             map.insert(key, child);
         }
         return Ok(Value::Object(map));
@@ -424,7 +482,16 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
     }
     let mut out = Vec::new();
     each(obj, path, max, |item, i| {
-        out.push(read(&item, &Sub { parent: path, index: Some(i), key: "" }, max, depth + 1)?);
+        out.push(read(
+            &item,
+            &Sub {
+                parent: path,
+                index: Some(i),
+                key: "",
+            },
+            max,
+            depth + 1,
+        )?);
         Ok(())
     })
     .map_err(|e| match e {
@@ -448,14 +515,17 @@ fn secs_value(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Value> {
     }
     let f = d.num_microseconds().map_or(f64::NAN, |us| us as f64 / 1e6);
     let n = Number::from_f64(f);
-    n.map(Value::Number).ok_or_else(|| coded!(InvalidInput, "{path}: {d} is out of range"))
+    n.map(Value::Number)
+        .ok_or_else(|| coded!(InvalidInput, "{path}: {d} is out of range"))
 }
 
 /// Keyword options read into the core's option type `T`: absent (or
 /// `None`) ones keep the core's defaults; durations become seconds; a
 /// shape error has code `kind`.
 pub fn options<T: DeserializeOwned>(
-    fields: &[(&str, Opt<'_, '_>)], max: usize, kind: ErrorKind,
+    fields: &[(&str, Opt<'_, '_>)],
+    max: usize,
+    kind: ErrorKind,
 ) -> Res<T> {
     let mut map = Map::new();
     for (key, v) in fields {
@@ -504,14 +574,18 @@ pub fn opt_arg<T: DeserializeOwned + Default>(obj: Opt<'_, '_>, path: &str, max:
 /// A list of serde records, each converted as it arrives: at most `max`
 /// records, each holding sequences of at most `nested` elements.
 pub fn records<T: DeserializeOwned>(
-    obj: &Bound<'_, PyAny>, path: impl Display, max: usize, nested: usize,
+    obj: &Bound<'_, PyAny>,
+    path: impl Display,
+    max: usize,
+    nested: usize,
 ) -> Res<Vec<T>> {
     seq(obj, path, max, |item, at| arg(item, at, nested))
 }
 
 /// The instance of the binding class `T` passed as `path`.
 pub fn instance<'a, 'py, T: pyo3::PyTypeInfo>(
-    obj: &'a Bound<'py, PyAny>, path: impl Display,
+    obj: &'a Bound<'py, PyAny>,
+    path: impl Display,
 ) -> Res<&'a Bound<'py, T>> {
     obj.cast::<T>().map_err(|_| {
         let class = obj.py().get_type::<T>().name();
@@ -563,9 +637,9 @@ impl<T: Elem> Column<'_, T> {
     /// The values, copied only for a non-contiguous array.
     pub fn values(&self) -> Cow<'_, [T]> {
         match self {
-            Column::Borrowed(a) => {
-                a.as_slice().map_or_else(|_| Cow::Owned(a.as_array().to_vec()), Cow::Borrowed)
-            }
+            Column::Borrowed(a) => a
+                .as_slice()
+                .map_or_else(|_| Cow::Owned(a.as_array().to_vec()), Cow::Borrowed),
             Column::Owned(v) => Cow::Borrowed(v),
         }
     }
@@ -573,7 +647,9 @@ impl<T: Elem> Column<'_, T> {
 
 /// A 1-D column argument of at most `max` elements.
 pub fn column<'py, T: Elem>(
-    obj: &Bound<'py, PyAny>, path: &str, max: usize,
+    obj: &Bound<'py, PyAny>,
+    path: &str,
+    max: usize,
 ) -> Res<Column<'py, T>> {
     // pandas Series and other array-likes: their numpy view (a known length).
     let array_like = obj.cast::<PyUntypedArray>().is_err() && obj.hasattr("__array__")?;
@@ -586,18 +662,26 @@ pub fn column<'py, T: Elem>(
             return Err(too_many(path, max));
         }
         let a = a.try_readonly();
-        return Ok(Column::Borrowed(a.map_err(|e| coded!(InvalidInput, "{path}: {e}"))?));
+        return Ok(Column::Borrowed(
+            a.map_err(|e| coded!(InvalidInput, "{path}: {e}"))?,
+        ));
     }
     let items = match obj.cast::<PyUntypedArray>() {
         Ok(a) if a.ndim() != 1 || !matches!(a.dtype().kind(), b'b' | b'i' | b'u' | b'f') => {
-            let what = format!("a 1-D array of numbers, not {}-D of {}", a.ndim(), a.dtype());
+            let what = format!(
+                "a 1-D array of numbers, not {}-D of {}",
+                a.ndim(),
+                a.dtype()
+            );
             return Err(wrong_type(path, &what, obj));
         }
         // Other dtypes go element by element, each checked exactly.
         Ok(_) => obj.call_method0("tolist")?,
         Err(_) => obj.clone(),
     };
-    Ok(Column::Owned(seq(&items, path, max, |x, at| T::read(x, at))?))
+    Ok(Column::Owned(seq(&items, path, max, |x, at| {
+        T::read(x, at)
+    })?))
 }
 
 /// How a result's JSON becomes Python: which keys hold instants (aware UTC
@@ -613,10 +697,15 @@ impl Shape {
     /// Keys whose RFC 3339 strings become aware UTC `datetime`s, whose
     /// `YYYY-MM-DD` strings become `date`s, whose lists become float64 arrays.
     pub const fn of(
-        instants: &'static [&'static str], dates: &'static [&'static str],
+        instants: &'static [&'static str],
+        dates: &'static [&'static str],
         arrays: &'static [&'static str],
     ) -> Self {
-        Shape { instants, dates, arrays }
+        Shape {
+            instants,
+            dates,
+            arrays,
+        }
     }
 }
 
@@ -636,7 +725,10 @@ pub fn json_text_to_py<'py>(py: Python<'py>, text: &str) -> Res<Bound<'py, PyAny
 }
 
 fn write<'py>(
-    py: Python<'py>, v: &Value, key: Option<&str>, shape: Shape,
+    py: Python<'py>,
+    v: &Value,
+    key: Option<&str>,
+    shape: Shape,
 ) -> Res<Bound<'py, PyAny>> {
     let is = |keys: &[&str]| key.is_some_and(|k| keys.contains(&k));
     Ok(match v {
@@ -651,7 +743,10 @@ fn write<'py>(
             Ok(t) if (1..=9999).contains(&t.year()) => {
                 t.with_timezone(&Utc).into_pyobject(py)?.into_any()
             }
-            Ok(t) => fail!(InvalidInput, "result {t} is past the years 1 to 9999 of a datetime"),
+            Ok(t) => fail!(
+                InvalidInput,
+                "result {t} is past the years 1 to 9999 of a datetime"
+            ),
             Err(_) => PyString::new(py, s).into_any(),
         },
         Value::String(s) if is(shape.dates) => {

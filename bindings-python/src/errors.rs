@@ -54,9 +54,14 @@ impl From<PyErr> for BindError {
             } else {
                 ErrorKind::InvalidInput
             };
-            let name =
-                value.get_type().name().map_or_else(|_| "exception".to_owned(), |n| n.to_string());
-            err(kind, format!("{name} raised while reading the arguments: {value}"))
+            let name = value
+                .get_type()
+                .name()
+                .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+            err(
+                kind,
+                format!("{name} raised while reading the arguments: {value}"),
+            )
         })
     }
 }
@@ -122,5 +127,8 @@ impl From<BindError> for PyErr {
 /// The catalogue of error codes and their exception class names.
 #[pyfunction]
 pub fn error_codes() -> Vec<(&'static str, &'static str)> {
-    ErrorKind::ALL.iter().map(|k| (k.code(), class_name(*k))).collect()
+    ErrorKind::ALL
+        .iter()
+        .map(|k| (k.code(), class_name(*k)))
+        .collect()
 }

@@ -41,17 +41,30 @@ impl PyEscalationPolicy {
 #[pyfunction]
 #[pyo3(signature = (policy, events, now, table = None))]
 fn escalation_timeline<'py>(
-    py: Python<'py>, policy: &Bound<'py, PyAny>, events: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>, table: Opt<'_, 'py>,
+    py: Python<'py>,
+    policy: &Bound<'py, PyAny>,
+    events: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>,
+    table: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policy = instance::<PyEscalationPolicy>(policy, "policy")?.get().0.clone();
+    let policy = instance::<PyEscalationPolicy>(policy, "policy")?
+        .get()
+        .0
+        .clone();
     let table = match given(table) {
-        Some(t) => Some(instance::<PyClassificationTable>(t, "table")?.get().0.clone()),
+        Some(t) => Some(
+            instance::<PyClassificationTable>(t, "table")?
+                .get()
+                .0
+                .clone(),
+        ),
         None => None,
     };
     let events: Vec<EscalationEvent> = records(events, "events", MAX_EVENTS, 64)?;
     let now = instant(now, "now")?;
-    let out = compute(py, || esc::escalation_timeline(&policy, &events, now, table.as_ref()))?;
+    let out = compute(py, || {
+        esc::escalation_timeline(&policy, &events, now, table.as_ref())
+    })?;
     to_py(py, &out, SHAPE)
 }
 

@@ -28,7 +28,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// Instants in KPI results.
-const SHAPE: Shape = Shape::of(&["fired_at", "clears_at", "window_start", "window_end"], &[], &[]);
+const SHAPE: Shape = Shape::of(
+    &["fired_at", "clears_at", "window_start", "window_end"],
+    &[],
+    &[],
+);
 
 fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
     records(obj, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)
@@ -47,8 +51,14 @@ fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
 #[pyo3(signature = (tickets, now, *, policy = None, since = None, until = None, group_by = None, time_basis = None, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 fn support_kpis<'py>(
-    py: Python<'py>, tickets: &Bound<'py, PyAny>, now: &Bound<'py, PyAny>, policy: Opt<'_, 'py>,
-    since: Opt<'_, 'py>, until: Opt<'_, 'py>, group_by: Opt<'_, 'py>, time_basis: Opt<'_, 'py>,
+    py: Python<'py>,
+    tickets: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>,
+    policy: Opt<'_, 'py>,
+    since: Opt<'_, 'py>,
+    until: Opt<'_, 'py>,
+    group_by: Opt<'_, 'py>,
+    time_basis: Opt<'_, 'py>,
     targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = match given(policy) {
@@ -107,9 +117,14 @@ fn with_series<'py, T: Send>(
 #[pyo3(signature = (good, total, *, start, step, objective, window, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 fn error_budget<'py>(
-    py: Python<'py>, good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>, step: &Bound<'py, PyAny>, objective: &Bound<'py, PyAny>,
-    window: &Bound<'py, PyAny>, targets: Opt<'_, 'py>,
+    py: Python<'py>,
+    good: &Bound<'py, PyAny>,
+    total: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>,
+    objective: &Bound<'py, PyAny>,
+    window: &Bound<'py, PyAny>,
+    targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let objective = float(objective, "objective")?;
     let window = whole_secs(window, "window")?;
@@ -127,8 +142,12 @@ fn error_budget<'py>(
 #[pyfunction]
 #[pyo3(signature = (good, total, *, start, step, objective, rules = None))]
 fn burn_rate_alerts<'py>(
-    py: Python<'py>, good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>,
-    start: &Bound<'py, PyAny>, step: &Bound<'py, PyAny>, objective: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    good: &Bound<'py, PyAny>,
+    total: &Bound<'py, PyAny>,
+    start: &Bound<'py, PyAny>,
+    step: &Bound<'py, PyAny>,
+    objective: &Bound<'py, PyAny>,
     rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let objective = float(objective, "objective")?;
@@ -151,18 +170,27 @@ fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
 
 /// Runs `f` on the latencies: ``samples``, or ``upper_bounds`` and ``counts``.
 fn with_latencies<'py, T: Send>(
-    py: Python<'py>, (samples, upper_bounds, counts): (Opt<'_, 'py>, Opt<'_, 'py>, Opt<'_, 'py>),
+    py: Python<'py>,
+    (samples, upper_bounds, counts): (Opt<'_, 'py>, Opt<'_, 'py>, Opt<'_, 'py>),
     f: impl FnOnce(Latencies<'_>) -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
-    let s = opt(samples, |o| column::<f64>(o, "samples", MAX_SERIES_INTERVALS))?;
-    let b = opt(upper_bounds, |o| column::<f64>(o, "upper_bounds", MAX_HISTOGRAM_BUCKETS))?;
-    let c = opt(counts, |o| column::<f64>(o, "counts", MAX_HISTOGRAM_BUCKETS))?;
+    let s = opt(samples, |o| {
+        column::<f64>(o, "samples", MAX_SERIES_INTERVALS)
+    })?;
+    let b = opt(upper_bounds, |o| {
+        column::<f64>(o, "upper_bounds", MAX_HISTOGRAM_BUCKETS)
+    })?;
+    let c = opt(counts, |o| {
+        column::<f64>(o, "counts", MAX_HISTOGRAM_BUCKETS)
+    })?;
     let (s, b, c) = (
         s.as_ref().map(Column::values),
         b.as_ref().map(Column::values),
         c.as_ref().map(Column::values),
     );
-    compute(py, || f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?))
+    compute(py, || {
+        f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?)
+    })
 }
 
 /// The share of requests at or below ``threshold_ms`` against
@@ -172,11 +200,17 @@ fn with_latencies<'py, T: Send>(
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, threshold_ms, objective, upper_bounds = None, counts = None))]
 fn latency_slo<'py>(
-    py: Python<'py>, samples: Opt<'_, 'py>, threshold_ms: &Bound<'py, PyAny>,
-    objective: &Bound<'py, PyAny>, upper_bounds: Opt<'_, 'py>, counts: Opt<'_, 'py>,
+    py: Python<'py>,
+    samples: Opt<'_, 'py>,
+    threshold_ms: &Bound<'py, PyAny>,
+    objective: &Bound<'py, PyAny>,
+    upper_bounds: Opt<'_, 'py>,
+    counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (threshold, objective) =
-        (float(threshold_ms, "threshold_ms")?, float(objective, "objective")?);
+    let (threshold, objective) = (
+        float(threshold_ms, "threshold_ms")?,
+        float(objective, "objective")?,
+    );
     let out = with_latencies(py, (samples, upper_bounds, counts), |l| {
         core::latency_slo(l, threshold, objective)
     })?;
@@ -188,7 +222,10 @@ fn latency_slo<'py>(
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, t_ms, upper_bounds = None, counts = None))]
 fn apdex<'py>(
-    py: Python<'py>, samples: Opt<'_, 'py>, t_ms: &Bound<'py, PyAny>, upper_bounds: Opt<'_, 'py>,
+    py: Python<'py>,
+    samples: Opt<'_, 'py>,
+    t_ms: &Bound<'py, PyAny>,
+    upper_bounds: Opt<'_, 'py>,
     counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let t = float(t_ms, "t_ms")?;
@@ -203,8 +240,11 @@ fn apdex<'py>(
 #[pyfunction]
 #[pyo3(signature = (events, journeys = None, *, attribution_window = None, min_completion = None, max_step_drop_off = None))]
 fn journey_funnels<'py>(
-    py: Python<'py>, events: &Bound<'py, PyAny>, journeys: Opt<'_, 'py>,
-    attribution_window: Opt<'_, 'py>, min_completion: Opt<'_, 'py>,
+    py: Python<'py>,
+    events: &Bound<'py, PyAny>,
+    journeys: Opt<'_, 'py>,
+    attribution_window: Opt<'_, 'py>,
+    min_completion: Opt<'_, 'py>,
     max_step_drop_off: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let events: Vec<JourneyEvent> = records(events, "events", MAX_JOURNEY_EVENTS, 64)?;

@@ -43,7 +43,11 @@ const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
 fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
     let rows = seq(obj, what, MAX_PG_ROWS, |row, at| {
         let Ok(d) = row.cast::<PyDict>() else {
-            fail!(InvalidInput, "{at}: expected a row (dict of columns), not {}", type_name(row));
+            fail!(
+                InvalidInput,
+                "{at}: expected a row (dict of columns), not {}",
+                type_name(row)
+            );
         };
         let mut map = Map::new();
         for item in d.items().iter() {
@@ -60,9 +64,11 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
         Ok(Value::Object(map))
     });
     match rows {
-        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => {
-            Err(coded!(InvalidInput, "{what}: expected a list of rows (dicts): {}", c.message))
-        }
+        Err(BindError::Coded(c)) if c.kind == ErrorKind::InvalidType => Err(coded!(
+            InvalidInput,
+            "{what}: expected a list of rows (dicts): {}",
+            c.message
+        )),
         other => Ok(Value::Array(other?)),
     }
 }
@@ -73,7 +79,9 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
 #[pyfunction]
 #[pyo3(signature = (metrics, thresholds=None))]
 fn optimize_performance<'py>(
-    py: Python<'py>, metrics: &Bound<'py, PyAny>, thresholds: Opt<'_, 'py>,
+    py: Python<'py>,
+    metrics: &Bound<'py, PyAny>,
+    thresholds: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: PerfMetrics = arg(metrics, "metrics", MAX_ITEMS)?;
     let thresholds: PerfThresholds = opt_arg(thresholds, "thresholds", 64)?;
@@ -85,7 +93,8 @@ fn optimize_performance<'py>(
 /// (``SHOW server_version_num``): ``{"statements", "indexes", "tables"}``.
 #[pyfunction]
 fn pg_queries<'py>(
-    py: Python<'py>, server_version_num: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    server_version_num: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let version: u32 = int(server_version_num, "server_version_num")?;
     to_py(py, &core::pg_queries(version), PLAIN)
@@ -96,11 +105,17 @@ fn pg_queries<'py>(
 #[pyfunction]
 #[pyo3(signature = (statements, indexes, tables, options=None))]
 fn analyze_pg_stats<'py>(
-    py: Python<'py>, statements: &Bound<'py, PyAny>, indexes: &Bound<'py, PyAny>,
-    tables: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+    py: Python<'py>,
+    statements: &Bound<'py, PyAny>,
+    indexes: &Bound<'py, PyAny>,
+    tables: &Bound<'py, PyAny>,
+    options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (s, i, t) =
-        (rows(statements, "statements")?, rows(indexes, "indexes")?, rows(tables, "tables")?);
+    let (s, i, t) = (
+        rows(statements, "statements")?,
+        rows(indexes, "indexes")?,
+        rows(tables, "tables")?,
+    );
     let options: PgOptions = opt_arg(options, "options", 64)?;
     let report = compute(py, || {
         let s: Vec<PgStatementRow> = core::pg_rows(&s, "statements")?;
@@ -123,8 +138,10 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
             .map_err(|_| coded!(ParseError, "plan: bytes are not UTF-8"));
     }
     let py = plan.py();
-    let dumped =
-        py.import("json").and_then(|json| json.call_method1("dumps", (plan,))).map_err(|e| {
+    let dumped = py
+        .import("json")
+        .and_then(|json| json.call_method1("dumps", (plan,)))
+        .map_err(|e| {
             let kind = if e.is_instance_of::<PyRecursionError>(py) {
                 ErrorKind::LimitExceeded
             } else if e.is_instance_of::<PyTypeError>(py) {
@@ -142,7 +159,9 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
 #[pyfunction]
 #[pyo3(signature = (plan, options=None))]
 fn analyze_explain<'py>(
-    py: Python<'py>, plan: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+    py: Python<'py>,
+    plan: &Bound<'py, PyAny>,
+    options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let text = plan_text(plan)?;
     let options: PgOptions = opt_arg(options, "options", 64)?;
@@ -155,7 +174,9 @@ fn analyze_explain<'py>(
 #[pyfunction]
 #[pyo3(signature = (before_ms, after_ms, options=None))]
 fn evaluate_index<'py>(
-    py: Python<'py>, before_ms: &Bound<'py, PyAny>, after_ms: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    before_ms: &Bound<'py, PyAny>,
+    after_ms: &Bound<'py, PyAny>,
     options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let before = crate::convert::float(before_ms, "before_ms")?;
@@ -170,7 +191,9 @@ fn evaluate_index<'py>(
 #[pyfunction]
 #[pyo3(signature = (checks, options=None))]
 fn healing_plan<'py>(
-    py: Python<'py>, checks: &Bound<'py, PyAny>, options: Opt<'_, 'py>,
+    py: Python<'py>,
+    checks: &Bound<'py, PyAny>,
+    options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let checks: HealthChecks = arg(checks, "checks", MAX_ITEMS)?;
     let options: HealingOptions = opt_arg(options, "options", MAX_ITEMS)?;
@@ -180,10 +203,21 @@ fn healing_plan<'py>(
 
 /// The arguments shared by `extract_symptoms` and `diagnose`.
 fn diagnosis_args(
-    report: &Bound<'_, PyAny>, now: &Bound<'_, PyAny>, kb: Opt<'_, '_>, options: Opt<'_, '_>,
-) -> Res<(Report, chrono::DateTime<chrono::Utc>, KnowledgeBase, DiagnoseOptions)> {
+    report: &Bound<'_, PyAny>,
+    now: &Bound<'_, PyAny>,
+    kb: Opt<'_, '_>,
+    options: Opt<'_, '_>,
+) -> Res<(
+    Report,
+    chrono::DateTime<chrono::Utc>,
+    KnowledgeBase,
+    DiagnoseOptions,
+)> {
     let report = if report.cast::<PyString>().is_ok() {
-        Report { description: string(report, "report")?, ..Report::default() }
+        Report {
+            description: string(report, "report")?,
+            ..Report::default()
+        }
     } else {
         arg(report, "report", core::MAX_KB_ENTRIES)?
     };
@@ -191,7 +225,12 @@ fn diagnosis_args(
         Some(o) => instance::<PyKnowledgeBase>(o, "kb")?.get().0.clone(),
         None => KnowledgeBase::builtin(),
     };
-    Ok((report, instant(now, "now")?, kb, opt_arg(options, "options", MAX_ITEMS)?))
+    Ok((
+        report,
+        instant(now, "now")?,
+        kb,
+        opt_arg(options, "options", MAX_ITEMS)?,
+    ))
 }
 
 /// `extract_symptoms` and `diagnose`: the same arguments, one core call each.

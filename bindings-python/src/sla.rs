@@ -49,11 +49,16 @@ pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<S
 /// offset). Returns a dict; instants are aware UTC datetimes.
 #[pyfunction]
 fn sla_status<'py>(
-    py: Python<'py>, policy: &Bound<'py, PyAny>, events: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    policy: &Bound<'py, PyAny>,
+    events: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (policy, events, now) =
-        (self::policy(policy)?, self::events(events, "events")?, instant(now, "now")?);
+    let (policy, events, now) = (
+        self::policy(policy)?,
+        self::events(events, "events")?,
+        instant(now, "now")?,
+    );
     let out = compute(py, || sla::sla_status(&policy, &events, now))?;
     to_py(py, &out, SHAPE)
 }
@@ -61,7 +66,9 @@ fn sla_status<'py>(
 /// `sla_status` for a list of event logs, in parallel.
 #[pyfunction]
 fn sla_status_batch<'py>(
-    py: Python<'py>, policy: &Bound<'py, PyAny>, tickets: &Bound<'py, PyAny>,
+    py: Python<'py>,
+    policy: &Bound<'py, PyAny>,
+    tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = self::policy(policy)?;
