@@ -5,6 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -154,6 +155,46 @@ string_enum! {
         /// The self-service portal's ticket form.
         Portal => "portal",
     }
+}
+
+/// Parses an ISO-8601 / RFC 3339 instant, which must carry a UTC offset.
+///
+/// # Examples
+/// ```
+/// let t = opsbrain::types::parse_instant("2026-11-30T09:00:00-05:00")?;
+/// assert_eq!(t.to_rfc3339(), "2026-11-30T14:00:00+00:00");
+/// let e = opsbrain::types::parse_instant("2026-11-30T09:00:00").unwrap_err();
+/// assert!(e.message.contains("offset is missing"));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `invalid_input` for a date-time without an offset (saying so) or a
+/// string that is not an instant.
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
+    const EXAMPLE: &str = "\"2026-11-30T09:00:00Z\" or \"2026-11-30T09:00:00-05:00\"";
+    const NAIVE: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    if let Ok(t) =
+        DateTime::parse_from_rfc3339(text).or_else(|_| text.parse::<DateTime<FixedOffset>>())
+    {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let naive = NAIVE
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(text, f).is_ok());
+    if naive || text.parse::<NaiveDate>().is_ok() {
+        return Err(Error::invalid_input(format!(
+            "{text:?} has no UTC offset (the offset is missing): add `Z` or `+hh:mm`, as in {EXAMPLE}"
+        )));
+    }
+    Err(Error::invalid_input(format!(
+        "{text:?} is not an ISO-8601 instant with an offset, such as {EXAMPLE}"
+    )))
 }
 
 /// A ticket's channel when none is given: email.
