@@ -518,7 +518,7 @@ pub fn adjust<'e>(
     run(|| {
         let metrics: Vec<core::CacheTypeMetrics> = value::items("metrics", &metrics, &SHAPE, true)?;
         let table = scalar::opt_class("table", "cache.StrategyTable", &table)?;
-        let table = table.map_or_else(core::StrategyTable::builtin, |t| t.inner.clone());
+        let table = table.map(|t| t.inner.clone()).unwrap_or_default();
         let rules: core::AdjustmentRules = value::opt("rules", rules.as_ref(), &SHAPE)?;
         value::result(env, &core::adjust(&table, &metrics, &rules)?, &SHAPE)
     })

@@ -139,7 +139,7 @@ pub fn replica_recommendation<'e>(
                     "policy", &p, &shape,
                 )?)?
             }
-            None => ThresholdPolicy::builtin(),
+            None => ThresholdPolicy::default(),
         };
         value::result(env, &core::replica_recommendation(&req, &policy)?, &SHAPE)
     })

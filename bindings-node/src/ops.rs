@@ -265,7 +265,8 @@ fn diagnose_args(
     let report = value::object("report", report, &SHAPE)?;
     let now = scalar::instant("now", now)?;
     let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?
-        .map_or_else(core::KnowledgeBase::builtin, |k| k.inner.clone());
+        .map(|k| k.inner.clone())
+        .unwrap_or_default();
     Ok((kb, report, now, value::opt("options", options, &SHAPE)?))
 }
 

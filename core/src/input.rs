@@ -15,7 +15,7 @@
 //!   input"). The same message is given wherever a request's instant lacks
 //!   its offset.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -136,25 +136,33 @@ pub fn from_toml<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// `invalid_input` for anything else, saying when only the offset is
 /// missing.
 pub fn parse_instant(text: &str) -> Result<DateTime<Utc>> {
-    text.parse::<DateTime<chrono::FixedOffset>>()
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                instant_hint(
-                    Some(&Value::String(text.to_owned())),
-                    format!("{text:?}: {e}"),
-                ),
-            )
-        })
+    if let Ok(t) =
+        DateTime::parse_from_rfc3339(text).or_else(|_| text.parse::<DateTime<FixedOffset>>())
+    {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let message = instant_hint(
+        Some(&Value::String(text.to_owned())),
+        format!("{text:?} is not an ISO-8601 instant with an offset, such as {EXAMPLE}"),
+    );
+    Err(Error::new(ErrorKind::InvalidInput, message))
 }
+
+/// How an instant is written.
+const EXAMPLE: &str = "\"2026-11-30T09:00:00Z\" or \"2026-11-30T09:00:00-05:00\"";
 
 /// Whether `text` is a date or date-time that only lacks its UTC offset.
 fn lacks_offset(text: &str) -> bool {
+    const NAIVE: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
     let t = text.trim();
-    t.parse::<NaiveDateTime>().is_ok()
-        || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok()
-        || NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").is_ok()
+    NAIVE
+        .iter()
+        .any(|f| NaiveDateTime::parse_from_str(t, f).is_ok())
         || t.parse::<NaiveDate>().is_ok()
 }
 
@@ -163,8 +171,7 @@ fn lacks_offset(text: &str) -> bool {
 fn instant_hint(bad: Option<&Value>, message: String) -> String {
     match bad {
         Some(Value::String(s)) if lacks_offset(s) => format!(
-            "{s:?} has no UTC offset; instants must carry one, as in \
-             \"2026-01-05T09:00:00Z\" or \"2026-01-05T09:00:00+01:00\""
+            "{s:?} has no UTC offset (the offset is missing): add `Z` or `+hh:mm`, as in {EXAMPLE}"
         ),
         _ => message,
     }
@@ -284,7 +291,7 @@ mod tests {
         }
         let e = parse_instant("yesterday").unwrap_err();
         assert_eq!(e.code(), "invalid_input");
-        assert!(!e.message.contains("offset"), "{}", e.message);
+        assert!(!e.message.contains("missing"), "{}", e.message);
         assert_eq!(
             parse_instant("2026-01-05T10:00:00+01:00")
                 .unwrap()

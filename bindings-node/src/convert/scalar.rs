@@ -5,7 +5,7 @@
 //! integer is needed, negatives into unsigned and integers beyond 2^53 - 1
 //! (use a `BigInt`) are errors.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use napi::bindgen_prelude::{
     BigInt, ClassInstance, Either, FromNapiValue, TypedArray, TypedArrayType, Unknown,
 };
@@ -151,16 +151,6 @@ pub fn count(path: &str, v: &Unknown<'_>) -> Result<usize> {
     usize::try_from(x).map_err(|_| bad(path, "is too large"))
 }
 
-/// Date-times without an offset, recognised to say that the offset is missing.
-const NAIVE: [&str; 4] = [
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-];
-
-const EXAMPLE: &str = "\"2026-11-30T09:00:00Z\" or \"2026-11-30T09:00:00-05:00\"";
-
 /// Checks the years rule on an instant.
 pub fn in_years(path: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if YEARS.contains(&t.year()) {
@@ -173,26 +163,13 @@ pub fn in_years(path: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
     }
 }
 
-/// An ISO-8601 string with an offset as an instant.
+/// An ISO-8601 string with an offset as an instant (the core's parser,
+/// which says when the offset is missing), in years 1 to 9999.
 pub fn parse_instant(path: &str, s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s).or_else(|_| s.parse::<DateTime<FixedOffset>>()) {
-        return in_years(path, t.with_timezone(&Utc));
-    }
-    let naive = NAIVE
-        .iter()
-        .any(|f| NaiveDateTime::parse_from_str(s, f).is_ok());
-    if naive || s.parse::<NaiveDate>().is_ok() {
-        return Err(bad(
-            path,
-            format_args!(
-                "{s:?} has no UTC offset (the offset is missing): add `Z` or `+hh:mm`, as in {EXAMPLE}"
-            ),
-        ));
-    }
-    Err(bad(
+    in_years(
         path,
-        format_args!("{s:?} is not an ISO-8601 instant with an offset, such as {EXAMPLE}"),
-    ))
+        opsbrain::input::parse_instant(s).map_err(|e| e.at(path))?,
+    )
 }
 
 /// A `Date` (an invalid one is refused) as an instant, unchecked for years.

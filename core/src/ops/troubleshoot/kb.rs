@@ -165,6 +165,13 @@ pub(crate) fn spec(name: String, keywords: &[String], codes: &[String]) -> RuleS
     }
 }
 
+/// The built-in knowledge base.
+impl Default for KnowledgeBase {
+    fn default() -> Self {
+        KnowledgeBase::builtin()
+    }
+}
+
 impl KnowledgeBase {
     /// The knowledge base shipped with opsbrain: the framework's issue
     /// types (sign-in, MFA, QuickBooks sync, document processing, AI
