@@ -5,8 +5,11 @@
 //!   Python and Node bindings build from their arguments). Errors are coded
 //!   by what went wrong and name the path of the bad value
 //!   (`tickets[3].events[0].at: ...`): `missing_key` for a missing field,
-//!   `invalid_type` for a value of the wrong type, `invalid_input` for an
-//!   unknown key, an unknown variant or a bad value.
+//!   `invalid_type` for a value of the wrong type (a non-object where an
+//!   object goes says "must be an object"), `invalid_input` for an unknown
+//!   key, an unknown variant, a bad value or a null where a value is
+//!   required. Both bindings read every request through it, so one mistake
+//!   gets one code in Rust, Python and Node.
 //! - [`from_json`] and [`from_toml`] read human-written configuration text:
 //!   size checked first ([`limits::MAX_CONFIG_BYTES`]), then parsed; every
 //!   failure is `parse_error` with the path of the bad value in the message.
@@ -43,18 +46,60 @@ use crate::validate::check_config_size;
 /// `missing_key`, `invalid_type` or `invalid_input` (see the module docs),
 /// the message starting with the path of the bad value.
 pub fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T> {
+    from_value_at(value, "")
+}
+
+/// [`from_value`] for a value found at `at` (an argument name or a path
+/// such as `tickets[3]`), which prefixes the path in every error.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::Ticket;
+/// let e = opsbrain::input::from_value_at::<Ticket>(&serde_json::json!({"body": "x"}), "tickets[3]")
+///     .unwrap_err();
+/// assert_eq!((e.code(), e.message.as_str()), ("missing_key", "tickets[3]: missing field `subject`"));
+/// let e = opsbrain::input::from_value_at::<Ticket>(&serde_json::json!(7), "tickets[0]").unwrap_err();
+/// assert_eq!(e.code(), "invalid_type");
+/// assert!(e.message.starts_with("tickets[0] must be an object, got integer `7`"), "{}", e.message);
+/// ```
+///
+/// # Errors
+/// As [`from_value`].
+pub fn from_value_at<T: DeserializeOwned>(value: &Value, at: &str) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let message = inner.to_string();
+        let inner_path = e.path().to_string();
+        let path = match inner_path.as_str() {
+            "." | "" => at.to_owned(),
+            p if at.is_empty() => p.to_owned(),
+            p if p.starts_with('[') => format!("{at}{p}"),
+            p => format!("{at}.{p}"),
+        };
+        let message = e.into_inner().to_string();
+        if let Some(got) = message
+            .strip_prefix("invalid type: ")
+            .and_then(|m| m.split_once(", expected struct"))
+            .map(|(got, _)| got)
+        {
+            let what = if path.is_empty() {
+                "the value"
+            } else {
+                path.as_str()
+            };
+            return Error::new(
+                ErrorKind::InvalidType,
+                format!("{what} must be an object, got {got}"),
+            );
+        }
+        // A null where a value is required reads as a missing value.
         let kind = if message.starts_with("missing field") {
             ErrorKind::MissingKey
-        } else if message.starts_with("invalid type") {
+        } else if message.starts_with("invalid type") && !message.starts_with("invalid type: null")
+        {
             ErrorKind::InvalidType
         } else {
             ErrorKind::InvalidInput
         };
-        let message = instant_hint(pointer(value, &path), message);
+        let message = instant_hint(pointer(value, &inner_path), message);
         located(kind, &path, message)
     })
 }

@@ -343,31 +343,37 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
         .unwrap_or(Value::Null))
 }
 
-/// Deserialises serde JSON into a core type; a shape error (unknown or
-/// missing key, wrong type) is `invalid_input` naming `path`, with field
-/// names in camelCase.
+/// Deserialises serde JSON into a core type with the core's one reader
+/// ([`opsbrain::input::from_value_at`]: codes by cause, the path of the bad
+/// value), field names in the message spelled in camelCase.
 pub fn parse<T: DeserializeOwned>(path: &str, value: Value) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| {
-        let msg = camel_ticks(&e.to_string());
-        if let Some(got) = msg
-            .strip_prefix("invalid type: ")
-            .and_then(|m| m.split_once(", expected struct"))
-            .map(|(got, _)| got)
-        {
-            return Error::new(
-                ErrorKind::InvalidType,
-                format!("{path} must be an object, got {got}"),
-            );
-        }
-        let kind = if msg.starts_with("missing field") {
-            ErrorKind::MissingKey
-        } else if msg.starts_with("invalid type") && !msg.starts_with("invalid type: null") {
-            ErrorKind::InvalidType
-        } else {
-            ErrorKind::InvalidInput
-        };
-        Error::new(kind, format!("{path}: {msg}"))
-    })
+    opsbrain::input::from_value_at(&value, path)
+        .map_err(|e| Error::new(e.kind, camel_message(path, &e.message)))
+}
+
+/// A core message with the snake_case names in its path (after `root`) and
+/// in its `` `quoted` `` spans in camelCase.
+fn camel_message(root: &str, message: &str) -> String {
+    let (head, rest) = match message.strip_prefix(root) {
+        Some(rest) => (root, rest),
+        None => ("", message),
+    };
+    let cut = rest
+        .find(": ")
+        .into_iter()
+        .chain(rest.find(" must be"))
+        .min()
+        .unwrap_or(0);
+    let (tail_path, text) = rest.split_at(cut);
+    let tail_path: String = tail_path
+        .split('.')
+        .map(|seg| match seg.find('[') {
+            Some(i) => format!("{}{}", camel(&seg[..i]), &seg[i..]),
+            None => camel(seg),
+        })
+        .collect::<Vec<_>>()
+        .join(".");
+    format!("{head}{tail_path}{}", camel_ticks(text))
 }
 
 /// A JS argument as the core request type `T`.
