@@ -88,20 +88,19 @@ macro_rules! fail {
     };
 }
 
-/// The Python class name for each kind (must match `opsbrain/errors.py`).
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "InvalidInputError",
-        ErrorKind::InvalidType => "InvalidTypeError",
-        ErrorKind::MissingKey => "MissingKeyError",
-        ErrorKind::InvalidConfig => "InvalidConfigError",
-        ErrorKind::ParseError => "ParseError",
-        ErrorKind::DimensionMismatch => "DimensionMismatchError",
-        ErrorKind::NotFitted => "NotFittedError",
-        ErrorKind::UnsupportedVersion => "UnsupportedVersionError",
-        ErrorKind::LimitExceeded => "LimitExceededError",
-        _ => "OpsbrainError",
+/// The Python class name of a kind, its code in CamelCase ending in `Error`
+/// (`invalid_input` -> `InvalidInputError`, `parse_error` -> `ParseError`):
+/// the names of `opsbrain/errors.py`.
+fn class_name(kind: ErrorKind) -> String {
+    let mut name: String = kind
+        .code()
+        .split('_')
+        .map(|w| w[..1].to_uppercase() + &w[1..])
+        .collect();
+    if !name.ends_with("Error") {
+        name.push_str("Error");
     }
+    name
 }
 
 impl From<BindError> for PyErr {
@@ -113,7 +112,10 @@ impl From<BindError> for PyErr {
         Python::attach(|py| {
             let cls = py
                 .import("opsbrain.errors")
-                .and_then(|m| m.getattr(class_name(e.kind)))
+                .and_then(|m| {
+                    m.getattr(class_name(e.kind))
+                        .or_else(|_| m.getattr("OpsbrainError"))
+                })
                 .and_then(|c| Ok(c.cast_into::<PyType>()?));
             match cls {
                 Ok(cls) => PyErr::from_type(cls, e.message),
@@ -126,7 +128,7 @@ impl From<BindError> for PyErr {
 
 /// The catalogue of error codes and their exception class names.
 #[pyfunction]
-pub fn error_codes() -> Vec<(&'static str, &'static str)> {
+pub fn error_codes() -> Vec<(&'static str, String)> {
     ErrorKind::ALL
         .iter()
         .map(|k| (k.code(), class_name(*k)))
