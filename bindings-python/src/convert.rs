@@ -504,31 +504,48 @@ pub fn fields_value(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<Value> {
 /// (`tickets[3].events[0].at`).
 fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
     serde_path_to_error::deserialize(&v).map_err(|e| {
-        let (path, inner) = (path.to_string(), e.path().to_string());
+        let (mut inner, mut message) = (e.path().to_string(), e.inner().to_string());
+        if let Some((key, explained)) = offset_missing(&v, &inner, &message) {
+            if let Some(k) = key {
+                inner = if inner == "." {
+                    k
+                } else {
+                    format!("{inner}.{k}")
+                };
+            }
+            message = explained;
+        }
+        let path = path.to_string();
         let at = match inner.as_str() {
             "." => path,
             p if path.is_empty() => p.to_owned(),
             p if p.starts_with('[') => format!("{path}{p}"),
             p => format!("{path}.{p}"),
         };
-        err(kind, format!("{at}: {}", explain(&v, &inner, e.inner())))
+        err(kind, format!("{at}: {message}"))
     })
 }
 
-/// Serde's message about the value at `inner` (a serde path, `a.b[2].c`),
-/// or the core's own when that value is a string instant only lacking its
-/// UTC offset (`opsbrain::input::parse_instant` says so).
-fn explain(v: &Value, inner: &str, message: &serde_json::Error) -> String {
+/// When the bad value at `inner` (a serde path, `a.b[2].c`) is a string
+/// instant only lacking its UTC offset, or a record with such a field (an
+/// internally tagged record is reported at its own path), the field's key
+/// and the core's explanation (from `opsbrain::input::parse_instant`).
+fn offset_missing(v: &Value, inner: &str, message: &str) -> Option<(Option<String>, String)> {
     let parts = inner.split(['.', '[']).filter(|p| !p.is_empty());
     let pointer: String = parts
         .map(|p| format!("/{}", p.trim_end_matches(']')))
         .collect();
-    match v.pointer(&pointer) {
-        Some(Value::String(s)) => match opsbrain::input::parse_instant(s) {
-            Err(e) if e.message.contains("has no UTC offset") => e.message,
-            _ => message.to_string(),
-        },
-        _ => message.to_string(),
+    let lacks = |s: &str| {
+        let e = opsbrain::input::parse_instant(s).err()?;
+        e.message.contains("has no UTC offset").then_some(e.message)
+    };
+    let serde_own = ["unknown", "missing", "invalid type", "invalid length"];
+    match v.pointer(&pointer)? {
+        Value::String(s) => Some((None, lacks(s)?)),
+        Value::Object(o) if !serde_own.iter().any(|p| message.starts_with(p)) => o
+            .iter()
+            .find_map(|(k, x)| Some((Some(k.clone()), lacks(x.as_str()?)?))),
+        _ => None,
     }
 }
 
