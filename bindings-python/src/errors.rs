@@ -88,19 +88,20 @@ macro_rules! fail {
     };
 }
 
-/// The Python class name of a kind, its code in CamelCase ending in `Error`
-/// (`invalid_input` -> `InvalidInputError`, `parse_error` -> `ParseError`):
-/// the names of `opsbrain/errors.py`.
-fn class_name(kind: ErrorKind) -> String {
-    let mut name: String = kind
-        .code()
-        .split('_')
-        .map(|w| w[..1].to_uppercase() + &w[1..])
-        .collect();
-    if !name.ends_with("Error") {
-        name.push_str("Error");
+/// The Python class name for each kind (must match `opsbrain/errors.py`).
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidInput => "InvalidInputError",
+        ErrorKind::InvalidType => "InvalidTypeError",
+        ErrorKind::MissingKey => "MissingKeyError",
+        ErrorKind::InvalidConfig => "InvalidConfigError",
+        ErrorKind::ParseError => "ParseError",
+        ErrorKind::DimensionMismatch => "DimensionMismatchError",
+        ErrorKind::NotFitted => "NotFittedError",
+        ErrorKind::UnsupportedVersion => "UnsupportedVersionError",
+        ErrorKind::LimitExceeded => "LimitExceededError",
+        _ => "OpsbrainError",
     }
-    name
 }
 
 impl From<BindError> for PyErr {
@@ -112,10 +113,7 @@ impl From<BindError> for PyErr {
         Python::attach(|py| {
             let cls = py
                 .import("opsbrain.errors")
-                .and_then(|m| {
-                    m.getattr(class_name(e.kind))
-                        .or_else(|_| m.getattr("OpsbrainError"))
-                })
+                .and_then(|m| m.getattr(class_name(e.kind)))
                 .and_then(|c| Ok(c.cast_into::<PyType>()?));
             match cls {
                 Ok(cls) => PyErr::from_type(cls, e.message),
@@ -128,7 +126,7 @@ impl From<BindError> for PyErr {
 
 /// The catalogue of error codes and their exception class names.
 #[pyfunction]
-pub fn error_codes() -> Vec<(&'static str, String)> {
+pub fn error_codes() -> Vec<(&'static str, &'static str)> {
     ErrorKind::ALL
         .iter()
         .map(|k| (k.code(), class_name(*k)))

@@ -83,12 +83,7 @@ pub fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bo
 /// with the interpreter released.
 fn with_series<'py, T: Send>(
     py: Python<'py>,
-    (good, total, start, step): (
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-    ),
+    [good, total, start, step]: [&Bound<'py, PyAny>; 4],
     f: impl FnOnce(&CountSeries<'_>) -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
     let g = column::<f64>(good, "good", MAX_SERIES_INTERVALS)?;
@@ -119,7 +114,7 @@ pub fn error_budget<'py>(
     let targets: KpiTargets = opt_arg(targets, "targets", 64)?;
     to_py(
         py,
-        &with_series(py, (good, total, start, step), |s| {
+        &with_series(py, [good, total, start, step], |s| {
             core::error_budget(s, objective, window, &targets)
         })?,
         SHAPE,
@@ -148,7 +143,7 @@ pub fn burn_rate_alerts<'py>(
     };
     to_py(
         py,
-        &with_series(py, (good, total, start, step), |s| {
+        &with_series(py, [good, total, start, step], |s| {
             core::burn_rate_alerts(s, objective, &rules)
         })?,
         SHAPE,
