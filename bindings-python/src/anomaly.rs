@@ -15,18 +15,13 @@ use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::compute::{compute, compute_on};
+use crate::compute::{compute, compute_on, compute_py};
 use crate::convert::{
-    JsonForm, Opt, Shape, boolean, float, instance, instant, int, is_int, opt, seq, string, to_py,
-    type_name,
+    JsonForm, Opt, Shape, boolean, float, instance, instant, instants, int, is_int, opt, seq,
+    string, to_py, type_name,
 };
 use crate::errors::Res;
 use crate::{coded, fail, getters, json_form, value_class};
-
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyIsolationForestModel, PyProactiveMonitor, PyFittedGroup, PyGroupAnomalies; fit_isolation_forest, average_path_length)
-}
 
 json_form!(core: IsolationForest, FittedGroup);
 json_form!(serde: GroupAnomalies);
@@ -99,7 +94,7 @@ fn contamination(obj: &Bound<'_, PyAny>) -> Res<Contamination> {
 #[pyfunction]
 #[pyo3(signature = (x, *, n_estimators=None, max_samples=None, contamination=None, max_features=None, bootstrap=None, seed=None, n_jobs=None))]
 #[allow(clippy::too_many_arguments)]
-fn fit_isolation_forest(
+pub fn fit_isolation_forest(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     n_estimators: Opt<'_, '_>,
@@ -127,7 +122,7 @@ fn fit_isolation_forest(
 /// ``c(n)``, the average path length of an unsuccessful search in a binary
 /// search tree of ``n`` points.
 #[pyfunction]
-fn average_path_length(n: &Bound<'_, PyAny>) -> Res<f64> {
+pub fn average_path_length(n: &Bound<'_, PyAny>) -> Res<f64> {
     Ok(core_average_path_length(int(n, "n")?))
 }
 
@@ -197,7 +192,13 @@ getters!(PyIsolationForestModel {
     n_estimators -> usize = |v| v.trees().len();
     /// Warnings from fitting (e.g. max_samples clipped to the row count).
     warnings -> Vec<String> = |v| v.warnings().to_vec();
-});
+} repr |v| format!(
+    "IsolationForestModel({} trees, {} features, max_samples={}, offset={})",
+    v.trees().len(),
+    v.n_features(),
+    v.max_samples(),
+    v.offset()
+));
 
 #[pymethods]
 impl PyIsolationForestModel {
@@ -205,15 +206,6 @@ impl PyIsolationForestModel {
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
         to_py(py, self.0.params(), crate::convert::PLAIN)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "IsolationForestModel({} trees, {} features, max_samples={}, offset={})",
-            self.0.trees().len(),
-            self.0.n_features(),
-            self.0.max_samples(),
-            self.0.offset()
-        )
     }
 }
 
@@ -229,7 +221,13 @@ getters!(PyGroupAnomalies {
     threshold -> f64 = |v| v.threshold;
     /// The share of rows the percentile expects to flag.
     expected_share -> f64 = |v| v.expected_share;
-});
+} repr |v| format!(
+    "GroupAnomalies({:?}, {} of {} rows below {})",
+    v.metric,
+    v.anomalous_points.len(),
+    v.scores.len(),
+    v.threshold
+));
 
 #[pymethods]
 impl PyGroupAnomalies {
@@ -243,15 +241,6 @@ impl PyGroupAnomalies {
     fn anomalous_points<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
         let v: Vec<i64> = self.0.anomalous_points.iter().map(|&i| i as i64).collect();
         v.into_pyarray(py)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "GroupAnomalies({:?}, {} of {} rows below {})",
-            self.0.metric,
-            self.0.anomalous_points.len(),
-            self.0.scores.len(),
-            self.0.threshold
-        )
     }
 }
 
@@ -267,7 +256,7 @@ getters!(PyFittedGroup {
     threshold -> f64 = |v| v.threshold;
     /// The group's forest.
     forest -> PyIsolationForestModel = |v| PyIsolationForestModel(v.forest.clone());
-});
+} repr |v| format!("FittedGroup({:?}, threshold={})", v.group.name, v.threshold));
 
 #[pymethods]
 impl PyFittedGroup {
@@ -277,12 +266,6 @@ impl PyFittedGroup {
         let view = x.as_array();
         Ok(PyGroupAnomalies(compute(py, || self.0.score(&view))?))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "FittedGroup({:?}, threshold={})",
-            self.0.group.name, self.0.threshold
-        )
-    }
 }
 
 value_class! {
@@ -290,23 +273,14 @@ value_class! {
     /// framework's three groups (performance 0.1, usage_patterns 0.05,
     /// error_trends 0.15); ``ProactiveMonitor.from_json`` reads another
     /// configuration.
-    PyProactiveMonitor(ProactiveMonitor) as "ProactiveMonitor"
+    PyProactiveMonitor(ProactiveMonitor) as "ProactiveMonitor", new = framework
 }
 
 /// Instants in alerts.
-const ALERTS: Shape = Shape::of(&["timestamp"], &[], &[]);
+const ALERTS: Shape = instants(&["timestamp"]);
 
 #[pymethods]
 impl PyProactiveMonitor {
-    #[new]
-    fn new() -> Self {
-        Self(ProactiveMonitor::framework())
-    }
-    /// The framework's monitor.
-    #[staticmethod]
-    fn framework() -> Self {
-        Self::new()
-    }
     /// The configuration as a dict.
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
@@ -351,8 +325,7 @@ impl PyProactiveMonitor {
             Ok(instance::<PyGroupAnomalies>(a, at)?.get().0.clone())
         })?;
         let at = instant(timestamp, "timestamp")?;
-        let alerts = compute(py, || self.0.alerts(&found, at))?;
-        to_py(py, &alerts, ALERTS)
+        compute_py(py, ALERTS, || self.0.alerts(&found, at))
     }
     fn __repr__(&self) -> String {
         let names: Vec<&str> = self

@@ -6,18 +6,13 @@ use opsbrain::limits::{MAX_CACHE_SIZES, MAX_TRACE_LEN};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::compute::compute;
+use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Column, Opt, PLAIN, column, float, given, instance, int, opt, opt_arg, records, seq, string,
-    to_py,
+    Column, Opt, PLAIN, column, float, given, int, opt, opt_arg, records, seq, string, to_py,
+    values,
 };
 use crate::errors::Res;
 use crate::{getters, json_form, value_class};
-
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, pattern_stats, warm_candidates, hash_key, hash_keys, adjust)
-}
 
 json_form!(core: StrategyTable);
 json_form!(serde: MissRatioCurve);
@@ -45,8 +40,7 @@ impl<'py> Columns<'py> {
         f: impl FnOnce(&Trace<'_>) -> opsbrain::Result<T> + Send,
     ) -> Res<T> {
         let keys = self.keys.values();
-        let ts = self.timestamps.as_ref().map(Column::values);
-        let writes = self.writes.as_ref().map(Column::values);
+        let (ts, writes) = (values(&self.timestamps), values(&self.writes));
         compute(py, || {
             let mut trace = Trace::new(&keys)?;
             if let Some(ts) = &ts {
@@ -137,7 +131,7 @@ impl PyMissRatioCurve {
 
 /// The exact LRU miss-ratio curve of a trace of uint64 keys.
 #[pyfunction]
-fn lru_mrc(py: Python<'_>, keys: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
+pub fn lru_mrc(py: Python<'_>, keys: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
     let cols = Columns::new(keys, None, None)?;
     Ok(PyMissRatioCurve(cols.run(py, MissRatioCurve::exact_lru)?))
 }
@@ -146,7 +140,7 @@ fn lru_mrc(py: Python<'_>, keys: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
 /// `max_keys` (a sample budget).
 #[pyfunction]
 #[pyo3(signature = (keys, rate = None, max_keys = None))]
-fn shards_mrc(
+pub fn shards_mrc(
     py: Python<'_>,
     keys: &Bound<'_, PyAny>,
     rate: Opt<'_, '_>,
@@ -166,7 +160,7 @@ fn shards_mrc(
 /// capacity; returns one dict per (policy, capacity), policies-major.
 #[pyfunction]
 #[pyo3(signature = (keys, capacities, policies = None))]
-fn simulate<'py>(
+pub fn simulate<'py>(
     py: Python<'py>,
     keys: &Bound<'py, PyAny>,
     capacities: &Bound<'py, PyAny>,
@@ -183,15 +177,18 @@ fn simulate<'py>(
         int(c, at)
     })?;
     let cols = Columns::new(keys, None, None)?;
-    let out = cols.run(py, |t| core::compare_policies(t, &policies, &caps))?;
-    to_py(py, &out, PLAIN)
+    to_py(
+        py,
+        &cols.run(py, |t| core::compare_policies(t, &policies, &caps))?,
+        PLAIN,
+    )
 }
 
 /// Per-pattern access statistics and an idle-TTL recommendation keeping
 /// `target_share` of re-accesses (default 0.9); one dict per pattern id.
 #[pyfunction]
 #[pyo3(signature = (keys, timestamps = None, writes = None, patterns = None, target_share = None))]
-fn pattern_stats<'py>(
+pub fn pattern_stats<'py>(
     py: Python<'py>,
     keys: &Bound<'py, PyAny>,
     timestamps: Opt<'_, 'py>,
@@ -203,9 +200,12 @@ fn pattern_stats<'py>(
         opt(target_share, |o| float(o, "target_share"))?.unwrap_or(core::DEFAULT_TARGET_SHARE);
     let cols = Columns::new(keys, timestamps, writes)?;
     let pats = opt(patterns, |o| column::<u32>(o, "patterns", MAX_TRACE_LEN))?;
-    let pats = pats.as_ref().map(Column::values);
-    let out = cols.run(py, |t| core::pattern_stats(t, pats.as_deref(), share))?;
-    to_py(py, &out, PLAIN)
+    let pats = values(&pats);
+    to_py(
+        py,
+        &cols.run(py, |t| core::pattern_stats(t, pats.as_deref(), share))?,
+        PLAIN,
+    )
 }
 
 /// Keys most likely to be read in `[now, now + window_secs)`, ranked
@@ -213,7 +213,7 @@ fn pattern_stats<'py>(
 #[pyfunction]
 #[pyo3(signature = (keys, timestamps, now, window_secs, top_k = None, half_life_secs = None, writes = None))]
 #[allow(clippy::too_many_arguments)]
-fn warm_candidates<'py>(
+pub fn warm_candidates<'py>(
     py: Python<'py>,
     keys: &Bound<'py, PyAny>,
     timestamps: &Bound<'py, PyAny>,
@@ -228,21 +228,24 @@ fn warm_candidates<'py>(
     let half_life = opt(half_life_secs, |o| float(o, "half_life_secs"))?
         .unwrap_or(core::DEFAULT_HALF_LIFE_SECS);
     let cols = Columns::new(keys, Some(timestamps), writes)?;
-    let out = cols.run(py, |t| {
-        core::warm_candidates(t, now, window, top_k, half_life)
-    })?;
-    to_py(py, &out, PLAIN)
+    to_py(
+        py,
+        &cols.run(py, |t| {
+            core::warm_candidates(t, now, window, top_k, half_life)
+        })?,
+        PLAIN,
+    )
 }
 
 /// The stable 64-bit key of a string (the same in Rust, Python and Node).
 #[pyfunction]
-fn hash_key(key: &Bound<'_, PyAny>) -> Res<u64> {
+pub fn hash_key(key: &Bound<'_, PyAny>) -> Res<u64> {
     Ok(core::hash_key(&string(key, "key")?))
 }
 
 /// `hash_key` of every string in a list, as a uint64 array.
 #[pyfunction]
-fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, PyArray1<u64>>> {
+pub fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, PyArray1<u64>>> {
     let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| {
         Ok(core::hash_key(&string(k, at)?))
     })?;
@@ -251,7 +254,7 @@ fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, P
 
 value_class! {
     /// Cache types and their TTL/strategy; ``StrategyTable()`` is the framework's.
-    PyStrategyTable(StrategyTable) as "StrategyTable", builtin, toml
+    PyStrategyTable(StrategyTable) as "StrategyTable", new = builtin, toml
 }
 
 #[pymethods]
@@ -279,7 +282,7 @@ impl PyStrategyTable {
 /// adjustments with reasons, table).
 #[pyfunction]
 #[pyo3(signature = (metrics, table = None, rules = None))]
-fn adjust<'py>(
+pub fn adjust<'py>(
     py: Python<'py>,
     metrics: &Bound<'py, PyAny>,
     table: Opt<'_, 'py>,
@@ -287,11 +290,7 @@ fn adjust<'py>(
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: Vec<core::CacheTypeMetrics> =
         records(metrics, "metrics", opsbrain::limits::MAX_TABLE_ENTRIES, 64)?;
-    let table = match given(table) {
-        Some(t) => instance::<PyStrategyTable>(t, "table")?.get().0.clone(),
-        None => StrategyTable::builtin(),
-    };
+    let table = opt(table, |t| PyStrategyTable::arg(t, "table"))?.unwrap_or_default();
     let rules: core::AdjustmentRules = opt_arg(rules, "rules", 64)?;
-    let plan = compute(py, || core::adjust(&table, &metrics, &rules))?;
-    to_py(py, &plan, PLAIN)
+    compute_py(py, PLAIN, || core::adjust(&table, &metrics, &rules))
 }

@@ -11,11 +11,6 @@ use crate::convert::{Opt, duration, given, instant, opt, seq, string, type_name,
 use crate::errors::Res;
 use crate::{fail, getters, json_form, value_class};
 
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyBusinessCalendar; )
-}
-
 json_form!(core: BusinessCalendar);
 
 /// `(start, end)` pairs of aware datetimes.
@@ -44,6 +39,29 @@ value_class! {
     /// >>> cal.add(datetime(2026, 11, 30, 14, tzinfo=timezone.utc), timedelta(hours=8))
     /// datetime.datetime(2026, 11, 30, 22, 0, tzinfo=datetime.timezone.utc)
     PyBusinessCalendar(BusinessCalendar) as "BusinessCalendar", toml
+}
+
+/// The built-in calendars, each in the time zone passed.
+macro_rules! zoned {
+    ($($(#[$doc:meta])* $name:ident;)*) => {
+        #[pymethods]
+        impl PyBusinessCalendar {$(
+            $(#[$doc])*
+            #[staticmethod]
+            fn $name(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
+                Ok(Self(BusinessCalendar::$name(&string(time_zone, "time_zone")?)?))
+            }
+        )*}
+    };
+}
+
+zoned! {
+    /// Open around the clock every day (24/7) in `time_zone`.
+    always;
+    /// Monday to Friday 06:00-22:00 (16/5) in `time_zone`.
+    sixteen_five;
+    /// Weekdays 09:00-17:00 in `time_zone`.
+    nine_to_five;
 }
 
 getters!(PyBusinessCalendar {
@@ -86,30 +104,6 @@ impl PyBusinessCalendar {
         Ok(Self(BusinessCalendar::from_json(
             &Value::Object(spec).to_string(),
         )?))
-    }
-    /// Open around the clock every day (24/7) in `time_zone`.
-    #[staticmethod]
-    fn always(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::always(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
-    }
-    /// Monday to Friday 06:00-22:00 (16/5) in `time_zone`.
-    #[staticmethod]
-    fn sixteen_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::sixteen_five(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
-    }
-    /// Weekdays 09:00-17:00 in `time_zone`.
-    #[staticmethod]
-    fn nine_to_five(time_zone: &Bound<'_, PyAny>) -> Res<Self> {
-        Ok(Self(BusinessCalendar::nine_to_five(&string(
-            time_zone,
-            "time_zone",
-        )?)?))
     }
     /// "calendar_date" or "shift_start_date".
     #[getter]

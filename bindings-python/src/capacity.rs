@@ -13,20 +13,15 @@ use opsbrain::capacity::{
 };
 use pyo3::prelude::*;
 
-use crate::compute::compute;
-use crate::convert::{Opt, Shape, arg, column, duration, given, instant, options, to_py};
+use crate::compute::{compute, compute_py};
+use crate::convert::{Opt, Shape, arg, column, duration, given, instant, instants, options, to_py};
 use crate::errors::Res;
 
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows)
-}
-
 /// Instants in scaling decisions.
-const DECISIONS: Shape = Shape::of(&["at"], &[], &[]);
+const DECISIONS: Shape = instants(&["at"]);
 
 /// Forecast and window results: instants, dates and numpy curves.
-const SERIES: Shape = Shape::of(
+const SERIES: Shape = Shape(
     &["start", "at", "upper_at", "next_start", "next_end"],
     &["date"],
     &["mean", "lower", "upper", "weekly_profile"],
@@ -41,7 +36,7 @@ const SERIES: Shape = Shape::of(
 /// Returns ``{action, desired_replicas, driver, limited_by, resources}``.
 #[pyfunction]
 #[pyo3(signature = (request, policy = None))]
-fn replica_recommendation<'py>(
+pub fn replica_recommendation<'py>(
     py: Python<'py>,
     request: &Bound<'py, PyAny>,
     policy: Opt<'_, 'py>,
@@ -54,8 +49,8 @@ fn replica_recommendation<'py>(
         }
         None => ThresholdPolicy::builtin(),
     };
-    let rec = compute(py, || core::replica_recommendation(&req, &policy))?;
-    to_py(py, &rec, DECISIONS)
+    let out = compute(py, || core::replica_recommendation(&req, &policy))?;
+    to_py(py, &out, DECISIONS)
 }
 
 /// One reconciliation of the Kubernetes Horizontal Pod Autoscaler.
@@ -68,13 +63,12 @@ fn replica_recommendation<'py>(
 /// the conditions that limited it, and the updated history to pass to the
 /// next call.
 #[pyfunction]
-fn hpa_desired_replicas<'py>(
+pub fn hpa_desired_replicas<'py>(
     py: Python<'py>,
     request: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: HpaRequest = arg(request, "request", MAX_PODS.max(MAX_HISTORY))?;
-    let decision = compute(py, || core::hpa_desired_replicas(&req))?;
-    to_py(py, &decision, DECISIONS)
+    compute_py(py, DECISIONS, || core::hpa_desired_replicas(&req))
 }
 
 /// Forecasts a metric history (`values[i]` observed at `start + i * step`)
@@ -87,7 +81,7 @@ fn hpa_desired_replicas<'py>(
 #[pyfunction]
 #[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
 #[allow(clippy::too_many_arguments)]
-fn forecast<'py>(
+pub fn forecast<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
     start: &Bound<'py, PyAny>,
@@ -126,7 +120,7 @@ fn forecast<'py>(
 #[pyfunction]
 #[pyo3(signature = (values, *, start, step, length = None, count = None, regimes = None, seed = None, max_gap = None, utc_offset = None))]
 #[allow(clippy::too_many_arguments)]
-fn maintenance_windows<'py>(
+pub fn maintenance_windows<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
     start: &Bound<'py, PyAny>,

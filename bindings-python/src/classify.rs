@@ -8,14 +8,9 @@ use opsbrain::limits::{MAX_BATCH_TICKETS, MAX_TICKET_ERROR_CODES};
 use pyo3::prelude::*;
 
 use crate::compute::compute;
-use crate::convert::{Opt, given, instance, opt, seq, string, value};
+use crate::convert::{Opt, fields_value, opt, seq, string, value};
 use crate::errors::Res;
 use crate::{getters, json_form, value_class};
-
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyRoute, PyRouting, PyClassificationTable, PyRuleSet, PyRouter; classify, route_ticket, route_tickets)
-}
 
 json_form!(core: ClassificationTable, RuleSet);
 json_form!(serde: core::Route, core::Routing);
@@ -56,23 +51,15 @@ getters!(PyRoute {
     first_response -> TimeDelta = |v| v.first_response;
     /// The first-response target in seconds.
     first_response_secs -> i64 = |v| v.first_response.num_seconds();
-});
-
-#[pymethods]
-impl PyRoute {
-    fn __repr__(&self) -> String {
-        let r = &self.0;
-        format!(
-            "Route(issue_type='{}', tier={}, priority='{}', department='{}', channel='{}', first_response_secs={})",
-            r.issue_type,
-            r.tier,
-            r.priority.as_str(),
-            r.department,
-            r.channel.as_str(),
-            r.first_response.num_seconds()
-        )
-    }
-}
+} repr |r| format!(
+    "Route(issue_type='{}', tier={}, priority='{}', department='{}', channel='{}', first_response_secs={})",
+    r.issue_type,
+    r.tier,
+    r.priority.as_str(),
+    r.department,
+    r.channel.as_str(),
+    r.first_response.num_seconds()
+));
 
 value_class! {
     /// The routing decision for one ticket: issue type, deciding rule,
@@ -91,30 +78,19 @@ getters!(PyRouting {
     score -> f64 = |v| v.score;
     /// Tier, priority, department and first-response target.
     route -> PyRoute = |v| PyRoute(v.route.clone());
-});
-
-#[pymethods]
-impl PyRouting {
-    fn __repr__(&self) -> String {
-        let r = &self.0;
-        let rule = r
-            .rule
-            .as_ref()
-            .map_or_else(|| "None".to_owned(), |s| format!("'{s}'"));
-        format!(
-            "Routing(issue_type='{}', rule={rule}, confidence={:.4}, score={}, route={})",
-            r.issue_type,
-            r.confidence,
-            r.score,
-            PyRoute(r.route.clone()).__repr__()
-        )
-    }
-}
+} repr |r| format!(
+    "Routing(issue_type='{}', rule={}, confidence={:.4}, score={}, route={})",
+    r.issue_type,
+    r.rule.as_ref().map_or_else(|| "None".to_owned(), |s| format!("'{s}'")),
+    r.confidence,
+    r.score,
+    PyRoute(r.route.clone()).__repr__()
+));
 
 value_class! {
     /// Issue type -> tier, priority, department. ``ClassificationTable()`` is the
     /// framework's built-in table; ``from_json`` / ``from_toml`` read user tables.
-    PyClassificationTable(ClassificationTable) as "ClassificationTable", builtin, toml
+    PyClassificationTable(ClassificationTable) as "ClassificationTable", new = builtin, toml
 }
 
 #[pymethods]
@@ -142,7 +118,7 @@ impl PyClassificationTable {
 value_class! {
     /// Free-text rules (phrases, keywords, error-code patterns) choosing an
     /// issue type. ``RuleSet()`` is the built-in set.
-    PyRuleSet(RuleSet) as "RuleSet", builtin, toml
+    PyRuleSet(RuleSet) as "RuleSet", new = builtin, toml
 }
 
 getters!(PyRuleSet {
@@ -185,19 +161,11 @@ impl PyRouter {
     #[new]
     #[pyo3(signature = (table = None, rules = None))]
     fn new(table: Opt<'_, '_>, rules: Opt<'_, '_>) -> Res<Self> {
-        let table = opt(table, |t| {
-            Ok(instance::<PyClassificationTable>(t, "table")?
-                .get()
-                .0
-                .clone())
-        });
-        let rules = opt(rules, |r| {
-            Ok(instance::<PyRuleSet>(r, "rules")?.get().0.clone())
-        });
-        let table = table?.unwrap_or_else(ClassificationTable::builtin);
+        let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?;
+        let rules = opt(rules, |r| PyRuleSet::arg(r, "rules"))?;
         Ok(Self(core::Router::new(
-            table,
-            rules?.unwrap_or_else(RuleSet::builtin),
+            table.unwrap_or_default(),
+            rules.unwrap_or_default(),
         )))
     }
     /// Routes one ticket.
@@ -235,21 +203,15 @@ fn ticket_from_args(
     error_codes: Opt<'_, '_>,
     channel: Opt<'_, '_>,
 ) -> Res<Ticket> {
-    let mut obj = serde_json::Map::new();
-    obj.insert(
-        "subject".into(),
-        value(subject, "subject", MAX_TICKET_ERROR_CODES)?,
-    );
-    for (key, v) in [
+    let subject = value(subject, "subject", MAX_TICKET_ERROR_CODES)?;
+    let fields = [
         ("body", body),
         ("error_codes", error_codes),
         ("channel", channel),
-    ] {
-        if let Some(v) = given(v) {
-            obj.insert(key.into(), value(v, key, MAX_TICKET_ERROR_CODES)?);
-        }
-    }
-    Ok(Ticket::try_from(&serde_json::Value::Object(obj))?)
+    ];
+    let mut v = fields_value(&fields, MAX_TICKET_ERROR_CODES)?;
+    v["subject"] = subject;
+    Ok(Ticket::try_from(&v)?)
 }
 
 /// Routes ticket dicts, each converted as it arrives (at most the batch
@@ -276,7 +238,7 @@ fn route_all(
 /// 'technical'
 #[pyfunction]
 #[pyo3(signature = (issue_type, channel = None))]
-fn classify(issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute> {
+pub fn classify(issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute> {
     classify_in(core::default_router().table(), issue_type, channel)
 }
 
@@ -287,7 +249,7 @@ fn classify(issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute>
 /// 'password_reset'
 #[pyfunction]
 #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
-fn route_ticket(
+pub fn route_ticket(
     py: Python<'_>,
     subject: &Bound<'_, PyAny>,
     body: Opt<'_, '_>,
@@ -307,6 +269,6 @@ fn route_ticket(
 /// >>> [r.issue_type for r in opsbrain.route_tickets([{"subject": "Site is down"}])]
 /// ['system_unavailable']
 #[pyfunction]
-fn route_tickets(py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
+pub fn route_tickets(py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
     route_all(py, core::default_router(), tickets)
 }

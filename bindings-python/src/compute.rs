@@ -5,6 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pyo3::prelude::*;
 
+use crate::convert::{Shape, to_py};
 use crate::errors::Res;
 use crate::{coded, fail};
 
@@ -25,6 +26,15 @@ pub fn compute<T: Send>(py: Python<'_>, f: impl FnOnce() -> opsbrain::Result<T> 
             )
         }
     }
+}
+
+/// [`compute`], its result as Python data shaped by `shape`.
+pub fn compute_py<'py, T: Send + serde::Serialize>(
+    py: Python<'py>,
+    shape: Shape,
+    f: impl FnOnce() -> opsbrain::Result<T> + Send,
+) -> Res<Bound<'py, PyAny>> {
+    to_py(py, &compute(py, f)?, shape)
 }
 
 /// Like [`compute`], on a pool of `n_jobs` threads (the core's rule reads

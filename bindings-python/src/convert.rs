@@ -44,18 +44,15 @@ pub const MAX_STREAMED: usize = 1_000_000;
 /// Largest integer a float carries exactly (2^53).
 const EXACT_F64: f64 = 9_007_199_254_740_992.0;
 
-/// A path below another, formatted only when an error names it.
-struct Sub<'a> {
-    parent: &'a dyn Display,
-    index: Option<usize>,
-    key: &'a str,
-}
+/// A path below another (an index or a key), formatted only when an error
+/// names it.
+struct Sub<'a>(&'a dyn Display, Result<usize, &'a str>);
 
 impl Display for Sub<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.index {
-            Some(i) => write!(f, "{}[{i}]", self.parent),
-            None => write!(f, "{}[{:?}]", self.parent, self.key),
+        match self.1 {
+            Ok(i) => write!(f, "{}[{i}]", self.0),
+            Err(key) => write!(f, "{}[{key:?}]", self.0),
         }
     }
 }
@@ -165,25 +162,17 @@ pub fn boolean(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<bool> {
     }
 }
 
-/// An exact integer.
-enum Integer {
-    Signed(i64),
-    Unsigned(u64),
-}
-
-/// A Python `int`, a numpy integer, or an integral float (carried exactly);
-/// never a bool.
-fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
-    let exact = |i: &Bound<'_, PyAny>| -> Res<Integer> {
-        if let Ok(v) = i.extract::<i64>() {
-            return Ok(Integer::Signed(v));
-        }
-        i.extract::<u64>().map(Integer::Unsigned).map_err(|_| {
-            coded!(
+/// A Python `int`, a numpy integer, or an integral float (carried exactly),
+/// in the range of `i64` or `u64`; never a bool.
+fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<i128> {
+    let exact = |i: &Bound<'_, PyAny>| -> Res<i128> {
+        match i.extract::<i128>() {
+            Ok(v) if i64::try_from(v).is_ok() || u64::try_from(v).is_ok() => Ok(v),
+            _ => fail!(
                 InvalidInput,
                 "{path}: {i} is out of the 64-bit integer range"
-            )
-        })
+            ),
+        }
     };
     let f: f64 = match kind(obj) {
         Kind::Int if obj.cast::<PyInt>().is_ok() => return exact(obj),
@@ -200,17 +189,14 @@ fn integer(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<Integer> {
             "{path}: {f} is too large to be an exact integer; pass an int"
         );
     }
-    Ok(Integer::Signed(f as i64))
+    Ok(f as i128)
 }
 
 /// An integer argument of type `T`, exact and in range.
-pub fn int<T: TryFrom<i64> + TryFrom<u64>>(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<T> {
-    let out = match integer(obj, &path)? {
-        Integer::Signed(v) => T::try_from(v).map_err(|_| v.to_string()),
-        Integer::Unsigned(v) => T::try_from(v).map_err(|_| v.to_string()),
-    };
-    out.map_err(|v| {
-        let hint = if v.starts_with('-') {
+pub fn int<T: TryFrom<i128>>(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<T> {
+    let v = integer(obj, &path)?;
+    T::try_from(v).map_err(|_| {
+        let hint = if v < 0 {
             " (it must not be negative)"
         } else {
             ""
@@ -227,8 +213,7 @@ fn number(obj: &Bound<'_, PyAny>, path: impl Display, nan_ok: bool) -> Res<f64> 
             Err(_) => obj.call_method0("__float__")?.extract()?,
         },
         Kind::Int => match integer(obj, &path)? {
-            Integer::Signed(v) if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
-            Integer::Unsigned(v) if v as f64 <= EXACT_F64 => v as f64,
+            v if v.unsigned_abs() as f64 <= EXACT_F64 => v as f64,
             _ => fail!(
                 InvalidInput,
                 "{path}: {obj} is too large to be an exact float"
@@ -389,14 +374,7 @@ pub fn seq<'py, T>(
 ) -> Res<Vec<T>> {
     let mut out = Vec::new();
     each(obj, &path, max, |item, i| {
-        out.push(f(
-            &item,
-            &Sub {
-                parent: &path,
-                index: Some(i),
-                key: "",
-            },
-        )?);
+        out.push(f(&item, &Sub(&path, Ok(i)))?);
         Ok(())
     })?;
     Ok(out)
@@ -433,16 +411,7 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
         for item in d.items().iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let key = string(&k, format_args!("{path} key"))?;
-            let child = read(
-                &v,
-                &Sub {
-                    parent: path,
-                    index: None,
-                    key: &key,
-                },
-                max,
-                depth + 1,
-            )?;
+            let child = read(&v, &Sub(path, Err(&key)), max, depth + 1)?;
             map.insert(key, child);
         }
         return Ok(Value::Object(map));
@@ -451,10 +420,8 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
         match kind(obj) {
             Kind::Bool => return Ok(Value::Bool(boolean(obj, path)?)),
             Kind::Int => {
-                return Ok(match integer(obj, path)? {
-                    Integer::Signed(v) => Value::from(v),
-                    Integer::Unsigned(v) => Value::from(v),
-                });
+                let v = integer(obj, path)?;
+                return Ok(i64::try_from(v).map_or_else(|_| Value::from(v as u64), Value::from));
             }
             Kind::Float => {
                 let f = float(obj, path)?;
@@ -482,16 +449,7 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
     }
     let mut out = Vec::new();
     each(obj, path, max, |item, i| {
-        out.push(read(
-            &item,
-            &Sub {
-                parent: path,
-                index: Some(i),
-                key: "",
-            },
-            max,
-            depth + 1,
-        )?);
+        out.push(read(&item, &Sub(path, Ok(i)), max, depth + 1)?);
         Ok(())
     })
     .map_err(|e| match e {
@@ -527,43 +485,73 @@ pub fn options<T: DeserializeOwned>(
     max: usize,
     kind: ErrorKind,
 ) -> Res<T> {
+    deserialize(fields_value(fields, max)?, &"", kind)
+}
+
+/// Keyword arguments as a JSON object (absent or `None` ones left out).
+pub fn fields_value(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<Value> {
     let mut map = Map::new();
     for (key, v) in fields {
         if let Some(v) = given(*v) {
             map.insert((*key).to_owned(), value(v, key, max)?);
         }
     }
-    deserialize(Value::Object(map), &"", kind)
+    Ok(Value::Object(map))
 }
 
 /// Deserialises a JSON value into `T`; a shape error (unknown or missing
-/// field, wrong type) is `invalid_input`, as the core reports it, naming
-/// the path of the bad field (`tickets[3].events[0].at`).
-pub fn from_value<T: DeserializeOwned>(v: Value, path: &dyn Display) -> Res<T> {
-    deserialize(v, path, ErrorKind::InvalidInput)
-}
-
+/// field, wrong type) has code `kind` and names the path of the bad field
+/// (`tickets[3].events[0].at`).
 fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let (path, inner, message) = (path.to_string(), e.path().to_string(), e.inner());
+    serde_path_to_error::deserialize(&v).map_err(|e| {
+        let (mut inner, mut message) = (e.path().to_string(), e.inner().to_string());
+        if let Some((key, explained)) = offset_missing(&v, &inner, &message) {
+            if let Some(k) = key {
+                inner = if inner == "." {
+                    k
+                } else {
+                    format!("{inner}.{k}")
+                };
+            }
+            message = explained;
+        }
+        let path = path.to_string();
         let at = match inner.as_str() {
             "." => path,
             p if path.is_empty() => p.to_owned(),
             p if p.starts_with('[') => format!("{path}{p}"),
             p => format!("{path}.{p}"),
         };
-        let message = message.to_string();
-        let hint = match message.contains("premature end of input") {
-            true => " (an instant needs a date, a time and a UTC offset such as 'Z' or '+02:00')",
-            false => "",
-        };
-        err(kind, format!("{at}: {message}{hint}"))
+        err(kind, format!("{at}: {message}"))
     })
+}
+
+/// When the bad value at `inner` (a serde path, `a.b[2].c`) is a string
+/// instant only lacking its UTC offset, or a record with such a field (an
+/// internally tagged record is reported at its own path), the field's key
+/// and the core's explanation (from `opsbrain::input::parse_instant`).
+fn offset_missing(v: &Value, inner: &str, message: &str) -> Option<(Option<String>, String)> {
+    let parts = inner.split(['.', '[']).filter(|p| !p.is_empty());
+    let pointer: String = parts
+        .map(|p| format!("/{}", p.trim_end_matches(']')))
+        .collect();
+    let lacks = |s: &str| {
+        let e = opsbrain::input::parse_instant(s).err()?;
+        e.message.contains("has no UTC offset").then_some(e.message)
+    };
+    let serde_own = ["unknown", "missing", "invalid type", "invalid length"];
+    match v.pointer(&pointer)? {
+        Value::String(s) => Some((None, lacks(s)?)),
+        Value::Object(o) if !serde_own.iter().any(|p| message.starts_with(p)) => o
+            .iter()
+            .find_map(|(k, x)| Some((Some(k.clone()), lacks(x.as_str()?)?))),
+        _ => None,
+    }
 }
 
 /// Plain Python data read into the serde type `T` (see [`value`]).
 pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<T> {
-    from_value(value(obj, &path, max)?, &path)
+    deserialize(value(obj, &path, max)?, &path, ErrorKind::InvalidInput)
 }
 
 /// An optional serde argument; absent or `None` gives `T::default()`.
@@ -600,28 +588,21 @@ pub trait Elem: numpy::Element + Copy + Send + Sync {
     fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self>;
 }
 
-impl Elem for f64 {
-    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
-        number(obj, path, true)
-    }
+macro_rules! elem {
+    ($($t:ty = $read:expr;)*) => {$(
+        impl Elem for $t {
+            fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
+                $read(obj, path)
+            }
+        }
+    )*};
 }
 
-impl Elem for u64 {
-    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
-        int(obj, path)
-    }
-}
-
-impl Elem for u32 {
-    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
-        int(obj, path)
-    }
-}
-
-impl Elem for bool {
-    fn read(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Self> {
-        boolean(obj, path)
-    }
+elem! {
+    f64 = |o, p| number(o, p, true);
+    u64 = int;
+    u32 = int;
+    bool = boolean;
 }
 
 /// A 1-D column: a numpy array of the exact dtype, borrowed; or the
@@ -643,6 +624,11 @@ impl<T: Elem> Column<'_, T> {
             Column::Owned(v) => Cow::Borrowed(v),
         }
     }
+}
+
+/// The values of an optional column.
+pub fn values<'a, T: Elem>(c: &'a Option<Column<'_, T>>) -> Option<Cow<'a, [T]>> {
+    c.as_ref().map(Column::values)
 }
 
 /// A 1-D column argument of at most `max` elements.
@@ -684,33 +670,22 @@ pub fn column<'py, T: Elem>(
     })?))
 }
 
-/// How a result's JSON becomes Python: which keys hold instants (aware UTC
-/// datetimes), dates, or float arrays (numpy).
+/// How a result's JSON becomes Python: the keys whose RFC 3339 strings
+/// become aware UTC `datetime`s, whose `YYYY-MM-DD` strings become `date`s,
+/// and whose lists become float64 arrays (numpy).
 #[derive(Clone, Copy)]
-pub struct Shape {
-    instants: &'static [&'static str],
-    dates: &'static [&'static str],
-    arrays: &'static [&'static str],
-}
+pub struct Shape(pub Keys, pub Keys, pub Keys);
 
-impl Shape {
-    /// Keys whose RFC 3339 strings become aware UTC `datetime`s, whose
-    /// `YYYY-MM-DD` strings become `date`s, whose lists become float64 arrays.
-    pub const fn of(
-        instants: &'static [&'static str],
-        dates: &'static [&'static str],
-        arrays: &'static [&'static str],
-    ) -> Self {
-        Shape {
-            instants,
-            dates,
-            arrays,
-        }
-    }
+/// Keys of a result.
+type Keys = &'static [&'static str];
+
+/// Instants only.
+pub const fn instants(keys: Keys) -> Shape {
+    Shape(keys, &[], &[])
 }
 
 /// Plain data: no instants, dates or arrays.
-pub const PLAIN: Shape = Shape::of(&[], &[], &[]);
+pub const PLAIN: Shape = instants(&[]);
 
 /// A core value as Python data shaped by `shape`.
 pub fn to_py<'py, T: Serialize>(py: Python<'py>, v: &T, shape: Shape) -> Res<Bound<'py, PyAny>> {
@@ -739,7 +714,7 @@ fn write<'py>(
             (None, Some(u), _) => PyInt::new(py, u).into_any(),
             (_, _, f) => PyFloat::new(py, f.unwrap_or(f64::NAN)).into_any(),
         },
-        Value::String(s) if is(shape.instants) => match DateTime::parse_from_rfc3339(s) {
+        Value::String(s) if is(shape.0) => match DateTime::parse_from_rfc3339(s) {
             Ok(t) if (1..=9999).contains(&t.year()) => {
                 t.with_timezone(&Utc).into_pyobject(py)?.into_any()
             }
@@ -749,14 +724,12 @@ fn write<'py>(
             ),
             Err(_) => PyString::new(py, s).into_any(),
         },
-        Value::String(s) if is(shape.dates) => {
-            match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Ok(d) => PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any(),
-                Err(_) => PyString::new(py, s).into_any(),
-            }
-        }
+        Value::String(s) if is(shape.1) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any(),
+            Err(_) => PyString::new(py, s).into_any(),
+        },
         Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(a) if is(shape.arrays) => {
+        Value::Array(a) if is(shape.2) => {
             let xs: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
             xs.into_pyarray(py).into_any()
         }
@@ -814,17 +787,17 @@ macro_rules! json_form {
 /// `__repr__` in a second `#[pymethods]` block.
 #[macro_export]
 macro_rules! value_class {
-    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal, builtin, toml) => {
-        $crate::value_class!($(#[$doc])* $py($core) as $name, toml);
+    ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal, new = $new:ident $(, $toml:ident)?) => {
+        $crate::value_class!($(#[$doc])* $py($core) as $name $(, $toml)?);
         #[pymethods]
         impl $py {
             #[new]
             fn new() -> Self {
-                Self(<$core>::builtin())
+                Self(<$core>::$new())
             }
             /// The built-in value (what the constructor gives).
             #[staticmethod]
-            fn builtin() -> Self {
+            fn $new() -> Self {
                 Self::new()
             }
         }
@@ -846,6 +819,14 @@ macro_rules! value_class {
         #[pyclass(name = $name, module = "opsbrain._native", frozen)]
         #[derive(Debug, Clone)]
         pub struct $py(pub $core);
+
+        impl $py {
+            /// The core value of the instance passed as `path`.
+            #[allow(dead_code)]
+            pub fn arg(obj: &Bound<'_, PyAny>, path: &str) -> $crate::errors::Res<$core> {
+                Ok($crate::convert::instance::<Self>(obj, path)?.get().0.clone())
+            }
+        }
 
         #[pymethods]
         impl $py {
@@ -883,18 +864,28 @@ macro_rules! value_class {
     };
 }
 
-/// Read-only attributes of a value class: `name -> type = |core| expr;`.
+/// Read-only attributes of a value class, `name -> type = |core| expr;`,
+/// and optionally its `__repr__` (`repr |core| expr`).
 #[macro_export]
 macro_rules! getters {
-    ($py:ident { $($(#[$doc:meta])* $name:ident -> $t:ty = |$v:ident| $e:expr;)* }) => {
+    ($py:ident { $($(#[$doc:meta])* $name:ident -> $t:ty = |$v:ident| $e:expr;)* }
+     $(repr |$r:ident| $re:expr)?) => {
         #[pymethods]
-        impl $py {$(
-            $(#[$doc])*
-            #[getter]
-            fn $name(&self) -> $t {
-                let $v = &self.0;
-                $e
-            }
-        )*}
+        impl $py {
+            $(
+                $(#[$doc])*
+                #[getter]
+                fn $name(&self) -> $t {
+                    let $v = &self.0;
+                    $e
+                }
+            )*
+            $(
+                fn __repr__(&self) -> String {
+                    let $r = &self.0;
+                    $re
+                }
+            )?
+        }
     };
 }

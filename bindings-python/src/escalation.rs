@@ -7,18 +7,11 @@ use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
 
 use crate::classify::PyClassificationTable;
-use crate::compute::compute;
-use crate::convert::{Opt, PLAIN, Shape, given, instance, instant, records, to_py};
+use crate::compute::{compute, compute_py};
+use crate::convert::{Opt, PLAIN, instant, opt, records, to_py};
 use crate::errors::Res;
-use crate::{json_form, value_class};
-
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyEscalationPolicy; escalation_timeline, escalation_rate)
-}
-
-/// Instants in escalation timelines.
-const SHAPE: Shape = Shape::of(&["at", "met_at", "breach_at"], &[], &[]);
+use crate::sla::SHAPE;
+use crate::{getters, json_form, value_class};
 
 json_form!(core: EscalationPolicy);
 
@@ -28,38 +21,22 @@ value_class! {
     PyEscalationPolicy(EscalationPolicy) as "EscalationPolicy", toml
 }
 
-#[pymethods]
-impl PyEscalationPolicy {
-    fn __repr__(&self) -> String {
-        format!("EscalationPolicy.from_json('{}')", self.0.to_json())
-    }
-}
+getters!(PyEscalationPolicy {} repr |v| format!("EscalationPolicy.from_json('{}')", v.to_json()));
 
 /// The escalation timeline of a ticket at `now`: what fired, the current
 /// tier and level, and what fires next. `table` (a ClassificationTable)
 /// gives critical issue types their tier.
 #[pyfunction]
 #[pyo3(signature = (policy, events, now, table = None))]
-fn escalation_timeline<'py>(
+pub fn escalation_timeline<'py>(
     py: Python<'py>,
     policy: &Bound<'py, PyAny>,
     events: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
     table: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policy = instance::<PyEscalationPolicy>(policy, "policy")?
-        .get()
-        .0
-        .clone();
-    let table = match given(table) {
-        Some(t) => Some(
-            instance::<PyClassificationTable>(t, "table")?
-                .get()
-                .0
-                .clone(),
-        ),
-        None => None,
-    };
+    let policy = PyEscalationPolicy::arg(policy, "policy")?;
+    let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?;
     let events: Vec<EscalationEvent> = records(events, "events", MAX_EVENTS, 64)?;
     let now = instant(now, "now")?;
     let out = compute(py, || {
@@ -71,9 +48,11 @@ fn escalation_timeline<'py>(
 /// The escalation rate of a list of timelines (as returned by
 /// `escalation_timeline`), against the framework's 15 % / 10 %.
 #[pyfunction]
-fn escalation_rate<'py>(py: Python<'py>, timelines: &Bound<'py, PyAny>) -> Res<Bound<'py, PyAny>> {
+pub fn escalation_rate<'py>(
+    py: Python<'py>,
+    timelines: &Bound<'py, PyAny>,
+) -> Res<Bound<'py, PyAny>> {
     let timelines: Vec<EscalationTimeline> =
         records(timelines, "timelines", MAX_BATCH_TICKETS, MAX_EVENTS)?;
-    let out = compute(py, || Ok(esc::escalation_rate(&timelines)))?;
-    to_py(py, &out, PLAIN)
+    compute_py(py, PLAIN, || Ok(esc::escalation_rate(&timelines)))
 }

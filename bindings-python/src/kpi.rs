@@ -12,27 +12,19 @@ use opsbrain::kpi::{
     MAX_JOURNEYS, MAX_SERIES_INTERVALS, SupportKpiOptions, TicketRecord,
 };
 use opsbrain::limits::MAX_BATCH_TICKETS;
-use opsbrain::sla::{MAX_EVENTS, SlaPolicy};
+use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
 
-use crate::compute::compute;
+use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Column, Opt, PLAIN, Shape, column, float, given, instant, opt, opt_arg, options, records,
-    to_py, whole_secs,
+    Opt, PLAIN, Shape, column, float, given, instant, instants, opt, opt_arg, options, records,
+    to_py, values, whole_secs,
 };
 use crate::errors::Res;
-
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; ; support_kpis, volume_trend, error_budget, burn_rate_alerts, workbook_rules, latency_slo, apdex, journey_funnels, framework_journeys, default_targets)
-}
+use crate::sla::PySlaPolicy;
 
 /// Instants in KPI results.
-const SHAPE: Shape = Shape::of(
-    &["fired_at", "clears_at", "window_start", "window_end"],
-    &[],
-    &[],
-);
+const SHAPE: Shape = instants(&["fired_at", "clears_at", "window_start", "window_end"]);
 
 fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
     records(obj, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)
@@ -50,7 +42,7 @@ fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
 #[pyfunction]
 #[pyo3(signature = (tickets, now, *, policy = None, since = None, until = None, group_by = None, time_basis = None, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
-fn support_kpis<'py>(
+pub fn support_kpis<'py>(
     py: Python<'py>,
     tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
@@ -61,10 +53,7 @@ fn support_kpis<'py>(
     time_basis: Opt<'_, 'py>,
     targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policy = match given(policy) {
-        Some(p) => crate::sla::policy(p)?,
-        None => SlaPolicy::builtin(),
-    };
+    let policy = opt(policy, |p| PySlaPolicy::arg(p, "policy"))?.unwrap_or_default();
     let tickets = self::tickets(tickets)?;
     let now = instant(now, "now")?;
     let options: SupportKpiOptions = options(
@@ -85,22 +74,16 @@ fn support_kpis<'py>(
 /// Tickets per UTC month of creation, month-over-month change, and whether
 /// volume decreased every month.
 #[pyfunction]
-fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bound<'py, PyAny>> {
+pub fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bound<'py, PyAny>> {
     let tickets = self::tickets(tickets)?;
-    let out = compute(py, || core::volume_trend(&tickets))?;
-    to_py(py, &out, PLAIN)
+    compute_py(py, PLAIN, || core::volume_trend(&tickets))
 }
 
 /// Runs `f` on the count series (`good`, `total` per `step` from `start`)
 /// with the interpreter released.
 fn with_series<'py, T: Send>(
     py: Python<'py>,
-    (good, total, start, step): (
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-        &Bound<'py, PyAny>,
-    ),
+    [good, total, start, step]: [&Bound<'py, PyAny>; 4],
     f: impl FnOnce(&CountSeries<'_>) -> opsbrain::Result<T> + Send,
 ) -> Res<T> {
     let g = column::<f64>(good, "good", MAX_SERIES_INTERVALS)?;
@@ -116,7 +99,7 @@ fn with_series<'py, T: Send>(
 #[pyfunction]
 #[pyo3(signature = (good, total, *, start, step, objective, window, targets = None))]
 #[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
-fn error_budget<'py>(
+pub fn error_budget<'py>(
     py: Python<'py>,
     good: &Bound<'py, PyAny>,
     total: &Bound<'py, PyAny>,
@@ -129,10 +112,13 @@ fn error_budget<'py>(
     let objective = float(objective, "objective")?;
     let window = whole_secs(window, "window")?;
     let targets: KpiTargets = opt_arg(targets, "targets", 64)?;
-    let out = with_series(py, (good, total, start, step), |s| {
-        core::error_budget(s, objective, window, &targets)
-    })?;
-    to_py(py, &out, SHAPE)
+    to_py(
+        py,
+        &with_series(py, [good, total, start, step], |s| {
+            core::error_budget(s, objective, window, &targets)
+        })?,
+        SHAPE,
+    )
 }
 
 /// The multi-window, multi-burn-rate alerts of the SRE workbook (or
@@ -141,7 +127,7 @@ fn error_budget<'py>(
 /// rates at the end of the series. O(n) per rule.
 #[pyfunction]
 #[pyo3(signature = (good, total, *, start, step, objective, rules = None))]
-fn burn_rate_alerts<'py>(
+pub fn burn_rate_alerts<'py>(
     py: Python<'py>,
     good: &Bound<'py, PyAny>,
     total: &Bound<'py, PyAny>,
@@ -155,16 +141,19 @@ fn burn_rate_alerts<'py>(
         Some(r) => records(r, "rules", MAX_BURN_RULES, 64)?,
         None => BurnRateRule::workbook(),
     };
-    let out = with_series(py, (good, total, start, step), |s| {
-        core::burn_rate_alerts(s, objective, &rules)
-    })?;
-    to_py(py, &out, SHAPE)
+    to_py(
+        py,
+        &with_series(py, [good, total, start, step], |s| {
+            core::burn_rate_alerts(s, objective, &rules)
+        })?,
+        SHAPE,
+    )
 }
 
 /// The SRE workbook's burn-rate rules as dicts (page 14.4 over 1 h / 5 min,
 /// page 6 over 6 h / 30 min, ticket 1 over 3 days / 6 h).
 #[pyfunction]
-fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
+pub fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
     to_py(py, &BurnRateRule::workbook(), PLAIN)
 }
 
@@ -183,11 +172,7 @@ fn with_latencies<'py, T: Send>(
     let c = opt(counts, |o| {
         column::<f64>(o, "counts", MAX_HISTOGRAM_BUCKETS)
     })?;
-    let (s, b, c) = (
-        s.as_ref().map(Column::values),
-        b.as_ref().map(Column::values),
-        c.as_ref().map(Column::values),
-    );
+    let (s, b, c) = (values(&s), values(&b), values(&c));
     compute(py, || {
         f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?)
     })
@@ -199,7 +184,7 @@ fn with_latencies<'py, T: Send>(
 /// ``counts`` per bucket).
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, threshold_ms, objective, upper_bounds = None, counts = None))]
-fn latency_slo<'py>(
+pub fn latency_slo<'py>(
     py: Python<'py>,
     samples: Opt<'_, 'py>,
     threshold_ms: &Bound<'py, PyAny>,
@@ -211,17 +196,20 @@ fn latency_slo<'py>(
         float(threshold_ms, "threshold_ms")?,
         float(objective, "objective")?,
     );
-    let out = with_latencies(py, (samples, upper_bounds, counts), |l| {
-        core::latency_slo(l, threshold, objective)
-    })?;
-    to_py(py, &out, PLAIN)
+    to_py(
+        py,
+        &with_latencies(py, (samples, upper_bounds, counts), |l| {
+            core::latency_slo(l, threshold, objective)
+        })?,
+        PLAIN,
+    )
 }
 
 /// The Apdex score for target time ``t_ms`` (satisfied at or below T,
 /// tolerating up to 4T), from samples or a histogram as ``latency_slo``.
 #[pyfunction]
 #[pyo3(signature = (samples = None, *, t_ms, upper_bounds = None, counts = None))]
-fn apdex<'py>(
+pub fn apdex<'py>(
     py: Python<'py>,
     samples: Opt<'_, 'py>,
     t_ms: &Bound<'py, PyAny>,
@@ -229,8 +217,11 @@ fn apdex<'py>(
     counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let t = float(t_ms, "t_ms")?;
-    let out = with_latencies(py, (samples, upper_bounds, counts), |l| core::apdex(l, t))?;
-    to_py(py, &out, PLAIN)
+    to_py(
+        py,
+        &with_latencies(py, (samples, upper_bounds, counts), |l| core::apdex(l, t))?,
+        PLAIN,
+    )
 }
 
 /// Journey funnels from step events (dicts ``{"user", "journey", "step",
@@ -239,7 +230,7 @@ fn apdex<'py>(
 /// users lost. ``journeys`` defaults to ``framework_journeys()``.
 #[pyfunction]
 #[pyo3(signature = (events, journeys = None, *, attribution_window = None, min_completion = None, max_step_drop_off = None))]
-fn journey_funnels<'py>(
+pub fn journey_funnels<'py>(
     py: Python<'py>,
     events: &Bound<'py, PyAny>,
     journeys: Opt<'_, 'py>,
@@ -267,12 +258,12 @@ fn journey_funnels<'py>(
 
 /// The framework's five journeys and their default steps, as dicts.
 #[pyfunction]
-fn framework_journeys(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
+pub fn framework_journeys(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
     to_py(py, &JourneyDef::framework(), PLAIN)
 }
 
 /// The framework's KPI thresholds and targets, as a dict.
 #[pyfunction]
-fn default_targets(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
+pub fn default_targets(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
     to_py(py, &KpiTargets::default(), PLAIN)
 }

@@ -4,13 +4,12 @@
 //! no family), `compute` (the one helper that releases the GIL and catches
 //! panics), then one file per core module, named as in the core.
 
-/// Registers classes and functions: `add!(m; ClassA, ClassB; function_a, function_b)`.
-#[macro_export]
+/// Registers a module's classes and functions:
+/// `add!(m, module; ClassA, ClassB; function_a, function_b)`.
 macro_rules! add {
-    ($m:expr; $($class:ty),*; $($f:ident),*) => {{
-        $($m.add_class::<$class>()?;)*
-        $($m.add_function(wrap_pyfunction!($f, $m)?)?;)*
-        Ok(())
+    ($m:expr, $module:ident; $($class:ident),*; $($f:ident),*) => {{
+        $($m.add_class::<$module::$class>()?;)*
+        $($m.add_function(wrap_pyfunction!($module::$f, $m)?)?;)*
     }};
 }
 
@@ -33,14 +32,15 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
-    classify::register(m)?;
-    cache::register(m)?;
-    calendar::register(m)?;
-    sla::register(m)?;
-    escalation::register(m)?;
-    anomaly::register(m)?;
-    capacity::register(m)?;
-    kpi::register(m)?;
-    ops::register(m)
+    add!(m, errors; ; error_codes);
+    add!(m, classify; PyRoute, PyRouting, PyClassificationTable, PyRuleSet, PyRouter; classify, route_ticket, route_tickets);
+    add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, pattern_stats, warm_candidates, hash_key, hash_keys, adjust);
+    add!(m, calendar; PyBusinessCalendar; );
+    add!(m, sla; PySlaPolicy; sla_status, sla_status_batch);
+    add!(m, escalation; PyEscalationPolicy; escalation_timeline, escalation_rate);
+    add!(m, anomaly; PyIsolationForestModel, PyProactiveMonitor, PyFittedGroup, PyGroupAnomalies; fit_isolation_forest, average_path_length);
+    add!(m, capacity; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows);
+    add!(m, kpi; ; support_kpis, volume_trend, error_budget, burn_rate_alerts, workbook_rules, latency_slo, apdex, journey_funnels, framework_journeys, default_targets);
+    add!(m, ops; PyKnowledgeBase; optimize_performance, pg_queries, analyze_pg_stats, analyze_explain, evaluate_index, healing_plan, extract_symptoms, diagnose);
+    Ok(())
 }

@@ -7,6 +7,7 @@
 //! `Decimal` or `date`, are passed as their `str()`); results are dicts
 //! whose time-frame instants (`since`, `until`) are aware UTC datetimes.
 
+use chrono::{DateTime, Utc};
 use opsbrain::ErrorKind;
 use opsbrain::ops::{
     self as core, DiagnoseOptions, HealingOptions, HealthChecks, KnowledgeBase, MAX_PG_ROWS,
@@ -17,21 +18,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Map, Value};
 
-use crate::compute::compute;
+use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Opt, PLAIN, Shape, arg, given, instance, instant, int, opt_arg, seq, string, to_py, type_name,
-    value,
+    Opt, PLAIN, Shape, arg, float, instant, instants, int, opt, opt_arg, seq, string, to_py,
+    type_name, value,
 };
 use crate::errors::{BindError, Res};
 use crate::{coded, fail, json_form, value_class};
 
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PyKnowledgeBase; optimize_performance, pg_queries, analyze_pg_stats, analyze_explain, evaluate_index, healing_plan, extract_symptoms, diagnose)
-}
-
 /// Instants in ops results.
-const SHAPE: Shape = Shape::of(&["since", "until"], &[], &[]);
+const SHAPE: Shape = instants(&["since", "until"]);
 
 /// Elements in one list of an ops request (slow queries, checks, ...).
 const MAX_ITEMS: usize = core::MAX_SLOW_QUERIES;
@@ -78,21 +74,21 @@ fn rows(obj: &Bound<'_, PyAny>, what: &str) -> Res<Value> {
 /// ``value``, ``threshold``, ``direction``, ``reason`` and ``steps``.
 #[pyfunction]
 #[pyo3(signature = (metrics, thresholds=None))]
-fn optimize_performance<'py>(
+pub fn optimize_performance<'py>(
     py: Python<'py>,
     metrics: &Bound<'py, PyAny>,
     thresholds: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: PerfMetrics = arg(metrics, "metrics", MAX_ITEMS)?;
     let thresholds: PerfThresholds = opt_arg(thresholds, "thresholds", 64)?;
-    let actions = compute(py, || core::optimize_performance(&metrics, &thresholds))?;
-    to_py(py, &actions, SHAPE)
+    let out = compute(py, || core::optimize_performance(&metrics, &thresholds))?;
+    to_py(py, &out, SHAPE)
 }
 
 /// The SQL of the three statistics queries for a server version
 /// (``SHOW server_version_num``): ``{"statements", "indexes", "tables"}``.
 #[pyfunction]
-fn pg_queries<'py>(
+pub fn pg_queries<'py>(
     py: Python<'py>,
     server_version_num: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
@@ -104,7 +100,7 @@ fn pg_queries<'py>(
 /// three statistics queries.
 #[pyfunction]
 #[pyo3(signature = (statements, indexes, tables, options=None))]
-fn analyze_pg_stats<'py>(
+pub fn analyze_pg_stats<'py>(
     py: Python<'py>,
     statements: &Bound<'py, PyAny>,
     indexes: &Bound<'py, PyAny>,
@@ -117,13 +113,12 @@ fn analyze_pg_stats<'py>(
         rows(tables, "tables")?,
     );
     let options: PgOptions = opt_arg(options, "options", 64)?;
-    let report = compute(py, || {
+    compute_py(py, SHAPE, || {
         let s: Vec<PgStatementRow> = core::pg_rows(&s, "statements")?;
         let i: Vec<PgIndexRow> = core::pg_rows(&i, "indexes")?;
         let t: Vec<PgTableRow> = core::pg_rows(&t, "tables")?;
         core::analyze_pg_stats(&s, &i, &t, &options)
-    })?;
-    to_py(py, &report, SHAPE)
+    })
 }
 
 /// Plan text: a ``str``/``bytes`` as given, anything else through
@@ -158,47 +153,43 @@ fn plan_text(plan: &Bound<'_, PyAny>) -> Res<String> {
 /// JSON)`` plan: the text, or the list/dict a driver parsed it into.
 #[pyfunction]
 #[pyo3(signature = (plan, options=None))]
-fn analyze_explain<'py>(
+pub fn analyze_explain<'py>(
     py: Python<'py>,
     plan: &Bound<'py, PyAny>,
     options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let text = plan_text(plan)?;
     let options: PgOptions = opt_arg(options, "options", 64)?;
-    let analysis = compute(py, || core::analyze_explain_json(&text, &options))?;
-    to_py(py, &analysis, SHAPE)
+    compute_py(py, SHAPE, || core::analyze_explain_json(&text, &options))
 }
 
 /// The framework's keep-or-drop rule for an index, from the query time
 /// measured before and after it was built.
 #[pyfunction]
 #[pyo3(signature = (before_ms, after_ms, options=None))]
-fn evaluate_index<'py>(
+pub fn evaluate_index<'py>(
     py: Python<'py>,
     before_ms: &Bound<'py, PyAny>,
     after_ms: &Bound<'py, PyAny>,
     options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let before = crate::convert::float(before_ms, "before_ms")?;
-    let after = crate::convert::float(after_ms, "after_ms")?;
+    let (before, after) = (float(before_ms, "before_ms")?, float(after_ms, "after_ms")?);
     let options: PgOptions = opt_arg(options, "options", 64)?;
-    let e = compute(py, || core::evaluate_index(before, after, &options))?;
-    to_py(py, &e, SHAPE)
+    compute_py(py, SHAPE, || core::evaluate_index(before, after, &options))
 }
 
 /// The ordered remediation plan for a round of health checks (data:
 /// opsbrain executes nothing).
 #[pyfunction]
 #[pyo3(signature = (checks, options=None))]
-fn healing_plan<'py>(
+pub fn healing_plan<'py>(
     py: Python<'py>,
     checks: &Bound<'py, PyAny>,
     options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let checks: HealthChecks = arg(checks, "checks", MAX_ITEMS)?;
     let options: HealingOptions = opt_arg(options, "options", MAX_ITEMS)?;
-    let plan = compute(py, || core::healing_plan(&checks, &options))?;
-    to_py(py, &plan, SHAPE)
+    compute_py(py, SHAPE, || core::healing_plan(&checks, &options))
 }
 
 /// The arguments shared by `extract_symptoms` and `diagnose`.
@@ -207,12 +198,7 @@ fn diagnosis_args(
     now: &Bound<'_, PyAny>,
     kb: Opt<'_, '_>,
     options: Opt<'_, '_>,
-) -> Res<(
-    Report,
-    chrono::DateTime<chrono::Utc>,
-    KnowledgeBase,
-    DiagnoseOptions,
-)> {
+) -> Res<(Report, DateTime<Utc>, KnowledgeBase, DiagnoseOptions)> {
     let report = if report.cast::<PyString>().is_ok() {
         Report {
             description: string(report, "report")?,
@@ -221,16 +207,10 @@ fn diagnosis_args(
     } else {
         arg(report, "report", core::MAX_KB_ENTRIES)?
     };
-    let kb = match given(kb) {
-        Some(o) => instance::<PyKnowledgeBase>(o, "kb")?.get().0.clone(),
-        None => KnowledgeBase::builtin(),
-    };
-    Ok((
-        report,
-        instant(now, "now")?,
-        kb,
-        opt_arg(options, "options", MAX_ITEMS)?,
-    ))
+    let kb = opt(kb, |o| PyKnowledgeBase::arg(o, "kb"))?;
+    let kb = kb.unwrap_or_else(KnowledgeBase::builtin);
+    let now = instant(now, "now")?;
+    Ok((report, now, kb, opt_arg(options, "options", MAX_ITEMS)?))
 }
 
 /// `extract_symptoms` and `diagnose`: the same arguments, one core call each.
@@ -239,7 +219,7 @@ macro_rules! diagnosis {
         $(#[$doc])*
         #[pyfunction]
         #[pyo3(signature = (report, now, kb=None, options=None))]
-        fn $name<'py>(
+        pub fn $name<'py>(
             py: Python<'py>,
             report: &Bound<'py, PyAny>,
             now: &Bound<'py, PyAny>,
@@ -247,8 +227,7 @@ macro_rules! diagnosis {
             options: Opt<'_, 'py>,
         ) -> Res<Bound<'py, PyAny>> {
             let (report, now, kb, options) = diagnosis_args(report, now, kb, options)?;
-            let out = compute(py, || core::$name(&kb, &report, now, &options))?;
-            to_py(py, &out, SHAPE)
+            compute_py(py, SHAPE, || core::$name(&kb, &report, now, &options))
         }
     )*};
 }

@@ -5,38 +5,23 @@ use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::{self, MAX_EVENTS, SlaEvent, SlaPolicy};
 use pyo3::prelude::*;
 
-use crate::compute::compute;
-use crate::convert::{Shape, instance, instant, records, seq, to_py};
+use crate::compute::compute_py;
+use crate::convert::{Shape, instant, instants, records, seq};
 use crate::errors::Res;
-use crate::{json_form, value_class};
+use crate::{getters, json_form, value_class};
 
-/// Registers the family.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add!(m; PySlaPolicy; sla_status, sla_status_batch)
-}
-
-/// Instants in SLA results.
-const SHAPE: Shape = Shape::of(&["at", "met_at", "breach_at"], &[], &[]);
+/// Instants in SLA and escalation results.
+pub const SHAPE: Shape = instants(&["at", "met_at", "breach_at"]);
 
 json_form!(core: SlaPolicy);
 
 value_class! {
     /// SLA targets per (tier, priority, channel) on business calendars;
     /// ``SlaPolicy()`` is the framework's built-in policy.
-    PySlaPolicy(SlaPolicy) as "SlaPolicy", builtin, toml
+    PySlaPolicy(SlaPolicy) as "SlaPolicy", new = builtin, toml
 }
 
-#[pymethods]
-impl PySlaPolicy {
-    fn __repr__(&self) -> String {
-        format!("SlaPolicy({} targets)", self.0.targets().len())
-    }
-}
-
-/// The `policy` argument.
-pub fn policy(obj: &Bound<'_, PyAny>) -> Res<SlaPolicy> {
-    Ok(instance::<PySlaPolicy>(obj, "policy")?.get().0.clone())
-}
+getters!(PySlaPolicy {} repr |v| format!("SlaPolicy({} targets)", v.targets().len()));
 
 /// A ticket's event log: event dicts, each read as it arrives.
 pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<SlaEvent>> {
@@ -48,32 +33,30 @@ pub fn events(obj: &Bound<'_, PyAny>, path: impl std::fmt::Display) -> Res<Vec<S
 /// "channel": "chat"}`` (``at`` an aware datetime or an ISO string with an
 /// offset). Returns a dict; instants are aware UTC datetimes.
 #[pyfunction]
-fn sla_status<'py>(
+pub fn sla_status<'py>(
     py: Python<'py>,
     policy: &Bound<'py, PyAny>,
     events: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
     let (policy, events, now) = (
-        self::policy(policy)?,
+        PySlaPolicy::arg(policy, "policy")?,
         self::events(events, "events")?,
         instant(now, "now")?,
     );
-    let out = compute(py, || sla::sla_status(&policy, &events, now))?;
-    to_py(py, &out, SHAPE)
+    compute_py(py, SHAPE, || sla::sla_status(&policy, &events, now))
 }
 
 /// `sla_status` for a list of event logs, in parallel.
 #[pyfunction]
-fn sla_status_batch<'py>(
+pub fn sla_status_batch<'py>(
     py: Python<'py>,
     policy: &Bound<'py, PyAny>,
     tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policy = self::policy(policy)?;
+    let policy = PySlaPolicy::arg(policy, "policy")?;
     let all = seq(tickets, "tickets", MAX_BATCH_TICKETS, |t, at| events(t, at))?;
     let now = instant(now, "now")?;
-    let out = compute(py, || sla::sla_status_batch(&policy, &all, now))?;
-    to_py(py, &out, SHAPE)
+    compute_py(py, SHAPE, || sla::sla_status_batch(&policy, &all, now))
 }
