@@ -494,15 +494,15 @@ describe('adjust', () => {
     assert.equal(weighted.overallHitRatio, 0.75)
   })
 
-  test('shape errors are invalid_input naming the argument, in camelCase', () => {
+  test('shape errors are coded by cause (the core reader), naming the path, in camelCase', () => {
     const { writeRatio, ...noWrite } = documents
     throwsCode(() => cache.adjust([noWrite]), 'missing_key', /^metrics\[0\]: missing field `writeRatio`/)
-    throwsCode(() => cache.adjust([documents, { ...documents, bogus: 1 }]), 'invalid_input', /^metrics\[1\]: unknown field `bogus`/)
+    throwsCode(() => cache.adjust([documents, { ...documents, bogus: 1 }]), 'invalid_input', /^metrics\[1\]\.bogus: unknown field `bogus`/)
     throwsCode(() => cache.adjust([{ ...documents, hitRatio: '0.6' }]), 'invalid_type', /^metrics\[0\]/)
     throwsCode(() => cache.adjust([{ ...documents, hitRatio: NaN }]), 'invalid_input', /hitRatio/)
     throwsCode(() => cache.adjust([{ ...documents, requests: -1 }]), 'invalid_input')
-    throwsCode(() => cache.adjust([documents], null, { minHitRatio: 'x' }), 'invalid_type', /^rules: /)
-    throwsCode(() => cache.adjust([documents], null, { bogus: 1 }), 'invalid_input', /^rules: unknown field `bogus`/)
+    throwsCode(() => cache.adjust([documents], null, { minHitRatio: 'x' }), 'invalid_type', /^rules\.minHitRatio: invalid type/)
+    throwsCode(() => cache.adjust([documents], null, { bogus: 1 }), 'invalid_input', /^rules\.bogus: unknown field `bogus`/)
   })
 
   test('the snake_case spelling is refused with a hint', () => {

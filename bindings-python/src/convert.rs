@@ -499,54 +499,19 @@ pub fn fields_value(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<Value> {
     Ok(Value::Object(map))
 }
 
-/// Deserialises a JSON value into `T`; a shape error (unknown or missing
-/// field, wrong type) has code `kind` and names the path of the bad field
-/// (`tickets[3].events[0].at`).
+/// Deserialises a JSON value into `T` with the core's one reader
+/// ([`opsbrain::input::from_value_at`]: `missing_key`, `invalid_type` or
+/// `invalid_input` by cause, naming the path of the bad value). Where `kind`
+/// is not `invalid_input`, a bad value is `kind` (an unknown key stays
+/// `invalid_input`).
 fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
-    serde_path_to_error::deserialize(&v).map_err(|e| {
-        let (mut inner, mut message) = (e.path().to_string(), e.inner().to_string());
-        if let Some((key, explained)) = offset_missing(&v, &inner, &message) {
-            if let Some(k) = key {
-                inner = if inner == "." {
-                    k
-                } else {
-                    format!("{inner}.{k}")
-                };
-            }
-            message = explained;
+    opsbrain::input::from_value_at(&v, &path.to_string()).map_err(|e| {
+        if kind == ErrorKind::InvalidInput || e.message.contains("unknown field") {
+            e.into()
+        } else {
+            err(kind, e.message)
         }
-        let path = path.to_string();
-        let at = match inner.as_str() {
-            "." => path,
-            p if path.is_empty() => p.to_owned(),
-            p if p.starts_with('[') => format!("{path}{p}"),
-            p => format!("{path}.{p}"),
-        };
-        err(kind, format!("{at}: {message}"))
     })
-}
-
-/// When the bad value at `inner` (a serde path, `a.b[2].c`) is a string
-/// instant only lacking its UTC offset, or a record with such a field (an
-/// internally tagged record is reported at its own path), the field's key
-/// and the core's explanation (from `opsbrain::input::parse_instant`).
-fn offset_missing(v: &Value, inner: &str, message: &str) -> Option<(Option<String>, String)> {
-    let parts = inner.split(['.', '[']).filter(|p| !p.is_empty());
-    let pointer: String = parts
-        .map(|p| format!("/{}", p.trim_end_matches(']')))
-        .collect();
-    let lacks = |s: &str| {
-        let e = opsbrain::input::parse_instant(s).err()?;
-        e.message.contains("has no UTC offset").then_some(e.message)
-    };
-    let serde_own = ["unknown", "missing", "invalid type", "invalid length"];
-    match v.pointer(&pointer)? {
-        Value::String(s) => Some((None, lacks(s)?)),
-        Value::Object(o) if !serde_own.iter().any(|p| message.starts_with(p)) => o
-            .iter()
-            .find_map(|(k, x)| Some((Some(k.clone()), lacks(x.as_str()?)?))),
-        _ => None,
-    }
 }
 
 /// Plain Python data read into the serde type `T` (see [`value`]).

@@ -84,7 +84,7 @@ def test_w_tiny_lfu_beats_lru_on_zipf() -> None:
         (lambda: cache.pattern_stats([1, 2], timestamps=[1.0]), ValueError, "dimension_mismatch"),
         (lambda: cache.pattern_stats([1, 2], timestamps=[0.0, float("nan")]), ValueError, "invalid_input"),
         (lambda: cache.warm_candidates([1], [5.0], now=4.0, window_secs=1.0), ValueError, "invalid_input"),
-        (lambda: cache.adjust([{"cache_type": "documents"}]), ValueError, "invalid_input"),
+        (lambda: cache.adjust([{"cache_type": "documents"}]), ValueError, "missing_key"),
         (lambda: cache.adjust([{"cache_type": "nope", "hit_ratio": 0.5, "access_frequency": 0.5, "write_ratio": 0.5}]), ValueError, "invalid_input"),
         (lambda: cache.adjust([], table="builtin"), TypeError, "invalid_type"),
         (lambda: cache.hash_key(42), TypeError, "invalid_type"),

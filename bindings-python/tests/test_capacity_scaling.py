@@ -51,8 +51,8 @@ def test_instants_may_be_strings_but_not_naive() -> None:
     [
         (lambda: capacity.hpa_desired_replicas(_hpa([500.0], min_replicas=5, max_replicas=4)), ValueError, "invalid_config"),
         (lambda: capacity.hpa_desired_replicas(_hpa([-1.0])), ValueError, "invalid_input"),
-        (lambda: capacity.hpa_desired_replicas({"current_replicas": 1}), ValueError, "invalid_input"),
-        (lambda: capacity.hpa_desired_replicas("not a dict"), ValueError, "invalid_input"),
+        (lambda: capacity.hpa_desired_replicas({"current_replicas": 1}), ValueError, "missing_key"),
+        (lambda: capacity.hpa_desired_replicas("not a dict"), ValueError, "invalid_type"),
         (lambda: capacity.replica_recommendation({"current_replicas": 1, "max_replicas": 2, "metrics": {"cpu": [float("nan")]}}), ValueError, "invalid_input"),
         (lambda: capacity.replica_recommendation({"current_replicas": 1, "max_replicas": 2, "metrics": {"cpu": [0.5]}}, {"cpu": {"scale_up": 0.1, "scale_down": 0.5}}), ValueError, "invalid_config"),
     ],

@@ -99,8 +99,30 @@ pub fn from_value_at<T: DeserializeOwned>(value: &Value, at: &str) -> Result<T> 
         } else {
             ErrorKind::InvalidInput
         };
-        let message = instant_hint(pointer(value, &inner_path), message);
+        let bad = pointer(value, &inner_path);
+        let (path, message) = match offset_field(bad, &message) {
+            // An internally tagged record (an SLA event) is reported at the
+            // record: name the field whose instant lacks its offset.
+            Some((key, hint)) => (format!("{path}.{key}"), hint),
+            None => (path, instant_hint(bad, message)),
+        };
         located(kind, &path, message)
+    })
+}
+
+/// When the bad value is a record (not one of serde's own shape errors) with
+/// a string field that only lacks its UTC offset: that field and the hint.
+fn offset_field(bad: Option<&Value>, message: &str) -> Option<(String, String)> {
+    const SERDE_OWN: [&str; 4] = ["unknown", "missing", "invalid type", "invalid length"];
+    if SERDE_OWN.iter().any(|p| message.starts_with(p)) {
+        return None;
+    }
+    bad?.as_object()?.iter().find_map(|(k, v)| {
+        let s = v.as_str().filter(|s| lacks_offset(s))?;
+        Some((
+            k.clone(),
+            instant_hint(Some(&Value::String(s.to_owned())), String::new()),
+        ))
     })
 }
 
@@ -314,6 +336,22 @@ mod tests {
         let e = err(json!({"count": -1, "tickets": []}));
         assert_eq!(e.code(), "invalid_input");
         assert!(e.message.starts_with("count: invalid value: integer `-1`"));
+    }
+
+    #[test]
+    fn missing_offset_inside_a_tagged_record_names_the_field() {
+        let e = from_value_at::<Vec<crate::sla::SlaEvent>>(
+            &json!([{"type": "created", "at": "2026-11-02T09:00:00", "tier": 1, "priority": "high"}]),
+            "events",
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(
+            e.message
+                .starts_with("events[0].at: \"2026-11-02T09:00:00\" has no UTC offset"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
