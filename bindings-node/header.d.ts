@@ -2,6 +2,18 @@
 /* request and result types in header.d.ts, which open it. */
 /* eslint-disable */
 
+/** An instant: a `Date` or an RFC 3339 string with its UTC offset. */
+export type Instant = Date | string
+
+/** Rows x columns of numbers: a row-major `Float64Array` (with `nRows` and `nCols`) or an array of rows. */
+export type Matrix = Float64Array | ArrayLike<number>[]
+
+/** A column of numbers. */
+export type Numbers = Float64Array | number[]
+
+/** Cache trace keys: integers from 0 to 2^64 - 1. */
+export type TraceKeys = BigUint64Array | Uint32Array | Array<number | bigint>
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -289,9 +301,16 @@ export interface IsolationForestOptions {
   maxFeatures?: number | { count: number } | { fraction: number }
   /** Draw each tree's rows with replacement (default false). */
   bootstrap?: boolean
-  /** Seed, a non-negative integer (default 0). */
+  /** Seed, a non-negative integer (default 0); `seed` is the same option. */
   randomState?: number | bigint
-  /** Threads (default: one per core; results do not depend on it). */
+  /** Seed (as `randomState`). */
+  seed?: number | bigint
+  /**
+   * Threads, as joblib and scikit-learn read `n_jobs` (the same rule as in
+   * Python): a positive count (clamped at 1024), -1 for every core, -2 for
+   * all but one...; 0 is an error. Default: one per core. Results do not
+   * depend on it.
+   */
   nJobs?: number
 }
 

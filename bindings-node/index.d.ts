@@ -2,6 +2,18 @@
 /* request and result types in header.d.ts, which open it. */
 /* eslint-disable */
 
+/** An instant: a `Date` or an RFC 3339 string with its UTC offset. */
+export type Instant = Date | string
+
+/** Rows x columns of numbers: a row-major `Float64Array` (with `nRows` and `nCols`) or an array of rows. */
+export type Matrix = Float64Array | ArrayLike<number>[]
+
+/** A column of numbers. */
+export type Numbers = Float64Array | number[]
+
+/** Cache trace keys: integers from 0 to 2^64 - 1. */
+export type TraceKeys = BigUint64Array | Uint32Array | Array<number | bigint>
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -1386,15 +1398,15 @@ export declare class BusinessCalendar {
   /** What a holiday closes. */
   get holidayRule(): HolidayRule
   /** The instant `durationSecs` of business time after `start`. */
-  add(start: Date | string, durationSecs: number, pauses?: Array<[Date | string, Date | string]> | null): Date
+  add(start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null): Date
   /** Business seconds between `start` and `end`. */
-  elapsed(start: Date | string, end: Date | string, pauses?: Array<[Date | string, Date | string]> | null): number
+  elapsed(start: Instant, end: Instant, pauses?: Array<[Instant, Instant]> | null): number
   /** Whether the calendar is open at `t`. */
-  isOpen(t: Date | string): boolean
+  isOpen(t: Instant): boolean
   /** The next instant at or after `t` when the calendar is open. */
-  nextOpen(t: Date | string): Date
+  nextOpen(t: Instant): Date
   /** The next instant after `t` when the calendar closes (`null`: never). */
-  nextClose(t: Date | string): Date | null
+  nextClose(t: Instant): Date | null
 }
 
 /** Maps issue types to tier, priority and department. */
@@ -1430,7 +1442,7 @@ export declare class EscalationPolicy {
 /** A group's forest fitted on reference data. */
 export declare class FittedGroup {
   /** Scores data against the reference. */
-  score(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
+  score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** The group's metric name. */
   get metric(): string
   /** The score threshold. */
@@ -1448,23 +1460,11 @@ export declare class IsolationForest {
   /** An unfitted forest with the given options. */
   constructor(options?: IsolationForestOptions | null)
   /** Fits the forest; returns it. */
-  fit(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): this
+  fit(data: Matrix, nRows?: number, nCols?: number): this
   /** As `fit`, off the main thread. */
-  fitAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<void>
-  /** Anomaly scores (lower is more abnormal). */
-  scoreSamples(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
-  /** Scores shifted by the offset (negative is an outlier). */
-  decisionFunction(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Float64Array
-  /** Labels: -1 for outliers, 1 for inliers. */
-  predict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
+  fitAsync(data: Matrix, nRows?: number, nCols?: number): Promise<void>
   /** Fits, then predicts the same data. */
-  fitPredict(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Int32Array
-  /** As `scoreSamples`, off the main thread. */
-  scoreSamplesAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
-  /** As `decisionFunction`, off the main thread. */
-  decisionFunctionAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Float64Array>
-  /** As `predict`, off the main thread. */
-  predictAsync(data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<Int32Array>
+  fitPredict(data: Matrix, nRows?: number, nCols?: number): Int32Array
   /** The threshold between inliers and outliers. */
   get offset(): number
   /** Columns seen by `fit`. */
@@ -1479,6 +1479,18 @@ export declare class IsolationForest {
   toJson(): string
   /** A fitted forest from `toJson`. */
   static fromJson(text: string): IsolationForest
+  /** Anomaly scores (lower is more abnormal). */
+  scoreSamples(data: Matrix, nRows?: number, nCols?: number): Float64Array
+  /** Anomaly scores (lower is more abnormal). */
+  scoreSamplesAsync(data: Matrix, nRows?: number, nCols?: number): Promise<Float64Array>
+  /** Scores shifted by the offset (negative is an outlier). */
+  decisionFunction(data: Matrix, nRows?: number, nCols?: number): Float64Array
+  /** Scores shifted by the offset (negative is an outlier). */
+  decisionFunctionAsync(data: Matrix, nRows?: number, nCols?: number): Promise<Float64Array>
+  /** Labels: -1 for outliers, 1 for inliers. */
+  predict(data: Matrix, nRows?: number, nCols?: number): Int32Array
+  /** Labels: -1 for outliers, 1 for inliers. */
+  predictAsync(data: Matrix, nRows?: number, nCols?: number): Promise<Int32Array>
 }
 
 /** Anomaly detection per metric group, with the framework's alert rules. */
@@ -1494,15 +1506,15 @@ export declare class ProactiveMonitor {
   /** The config as JSON. */
   toJson(): string
   /** Fits a group's forest on `data` and scores it. */
-  detect(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): GroupAnomalies
+  detect(group: string, data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** As `detect`, off the main thread. */
-  detectAsync(group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<GroupAnomalies>
+  detectAsync(group: string, data: Matrix, nRows?: number, nCols?: number): Promise<GroupAnomalies>
   /** Fits a group's forest on reference data, for scoring later. */
-  fit(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): FittedGroup
+  fit(group: string, reference: Matrix, nRows?: number, nCols?: number): FittedGroup
   /** As `fit`, off the main thread. */
-  fitAsync(group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number): Promise<FittedGroup>
+  fitAsync(group: string, reference: Matrix, nRows?: number, nCols?: number): Promise<FittedGroup>
   /** Alerts for anomaly sets at `timestamp`. */
-  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Date | string): AnomalyAlert[]
+  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
 }
 
 /**
@@ -1566,7 +1578,7 @@ export declare function classify(issueType: string, channel?: Channel | null): R
 export declare function escalationRate(timelines: Array<EscalationTimeline>): EscalationRate
 
 /** The escalations a ticket's events trigger up to `now`. */
-export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Date | string, options?: EscalationTimelineOptions | null): EscalationTimeline
+export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Instant, options?: EscalationTimelineOptions | null): EscalationTimeline
 
 /** What a holiday closes. */
 export type HolidayRule = 'calendar_date' | 'shift_start_date'
@@ -1584,10 +1596,10 @@ export declare function routeTickets(tickets: Array<Ticket>): Array<Routing>
 export declare function routeTicketsAsync(tickets: Array<Ticket>): Promise<Array<Routing>>
 
 /** Both SLA timers of a ticket at `now`, from its event log. */
-export declare function slaStatus(policy: SlaPolicy, events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>, now: Date | string): SlaStatus
+export declare function slaStatus(policy: SlaPolicy, events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>, now: Instant): SlaStatus
 
 /** `slaStatus` for many tickets (one event log each), in parallel. */
-export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Date | string): Array<SlaStatus>
+export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Instant): Array<SlaStatus>
 
 export declare namespace cache {
   /** A miss-ratio curve: hit ratio as a function of cache size. */
@@ -1647,47 +1659,47 @@ export declare namespace cache {
   /** The trace keys of string keys. */
   export function hashKeys(keys: string[]): BigUint64Array
   /** The exact LRU miss-ratio curve of a trace. */
-  export function lruMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>): cache.MissRatioCurve
+  export function lruMrc(keys: TraceKeys): cache.MissRatioCurve
   /** As `lruMrc`, off the main thread. */
-  export function lruMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>): Promise<MissRatioCurve>
+  export function lruMrcAsync(keys: TraceKeys): Promise<MissRatioCurve>
   /** Access statistics and TTL recommendations per key pattern. */
-  export function patternStats(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options?: PatternStatsOptions | null): Array<cache.PatternStats>
+  export function patternStats(keys: TraceKeys, options?: PatternStatsOptions | null): Array<cache.PatternStats>
   /** A simulated eviction policy. */
   export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
   /** The SHARDS-sampled LRU miss-ratio curve of a trace. */
-  export function shardsMrc(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): cache.MissRatioCurve
+  export function shardsMrc(keys: TraceKeys, options: ShardsOptions): cache.MissRatioCurve
   /** As `shardsMrc`, off the main thread. */
-  export function shardsMrcAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions): Promise<MissRatioCurve>
+  export function shardsMrcAsync(keys: TraceKeys, options: ShardsOptions): Promise<MissRatioCurve>
   /** Simulates cache policies at the given capacities. */
-  export function simulate(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Array<cache.PolicyResult>
+  export function simulate(keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Array<cache.PolicyResult>
   /** As `simulate`, off the main thread. */
-  export function simulateAsync(keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<cache.PolicyResult>>
+  export function simulateAsync(keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<cache.PolicyResult>>
   /** The keys most likely to be requested in the next window. */
-  export function warmCandidates(keys: BigUint64Array | Uint32Array | Array<number | bigint>, timestamps: Float64Array | number[] | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
+  export function warmCandidates(keys: TraceKeys, timestamps: Numbers | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
 }
 
 export declare namespace capacity {
   /** A demand forecast with prediction intervals and threshold crossings. */
-  export function forecast(values: Float64Array | Array<number>, options: ForecastOptions): CapacityForecast
+  export function forecast(values: Numbers, options: ForecastOptions): CapacityForecast
   /** The Kubernetes HPA's desired replica count, with its behaviour rules. */
   export function hpaDesiredReplicas(request: HpaRequest): HpaDecision
   /** The quietest recurring windows of a load history. */
-  export function maintenanceWindows(values: Float64Array | Array<number>, options: WindowOptions): MaintenanceWindows
+  export function maintenanceWindows(values: Numbers, options: WindowOptions): MaintenanceWindows
   /** Replicas for resource usage against scale-up/scale-down thresholds. */
   export function replicaRecommendation(request: ReplicaRequest, policy?: Record<string, ThresholdRule> | null): ReplicaRecommendation
 }
 
 export declare namespace kpi {
   /** The Apdex score of latencies for a target of `tMs` milliseconds. */
-  export function apdex(latencies: Float64Array | number[] | LatencyHistogram, tMs: number): { tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }
+  export function apdex(latencies: Numbers | LatencyHistogram, tMs: number): { tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }
   /** Multi-window burn-rate alerts of a good/total count series. */
-  export function burnRateAlerts(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): BurnRateReport
+  export function burnRateAlerts(good: Numbers, total: Numbers, options: SeriesOptions): BurnRateReport
   /** As `burnRateAlerts`, off the main thread. */
-  export function burnRateAlertsAsync(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): Promise<BurnRateReport>
+  export function burnRateAlertsAsync(good: Numbers, total: Numbers, options: SeriesOptions): Promise<BurnRateReport>
   /** The framework's KPI thresholds and targets. */
   export function defaultTargets(): { firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }
   /** The rolling error budget of a good/total count series. */
-  export function errorBudget(good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions): ErrorBudget
+  export function errorBudget(good: Numbers, total: Numbers, options: SeriesOptions): ErrorBudget
   /** The framework's journeys (the default of `journeyFunnels`). */
   export function frameworkJourneys(): Array<JourneyDef>
   /** Funnels of user journeys (default: the framework's) from events. */
@@ -1695,11 +1707,11 @@ export declare namespace kpi {
   /** As `journeyFunnels`, off the main thread. */
   export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<FunnelReport>
   /** The share of requests within a latency threshold, against an objective. */
-  export function latencySlo(latencies: Float64Array | number[] | LatencyHistogram, options: { thresholdMs: number, objective: number }): { thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }
+  export function latencySlo(latencies: Numbers | LatencyHistogram, options: { thresholdMs: number, objective: number }): { thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }
   /** Support KPIs of ticket records at `now`. */
-  export function supportKpis(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): SupportReport
+  export function supportKpis(tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): SupportReport
   /** As `supportKpis`, off the main thread. */
-  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<SupportReport>
+  export function supportKpisAsync(tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<SupportReport>
   /** Monthly ticket volumes and whether they decrease. */
   export function volumeTrend(tickets: Array<TicketRecord>): { months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }
   /** The SRE workbook's burn-rate rules (the default of `burnRateAlerts`). */
@@ -1731,13 +1743,13 @@ export declare namespace ops {
   /** As `analyzePgStats`, off the main thread. */
   export function analyzePgStatsAsync(statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null): Promise<PgHealthReport>
   /** Ranked causes, diagnostic steps and resolutions for a report. */
-  export function diagnose(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Diagnosis
+  export function diagnose(report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Diagnosis
   /** As `diagnose`, off the main thread. */
-  export function diagnoseAsync(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Promise<Diagnosis>
+  export function diagnoseAsync(report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Promise<Diagnosis>
   /** Whether an index paid off, from query times before and after. */
   export function evaluateIndex(beforeMs: number, afterMs: number, options?: PgOptions | null): IndexEvaluation
   /** The symptoms the assistant reads from a report. */
-  export function extractSymptoms(report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Symptoms
+  export function extractSymptoms(report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null): Symptoms
   /** A remediation plan for failed health checks. */
   export function healingPlan(checks: HealthChecks, options?: HealingOptions | null): RemediationPlan
   /** Performance actions for metrics against thresholds. */

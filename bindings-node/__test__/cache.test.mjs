@@ -214,8 +214,8 @@ describe('shardsMrc', () => {
     throwsCode(() => cache.shardsMrc(LOOP, { max_keys: 3 }), 'invalid_input', /unknown key "max_keys"/)
     throwsCode(() => cache.shardsMrc(LOOP, 0.5), 'invalid_type', /options must be an object/)
     throwsCode(() => cache.shardsMrc(LOOP, [0.5]), 'invalid_type', /options must be an object/)
-    throwsCode(() => cache.shardsMrc(LOOP, { rate: '0.5' }), 'invalid_type', /options.rate must be a number/)
-    throwsCode(() => cache.shardsMrc(LOOP, { maxKeys: 1.5 }), 'invalid_input', /options.maxKeys/)
+    throwsCode(() => cache.shardsMrc(LOOP, { rate: '0.5' }), 'invalid_type', /^options\.rate: invalid type/)
+    throwsCode(() => cache.shardsMrc(LOOP, { maxKeys: 1.5 }), 'invalid_type', /options.maxKeys/)
     throwsCode(() => cache.shardsMrc('x', { rate: 1 }), 'invalid_type', /keys must be/)
   })
 })
@@ -247,14 +247,14 @@ describe('simulate', () => {
   })
 
   test('errors', () => {
-    throwsCode(() => cache.simulate(LOOP, [2], ['arc']), 'invalid_input', /"arc"/)
+    throwsCode(() => cache.simulate(LOOP, [2], ['arc']), 'invalid_input', /arc/)
     throwsCode(() => cache.simulate(LOOP, [0]), 'invalid_input')
     throwsCode(() => cache.simulate(LOOP, []), 'invalid_input')
     throwsCode(() => cache.simulate(LOOP, [2 ** 31]), 'limit_exceeded')
     throwsCode(() => cache.simulate(LOOP, 2), 'invalid_type', /capacities must be/)
     throwsCode(() => cache.simulate(LOOP), 'invalid_type', /capacities must be/)
-    throwsCode(() => cache.simulate(LOOP, [2], [1]), 'invalid_type', /^policies\[0\] must be a string/)
-    throwsCode(() => cache.simulate(LOOP, [2], { lru: true }), 'invalid_type', /policies must be/)
+    throwsCode(() => cache.simulate(LOOP, [2], [1]), 'invalid_type', /^policies\[0\]: invalid type/)
+    throwsCode(() => cache.simulate(LOOP, [2], { lru: true }), 'invalid_type', /^policies: invalid type/)
   })
 })
 

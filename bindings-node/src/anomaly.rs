@@ -11,20 +11,15 @@ use napi::bindgen_prelude::{
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use opsbrain::anomaly as monitor;
-use opsbrain::anomaly::{
-    self as iforest, Contamination, IsolationForestParams, MaxFeatures, MaxSamples,
-};
+use opsbrain::anomaly::{self as iforest, ForestOptions, IsolationForestParams, Threads};
 use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
 
 use crate::convert::column::{self, Matrix};
 use crate::convert::scalar::{self, bad};
-use crate::convert::value::{self, Shape, fields};
+use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 use crate::task::{self, Job};
-
-/// Most threads a forest may use (`nJobs`).
-const MAX_JOBS: usize = 1024;
 
 const SHAPE: Shape = Shape {
     instants: &["timestamp"],
@@ -41,163 +36,6 @@ fn matrix<'e>(
     cols: &Opt<'_>,
 ) -> opsbrain::Result<Matrix<'e>> {
     column::matrix(path, data, rows.as_ref(), cols.as_ref())
-}
-
-fn config(message: String) -> Error {
-    Error::new(ErrorKind::InvalidConfig, message)
-}
-
-/// `count`, `fraction` or a number (an integer is a count, a value in
-/// (0, 1) a fraction).
-fn count_or_fraction(
-    path: &str,
-    v: &Unknown<'_>,
-) -> opsbrain::Result<(Option<usize>, Option<f64>)> {
-    match v.get_type().map_err(scalar::napi_err(path))? {
-        ValueType::Object if !v.is_array().unwrap_or(true) => {
-            let f = fields(path, Some(v), &["count", "fraction"])?;
-            let count = f[0]
-                .as_ref()
-                .map(|c| scalar::count(&format!("{path}.count"), c))
-                .transpose()?;
-            let fraction = f[1]
-                .as_ref()
-                .map(|x| scalar::number(&format!("{path}.fraction"), x))
-                .transpose()?;
-            match (count, fraction) {
-                (Some(_), None) | (None, Some(_)) => Ok((count, fraction)),
-                _ => Err(config(format!(
-                    "{path}: give exactly one of count or fraction"
-                ))),
-            }
-        }
-        ValueType::Number => {
-            let x = scalar::number(path, v)?;
-            if x >= 0.0 && x.trunc() == x && x <= scalar::MAX_SAFE {
-                // Exact: a safe integer.
-                Ok((Some(x as usize), None))
-            } else if x > 0.0 && x < 1.0 {
-                Ok((None, Some(x)))
-            } else {
-                Err(config(format!(
-                    "{path} must be an integer >= 1 (a count) or in (0, 1) (a fraction), got {x}"
-                )))
-            }
-        }
-        _ => Err(scalar::wrong(
-            path,
-            "a number (an integer >= 1 is a count, a value in (0, 1) a fraction), {count} or {fraction}",
-            v,
-        )),
-    }
-}
-
-fn is_auto(path: &str, v: &Unknown<'_>, what: &str) -> opsbrain::Result<bool> {
-    if v.get_type().ok() != Some(ValueType::String) {
-        return Ok(false);
-    }
-    match scalar::string(path, v)?.as_str() {
-        "auto" => Ok(true),
-        s => Err(config(format!(
-            "{path} must be 'auto' or {what}, got {s:?}"
-        ))),
-    }
-}
-
-/// The forest's parameters and thread count from its options object.
-fn forest_options(
-    v: Option<&Unknown<'_>>,
-) -> opsbrain::Result<(IsolationForestParams, Option<usize>)> {
-    let names = [
-        "nEstimators",
-        "maxSamples",
-        "contamination",
-        "maxFeatures",
-        "bootstrap",
-        "randomState",
-        "nJobs",
-    ];
-    let f = fields("options", v, &names)?;
-    let mut p = IsolationForestParams::new();
-    if let Some(n) = &f[0] {
-        p.n_estimators = scalar::count("options.nEstimators", n)?;
-    }
-    if let Some(m) = &f[1] {
-        const PATH: &str = "options.maxSamples";
-        p.max_samples = match is_auto(PATH, m, "a count or a fraction")? {
-            true => MaxSamples::Auto,
-            false => match count_or_fraction(PATH, m)? {
-                (Some(c), _) => MaxSamples::Count(c),
-                (_, f) => MaxSamples::Fraction(f.unwrap_or(0.0)),
-            },
-        };
-    }
-    if let Some(c) = &f[2] {
-        const PATH: &str = "options.contamination";
-        p.contamination = match c.get_type().ok() {
-            Some(ValueType::Number) => Contamination::Fraction(scalar::number(PATH, c)?),
-            _ if is_auto(PATH, c, "a number in (0, 0.5]")? => Contamination::Auto,
-            _ => return Err(scalar::wrong(PATH, "'auto' or a number", c)),
-        };
-    }
-    if let Some(m) = &f[3] {
-        p.max_features = match count_or_fraction("options.maxFeatures", m)? {
-            (Some(c), _) => MaxFeatures::Count(c),
-            (_, f) => MaxFeatures::Fraction(f.unwrap_or(0.0)),
-        };
-    }
-    if let Some(b) = &f[4] {
-        p.bootstrap = scalar::boolean("options.bootstrap", b)?;
-    }
-    if let Some(s) = &f[5] {
-        p.seed = scalar::uint("options.randomState", s)?;
-    }
-    let jobs = f[6]
-        .as_ref()
-        .map(|n| scalar::count("options.nJobs", n))
-        .transpose()?;
-    match jobs {
-        Some(0) => return Err(bad("options.nJobs", "must be at least 1")),
-        Some(n) if n > MAX_JOBS => {
-            return Err(Error::new(
-                ErrorKind::LimitExceeded,
-                format!("options.nJobs {n} is over the limit of {MAX_JOBS}"),
-            ));
-        }
-        _ => {}
-    }
-    p.validate()?;
-    Ok((p, jobs))
-}
-
-/// An optional thread pool of `nJobs` threads (else rayon's global pool).
-#[derive(Debug, Clone, Default)]
-struct Jobs(Option<Arc<rayon::ThreadPool>>);
-
-impl Jobs {
-    fn new(n: Option<usize>) -> opsbrain::Result<Self> {
-        let Some(n) = n else { return Ok(Jobs(None)) };
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map(|pool| Jobs(Some(Arc::new(pool))))
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::LimitExceeded,
-                    format!("could not start {n} threads: {e}"),
-                )
-            })
-    }
-
-    fn install<T: Send>(
-        &self,
-        f: impl FnOnce() -> opsbrain::Result<T> + Send,
-    ) -> opsbrain::Result<T> {
-        match &self.0 {
-            Some(pool) => pool.install(f),
-            None => f(),
-        }
-    }
 }
 
 type Slot = Arc<Mutex<Option<Arc<iforest::IsolationForest>>>>;
@@ -246,7 +84,7 @@ fn scored_js(env: &Env, s: Scored) -> opsbrain::Result<Unknown<'_>> {
 #[derive(Debug, Clone)]
 pub struct IsolationForest {
     params: IsolationForestParams,
-    jobs: Jobs,
+    jobs: Threads,
     model: Slot,
 }
 
@@ -307,10 +145,15 @@ impl IsolationForest {
     #[napi(constructor, ts_args_type = "options?: IsolationForestOptions | null")]
     pub fn new(options: Option<Unknown<'_>>) -> errors::Result<Self> {
         run(|| {
-            let (params, jobs) = forest_options(options.as_ref())?;
+            let o = value::with(
+                "options",
+                options.as_ref(),
+                &Shape::PLAIN,
+                ForestOptions::from_value,
+            )?;
             Ok(IsolationForest {
-                params,
-                jobs: Jobs::new(jobs)?,
+                params: o.params,
+                jobs: o.threads,
                 model: Slot::default(),
             })
         })
@@ -318,7 +161,7 @@ impl IsolationForest {
 
     /// Fits the forest; returns it.
     #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "data: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "this"
     )]
     pub fn fit<'a>(
@@ -334,7 +177,7 @@ impl IsolationForest {
 
     /// As `fit`, off the main thread.
     #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "data: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "Promise<void>"
     )]
     pub fn fit_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
@@ -356,55 +199,8 @@ impl IsolationForest {
         })
     }
 
-    /// Anomaly scores (lower is more abnormal).
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Float64Array"
-    )]
-    pub fn score_samples<'e>(
-        &self,
-        env: &'e Env,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        self.scored(env, Output::Scores, &data, &n_rows, &n_cols)
-    }
-
-    /// Scores shifted by the offset (negative is an outlier).
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Float64Array"
-    )]
-    pub fn decision_function<'e>(
-        &self,
-        env: &'e Env,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        self.scored(env, Output::Decision, &data, &n_rows, &n_cols)
-    }
-
-    /// Labels: -1 for outliers, 1 for inliers.
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Int32Array"
-    )]
-    pub fn predict<'e>(
-        &self,
-        env: &'e Env,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        self.scored(env, Output::Predict, &data, &n_rows, &n_cols)
-    }
-
     /// Fits, then predicts the same data.
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
-    )]
+    #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
     pub fn fit_predict(
         &self,
         data: Unknown<'_>,
@@ -419,48 +215,6 @@ impl IsolationForest {
                 self.jobs.install(|| model.predict(&x))?.to_vec(),
             ))
         })
-    }
-
-    /// As `scoreSamples`, off the main thread.
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Promise<Float64Array>"
-    )]
-    pub fn score_samples_async(
-        &self,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        self.score_task(Output::Scores, &data, &n_rows, &n_cols)
-    }
-
-    /// As `decisionFunction`, off the main thread.
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Promise<Float64Array>"
-    )]
-    pub fn decision_function_async(
-        &self,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        self.score_task(Output::Decision, &data, &n_rows, &n_cols)
-    }
-
-    /// As `predict`, off the main thread.
-    #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
-        ts_return_type = "Promise<Int32Array>"
-    )]
-    pub fn predict_async(
-        &self,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        self.score_task(Output::Predict, &data, &n_rows, &n_cols)
     }
 
     /// The threshold between inliers and outliers.
@@ -510,11 +264,47 @@ impl IsolationForest {
             let model = iforest::IsolationForest::from_json(&scalar::string("text", &text)?)?;
             Ok(IsolationForest {
                 params: model.params().clone(),
-                jobs: Jobs::default(),
+                jobs: Threads::default(),
                 model: Arc::new(Mutex::new(Some(Arc::new(model)))),
             })
         })
     }
+}
+
+/// The forest's per-row outputs, each with an `...Async` twin run off the
+/// main thread.
+macro_rules! per_row {
+    ($($doc:literal $name:ident / $name_async:ident = $out:ident -> $ty:literal, $ty_async:literal;)*) => {
+        #[napi]
+        impl IsolationForest {$(
+            #[doc = $doc]
+            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty)]
+            pub fn $name<'e>(
+                &self,
+                env: &'e Env,
+                data: Unknown<'_>,
+                n_rows: Opt<'_>,
+                n_cols: Opt<'_>,
+            ) -> errors::Result<Unknown<'e>> {
+                self.scored(env, Output::$out, &data, &n_rows, &n_cols)
+            }
+
+            #[doc = $doc]
+            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty_async)]
+            pub fn $name_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
+                self.score_task(Output::$out, &data, &n_rows, &n_cols)
+            }
+        )*}
+    };
+}
+
+per_row! {
+    "Anomaly scores (lower is more abnormal)."
+    score_samples / score_samples_async = Scores -> "Float64Array", "Promise<Float64Array>";
+    "Scores shifted by the offset (negative is an outlier)."
+    decision_function / decision_function_async = Decision -> "Float64Array", "Promise<Float64Array>";
+    "Labels: -1 for outliers, 1 for inliers."
+    predict / predict_async = Predict -> "Int32Array", "Promise<Int32Array>";
 }
 
 /// The average path length of an unsuccessful search in a binary search
@@ -586,7 +376,7 @@ impl ProactiveMonitor {
 
     /// Fits a group's forest on `data` and scores it.
     #[napi(
-        ts_args_type = "group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "GroupAnomalies"
     )]
     pub fn detect<'e>(
@@ -606,7 +396,7 @@ impl ProactiveMonitor {
 
     /// As `detect`, off the main thread.
     #[napi(
-        ts_args_type = "group: string, data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "Promise<GroupAnomalies>"
     )]
     pub fn detect_async(
@@ -625,9 +415,7 @@ impl ProactiveMonitor {
     }
 
     /// Fits a group's forest on reference data, for scoring later.
-    #[napi(
-        ts_args_type = "group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number"
-    )]
+    #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
     pub fn fit(
         &self,
         group: Unknown<'_>,
@@ -646,7 +434,7 @@ impl ProactiveMonitor {
 
     /// As `fit`, off the main thread.
     #[napi(
-        ts_args_type = "group: string, reference: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "Promise<FittedGroup>"
     )]
     pub fn fit_async(
@@ -666,7 +454,7 @@ impl ProactiveMonitor {
 
     /// Alerts for anomaly sets at `timestamp`.
     #[napi(
-        ts_args_type = "anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Date | string",
+        ts_args_type = "anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant",
         ts_return_type = "AnomalyAlert[]"
     )]
     pub fn alerts<'e>(
@@ -698,7 +486,7 @@ pub struct FittedGroup {
 impl FittedGroup {
     /// Scores data against the reference.
     #[napi(
-        ts_args_type = "data: Float64Array | ArrayLike<number>[], nRows?: number, nCols?: number",
+        ts_args_type = "data: Matrix, nRows?: number, nCols?: number",
         ts_return_type = "GroupAnomalies"
     )]
     pub fn score<'e>(

@@ -4,10 +4,10 @@
 //! `Uint32Array` or array of non-negative integers; option objects are read
 //! key by key into the core's option types.
 
+use napi::Env;
 use napi::bindgen_prelude::{
     AsyncTask, BigInt, BigUint64Array, Float64Array, ToNapiValue, Unknown,
 };
-use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::cache::{self as core};
 
@@ -48,18 +48,11 @@ fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<cor
 }
 
 fn sampling(options: Option<&Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
-    let f = fields("options", options, &["rate", "maxKeys"])?;
-    let o = core::ShardsOptions {
-        rate: f[0]
-            .as_ref()
-            .map(|v| scalar::number("options.rate", v))
-            .transpose()?,
-        max_keys: f[1]
-            .as_ref()
-            .map(|v| scalar::count("options.maxKeys", v))
-            .transpose()?,
-    };
-    o.sampling()
+    let options = options.filter(|v| !is_nullish(v));
+    let o: Option<core::ShardsOptions> = options
+        .map(|v| value::object("options", v, &SHAPE))
+        .transpose()?;
+    o.unwrap_or_default().sampling()
 }
 
 fn count(x: u64) -> f64 {
@@ -182,10 +175,7 @@ impl MissRatioCurve {
 }
 
 /// The exact LRU miss-ratio curve of a trace.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>"
-)]
+#[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
 pub fn lru_mrc(keys: Unknown<'_>) -> errors::Result<MissRatioCurve> {
     run(|| {
         Ok(MissRatioCurve {
@@ -197,7 +187,7 @@ pub fn lru_mrc(keys: Unknown<'_>) -> errors::Result<MissRatioCurve> {
 /// As `lruMrc`, off the main thread.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>",
+    ts_args_type = "keys: TraceKeys",
     ts_return_type = "Promise<MissRatioCurve>"
 )]
 pub fn lru_mrc_async(keys: Unknown<'_>) -> AsyncTask<Job> {
@@ -210,7 +200,7 @@ pub fn lru_mrc_async(keys: Unknown<'_>) -> AsyncTask<Job> {
 /// The SHARDS-sampled LRU miss-ratio curve of a trace.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions"
+    ts_args_type = "keys: TraceKeys, options: ShardsOptions"
 )]
 pub fn shards_mrc(
     keys: Unknown<'_>,
@@ -229,7 +219,7 @@ pub fn shards_mrc(
 /// As `shardsMrc`, off the main thread.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, options: ShardsOptions",
+    ts_args_type = "keys: TraceKeys, options: ShardsOptions",
     ts_return_type = "Promise<MissRatioCurve>"
 )]
 pub fn shards_mrc_async(keys: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Job> {
@@ -238,29 +228,6 @@ pub fn shards_mrc_async(keys: Unknown<'_>, options: Option<Unknown<'_>>) -> Asyn
         let keys = column::uints("keys", &keys, false)?;
         task::work_with(move || curve(&keys, Some(sampling)), curve_js)
     })
-}
-
-fn policies(v: Option<&Unknown<'_>>) -> opsbrain::Result<core::Policies> {
-    let Some(v) = v.filter(|v| !is_nullish(v)) else {
-        return Ok(core::Policies::default());
-    };
-    let names = if v.get_type().ok() == Some(napi::ValueType::String) {
-        vec![scalar::string("policies", v)?]
-    } else if v.is_array().unwrap_or(false) {
-        column::strings("policies", v)?
-    } else {
-        return Err(scalar::wrong(
-            "policies",
-            "a policy name or an array of policy names",
-            v,
-        ));
-    };
-    Ok(core::Policies(
-        names
-            .iter()
-            .map(|n| n.parse())
-            .collect::<opsbrain::Result<_>>()?,
-    ))
 }
 
 type SimulateArgs = (Vec<usize>, core::Policies);
@@ -274,7 +241,7 @@ fn simulate_args(
         .into_iter()
         .map(|c| usize::try_from(c).unwrap_or(usize::MAX))
         .collect();
-    Ok((capacities, self::policies(policies)?))
+    Ok((capacities, value::opt("policies", policies, &SHAPE)?))
 }
 
 fn simulate_on(
@@ -289,7 +256,7 @@ fn simulate_on(
 /// Simulates cache policies at the given capacities.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
+    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
     ts_return_type = "Array<cache.PolicyResult>"
 )]
 pub fn simulate<'e>(
@@ -308,7 +275,7 @@ pub fn simulate<'e>(
 /// As `simulate`, off the main thread.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
+    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
     ts_return_type = "Promise<Array<cache.PolicyResult>>"
 )]
 pub fn simulate_async(
@@ -326,7 +293,7 @@ pub fn simulate_async(
 /// Access statistics and TTL recommendations per key pattern.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, options?: PatternStatsOptions | null",
+    ts_args_type = "keys: TraceKeys, options?: PatternStatsOptions | null",
     ts_return_type = "Array<cache.PatternStats>"
 )]
 pub fn pattern_stats<'e>(
@@ -367,7 +334,7 @@ pub fn pattern_stats<'e>(
 /// The keys most likely to be requested in the next window.
 #[napi(
     namespace = "cache",
-    ts_args_type = "keys: BigUint64Array | Uint32Array | Array<number | bigint>, timestamps: Float64Array | number[] | null | undefined, options: WarmOptions",
+    ts_args_type = "keys: TraceKeys, timestamps: Numbers | null | undefined, options: WarmOptions",
     ts_return_type = "Array<cache.WarmCandidate>"
 )]
 pub fn warm_candidates<'e>(

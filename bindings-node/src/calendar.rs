@@ -106,7 +106,7 @@ impl BusinessCalendar {
 
     /// The instant `durationSecs` of business time after `start`.
     #[napi(
-        ts_args_type = "start: Date | string, durationSecs: number, pauses?: Array<[Date | string, Date | string]> | null",
+        ts_args_type = "start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null",
         ts_return_type = "Date"
     )]
     pub fn add<'e>(
@@ -126,7 +126,7 @@ impl BusinessCalendar {
 
     /// Business seconds between `start` and `end`.
     #[napi(
-        ts_args_type = "start: Date | string, end: Date | string, pauses?: Array<[Date | string, Date | string]> | null"
+        ts_args_type = "start: Instant, end: Instant, pauses?: Array<[Instant, Instant]> | null"
     )]
     pub fn elapsed(
         &self,
@@ -144,13 +144,13 @@ impl BusinessCalendar {
     }
 
     /// Whether the calendar is open at `t`.
-    #[napi(ts_args_type = "t: Date | string")]
+    #[napi(ts_args_type = "t: Instant")]
     pub fn is_open(&self, t: Unknown<'_>) -> errors::Result<bool> {
         run(|| Ok(self.inner.is_open(scalar::instant("t", &t)?)))
     }
 
     /// The next instant at or after `t` when the calendar is open.
-    #[napi(ts_args_type = "t: Date | string", ts_return_type = "Date")]
+    #[napi(ts_args_type = "t: Instant", ts_return_type = "Date")]
     pub fn next_open<'e>(&self, env: &'e Env, t: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         run(|| {
             scalar::date(
@@ -162,7 +162,7 @@ impl BusinessCalendar {
     }
 
     /// The next instant after `t` when the calendar closes (`null`: never).
-    #[napi(ts_args_type = "t: Date | string", ts_return_type = "Date | null")]
+    #[napi(ts_args_type = "t: Instant", ts_return_type = "Date | null")]
     pub fn next_close<'e>(
         &self,
         env: &'e Env,

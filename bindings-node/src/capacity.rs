@@ -5,19 +5,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, TimeDelta, Utc};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::capacity::{
-    self as core, HpaRequest, ReplicaRequest, ResourceThresholds, Series, ThresholdPolicy,
+    self as core, HpaRequest, ReplicaRequest, ResourceThresholds, Series, SeriesOptions,
+    ThresholdPolicy,
 };
-use opsbrain::{Error, ErrorKind};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::convert::column;
-use crate::convert::scalar::{self, bad, is_nullish};
+use crate::convert::scalar::is_nullish;
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 
@@ -37,41 +34,10 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-/// A series' start and step, and its other options as the core's params:
-/// an unknown key is `invalid_input`, a bad value `invalid_config`.
-fn series_options<P: DeserializeOwned>(
-    v: &Unknown<'_>,
-) -> opsbrain::Result<(DateTime<Utc>, TimeDelta, P)> {
-    let Value::Object(mut map) = value::read("options", v, &SHAPE)? else {
-        return Err(scalar::wrong("options", "an object", v));
-    };
-    let start = map
-        .remove("start")
-        .ok_or_else(|| Error::new(ErrorKind::MissingKey, "options.start is required"))?;
-    let start: DateTime<Utc> = value::parse("options.start", start)?;
-    let step = map
-        .remove("step_secs")
-        .ok_or_else(|| Error::new(ErrorKind::MissingKey, "options.stepSecs is required"))?;
-    let step = step
-        .as_i64()
-        .filter(|s| s.abs() < 1_000_000_000_000)
-        .ok_or_else(|| {
-            bad(
-                "options.stepSecs",
-                format_args!("must be a whole number of seconds, got {step}"),
-            )
-        })?;
-    let params = value::parse("options", Value::Object(map)).map_err(|e| match e.kind {
-        ErrorKind::InvalidInput if e.message.contains("unknown field") => e,
-        _ => Error::new(ErrorKind::InvalidConfig, e.message),
-    })?;
-    Ok((start, TimeDelta::seconds(step), params))
-}
-
 /// A demand forecast with prediction intervals and threshold crossings.
 #[napi(
     namespace = "capacity",
-    ts_args_type = "values: Float64Array | Array<number>, options: ForecastOptions",
+    ts_args_type = "values: Numbers, options: ForecastOptions",
     ts_return_type = "CapacityForecast"
 )]
 pub fn forecast<'e>(
@@ -81,19 +47,17 @@ pub fn forecast<'e>(
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
         let v = column::floats("values", &values)?;
-        let (start, step, params): (_, _, core::ForecastParams) = series_options(&options)?;
-        value::result(
-            env,
-            &core::forecast(&Series::new(&v, start, step), &params)?,
-            &SHAPE,
-        )
+        let o: SeriesOptions<core::ForecastParams> =
+            value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
+        let series = Series::new(&v, o.start, o.step);
+        value::result(env, &core::forecast(&series, &o.params)?, &SHAPE)
     })
 }
 
 /// The quietest recurring windows of a load history.
 #[napi(
     namespace = "capacity",
-    ts_args_type = "values: Float64Array | Array<number>, options: WindowOptions",
+    ts_args_type = "values: Numbers, options: WindowOptions",
     ts_return_type = "MaintenanceWindows"
 )]
 pub fn maintenance_windows<'e>(
@@ -103,12 +67,10 @@ pub fn maintenance_windows<'e>(
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
         let v = column::floats("values", &values)?;
-        let (start, step, params): (_, _, core::WindowParams) = series_options(&options)?;
-        value::result(
-            env,
-            &core::maintenance_windows(&Series::new(&v, start, step), &params)?,
-            &SHAPE,
-        )
+        let o: SeriesOptions<core::WindowParams> =
+            value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
+        let series = Series::new(&v, o.start, o.step);
+        value::result(env, &core::maintenance_windows(&series, &o.params)?, &SHAPE)
     })
 }
 

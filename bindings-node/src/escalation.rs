@@ -51,7 +51,7 @@ impl EscalationPolicy {
 
 /// The escalations a ticket's events trigger up to `now`.
 #[napi(
-    ts_args_type = "policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Date | string, options?: EscalationTimelineOptions | null",
+    ts_args_type = "policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Instant, options?: EscalationTimelineOptions | null",
     ts_return_type = "EscalationTimeline"
 )]
 pub fn escalation_timeline<'e>(

@@ -80,7 +80,7 @@ fn support_args(
 /// Support KPIs of ticket records at `now`.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
+    ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
     ts_return_type = "SupportReport"
 )]
 pub fn support_kpis<'e>(
@@ -99,7 +99,7 @@ pub fn support_kpis<'e>(
 /// As `supportKpis`, off the main thread.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "tickets: Array<TicketRecord>, now: Date | string, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
+    ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
     ts_return_type = "Promise<SupportReport>"
 )]
 pub fn support_kpis_async(
@@ -130,7 +130,7 @@ pub fn volume_trend<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Un
 /// The rolling error budget of a good/total count series.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
+    ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions",
     ts_return_type = "ErrorBudget"
 )]
 pub fn error_budget<'e>(
@@ -149,7 +149,7 @@ pub fn error_budget<'e>(
 /// Multi-window burn-rate alerts of a good/total count series.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
+    ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions",
     ts_return_type = "BurnRateReport"
 )]
 pub fn burn_rate_alerts<'e>(
@@ -168,7 +168,7 @@ pub fn burn_rate_alerts<'e>(
 /// As `burnRateAlerts`, off the main thread.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "good: Float64Array | number[], total: Float64Array | number[], options: SeriesOptions",
+    ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions",
     ts_return_type = "Promise<BurnRateReport>"
 )]
 pub fn burn_rate_alerts_async(
@@ -192,7 +192,7 @@ pub fn workbook_rules(env: &Env) -> errors::Result<Unknown<'_>> {
 /// The share of requests within a latency threshold, against an objective.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "latencies: Float64Array | number[] | LatencyHistogram, options: { thresholdMs: number, objective: number }",
+    ts_args_type = "latencies: Numbers | LatencyHistogram, options: { thresholdMs: number, objective: number }",
     ts_return_type = "{ thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }"
 )]
 pub fn latency_slo<'e>(
@@ -214,7 +214,7 @@ pub fn latency_slo<'e>(
 /// The Apdex score of latencies for a target of `tMs` milliseconds.
 #[napi(
     namespace = "kpi",
-    ts_args_type = "latencies: Float64Array | number[] | LatencyHistogram, tMs: number",
+    ts_args_type = "latencies: Numbers | LatencyHistogram, tMs: number",
     ts_return_type = "{ tMs: number, satisfied: number, tolerating: number, frustrated: number, score: number, rating: 'excellent' | 'good' | 'fair' | 'poor' | 'unacceptable' }"
 )]
 pub fn apdex<'e>(

@@ -273,7 +273,7 @@ fn diagnose_args(
 /// The symptoms the assistant reads from a report.
 #[napi(
     namespace = "ops",
-    ts_args_type = "report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
+    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
     ts_return_type = "Symptoms"
 )]
 pub fn extract_symptoms<'e>(
@@ -292,7 +292,7 @@ pub fn extract_symptoms<'e>(
 /// Ranked causes, diagnostic steps and resolutions for a report.
 #[napi(
     namespace = "ops",
-    ts_args_type = "report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
+    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
     ts_return_type = "Diagnosis"
 )]
 pub fn diagnose<'e>(
@@ -311,7 +311,7 @@ pub fn diagnose<'e>(
 /// As `diagnose`, off the main thread.
 #[napi(
     namespace = "ops",
-    ts_args_type = "report: Report, now: Date | string, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
+    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
     ts_return_type = "Promise<Diagnosis>"
 )]
 pub fn diagnose_async(

@@ -21,7 +21,7 @@ pub const SHAPE: Shape = Shape {
 
 /// Both SLA timers of a ticket at `now`, from its event log.
 #[napi(
-    ts_args_type = "policy: SlaPolicy, events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>, now: Date | string",
+    ts_args_type = "policy: SlaPolicy, events: Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>, now: Instant",
     ts_return_type = "SlaStatus"
 )]
 pub fn sla_status<'e>(
@@ -40,7 +40,7 @@ pub fn sla_status<'e>(
 
 /// `slaStatus` for many tickets (one event log each), in parallel.
 #[napi(
-    ts_args_type = "policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Date | string",
+    ts_args_type = "policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Instant",
     ts_return_type = "Array<SlaStatus>"
 )]
 pub fn sla_status_batch<'e>(

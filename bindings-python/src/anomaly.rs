@@ -6,22 +6,20 @@
 
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
 use opsbrain::anomaly::ProactiveMonitor;
-use opsbrain::anomaly::{
-    Contamination, IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples,
-    average_path_length as core_average_path_length,
-};
 use opsbrain::anomaly::{FittedGroup, GroupAnomalies, MAX_GROUPS};
+use opsbrain::anomaly::{
+    ForestOptions, IsolationForest, Threads, average_path_length as core_average_path_length,
+};
 use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 
-use crate::compute::{compute, compute_on, compute_py};
+use crate::compute::{compute, compute_py};
 use crate::convert::{
-    JsonForm, Opt, Shape, boolean, float, instance, instant, instants, int, is_int, opt, seq,
-    string, to_py, type_name,
+    JsonForm, Opt, Shape, float, given, instance, instant, instants, int, is_float, opt, seq,
+    string, to_py, type_name, value,
 };
 use crate::errors::Res;
-use crate::{coded, fail, getters, json_form, value_class};
+use crate::{coded, getters, json_form, value_class};
 
 json_form!(core: IsolationForest, FittedGroup);
 json_form!(serde: GroupAnomalies);
@@ -51,41 +49,24 @@ fn matrix<'py>(
         })
 }
 
-/// A count, "at least 1" otherwise (`invalid_config`, as the core says it).
-fn count(obj: &Bound<'_, PyAny>, name: &str) -> Res<usize> {
-    let n: i64 = int(obj, name)?;
-    usize::try_from(n).map_err(|_| coded!(InvalidConfig, "{name} must be at least 1, got {n}"))
-}
-
-/// Whether `obj` is the string "auto" (any other string is an error).
-fn auto(obj: &Bound<'_, PyAny>, name: &str) -> Res<bool> {
-    match obj.cast::<PyString>() {
-        Ok(_) if string(obj, name)? == "auto" => Ok(true),
-        Ok(_) => fail!(InvalidType, "{name} must be \"auto\" or a number"),
-        Err(_) => Ok(false),
+/// The forest's keyword options read by the core ([`ForestOptions`]): a
+/// float stays a float (``max_samples=1.0`` is a fraction, ``1`` a count,
+/// as in scikit-learn).
+fn forest_options(fields: &[(&str, Opt<'_, '_>)]) -> Res<ForestOptions> {
+    let mut map = serde_json::Map::new();
+    for (key, v) in fields {
+        if let Some(v) = given(*v) {
+            let v = match is_float(v) {
+                true => serde_json::Value::from(float(v, key)?),
+                false => value(v, key, 1)?,
+            };
+            map.insert((*key).to_owned(), v);
+        }
     }
-}
-
-fn max_samples(obj: &Bound<'_, PyAny>) -> Res<MaxSamples> {
-    Ok(match obj {
-        o if auto(o, "max_samples")? => MaxSamples::Auto,
-        o if is_int(o) => MaxSamples::Count(count(o, "max_samples")?),
-        o => MaxSamples::Fraction(float(o, "max_samples")?),
-    })
-}
-
-fn max_features(obj: &Bound<'_, PyAny>) -> Res<MaxFeatures> {
-    Ok(match obj {
-        o if is_int(o) => MaxFeatures::Count(count(o, "max_features")?),
-        o => MaxFeatures::Fraction(float(o, "max_features")?),
-    })
-}
-
-fn contamination(obj: &Bound<'_, PyAny>) -> Res<Contamination> {
-    Ok(match obj {
-        o if auto(o, "contamination")? => Contamination::Auto,
-        o => Contamination::Fraction(float(o, "contamination")?),
-    })
+    Ok(ForestOptions::from_value(
+        &serde_json::Value::Object(map),
+        "",
+    )?)
 }
 
 /// Fits an isolation forest on ``X`` (rows x columns) and returns the
@@ -105,17 +86,18 @@ pub fn fit_isolation_forest(
     seed: Opt<'_, '_>,
     n_jobs: Opt<'_, '_>,
 ) -> Res<PyIsolationForestModel> {
-    let mut p = IsolationForestParams::new();
-    p.n_estimators = opt(n_estimators, |o| count(o, "n_estimators"))?.unwrap_or(p.n_estimators);
-    p.max_samples = opt(max_samples, self::max_samples)?.unwrap_or(p.max_samples);
-    p.contamination = opt(contamination, self::contamination)?.unwrap_or(p.contamination);
-    p.max_features = opt(max_features, self::max_features)?.unwrap_or(p.max_features);
-    p.bootstrap = opt(bootstrap, |o| boolean(o, "bootstrap"))?.unwrap_or(p.bootstrap);
-    p.seed = opt(seed, |o| int(o, "seed"))?.unwrap_or(p.seed);
-    let n_jobs = opt(n_jobs, |o| int(o, "n_jobs"))?;
+    let o = forest_options(&[
+        ("n_estimators", n_estimators),
+        ("max_samples", max_samples),
+        ("contamination", contamination),
+        ("max_features", max_features),
+        ("bootstrap", bootstrap),
+        ("seed", seed),
+        ("n_jobs", n_jobs),
+    ])?;
     let x = matrix(x, "X")?;
     let view = x.as_array();
-    let model = compute_on(py, n_jobs, || p.fit(&view))?;
+    let model = compute(py, || o.threads.install(|| o.params.fit(&view)))?;
     Ok(PyIsolationForestModel(model))
 }
 
@@ -143,10 +125,10 @@ impl PyIsolationForestModel {
         n_jobs: Opt<'_, 'py>,
         f: impl FnOnce(&IsolationForest, &ArrayView2<'_, f64>) -> opsbrain::Result<Array1<T>> + Send,
     ) -> Res<Bound<'py, PyArray1<T>>> {
-        let n_jobs = opt(n_jobs, |o| int(o, "n_jobs"))?;
+        let threads = Threads::new(opt(n_jobs, |o| int(o, "n_jobs"))?)?;
         let x = matrix(x, "X")?;
         let view = x.as_array();
-        let out = compute_on(py, n_jobs, || f(&self.0, &view))?;
+        let out = compute(py, || threads.install(|| f(&self.0, &view)))?;
         Ok(out.into_pyarray(py))
     }
 }

@@ -1,15 +1,13 @@
 //! `opsbrain.cache`: thin wrappers over `opsbrain::cache`.
 
 use numpy::{IntoPyArray, PyArray1};
-use opsbrain::cache::{self as core, MissRatioCurve, Policy, Sampling, StrategyTable, Trace};
+use opsbrain::cache::{self as core, MissRatioCurve, Policies, Sampling, StrategyTable, Trace};
 use opsbrain::limits::{MAX_CACHE_SIZES, MAX_TRACE_LEN};
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Column, Opt, PLAIN, column, float, given, int, opt, opt_arg, records, seq, string, to_py,
-    values,
+    Column, Opt, PLAIN, column, float, int, opt, opt_arg, records, seq, string, to_py, values,
 };
 use crate::errors::Res;
 use crate::{getters, json_form, value_class};
@@ -166,20 +164,14 @@ pub fn simulate<'py>(
     capacities: &Bound<'py, PyAny>,
     policies: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let policies: Vec<Policy> = match given(policies) {
-        None => Policy::ALL.to_vec(),
-        Some(p) if p.cast::<PyString>().is_ok() => vec![string(p, "policies")?.parse()?],
-        Some(p) => seq(p, "policies", MAX_CACHE_SIZES, |n, at| {
-            Ok(string(n, at)?.parse()?)
-        })?,
-    };
+    let policies: Policies = opt_arg(policies, "policies", MAX_CACHE_SIZES)?;
     let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| {
         int(c, at)
     })?;
     let cols = Columns::new(keys, None, None)?;
     to_py(
         py,
-        &cols.run(py, |t| core::compare_policies(t, &policies, &caps))?,
+        &cols.run(py, |t| core::compare_policies(t, &policies.0, &caps))?,
         PLAIN,
     )
 }

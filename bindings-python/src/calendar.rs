@@ -1,13 +1,11 @@
 //! `opsbrain.BusinessCalendar`: a thin wrapper over `opsbrain::calendar`.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use opsbrain::calendar::{BusinessCalendar, MAX_HOLIDAYS, MAX_PAUSES, Pause};
+use opsbrain::calendar::{BusinessCalendar, CalendarSpec, MAX_HOLIDAYS, MAX_PAUSES, Pause};
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyDateTime, PyString};
-use serde_json::Value;
 
 use crate::compute::compute;
-use crate::convert::{Opt, duration, given, instant, opt, seq, string, type_name, value};
+use crate::convert::{Opt, duration, given, instant, options, seq, string};
 use crate::errors::Res;
 use crate::{fail, getters, json_form, value_class};
 
@@ -79,31 +77,16 @@ impl PyBusinessCalendar {
         holidays: Opt<'_, '_>,
         holiday_rule: Opt<'_, '_>,
     ) -> Res<Self> {
-        let mut spec = serde_json::Map::new();
-        spec.insert("time_zone".into(), string(time_zone, "time_zone")?.into());
-        spec.insert("weekly".into(), value(weekly, "weekly", 7 * 96)?);
-        if let Some(h) = given(holidays) {
-            let dates = seq(h, "holidays", MAX_HOLIDAYS, |d, at| {
-                if d.cast::<PyString>().is_ok() {
-                    return Ok(Value::String(string(d, at)?));
-                }
-                if d.cast::<PyDate>().is_ok() && d.cast::<PyDateTime>().is_err() {
-                    return Ok(Value::String(d.call_method0("isoformat")?.extract()?));
-                }
-                fail!(
-                    InvalidType,
-                    "{at} must be a date or 'YYYY-MM-DD', not {}",
-                    type_name(d)
-                )
-            })?;
-            spec.insert("holidays".into(), Value::Array(dates));
-        }
-        if let Some(r) = opt(holiday_rule, |o| string(o, "holiday_rule"))? {
-            spec.insert("holiday_rule".into(), r.into());
-        }
-        Ok(Self(BusinessCalendar::from_json(
-            &Value::Object(spec).to_string(),
-        )?))
+        let spec: CalendarSpec = options(
+            &[
+                ("time_zone", Some(time_zone)),
+                ("weekly", Some(weekly)),
+                ("holidays", holidays),
+                ("holiday_rule", holiday_rule),
+            ],
+            MAX_HOLIDAYS,
+        )?;
+        Ok(Self(BusinessCalendar::try_from(spec)?))
     }
     /// "calendar_date" or "shift_start_date".
     #[getter]

@@ -9,13 +9,22 @@ use opsbrain::capacity::MAX_SAMPLES;
 use opsbrain::capacity::hpa::{MAX_HISTORY, MAX_PODS};
 use opsbrain::capacity::{
     self as core, ForecastParams, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds,
-    Series, ThresholdPolicy, WindowParams,
+    Series, SeriesOptions, ThresholdPolicy, WindowParams,
 };
 use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
-use crate::convert::{Opt, Shape, arg, column, duration, given, instant, instants, options, to_py};
+use crate::convert::{Opt, Shape, arg, column, fields_value, given, instants, to_py};
 use crate::errors::Res;
+
+/// Keyword options with the series' `start` and `step_secs`, read by the
+/// core ([`SeriesOptions`]).
+fn series_options<P: serde::de::DeserializeOwned>(
+    fields: &[(&str, Opt<'_, '_>)],
+    max: usize,
+) -> Res<SeriesOptions<P>> {
+    Ok(SeriesOptions::from_value(&fields_value(fields, max)?, "")?)
+}
 
 /// Instants in scaling decisions.
 const DECISIONS: Shape = instants(&["at"]);
@@ -94,9 +103,10 @@ pub fn forecast<'py>(
     scaling: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
-    let (start, step) = (instant(start, "start")?, duration(step, "step")?);
-    let params: ForecastParams = options(
+    let o: SeriesOptions<ForecastParams> = series_options(
         &[
+            ("start", Some(start)),
+            ("step_secs", Some(step)),
             ("method", method),
             ("level", level),
             ("horizon_secs", horizon),
@@ -105,11 +115,10 @@ pub fn forecast<'py>(
             ("scaling", scaling),
         ],
         MAX_SERIES_LEN,
-        opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
     let out = compute(py, || {
-        core::forecast(&Series::new(&v, start, step), &params)
+        core::forecast(&Series::new(&v, o.start, o.step), &o.params)
     })?;
     to_py(py, &out, SERIES)
 }
@@ -133,9 +142,10 @@ pub fn maintenance_windows<'py>(
     utc_offset: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
-    let (start, step) = (instant(start, "start")?, duration(step, "step")?);
-    let params: WindowParams = options(
+    let o: SeriesOptions<WindowParams> = series_options(
         &[
+            ("start", Some(start)),
+            ("step_secs", Some(step)),
             ("length_secs", length),
             ("count", count),
             ("regimes", regimes),
@@ -144,11 +154,10 @@ pub fn maintenance_windows<'py>(
             ("utc_offset_secs", utc_offset),
         ],
         64,
-        opsbrain::ErrorKind::InvalidConfig,
     )?;
     let v = values.values();
     let out = compute(py, || {
-        core::maintenance_windows(&Series::new(&v, start, step), &params)
+        core::maintenance_windows(&Series::new(&v, o.start, o.step), &o.params)
     })?;
     to_py(py, &out, SERIES)
 }

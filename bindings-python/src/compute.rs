@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use crate::convert::{Shape, to_py};
 use crate::errors::Res;
-use crate::{coded, fail};
+use crate::fail;
 
 /// Runs `f` with the GIL released. A core error keeps its code; a panic
 /// (a bug, never expected) becomes a coded `OpsbrainError` instead of
@@ -35,21 +35,4 @@ pub fn compute_py<'py, T: Send + serde::Serialize>(
     f: impl FnOnce() -> opsbrain::Result<T> + Send,
 ) -> Res<Bound<'py, PyAny>> {
     to_py(py, &compute(py, f)?, shape)
-}
-
-/// Like [`compute`], on a pool of `n_jobs` threads (the core's rule reads
-/// `n_jobs`); results never depend on it.
-pub fn compute_on<T: Send>(
-    py: Python<'_>,
-    n_jobs: Option<i64>,
-    f: impl FnOnce() -> opsbrain::Result<T> + Send,
-) -> Res<T> {
-    let Some(threads) = opsbrain::anomaly::threads(n_jobs)? else {
-        return compute(py, f);
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| coded!(InvalidInput, "cannot start threads: {e}"))?;
-    compute(py, || pool.install(f))
 }

@@ -29,7 +29,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::errors::{BindError, Res, err};
+use crate::errors::{BindError, Res};
 use crate::{coded, fail};
 
 /// Deepest nesting accepted in any argument (`limit_exceeded` past it).
@@ -134,11 +134,11 @@ fn kind(obj: &Bound<'_, PyAny>) -> Kind {
     }
 }
 
-/// Whether `obj` is an integer (a Python or numpy int, never a bool), as
-/// opposed to a float: scikit-learn reads `max_samples=10` as a count and
+/// Whether `obj` is a float (a Python or numpy float), as opposed to an
+/// integer: scikit-learn reads `max_samples=10` as a count and
 /// `max_samples=1.0` as a fraction.
-pub fn is_int(obj: &Bound<'_, PyAny>) -> bool {
-    kind(obj) == Kind::Int
+pub fn is_float(obj: &Bound<'_, PyAny>) -> bool {
+    kind(obj) == Kind::Float
 }
 
 /// A `str` (or subclass); a lone surrogate is `invalid_input`.
@@ -288,15 +288,6 @@ pub fn duration(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<TimeDelta> {
     }
     obj.extract::<TimeDelta>()
         .map_err(|e| coded!(InvalidInput, "{path}: {e}"))
-}
-
-/// A duration in whole seconds: a sub-second part is refused, never dropped.
-pub fn whole_secs(obj: &Bound<'_, PyAny>, path: &str) -> Res<i64> {
-    let d = duration(obj, path)?;
-    if d.subsec_nanos() != 0 {
-        fail!(InvalidInput, "{path} must be a whole number of seconds");
-    }
-    Ok(d.num_seconds())
 }
 
 fn too_many(path: impl Display, max: usize) -> BindError {
@@ -478,22 +469,23 @@ fn secs_value(obj: &Bound<'_, PyAny>, path: &dyn Display) -> Res<Value> {
 }
 
 /// Keyword options read into the core's option type `T`: absent (or
-/// `None`) ones keep the core's defaults; durations become seconds; a
-/// shape error has code `kind`.
-pub fn options<T: DeserializeOwned>(
-    fields: &[(&str, Opt<'_, '_>)],
-    max: usize,
-    kind: ErrorKind,
-) -> Res<T> {
-    deserialize(fields_value(fields, max)?, &"", kind)
+/// `None`) ones keep the core's defaults; durations become seconds.
+pub fn options<T: DeserializeOwned>(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<T> {
+    deserialize(fields_value(fields, max)?, &"")
 }
 
-/// Keyword arguments as a JSON object (absent or `None` ones left out).
+/// Keyword arguments as a JSON object (absent or `None` ones left out). A
+/// key ending in `_secs` takes a `timedelta` (its argument is named without
+/// the suffix: `step`, `window`); the rest are plain data.
 pub fn fields_value(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<Value> {
     let mut map = Map::new();
     for (key, v) in fields {
         if let Some(v) = given(*v) {
-            map.insert((*key).to_owned(), value(v, key, max)?);
+            let v = match key.strip_suffix("_secs") {
+                Some(name) => secs_value(v, &name)?,
+                None => value(v, key, max)?,
+            };
+            map.insert((*key).to_owned(), v);
         }
     }
     Ok(Value::Object(map))
@@ -501,22 +493,14 @@ pub fn fields_value(fields: &[(&str, Opt<'_, '_>)], max: usize) -> Res<Value> {
 
 /// Deserialises a JSON value into `T` with the core's one reader
 /// ([`opsbrain::input::from_value_at`]: `missing_key`, `invalid_type` or
-/// `invalid_input` by cause, naming the path of the bad value). Where `kind`
-/// is not `invalid_input`, a bad value is `kind` (an unknown key stays
-/// `invalid_input`).
-fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display, kind: ErrorKind) -> Res<T> {
-    opsbrain::input::from_value_at(&v, &path.to_string()).map_err(|e| {
-        if kind == ErrorKind::InvalidInput || e.message.contains("unknown field") {
-            e.into()
-        } else {
-            err(kind, e.message)
-        }
-    })
+/// `invalid_input` by cause, naming the path of the bad value).
+fn deserialize<T: DeserializeOwned>(v: Value, path: &dyn Display) -> Res<T> {
+    Ok(opsbrain::input::from_value_at(&v, &path.to_string())?)
 }
 
 /// Plain Python data read into the serde type `T` (see [`value`]).
 pub fn arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, path: impl Display, max: usize) -> Res<T> {
-    deserialize(value(obj, &path, max)?, &path, ErrorKind::InvalidInput)
+    deserialize(value(obj, &path, max)?, &path)
 }
 
 /// An optional serde argument; absent or `None` gives `T::default()`.

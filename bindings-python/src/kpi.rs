@@ -7,9 +7,9 @@
 //! instants are aware UTC datetimes.
 
 use opsbrain::kpi::{
-    self as core, BurnRateRule, CountSeries, FunnelOptions, JourneyDef, JourneyEvent, KpiTargets,
-    Latencies, MAX_BURN_RULES, MAX_HISTOGRAM_BUCKETS, MAX_JOURNEY_EVENTS, MAX_JOURNEY_STEPS,
-    MAX_JOURNEYS, MAX_SERIES_INTERVALS, SupportKpiOptions, TicketRecord,
+    self as core, BudgetOptions, BurnOptions, BurnRateRule, FunnelOptions, JourneyDef,
+    JourneyEvent, Journeys, KpiTargets, Latencies, MAX_BURN_RULES, MAX_HISTOGRAM_BUCKETS,
+    MAX_JOURNEY_EVENTS, MAX_JOURNEYS, MAX_SERIES_INTERVALS, SupportKpiOptions, TicketRecord,
 };
 use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
@@ -17,8 +17,8 @@ use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Opt, PLAIN, Shape, column, float, given, instant, instants, opt, opt_arg, options, records,
-    to_py, values, whole_secs,
+    Column, Opt, PLAIN, Shape, column, float, instant, instants, opt, opt_arg, options, records,
+    to_py, values,
 };
 use crate::errors::Res;
 use crate::sla::PySlaPolicy;
@@ -65,7 +65,6 @@ pub fn support_kpis<'py>(
             ("targets", targets),
         ],
         64,
-        opsbrain::ErrorKind::InvalidInput,
     )?;
     let out = compute(py, || core::support_kpis(&policy, &tickets, now, &options))?;
     to_py(py, &out, SHAPE)
@@ -79,18 +78,12 @@ pub fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bo
     compute_py(py, PLAIN, || core::volume_trend(&tickets))
 }
 
-/// Runs `f` on the count series (`good`, `total` per `step` from `start`)
-/// with the interpreter released.
-fn with_series<'py, T: Send>(
-    py: Python<'py>,
-    [good, total, start, step]: [&Bound<'py, PyAny>; 4],
-    f: impl FnOnce(&CountSeries<'_>) -> opsbrain::Result<T> + Send,
-) -> Res<T> {
-    let g = column::<f64>(good, "good", MAX_SERIES_INTERVALS)?;
-    let t = column::<f64>(total, "total", MAX_SERIES_INTERVALS)?;
-    let (start, step) = (instant(start, "start")?, whole_secs(step, "step")?);
-    let (g, t) = (g.values(), t.values());
-    compute(py, || f(&CountSeries::new(start, step, &g, &t)?))
+/// The good and total count columns.
+fn counts<'py>(good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>) -> Res<[Column<'py, f64>; 2]> {
+    Ok([
+        column::<f64>(good, "good", MAX_SERIES_INTERVALS)?,
+        column::<f64>(total, "total", MAX_SERIES_INTERVALS)?,
+    ])
 }
 
 /// Availability and the error budget of ``objective`` over the last
@@ -109,16 +102,19 @@ pub fn error_budget<'py>(
     window: &Bound<'py, PyAny>,
     targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let objective = float(objective, "objective")?;
-    let window = whole_secs(window, "window")?;
-    let targets: KpiTargets = opt_arg(targets, "targets", 64)?;
-    to_py(
-        py,
-        &with_series(py, [good, total, start, step], |s| {
-            core::error_budget(s, objective, window, &targets)
-        })?,
-        SHAPE,
-    )
+    let [g, t] = counts(good, total)?;
+    let o: BudgetOptions = options(
+        &[
+            ("start", Some(start)),
+            ("step_secs", Some(step)),
+            ("objective", Some(objective)),
+            ("window_secs", Some(window)),
+            ("targets", targets),
+        ],
+        64,
+    )?;
+    let (g, t) = (g.values(), t.values());
+    compute_py(py, SHAPE, || o.run(&g, &t))
 }
 
 /// The multi-window, multi-burn-rate alerts of the SRE workbook (or
@@ -136,18 +132,18 @@ pub fn burn_rate_alerts<'py>(
     objective: &Bound<'py, PyAny>,
     rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let objective = float(objective, "objective")?;
-    let rules: Vec<BurnRateRule> = match given(rules) {
-        Some(r) => records(r, "rules", MAX_BURN_RULES, 64)?,
-        None => BurnRateRule::workbook(),
-    };
-    to_py(
-        py,
-        &with_series(py, [good, total, start, step], |s| {
-            core::burn_rate_alerts(s, objective, &rules)
-        })?,
-        SHAPE,
-    )
+    let [g, t] = counts(good, total)?;
+    let o: BurnOptions = options(
+        &[
+            ("start", Some(start)),
+            ("step_secs", Some(step)),
+            ("objective", Some(objective)),
+            ("rules", rules),
+        ],
+        MAX_BURN_RULES,
+    )?;
+    let (g, t) = (g.values(), t.values());
+    compute_py(py, SHAPE, || o.run(&g, &t))
 }
 
 /// The SRE workbook's burn-rate rules as dicts (page 14.4 over 1 h / 5 min,
@@ -239,10 +235,7 @@ pub fn journey_funnels<'py>(
     max_step_drop_off: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let events: Vec<JourneyEvent> = records(events, "events", MAX_JOURNEY_EVENTS, 64)?;
-    let journeys: Vec<JourneyDef> = match given(journeys) {
-        Some(j) => records(j, "journeys", MAX_JOURNEYS, MAX_JOURNEY_STEPS)?,
-        None => JourneyDef::framework(),
-    };
+    let journeys: Journeys = opt_arg(journeys, "journeys", MAX_JOURNEYS)?;
     let options: FunnelOptions = options(
         &[
             ("attribution_window_secs", attribution_window),
@@ -250,9 +243,8 @@ pub fn journey_funnels<'py>(
             ("max_step_drop_off", max_step_drop_off),
         ],
         64,
-        opsbrain::ErrorKind::InvalidInput,
     )?;
-    let out = compute(py, || core::journey_funnels(&events, &journeys, &options))?;
+    let out = compute(py, || core::journey_funnels(&events, &journeys.0, &options))?;
     to_py(py, &out, PLAIN)
 }
 

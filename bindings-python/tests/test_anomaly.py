@@ -171,7 +171,7 @@ def test_scoring_runs_in_threads_with_the_gil_released() -> None:
         (lambda: IsolationForest().fit(np.zeros(5)), opsbrain.InvalidTypeError, "invalid_type"),
         (lambda: IsolationForest(contamination=0.7).fit(np.eye(3)), opsbrain.InvalidConfigError, "invalid_config"),
         (lambda: IsolationForest(contamination=0.0).fit(np.eye(3)), opsbrain.InvalidConfigError, "invalid_config"),
-        (lambda: IsolationForest(contamination="most").fit(np.eye(3)), opsbrain.InvalidTypeError, "invalid_type"),
+        (lambda: IsolationForest(contamination="most").fit(np.eye(3)), opsbrain.InvalidConfigError, "invalid_config"),
         (lambda: IsolationForest(n_estimators=0).fit(np.eye(3)), opsbrain.InvalidConfigError, "invalid_config"),
         (lambda: IsolationForest(n_estimators=10**9).fit(np.eye(3)), opsbrain.LimitExceededError, "limit_exceeded"),
         (lambda: IsolationForest(max_features=4).fit(np.eye(3)), opsbrain.InvalidConfigError, "invalid_config"),

@@ -110,6 +110,85 @@ pub fn from_value_at<T: DeserializeOwned>(value: &Value, at: &str) -> Result<T> 
     })
 }
 
+/// Reads one object (at path `at`) into two types: its `keys` into `K`, the
+/// rest into `T`. For options that carry values beside a parameter type
+/// (a series' `start` and `step_secs` beside a forecast's parameters, a
+/// thread count beside a forest's), each part keeps the one reader's codes
+/// and paths; an unknown key is an error of `T`.
+///
+/// # Examples
+/// ```
+/// use opsbrain::anomaly::IsolationForestParams;
+/// let v = serde_json::json!({"n_estimators": 10, "n_jobs": 2});
+/// let (jobs, p): (std::collections::BTreeMap<String, i64>, IsolationForestParams) =
+///     opsbrain::input::split_at(&v, "options", &["n_jobs"])?;
+/// assert_eq!((jobs["n_jobs"], p.n_estimators), (2, 10));
+/// let e = opsbrain::input::split_at::<serde_json::Value, IsolationForestParams>(&serde_json::json!(3), "options", &[])
+///     .unwrap_err();
+/// assert_eq!(e.code(), "invalid_type");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`from_value_at`]; a non-object is `invalid_type`.
+pub fn split_at<K: DeserializeOwned, T: DeserializeOwned>(
+    value: &Value,
+    at: &str,
+    keys: &[&str],
+) -> Result<(K, T)> {
+    let Value::Object(map) = value else {
+        let got = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            _ => "an array",
+        };
+        return Err(Error::new(
+            ErrorKind::InvalidType,
+            format!("{at} must be an object, got {got}"),
+        ));
+    };
+    let (taken, rest): (serde_json::Map<_, _>, serde_json::Map<_, _>) = map
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .partition(|(k, _)| keys.contains(&k.as_str()));
+    Ok((
+        from_value_at(&Value::Object(taken), at)?,
+        from_value_at(&Value::Object(rest), at)?,
+    ))
+}
+
+/// Checks the dates rule every entry point applies (instants in the years
+/// 1 to 9999), for bindings that build instants themselves.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// let t = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+/// assert_eq!(opsbrain::input::check_years(t, "now")?, t);
+/// let far = Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap();
+/// assert_eq!(opsbrain::input::check_years(far, "now").unwrap_err().code(), "invalid_input");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `invalid_input` naming `path`.
+pub fn check_years(t: DateTime<Utc>, path: &str) -> Result<DateTime<Utc>> {
+    crate::validate::check_instant(t, path).map(|()| t)
+}
+
+/// A parameter reader's error as a configuration error: a bad value is
+/// `invalid_config` (as the parameter checks say it); an unknown key, a
+/// missing key and a wrong type keep their codes.
+pub(crate) fn as_config(e: Error) -> Error {
+    match e.kind {
+        ErrorKind::InvalidInput if !e.message.contains("unknown field") => {
+            Error::new(ErrorKind::InvalidConfig, e.message)
+        }
+        _ => e,
+    }
+}
+
 /// When the bad value is a record (not one of serde's own shape errors) with
 /// a string field that only lacks its UTC offset: that field and the hint.
 fn offset_field(bad: Option<&Value>, message: &str) -> Option<(String, String)> {

@@ -5,7 +5,7 @@
 //! integer is needed, negatives into unsigned and integers beyond 2^53 - 1
 //! (use a `BigInt`) are errors.
 
-use chrono::{DateTime, Datelike, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use napi::bindgen_prelude::{
     BigInt, ClassInstance, Either, FromNapiValue, TypedArray, TypedArrayType, Unknown,
 };
@@ -14,9 +14,6 @@ use opsbrain::{Error, ErrorKind, Result};
 
 /// 2^53 - 1, the largest integer a JS number holds exactly with its neighbours.
 pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-
-/// Instants are accepted and returned only within these years.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// A JS argument that should be an instance of the class `T`.
 pub type Class<'a, T> = Either<ClassInstance<'a, T>, Unknown<'a>>;
@@ -151,16 +148,9 @@ pub fn count(path: &str, v: &Unknown<'_>) -> Result<usize> {
     usize::try_from(x).map_err(|_| bad(path, "is too large"))
 }
 
-/// Checks the years rule on an instant.
+/// Checks the years rule on an instant (the core's).
 pub fn in_years(path: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    if YEARS.contains(&t.year()) {
-        Ok(t)
-    } else {
-        Err(bad(
-            path,
-            format_args!("is outside years 1 to 9999 (year {})", t.year()),
-        ))
-    }
+    opsbrain::input::check_years(t, path)
 }
 
 /// An ISO-8601 string with an offset as an instant (the core's parser,

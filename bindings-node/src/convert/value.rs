@@ -347,8 +347,27 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
 /// ([`opsbrain::input::from_value_at`]: codes by cause, the path of the bad
 /// value), field names in the message spelled in camelCase.
 pub fn parse<T: DeserializeOwned>(path: &str, value: Value) -> Result<T> {
-    opsbrain::input::from_value_at(&value, path)
-        .map_err(|e| Error::new(e.kind, camel_message(path, &e.message)))
+    camel_errors(path, opsbrain::input::from_value_at(&value, path))
+}
+
+/// A core result with the field names in its error message in camelCase.
+fn camel_errors<T>(path: &str, r: Result<T>) -> Result<T> {
+    r.map_err(|e| Error::new(e.kind, camel_message(path, &e.message)))
+}
+
+/// An optional JS argument read by a core reader `f` (`undefined`/`null`
+/// read as `null`), for options the core splits itself.
+pub fn with<T>(
+    path: &str,
+    v: Option<&Unknown<'_>>,
+    shape: &Shape,
+    f: impl FnOnce(&Value, &str) -> Result<T>,
+) -> Result<T> {
+    let value = match v {
+        Some(v) => read(path, v, shape)?,
+        None => Value::Null,
+    };
+    camel_errors(path, f(&value, path))
 }
 
 /// A core message with the snake_case names in its path (after `root`) and

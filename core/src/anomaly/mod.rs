@@ -172,7 +172,7 @@ pub fn threads(n_jobs: Option<i64>) -> crate::Result<Option<usize>> {
         None => return Ok(None),
         Some(0) => {
             return Err(crate::Error::invalid_input(
-                "n_jobs must not be 0 (None or -1 use every core)",
+                "`n_jobs` must not be 0 (None or -1 use every core)",
             ));
         }
         Some(n) => n,
@@ -185,4 +185,92 @@ pub fn threads(n_jobs: Option<i64>) -> crate::Result<Option<usize>> {
         cores.saturating_sub(back).max(1)
     };
     Ok(Some(count.min(MAX_THREADS)))
+}
+
+/// A rayon pool of [`threads`]`(n_jobs)` threads, or the global pool when
+/// `n_jobs` is `None`. Cheap to clone (the pool is shared).
+///
+/// # Examples
+/// ```
+/// use opsbrain::anomaly::Threads;
+/// let two = Threads::new(Some(2))?;
+/// assert_eq!(two.install(rayon::current_num_threads), 2);
+/// assert_eq!(Threads::new(Some(0)).unwrap_err().code(), "invalid_input");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Threads(Option<std::sync::Arc<rayon::ThreadPool>>);
+
+impl Threads {
+    /// The pool for scikit-learn's `n_jobs` (see [`threads`]).
+    ///
+    /// # Errors
+    /// `invalid_input` for 0; `limit_exceeded` when the threads cannot start.
+    pub fn new(n_jobs: Option<i64>) -> crate::Result<Self> {
+        let Some(n) = threads(n_jobs)? else {
+            return Ok(Threads(None));
+        };
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map(|pool| Threads(Some(std::sync::Arc::new(pool))))
+            .map_err(|e| crate::Error::limit(format!("could not start {n} threads: {e}")))
+    }
+
+    /// Runs `f` on the pool.
+    pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.0 {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+}
+
+/// A forest's options as the bindings take them: the
+/// [`IsolationForestParams`] (with scikit-learn's names; `random_state` is
+/// `seed`) and `n_jobs`, all optional, in one object.
+///
+/// # Examples
+/// ```
+/// use opsbrain::anomaly::{ForestOptions, MaxSamples};
+/// let o = ForestOptions::from_value(&serde_json::json!({"max_samples": 64, "n_jobs": -1}), "options")?;
+/// assert_eq!(o.params.max_samples, MaxSamples::Count(64));
+/// let e = ForestOptions::from_value(&serde_json::json!({"contamination": 0.9}), "options").unwrap_err();
+/// assert_eq!(e.code(), "invalid_config");
+/// assert!(e.message.starts_with("options: `contamination`"), "{}", e.message);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ForestOptions {
+    /// The forest's parameters, validated.
+    pub params: IsolationForestParams,
+    /// The pool `n_jobs` asks for.
+    pub threads: Threads,
+}
+
+impl ForestOptions {
+    /// Reads and validates the options at path `at` (`null`: the defaults).
+    ///
+    /// # Errors
+    /// The one reader's codes ([`crate::input::from_value_at`]), a bad
+    /// value being `invalid_config`, as a parameter out of range is.
+    pub fn from_value(value: &serde_json::Value, at: &str) -> crate::Result<Self> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Jobs {
+            #[serde(default)]
+            n_jobs: Option<i64>,
+        }
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        let located = |e: crate::Error| if at.is_empty() { e } else { e.at(at) };
+        let (jobs, params): (Jobs, IsolationForestParams) =
+            crate::input::split_at(value, at, &["n_jobs"]).map_err(crate::input::as_config)?;
+        params.validate().map_err(located)?;
+        Ok(ForestOptions {
+            params,
+            threads: Threads::new(jobs.n_jobs).map_err(located)?,
+        })
+    }
 }

@@ -27,7 +27,7 @@ impl ShardsOptions {
             (Some(rate), None) => Ok(Sampling::Rate(rate)),
             (None, Some(max_keys)) => Ok(Sampling::MaxKeys(max_keys)),
             _ => Err(Error::invalid_input(
-                "give exactly one of options.rate or options.maxKeys",
+                "give exactly one of `rate` and `max_keys`",
             )),
         }
     }
@@ -85,10 +85,47 @@ fn default_half_life() -> f64 {
     super::DEFAULT_HALF_LIFE_SECS
 }
 
-/// The policies to simulate (default: all four).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The policies to simulate (default: all four). Reads a list of policy
+/// names or one name.
+///
+/// ```
+/// use opsbrain::cache::{Policies, Policy};
+/// let one: Policies = serde_json::from_str(r#""lru""#)?;
+/// assert_eq!(one.0, vec![Policy::Lru]);
+/// let two: Policies = serde_json::from_str(r#"["fifo", "lfu"]"#)?;
+/// assert_eq!(two.0, vec![Policy::Fifo, Policy::Lfu]);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Policies(pub Vec<Policy>);
+
+impl<'de> Deserialize<'de> for Policies {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = Policies;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a policy name or a list of policy names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Policies, E> {
+                let one = Policy::deserialize(serde::de::value::StrDeserializer::<E>::new(v))?;
+                Ok(Policies(vec![one]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Policies, A::Error> {
+                let mut out = Vec::new();
+                while let Some(p) = seq.next_element()? {
+                    out.push(p);
+                }
+                Ok(Policies(out))
+            }
+        }
+        d.deserialize_any(Names)
+    }
+}
 
 impl Default for Policies {
     fn default() -> Self {

@@ -133,7 +133,9 @@ pub use scaling::{
     MAX_REPLICAS, MAX_RESOURCES, MAX_SAMPLES, ReplicaRecommendation, ReplicaRequest,
     ResourceDecision, ResourceThresholds, ScaleAction, ThresholdPolicy, replica_recommendation,
 };
-pub use series::{MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MIN_STEP_SECS, Series};
+pub use series::{
+    MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MIN_STEP_SECS, Series, SeriesOptions,
+};
 pub use windows::{
     DailyWindow, DayOfWeek, DayRegime, MAX_REGIMES, MAX_WINDOW_DAYS, MAX_WINDOWS,
     MaintenanceWindow, MaintenanceWindows, Regime, RegimeLabel, WindowParams, maintenance_windows,

@@ -64,6 +64,64 @@ impl<'a> Series<'a> {
     }
 }
 
+/// The options of a series request as the bindings take them, in one
+/// object: the series' `start` (an instant) and `step_secs` (whole
+/// seconds) beside the parameters `P` ([`ForecastParams`](super::ForecastParams)
+/// or [`WindowParams`](super::WindowParams)).
+///
+/// # Examples
+/// ```
+/// use opsbrain::capacity::{ForecastParams, SeriesOptions};
+/// let v = serde_json::json!({"start": "2026-01-05T00:00:00Z", "step_secs": 3600, "level": 0.9});
+/// let o = SeriesOptions::<ForecastParams>::from_value(&v, "options")?;
+/// assert_eq!((o.step.num_seconds(), o.params.level), (3600, 0.9));
+/// let e = SeriesOptions::<ForecastParams>::from_value(&serde_json::json!({"step_secs": 60}), "options")
+///     .unwrap_err();
+/// assert_eq!((e.code(), e.message.as_str()), ("missing_key", "options: missing field `start`"));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesOptions<P> {
+    /// Instant of the first value.
+    pub start: DateTime<Utc>,
+    /// Time between values.
+    pub step: TimeDelta,
+    /// The request's parameters.
+    pub params: P,
+}
+
+impl<P: serde::de::DeserializeOwned> SeriesOptions<P> {
+    /// Reads the options at path `at`. A bad parameter value is
+    /// `invalid_config` (as the core's parameter checks say it); an unknown
+    /// key stays `invalid_input`.
+    ///
+    /// # Errors
+    /// The one reader's codes ([`crate::input::from_value_at`]).
+    pub fn from_value(value: &serde_json::Value, at: &str) -> Result<Self> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Spec {
+            start: DateTime<Utc>,
+            step_secs: i64,
+        }
+        let (spec, params): (Spec, P) = crate::input::split_at(value, at, &["start", "step_secs"])
+            .map_err(crate::input::as_config)?;
+        let step = TimeDelta::try_seconds(spec.step_secs).ok_or_else(|| {
+            let path = if at.is_empty() {
+                "step_secs".to_owned()
+            } else {
+                format!("{at}.step_secs")
+            };
+            Error::invalid_input(format!("{path} is out of range: {}", spec.step_secs))
+        })?;
+        Ok(SeriesOptions {
+            start: spec.start,
+            step,
+            params,
+        })
+    }
+}
+
 /// A validated history with its gaps filled.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {

@@ -3,7 +3,31 @@
 use super::*;
 
 /// How many rows each tree is grown on.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Reads as scikit-learn's `max_samples` does: `"auto"`, an integer (a
+/// count) or a float (a fraction); `{"count": n}` and `{"fraction": x}`
+/// (the form it is written in) read too. The same rule holds for
+/// [`MaxFeatures`] (no `"auto"`) and [`Contamination`] (`"auto"` or a
+/// number). JavaScript has one number type, so in Node an integral value is
+/// a count; write `{fraction: 1}` for all rows.
+///
+/// ```
+/// use opsbrain::anomaly::{Contamination, MaxFeatures, MaxSamples};
+/// let m: MaxSamples = serde_json::from_str("128")?;
+/// assert_eq!(m, MaxSamples::Count(128));
+/// let m: MaxSamples = serde_json::from_str("1.0")?;
+/// assert_eq!(m, MaxSamples::Fraction(1.0));
+/// let m: MaxSamples = serde_json::from_str(r#"{"count": 3}"#)?;
+/// assert_eq!(m, MaxSamples::Count(3));
+/// let f: MaxFeatures = serde_json::from_str("0.5")?;
+/// assert_eq!(f, MaxFeatures::Fraction(0.5));
+/// let c: Contamination = serde_json::from_str(r#""auto""#)?;
+/// assert_eq!(c, Contamination::Auto);
+/// assert!(serde_json::from_str::<MaxSamples>("-3").is_err());
+/// assert!(serde_json::from_str::<MaxFeatures>(r#""auto""#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaxSamples {
     /// `min(256, n_rows)`, the paper's and scikit-learn's default.
@@ -16,7 +40,7 @@ pub enum MaxSamples {
 }
 
 /// How the decision threshold ([`IsolationForest::offset`]) is set.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Contamination {
     /// Offset -0.5, as in the original paper.
@@ -27,7 +51,7 @@ pub enum Contamination {
 }
 
 /// How many columns each tree sees.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaxFeatures {
     /// This many columns, at most the number of columns.
@@ -60,7 +84,8 @@ pub struct IsolationForestParams {
     pub max_features: MaxFeatures,
     /// Draw each tree's rows with replacement.
     pub bootstrap: bool,
-    /// Seed of every random draw.
+    /// Seed of every random draw (`random_state` reads too).
+    #[serde(alias = "random_state")]
     pub seed: u64,
 }
 
@@ -166,21 +191,21 @@ impl IsolationForestParams {
     /// ```
     pub fn validate(&self) -> Result<()> {
         if self.n_estimators == 0 {
-            return Err(Error::invalid_config("n_estimators must be at least 1"));
+            return Err(Error::invalid_config("`n_estimators` must be at least 1"));
         }
         if self.n_estimators > MAX_ESTIMATORS {
             return Err(Error::limit(format!(
-                "n_estimators {} is over the limit of {MAX_ESTIMATORS}",
+                "`n_estimators` {} is over the limit of {MAX_ESTIMATORS}",
                 self.n_estimators
             )));
         }
         match self.max_samples {
             MaxSamples::Count(0) => {
-                return Err(Error::invalid_config("max_samples must be at least 1"));
+                return Err(Error::invalid_config("`max_samples` must be at least 1"));
             }
             MaxSamples::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
                 return Err(Error::invalid_config(format!(
-                    "max_samples fraction must be in (0, 1], got {f}"
+                    "`max_samples` fraction must be in (0, 1], got {f}"
                 )));
             }
             _ => {}
@@ -189,16 +214,16 @@ impl IsolationForestParams {
             && !(c > 0.0 && c <= 0.5)
         {
             return Err(Error::invalid_config(format!(
-                "contamination must be \"auto\" or in (0, 0.5], got {c}"
+                "`contamination` must be \"auto\" or in (0, 0.5], got {c}"
             )));
         }
         match self.max_features {
             MaxFeatures::Count(0) => {
-                return Err(Error::invalid_config("max_features must be at least 1"));
+                return Err(Error::invalid_config("`max_features` must be at least 1"));
             }
             MaxFeatures::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
                 return Err(Error::invalid_config(format!(
-                    "max_features fraction must be in (0, 1], got {f}"
+                    "`max_features` fraction must be in (0, 1], got {f}"
                 )));
             }
             _ => {}
@@ -297,5 +322,146 @@ impl IsolationForestParams {
             model.offset = percentile(&scores.to_vec(), 100.0 * c);
         }
         Ok(model)
+    }
+}
+
+/// What a count-or-fraction parameter read.
+enum Read {
+    Auto,
+    Count(usize),
+    Fraction(f64),
+}
+
+/// Reads `"auto"` (when `auto`), an integer (a count when `count`, else a
+/// fraction), a float, or `{"count": n}` / `{"fraction": x}`.
+struct CountOrFraction {
+    name: &'static str,
+    auto: bool,
+    count: bool,
+}
+
+impl CountOrFraction {
+    fn read<'de, D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Read, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for CountOrFraction {
+    type Value = Read;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match (self.auto, self.count) {
+            (true, true) => "\"auto\", a count or a fraction",
+            (false, true) => "a count or a fraction",
+            _ => "\"auto\" or a number",
+        })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Read, E> {
+        match v {
+            "auto" if self.auto => Ok(Read::Auto),
+            _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+        }
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Read, E> {
+        if self.count {
+            return usize::try_from(v).map(Read::Count).map_err(E::custom);
+        }
+        // Exact below 2^53; larger values are out of range either way.
+        #[allow(clippy::cast_precision_loss)]
+        Ok(Read::Fraction(v as f64))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Read, E> {
+        match u64::try_from(v) {
+            Ok(u) => self.visit_u64(u),
+            Err(_) if self.count => Err(E::custom(format_args!(
+                "{} must be at least 1, got {v}",
+                self.name
+            ))),
+            #[allow(clippy::cast_precision_loss)]
+            Err(_) => Ok(Read::Fraction(v as f64)),
+        }
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Read, E> {
+        Ok(Read::Fraction(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Read, A::Error> {
+        use serde::de::Error as _;
+        let read = match map.next_key::<String>()?.as_deref() {
+            Some("count") if self.count => Read::Count(map.next_value()?),
+            Some("fraction") => Read::Fraction(map.next_value()?),
+            Some("auto") if self.auto => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                Read::Auto
+            }
+            Some(k) => return Err(A::Error::unknown_field(k, &["count", "fraction"])),
+            None => {
+                return Err(A::Error::custom(format_args!(
+                    "{}: give count or fraction",
+                    self.name
+                )));
+            }
+        };
+        if map.next_key::<String>()?.is_some() {
+            return Err(A::Error::custom(format_args!(
+                "{}: give exactly one of count or fraction",
+                self.name
+            )));
+        }
+        Ok(read)
+    }
+}
+
+impl<'de> Deserialize<'de> for MaxSamples {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let how = CountOrFraction {
+            name: "max_samples",
+            auto: true,
+            count: true,
+        };
+        Ok(match how.read(d)? {
+            Read::Auto => MaxSamples::Auto,
+            Read::Count(n) => MaxSamples::Count(n),
+            Read::Fraction(f) => MaxSamples::Fraction(f),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for MaxFeatures {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let how = CountOrFraction {
+            name: "max_features",
+            auto: false,
+            count: true,
+        };
+        Ok(match how.read(d)? {
+            Read::Count(n) => MaxFeatures::Count(n),
+            Read::Fraction(f) => MaxFeatures::Fraction(f),
+            // The reader gives no "auto" here.
+            Read::Auto => return Err(serde::de::Error::custom("max_features has no \"auto\"")),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Contamination {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let how = CountOrFraction {
+            name: "contamination",
+            auto: true,
+            count: false,
+        };
+        Ok(match how.read(d)? {
+            Read::Auto => Contamination::Auto,
+            Read::Fraction(f) => Contamination::Fraction(f),
+            // The reader gives no count here.
+            Read::Count(_) => return Err(serde::de::Error::custom("contamination is a fraction")),
+        })
     }
 }
