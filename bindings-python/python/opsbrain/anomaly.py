@@ -56,7 +56,7 @@ from opsbrain._native import (
     average_path_length,
     fit_isolation_forest,
 )
-from opsbrain.errors import InvalidInputError, InvalidTypeError, NotFittedError
+from opsbrain.errors import DimensionMismatchError, InvalidInputError, InvalidTypeError, NotFittedError
 
 __all__ = [
     "FittedGroup",
@@ -98,13 +98,68 @@ def _seed(random_state: Any) -> int:
 
 def _rows(X: Any) -> Any:
     """``X`` for the native calls: numpy arrays as they are (any layout and
-    dtype; float64 is borrowed), DataFrames and lists through numpy."""
-    if isinstance(X, np.ndarray):
-        return X
-    try:
-        return np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as e:  # ragged rows, strings, None
-        raise InvalidTypeError(f"X must be a 2-D array of numbers (rows x columns): {e}") from e
+    dtype; float64 is borrowed), DataFrames and lists through numpy.
+    Refused here, with the messages scikit-learn's estimator checks look
+    for: sparse matrices, complex numbers, 1-D input and no columns."""
+    if hasattr(X, "tocsr") and hasattr(X, "nnz"):  # scipy.sparse, without importing it
+        raise InvalidTypeError(
+            "X is a sparse matrix: IsolationForest takes dense input only for now; pass X.toarray()"
+        )
+    if not isinstance(X, np.ndarray):
+        try:
+            X = np.asarray(X)
+        except (TypeError, ValueError) as e:  # ragged rows
+            raise InvalidTypeError(f"X must be a 2-D array of numbers (rows x columns): {e}") from e
+    if np.iscomplexobj(X):
+        raise InvalidTypeError("X holds complex numbers: Complex data not supported")
+    if X.dtype == object:
+        try:
+            X = X.astype(np.float64)
+        except (TypeError, ValueError) as e:  # strings, None
+            raise InvalidTypeError(f"X must be a 2-D array of numbers (rows x columns): {e}") from e
+    if X.ndim != 2:
+        raise InvalidTypeError(
+            f"X must be 2-D (rows x columns), got {X.ndim}-D with shape {X.shape}: "
+            "Reshape your data with X.reshape(-1, 1) if it is one column, or X.reshape(1, -1) if it is one row"
+        )
+    if X.shape[1] == 0:
+        raise InvalidInputError(f"X has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required.")
+    return X
+
+
+def _names(X: Any) -> np.ndarray | None:
+    """The column names of a DataFrame-like ``X`` when all are strings."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not all(isinstance(c, str) for c in columns):
+        return None
+    return np.asarray(list(columns), dtype=object)
+
+
+def _check_columns(est: Any, X: Any, n_features: int) -> None:
+    """Columns at scoring time as at fit time: the same count, and the same
+    names in the same order when the model was fitted with names."""
+    fitted = getattr(est, "feature_names_in_", None)
+    names = _names(X)
+    kind = type(est).__name__
+    if fitted is not None and names is None:
+        warnings.warn(f"X does not have valid feature names, but {kind} was fitted with feature names", UserWarning, stacklevel=3)
+    elif fitted is None and names is not None:
+        warnings.warn(f"X has feature names, but {kind} was fitted without feature names", UserWarning, stacklevel=3)
+    elif fitted is not None and names is not None and list(fitted) != list(names):
+        unseen = [n for n in names if n not in set(fitted)]
+        missing = [n for n in fitted if n not in set(names)]
+        if not unseen and not missing:
+            raise InvalidInputError(
+                "The feature names should match those that were passed during fit: "
+                f"Feature names must be in the same order as they were in fit ({list(fitted)}), got {list(names)}"
+            )
+        raise InvalidInputError(
+            "The feature names should match those that were passed during fit: "
+            f"unseen at fit time {unseen}, seen at fit time yet now missing {missing}"
+        )
+    width = getattr(X, "shape", (0, n_features))[-1]
+    if width != n_features:
+        raise DimensionMismatchError(f"X has {width} features, but {kind} is expecting {n_features} features as input")
 
 
 class IsolationForest:
@@ -178,9 +233,15 @@ class IsolationForest:
     # fitting and scoring --------------------------------------------------------------
 
     def fit(self, X: Any, y: Any = None) -> IsolationForest:
-        """Grows the forest on ``X`` (rows x columns); ``y`` is ignored."""
-        columns = getattr(X, "columns", None)
+        """Grows the forest on ``X`` (rows x columns); ``y`` is ignored. A
+        DataFrame's column names are kept (``feature_names_in_``) and checked
+        when scoring, as scikit-learn does."""
+        names = _names(X)
         rows = _rows(X)
+        if rows.shape[0] < 2:
+            raise InvalidInputError(
+                f"need at least 2 rows to fit an isolation forest, got n_samples={rows.shape[0]}"
+            )
         model = fit_isolation_forest(
             rows,
             n_estimators=self.n_estimators,
@@ -194,8 +255,10 @@ class IsolationForest:
         for message in model.warnings:
             warnings.warn(message, UserWarning, stacklevel=2)
         self._set_model(model)
-        if columns is not None and all(isinstance(c, str) for c in columns):
-            self.feature_names_in_ = np.asarray(list(columns), dtype=object)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         return self
 
     def _set_model(self, model: IsolationForestModel) -> None:
@@ -212,17 +275,27 @@ class IsolationForest:
             )
         return model
 
+    def _checked(self, X: Any) -> tuple[IsolationForestModel, Any]:
+        """The fitted model and ``X`` checked against it."""
+        model = self._model()
+        rows = _rows(X)
+        _check_columns(self, X if hasattr(X, "columns") else rows, model.n_features)
+        return model, rows
+
     def score_samples(self, X: Any) -> np.ndarray:
         """Higher is more normal (the opposite of the paper's anomaly score)."""
-        return self._model().score_samples(_rows(X), n_jobs=self.n_jobs)
+        model, rows = self._checked(X)
+        return model.score_samples(rows, n_jobs=self.n_jobs)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """``score_samples(X) - offset_``: negative for outliers."""
-        return self._model().decision_function(_rows(X), n_jobs=self.n_jobs)
+        model, rows = self._checked(X)
+        return model.decision_function(rows, n_jobs=self.n_jobs)
 
     def predict(self, X: Any) -> np.ndarray:
         """-1 for outliers, +1 for inliers."""
-        return self._model().predict(_rows(X), n_jobs=self.n_jobs)
+        model, rows = self._checked(X)
+        return model.predict(rows, n_jobs=self.n_jobs)
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         """``fit(X).predict(X)``."""

@@ -8,6 +8,9 @@ also a ``ValueError``; wrong types are also ``TypeError`` and missing keys also
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 __all__ = [
     "OpsbrainError",
     "InvalidInputError",
@@ -67,10 +70,41 @@ class DimensionMismatchError(OpsbrainError, ValueError):
     code = "dimension_mismatch"
 
 
-class NotFittedError(OpsbrainError, ValueError):
-    """A model was used before it was fitted."""
+class NotFittedError(OpsbrainError, ValueError, AttributeError):
+    """A model was used before it was fitted.
+
+    When scikit-learn is loaded, the error raised is also an instance of
+    ``sklearn.exceptions.NotFittedError`` (so ``except`` clauses and
+    scikit-learn's own checks written for it catch it); opsbrain never
+    imports scikit-learn itself.
+    """
 
     code = "not_fitted"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> NotFittedError:
+        if cls is NotFittedError:
+            cls = _with_sklearn()
+        return super().__new__(cls, *args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (NotFittedError, self.args)
+
+
+_SKLEARN_NOT_FITTED: dict[type, type] = {}
+
+
+def _with_sklearn() -> type[NotFittedError]:
+    """``NotFittedError``, joined with scikit-learn's when it is loaded."""
+    sk = getattr(sys.modules.get("sklearn.exceptions"), "NotFittedError", None)
+    if not isinstance(sk, type):
+        return NotFittedError
+    if sk not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED[sk] = type(
+            "NotFittedError",
+            (NotFittedError, sk),
+            {"__module__": __name__, "__doc__": NotFittedError.__doc__},
+        )
+    return _SKLEARN_NOT_FITTED[sk]
 
 
 class UnsupportedVersionError(OpsbrainError, ValueError):
