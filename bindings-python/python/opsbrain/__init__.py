@@ -18,20 +18,18 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
-from opsbrain import anomaly, cache, capacity, kpi, ops
+from opsbrain import anomaly, cache, capacity, frames, kpi, ops
 from opsbrain.anomaly import IsolationForest, ProactiveMonitor
 from opsbrain._native import (
     burn_rate_alerts,
     error_budget,
     journey_funnels,
-    support_kpis,
     BusinessCalendar,
     EscalationPolicy,
     SlaPolicy,
     escalation_rate,
     escalation_timeline,
     sla_status,
-    sla_status_batch,
     MissRatioCurve,
     StrategyTable,
     ClassificationTable,
@@ -45,6 +43,7 @@ from opsbrain._native import (
     route_ticket,
     route_tickets,
 )
+from opsbrain.frames import sla_status_batch, support_kpis
 from opsbrain.errors import (
     DimensionMismatchError,
     InvalidConfigError,
@@ -66,6 +65,7 @@ __all__ = [
     "burn_rate_alerts",
     "error_budget",
     "journey_funnels",
+    "frames",
     "kpi",
     "ops",
     "support_kpis",

@@ -24,6 +24,7 @@ instants are aware UTC datetimes.
 
 from __future__ import annotations
 
+from opsbrain.frames import support_kpis
 from opsbrain._native import (
     apdex,
     burn_rate_alerts,
@@ -32,7 +33,6 @@ from opsbrain._native import (
     framework_journeys,
     journey_funnels,
     latency_slo,
-    support_kpis,
     volume_trend,
     workbook_rules,
 )
