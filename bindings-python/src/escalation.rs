@@ -18,6 +18,13 @@ json_form!(core: EscalationPolicy);
 value_class! {
     /// Time-based escalation over the tier ladder (levels with delays, repeats,
     /// stop conditions, critical-immediate and SLA rules).
+    ///
+    /// ``EscalationPolicy.from_json`` (or ``from_toml``) reads ``{"levels":
+    /// [{"name", "tier", "delay_secs"?}], "repeat"?, "repeat_delay_secs"?,
+    /// "stop_on"?: ["acknowledged", "resolved"], "critical_immediate"?: true,
+    /// "sla_rules"?: [{"metric": "first_response", "at_percent": 75,
+    /// "escalate_to_tier": 2}]}``: tiers never decrease along ``levels``,
+    /// each delay counts from the ticket's creation.
     PyEscalationPolicy(EscalationPolicy) as "EscalationPolicy", toml
 }
 

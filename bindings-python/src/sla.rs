@@ -18,6 +18,16 @@ json_form!(core: SlaPolicy);
 value_class! {
     /// SLA targets per (tier, priority, channel) on business calendars;
     /// ``SlaPolicy()`` is the framework's built-in policy.
+    ///
+    /// ``SlaPolicy.from_json`` (or ``from_toml``) reads ``{"calendars":
+    /// {name: calendar}, "targets": [...], "warning_percents": [50, 75, 90,
+    /// 100]}``; a calendar is as ``BusinessCalendar.from_json`` reads it
+    /// (``{"time_zone", "weekly": {"mon": [["09:00", "17:00"]], ...},
+    /// "holidays": ["2026-12-25"], "holiday_rule"}``); a target is ``{"tier"?,
+    /// "priority"?, "channel"?, "first_response_secs"?, "resolution_secs"?,
+    /// "calendar"}``, and for each metric the first target matching the
+    /// ticket and defining that metric wins. ``to_json()`` shows the built-in
+    /// policy in this form.
     PySlaPolicy(SlaPolicy) as "SlaPolicy", new = builtin, toml
 }
 
