@@ -1,15 +1,33 @@
 //! `opsbrain.BusinessCalendar`: a thin wrapper over `opsbrain::calendar`.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use opsbrain::calendar::{BusinessCalendar, CalendarSpec, MAX_HOLIDAYS, MAX_PAUSES, Pause};
+use opsbrain::calendar::{
+    BusinessCalendar, CalendarSpec, MAX_BATCH_ROWS, MAX_HOLIDAYS, MAX_PAUSES, Pause,
+};
 use pyo3::prelude::*;
 
 use crate::compute::compute;
-use crate::convert::{Opt, duration, given, instant, options, seq, string};
+use crate::convert::{
+    Opt, duration, given, instant, options, seq, string, time_array, time_column,
+};
 use crate::errors::Res;
-use crate::{fail, getters, json_form, value_class};
+use crate::{coded, fail, getters, json_form, value_class};
 
 json_form!(core: BusinessCalendar);
+
+/// Microseconds since the epoch as instants (out of chrono's range is an error).
+fn instants_of(micros: Vec<Option<i64>>, path: &str) -> Res<Vec<Option<DateTime<Utc>>>> {
+    micros
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| match m {
+            None => Ok(None),
+            Some(m) => DateTime::from_timestamp_micros(m)
+                .map(Some)
+                .ok_or_else(|| coded!(InvalidInput, "{path}[{i}] is out of range")),
+        })
+        .collect()
+}
 
 /// `(start, end)` pairs of aware datetimes.
 fn pauses(obj: Opt<'_, '_>) -> Res<Vec<Pause>> {
@@ -143,6 +161,57 @@ impl PyBusinessCalendar {
             self::pauses(pauses)?,
         );
         compute(py, || self.0.elapsed(a, b, &p))
+    }
+    /// ``add`` over columns, in parallel: ``starts`` (numpy ``datetime64``,
+    /// UTC by convention; an aware pandas Series or index; or datetimes) plus
+    /// ``durations`` (``timedelta64``, timedeltas, or one for every row).
+    /// Returns ``datetime64[us]`` (UTC); NaT in gives NaT out.
+    fn add_many<'py>(
+        &self,
+        py: Python<'py>,
+        starts: &Bound<'py, PyAny>,
+        durations: &Bound<'py, PyAny>,
+    ) -> Res<Bound<'py, PyAny>> {
+        let s = instants_of(
+            time_column(starts, "starts", MAX_BATCH_ROWS, b'M')?,
+            "starts",
+        )?;
+        let d = time_column(durations, "durations", MAX_BATCH_ROWS, b'm')?;
+        let d: Vec<Option<TimeDelta>> = d
+            .into_iter()
+            .map(|x| x.map(TimeDelta::microseconds))
+            .collect();
+        let out = compute(py, || self.0.add_many(&s, &d))?;
+        time_array(
+            py,
+            out.into_iter()
+                .map(|t| t.map(|t| t.timestamp_micros()))
+                .collect(),
+            "datetime64[us]",
+        )
+    }
+    /// ``elapsed`` over columns, in parallel: open time between ``starts``
+    /// and ``ends`` (columns as ``add_many`` reads them; one end for every
+    /// row allowed). Returns ``timedelta64[us]``; NaT in gives NaT out.
+    fn elapsed_many<'py>(
+        &self,
+        py: Python<'py>,
+        starts: &Bound<'py, PyAny>,
+        ends: &Bound<'py, PyAny>,
+    ) -> Res<Bound<'py, PyAny>> {
+        let s = instants_of(
+            time_column(starts, "starts", MAX_BATCH_ROWS, b'M')?,
+            "starts",
+        )?;
+        let e = instants_of(time_column(ends, "ends", MAX_BATCH_ROWS, b'M')?, "ends")?;
+        let out = compute(py, || self.0.elapsed_many(&s, &e))?;
+        time_array(
+            py,
+            out.into_iter()
+                .map(|d| d.and_then(|d| d.num_microseconds()))
+                .collect(),
+            "timedelta64[us]",
+        )
     }
     fn __repr__(&self) -> String {
         format!("BusinessCalendar.from_json('{}')", self.0.to_json())

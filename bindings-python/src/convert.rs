@@ -619,6 +619,111 @@ pub fn column<'py, T: Elem>(
     })?))
 }
 
+/// A column of instants (`'M'`) or durations (`'m'`) in microseconds, `None`
+/// for NaT/None: a numpy `datetime64`/`timedelta64` array (instants UTC by
+/// convention), a pandas Series or index (a naive one is refused with the
+/// `tz_localize` call to make), a sequence of `datetime`s/`timedelta`s, or
+/// one of them (a column of one, which the core broadcasts).
+pub fn time_column(
+    obj: &Bound<'_, PyAny>,
+    path: &str,
+    max: usize,
+    kind: u8,
+) -> Res<Vec<Option<i64>>> {
+    let instants = kind == b'M';
+    let one = match instants {
+        true => obj.cast::<PyDateTime>().is_ok() || numpy_kind(obj) == Some(Kind::Datetime),
+        false => obj.cast::<PyDelta>().is_ok() || numpy_kind(obj) == Some(Kind::Timedelta),
+    };
+    let micros = |o: &Bound<'_, PyAny>, at: &dyn Display| -> Res<Option<i64>> {
+        let nat = numpy_kind(o).is_some_and(|k| k == Kind::Datetime || k == Kind::Timedelta)
+            && o.py()
+                .import("numpy")?
+                .call_method1("isnat", (o,))?
+                .is_truthy()?;
+        if o.is_none() || nat || type_name(o) == "NaTType" {
+            return Ok(None);
+        }
+        Ok(Some(match instants {
+            true => instant(o, at)?.timestamp_micros(),
+            false => duration(o, at)?.num_microseconds().unwrap_or(i64::MAX),
+        }))
+    };
+    if one {
+        return Ok(vec![micros(obj, &path)?]);
+    }
+    let mut obj = obj.clone();
+    let accessor = obj.getattr("dt").ok().filter(|_| instants);
+    let tz_owner = accessor.clone().unwrap_or_else(|| obj.clone());
+    if instants && tz_owner.hasattr("tz_convert")? {
+        if tz_owner.getattr("tz")?.is_none() {
+            fail!(
+                InvalidInput,
+                "{path} holds naive timestamps: localize them first, e.g. {path}.{}tz_localize('UTC')",
+                if accessor.is_some() { "dt." } else { "" }
+            );
+        }
+        let utc = tz_owner.call_method1("tz_convert", ("UTC",))?;
+        obj = match &accessor {
+            Some(_) => utc
+                .getattr("dt")?
+                .call_method1("tz_localize", (py_none(&obj),))?,
+            None => utc.call_method1("tz_localize", (py_none(&obj),))?,
+        };
+    }
+    let np = obj.py().import("numpy")?;
+    let array = np.call_method1("asarray", (&obj,))?;
+    let Ok(a) = array.cast::<PyUntypedArray>() else {
+        return Err(wrong_type(path, "a column of times", &obj));
+    };
+    if a.dtype().kind() == kind && a.ndim() == 1 {
+        if a.len() > max {
+            return Err(too_many(path, max));
+        }
+        let unit = if instants {
+            "datetime64[us]"
+        } else {
+            "timedelta64[us]"
+        };
+        let ints = array
+            .call_method1("astype", (unit,))?
+            .call_method1("view", ("int64",))?;
+        let ints = ints
+            .cast::<PyArray1<i64>>()
+            .map_err(PyErr::from)?
+            .readonly();
+        return Ok(ints
+            .as_array()
+            .iter()
+            .map(|&x| (x != i64::MIN).then_some(x))
+            .collect());
+    }
+    let what = if instants {
+        "an array of datetimes"
+    } else {
+        "an array of timedeltas"
+    };
+    if a.dtype().kind() != b'O' || a.ndim() != 1 {
+        return Err(wrong_type(path, what, &obj));
+    }
+    seq(&obj, path, max, |o, at| micros(o, at))
+}
+
+fn py_none<'py>(obj: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+    obj.py().None().into_bound(obj.py())
+}
+
+/// Microseconds (`None`: NaT) as a numpy array of `unit` (`datetime64[us]`,
+/// `timedelta64[us]`).
+pub fn time_array<'py>(
+    py: Python<'py>,
+    micros: Vec<Option<i64>>,
+    unit: &str,
+) -> Res<Bound<'py, PyAny>> {
+    let ints: Vec<i64> = micros.into_iter().map(|x| x.unwrap_or(i64::MIN)).collect();
+    Ok(ints.into_pyarray(py).call_method1("view", (unit,))?)
+}
+
 /// How a result's JSON becomes Python: the keys whose RFC 3339 strings
 /// become aware UTC `datetime`s, whose `YYYY-MM-DD` strings become `date`s,
 /// and whose lists become float64 arrays (numpy).

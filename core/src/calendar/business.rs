@@ -81,6 +81,47 @@ impl TryFrom<CalendarSpec> for BusinessCalendar {
     }
 }
 
+/// Open intervals per local day, computed once per day when a batch asks
+/// for them (the default computes every time, for single calls).
+#[derive(Debug, Default)]
+pub(crate) struct Days {
+    cache: Option<rustc_hash::FxHashMap<NaiveDate, Vec<(i64, i64)>>>,
+    buf: Vec<(i64, i64)>,
+}
+
+impl Days {
+    /// Most days kept; the cache starts again past it.
+    const MAX_CACHED: usize = 1 << 16;
+
+    /// A cache of days for many calls on one calendar.
+    pub(crate) fn cached() -> Self {
+        Days {
+            cache: Some(Default::default()),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The open intervals of local `day` (as [`BusinessCalendar::intervals_on`]).
+    pub(crate) fn on(&mut self, cal: &BusinessCalendar, day: NaiveDate) -> &[(i64, i64)] {
+        match &mut self.cache {
+            None => {
+                cal.intervals_on(day, &mut self.buf);
+                &self.buf
+            }
+            Some(cache) => {
+                if cache.len() >= Self::MAX_CACHED && !cache.contains_key(&day) {
+                    cache.clear();
+                }
+                cache.entry(day).or_insert_with(|| {
+                    let mut v = Vec::new();
+                    cal.intervals_on(day, &mut v);
+                    v
+                })
+            }
+        }
+    }
+}
+
 /// A pause: the clock stops in `[start, end)`.
 pub type Pause = (DateTime<Utc>, DateTime<Utc>);
 
@@ -277,6 +318,17 @@ impl BusinessCalendar {
         duration: TimeDelta,
         pauses: &[Pause],
     ) -> Result<DateTime<Utc>> {
+        self.add_in(start, duration, pauses, &mut Days::default())
+    }
+
+    /// [`BusinessCalendar::add`] reading each day's intervals through `days`.
+    pub(crate) fn add_in(
+        &self,
+        start: DateTime<Utc>,
+        duration: TimeDelta,
+        pauses: &[Pause],
+        days: &mut Days,
+    ) -> Result<DateTime<Utc>> {
         check_instant(start, "start")?;
         if duration < TimeDelta::zero() {
             return Err(Error::invalid_input(format!(
@@ -298,7 +350,6 @@ impl BusinessCalendar {
         let mut cut = PauseCursor::new(&pauses);
         let mut day = self.local_date(start) - TimeDelta::days(1);
         let last = day + TimeDelta::days(MAX_SEARCH_DAYS);
-        let mut buf = Vec::new();
         while day <= last {
             if day.weekday() == Weekday::Mon && remaining > self.week_secs {
                 let mut m0 = self.resolve(day, 0);
@@ -312,8 +363,7 @@ impl BusinessCalendar {
                     m0 += 7 * DAY;
                 }
             }
-            self.intervals_on(day, &mut buf);
-            for &(a, b) in &buf {
+            for &(a, b) in days.on(self, day) {
                 let a = a.max(start);
                 if a >= b {
                     continue;
@@ -362,6 +412,17 @@ impl BusinessCalendar {
         end: DateTime<Utc>,
         pauses: &[Pause],
     ) -> Result<TimeDelta> {
+        self.elapsed_in(start, end, pauses, &mut Days::default())
+    }
+
+    /// [`BusinessCalendar::elapsed`] reading each day's intervals through `days`.
+    pub(crate) fn elapsed_in(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        pauses: &[Pause],
+        days: &mut Days,
+    ) -> Result<TimeDelta> {
         check_instant(start, "start")?;
         check_instant(end, "end")?;
         if end < start {
@@ -380,7 +441,6 @@ impl BusinessCalendar {
         let mut total = 0i64;
         let mut day = self.local_date(start) - TimeDelta::days(1);
         let last = self.local_date(end);
-        let mut buf = Vec::new();
         while day <= last {
             if day.weekday() == Weekday::Mon && self.week_secs > 0 {
                 let mut m0 = self.resolve(day, 0);
@@ -393,8 +453,7 @@ impl BusinessCalendar {
                     m0 += 7 * DAY;
                 }
             }
-            self.intervals_on(day, &mut buf);
-            for &(a, b) in &buf {
+            for &(a, b) in days.on(self, day) {
                 let (a, b) = (a.max(start), b.min(end));
                 if a < b {
                     cut.open_pieces(a, b, |x, y| total += y - x);

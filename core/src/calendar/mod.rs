@@ -23,11 +23,13 @@
 //! no pause are skipped arithmetically (each holds the template's open time).
 //! Searches never look further than [`MAX_SEARCH_DAYS`] from their start.
 
+mod batch;
 mod business;
 mod spec;
 
 pub use spec::{CalendarSpec, HolidayRule, MAX_HOLIDAYS, MAX_WINDOWS_PER_DAY};
 
+pub use batch::MAX_BATCH_ROWS;
 pub use business::{BusinessCalendar, MAX_PAUSES, MAX_SEARCH_DAYS, Pause};
 
 #[cfg(test)]
