@@ -301,9 +301,16 @@ export interface IsolationForestOptions {
   maxFeatures?: number | { count: number } | { fraction: number }
   /** Draw each tree's rows with replacement (default false). */
   bootstrap?: boolean
-  /** Seed, a non-negative integer (default 0). */
+  /** Seed, a non-negative integer (default 0); `seed` is the same option. */
   randomState?: number | bigint
-  /** Threads (default: one per core; results do not depend on it). */
+  /** Seed (as `randomState`). */
+  seed?: number | bigint
+  /**
+   * Threads, as joblib and scikit-learn read `n_jobs` (the same rule as in
+   * Python): a positive count (clamped at 1024), -1 for every core, -2 for
+   * all but one...; 0 is an error. Default: one per core. Results do not
+   * depend on it.
+   */
   nJobs?: number
 }
 
@@ -1401,6 +1408,19 @@ export declare class BusinessCalendar {
   add(start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null): Date
   /** Business seconds between `start` and `end`. */
   elapsed(start: Instant, end: Instant, pauses?: Array<[Instant, Instant]> | null): number
+  /**
+   * `add` for every row, in parallel: `starts` (a `Float64Array` of epoch
+   * milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one
+   * number for every row, or one per row). Returns epoch milliseconds;
+   * a missing value (`NaN`, `null`) gives `NaN`.
+   */
+  addMany(starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers): Float64Array
+  /**
+   * `elapsed` for every row, in parallel: business seconds from `starts`
+   * to `ends` (columns as `addMany` reads them; one end for every row
+   * allowed). A missing value gives `NaN`.
+   */
+  elapsedMany(starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant): Float64Array
   /** Whether the calendar is open at `t`. */
   isOpen(t: Instant): boolean
   /** The next instant at or after `t` when the calendar is open. */

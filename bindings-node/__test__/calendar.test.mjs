@@ -253,3 +253,32 @@ describe('errors of the core', () => {
     throwsCode(() => cal.elapsed('2026-11-30T09:00:00Z', '2026-11-30T08:00:00Z'), 'invalid_input')
   })
 })
+
+describe('addMany / elapsedMany', () => {
+  const cal = BusinessCalendar.nineToFive('America/New_York')
+  test('rows agree with single calls; missing stays missing', () => {
+    const starts = Float64Array.from({ length: 200 }, (_, i) => Date.parse('2026-03-02T00:00:00Z') + i * 97 * 60000)
+    starts[5] = NaN
+    const secs = Float64Array.from({ length: 200 }, (_, i) => (i % 40) * 3600)
+    const due = cal.addMany(starts, secs)
+    const spent = cal.elapsedMany(starts, due)
+    for (let i = 0; i < 200; i += 9) {
+      if (i === 5) continue
+      const one = cal.add(new Date(starts[i]), secs[i])
+      assert.equal(due[i], one.getTime())
+      assert.equal(spent[i], cal.elapsed(new Date(starts[i]), one))
+    }
+    assert.ok(Number.isNaN(due[5]) && Number.isNaN(spent[5]))
+    const dates = cal.addMany(['2026-11-30T21:00:00Z', null], 7200)
+    assert.equal(dates[0], Date.parse('2026-12-01T15:00:00Z'))
+    assert.ok(Number.isNaN(dates[1]))
+    assert.equal(cal.elapsedMany([new Date('2026-11-30T14:00:00Z')], '2026-11-30T15:00:00Z')[0], 3600)
+  })
+  test('errors are coded and name the row', () => {
+    assert.throws(() => cal.addMany(Float64Array.of(0, 1), [1, 2, 3]), { code: 'dimension_mismatch' })
+    assert.throws(() => cal.addMany(Float64Array.of(0, 1), [1, -1]), { code: 'invalid_input', message: /rows\[1\]/ })
+    assert.throws(() => cal.addMany(Float64Array.of(0.5), 1), { code: 'invalid_input', message: /starts\[0\]/ })
+    assert.throws(() => cal.addMany(new Int32Array(2), 1), { code: 'invalid_type' })
+    assert.throws(() => cal.addMany(Float64Array.of(0), 'x'), { code: 'invalid_type' })
+  })
+})

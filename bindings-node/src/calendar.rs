@@ -2,10 +2,11 @@
 //! are `Date`s or ISO-8601 strings with an offset, durations seconds.
 
 use napi::Env;
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{Float64Array, Unknown};
 use napi_derive::napi;
 use opsbrain::calendar::{self as core, CalendarSpec, Pause};
 
+use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
@@ -140,6 +141,53 @@ impl BusinessCalendar {
             let pauses = self::pauses(pauses.as_ref())?;
             // Spans are at most ten years of seconds: exact.
             Ok(self.inner.elapsed(start, end, &pauses)?.num_seconds() as f64)
+        })
+    }
+
+    /// `add` for every row, in parallel: `starts` (a `Float64Array` of epoch
+    /// milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one
+    /// number for every row, or one per row). Returns epoch milliseconds;
+    /// a missing value (`NaN`, `null`) gives `NaN`.
+    #[napi(
+        ts_args_type = "starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers"
+    )]
+    pub fn add_many(
+        &self,
+        starts: Unknown<'_>,
+        durations_secs: Unknown<'_>,
+    ) -> errors::Result<Float64Array> {
+        run(|| {
+            let s = column::instants("starts", &starts)?;
+            let d = column::durations("durationsSecs", &durations_secs)?;
+            let due = self.inner.add_many(&s, &d)?;
+            // Milliseconds of years 1..=9999 are far below 2^53: exact.
+            let ms = due
+                .iter()
+                .map(|t| t.map_or(f64::NAN, |t| t.timestamp_millis() as f64));
+            Ok(Float64Array::new(ms.collect()))
+        })
+    }
+
+    /// `elapsed` for every row, in parallel: business seconds from `starts`
+    /// to `ends` (columns as `addMany` reads them; one end for every row
+    /// allowed). A missing value gives `NaN`.
+    #[napi(
+        ts_args_type = "starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant"
+    )]
+    pub fn elapsed_many(
+        &self,
+        starts: Unknown<'_>,
+        ends: Unknown<'_>,
+    ) -> errors::Result<Float64Array> {
+        run(|| {
+            let s = column::instants("starts", &starts)?;
+            let e = column::instants("ends", &ends)?;
+            let spent = self.inner.elapsed_many(&s, &e)?;
+            // Spans are at most ten years of seconds: exact.
+            let secs = spent
+                .iter()
+                .map(|d| d.map_or(f64::NAN, |d| d.num_seconds() as f64));
+            Ok(Float64Array::new(secs.collect()))
         })
     }
 

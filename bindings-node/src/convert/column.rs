@@ -5,6 +5,7 @@
 
 use std::ops::Deref;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use napi::bindgen_prelude::{
     BigUint64ArraySlice, Float64ArraySlice, FromNapiValue, JsObjectValue, TypedArrayType,
     Uint8ArraySlice, Uint32ArraySlice, Unknown,
@@ -254,4 +255,55 @@ pub fn matrix<'e>(
     Array2::from_shape_vec((n, cols), rows.concat())
         .map(Matrix::Owned)
         .map_err(|e| bad(path, e))
+}
+
+/// Instants by row: a `Float64Array` of epoch milliseconds (whole), an
+/// array of `Date`s or ISO-8601 strings, or one instant for every row;
+/// `NaN`, `null` and `undefined` are missing values.
+pub fn instants(path: &str, v: &Unknown<'_>) -> Result<Vec<Option<DateTime<Utc>>>> {
+    const EXPECTED: &str = "a Float64Array of epoch milliseconds or an array of Dates";
+    let epoch_ms = |at: &str, ms: f64| -> Result<Option<DateTime<Utc>>> {
+        if ms.is_nan() {
+            return Ok(None);
+        }
+        if ms.trunc() != ms || ms.abs() > scalar::MAX_SAFE {
+            return Err(bad(
+                at,
+                format_args!("must be whole epoch milliseconds, got {ms}"),
+            ));
+        }
+        // Exact: a safe integer.
+        let t =
+            DateTime::from_timestamp_millis(ms as i64).ok_or_else(|| bad(at, "is out of range"))?;
+        scalar::in_years(at, t).map(Some)
+    };
+    match scalar::typed_array(v) {
+        Some(TypedArrayType::Float64) => Float64ArraySlice::from_unknown(*v)
+            .map_err(napi_err(path))?
+            .iter()
+            .enumerate()
+            .map(|(i, &ms)| epoch_ms(&format!("{path}[{i}]"), ms))
+            .collect(),
+        Some(_) => Err(wrong(path, EXPECTED, v)),
+        None if v.is_array().map_err(napi_err(path))? => {
+            list(path, v, EXPECTED, |at, el| match scalar::is_nullish(el) {
+                true => Ok(None),
+                false => scalar::instant(at, el).map(Some),
+            })
+        }
+        None => scalar::instant(path, v).map(|t| vec![Some(t)]),
+    }
+}
+
+/// Durations in seconds by row: a number for every row, a `Float64Array`
+/// or an array of numbers; `NaN` is a missing value.
+pub fn durations(path: &str, v: &Unknown<'_>) -> Result<Vec<Option<TimeDelta>>> {
+    let secs = match v.get_type().map_err(napi_err(path))? {
+        ValueType::Number => vec![scalar::number(path, v)?],
+        _ => floats(path, v)?,
+    };
+    Ok(secs
+        .into_iter()
+        .map(|x| (!x.is_nan()).then(|| scalar::secs_of(x)))
+        .collect())
 }

@@ -202,7 +202,11 @@ pub fn date<'e>(env: &'e Env, path: &str, t: DateTime<Utc>) -> Result<Unknown<'e
 /// A duration in seconds: finite; its fraction is kept to the nanosecond
 /// and values beyond chrono's range saturate (the core refuses them).
 pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
-    let x = number(path, v)?;
+    Ok(secs_of(number(path, v)?))
+}
+
+/// Seconds as a duration (see [`secs`]).
+pub fn secs_of(x: f64) -> TimeDelta {
     let saturated = if x < 0.0 {
         TimeDelta::MIN
     } else {
@@ -211,10 +215,10 @@ pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
     let whole = x.trunc();
     // Saturating casts; `try_seconds` refuses what chrono cannot hold.
     let Some(s) = TimeDelta::try_seconds(whole as i64) else {
-        return Ok(saturated);
+        return saturated;
     };
     let nanos = TimeDelta::nanoseconds(((x - whole) * 1e9) as i64);
-    Ok(s.checked_add(&nanos).unwrap_or(saturated))
+    s.checked_add(&nanos).unwrap_or(saturated)
 }
 
 /// An instance of the binding class `T` (its JS name `class`).
