@@ -97,3 +97,13 @@ def test_sparse_complex_and_shapes_are_coded_errors() -> None:
         IsolationForest().fit(np.ones((1, 2)))
     with pytest.raises(opsbrain.InvalidInputError, match="0 feature"):
         IsolationForest().fit(np.ones((5, 0)))
+
+
+def test_score_frame_is_aligned_with_the_index() -> None:
+    df = _frame()
+    df.index = pd.date_range("2026-01-01", periods=len(df), freq="min", tz="UTC")
+    model = IsolationForest(contamination=0.02, random_state=0).fit(df)
+    out = model.score_frame(df)
+    assert (out.index == df.index).all()
+    assert np.allclose(out["decision"], model.decision_function(df))
+    assert (out["outlier"].to_numpy() == (model.predict(df) == -1)).all()

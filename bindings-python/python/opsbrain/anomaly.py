@@ -297,6 +297,26 @@ class IsolationForest:
         model, rows = self._checked(X)
         return model.predict(rows, n_jobs=self.n_jobs)
 
+    def score_frame(self, X: Any) -> Any:
+        """Scores of a DataFrame (or Series of rows) aligned with its index:
+        a DataFrame with ``score`` (``score_samples``), ``decision``
+        (``decision_function``) and ``outlier`` (``predict == -1``). pandas
+        is imported only here.
+
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"cpu": [0.4, 0.41, 0.39, 0.42, 0.97]}, index=list("abcde"))
+        >>> out = IsolationForest(contamination=0.2, random_state=0).fit(df).score_frame(df)
+        >>> list(out.columns), out["outlier"].idxmax()
+        (['score', 'decision', 'outlier'], 'e')
+        """
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        model, rows = self._checked(X)
+        scores = model.score_samples(rows, n_jobs=self.n_jobs)
+        decision = scores - model.offset
+        index = getattr(X, "index", None)
+        return pd.DataFrame({"score": scores, "decision": decision, "outlier": decision < 0}, index=index)
+
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         """``fit(X).predict(X)``."""
         return self.fit(X).predict(X)
