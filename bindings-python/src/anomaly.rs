@@ -5,68 +5,54 @@
 //! `FittedGroup` and `GroupAnomalies`.
 
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
-use opsbrain::anomaly::ProactiveMonitor;
 use opsbrain::anomaly::{FittedGroup, GroupAnomalies, MAX_GROUPS};
 use opsbrain::anomaly::{
     ForestOptions, IsolationForest, Threads, average_path_length as core_average_path_length,
 };
+use opsbrain::anomaly::{IsolationForestParams, MonitorConfig, ProactiveMonitor};
 use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    JsonForm, Opt, Shape, float, given, instance, instant, instants, int, is_float, opt, seq,
-    string, to_py, type_name, value,
+    Array, Data, Opt, Shape, fields_value, float, given, instance, instant, instants, int,
+    is_float, opt, seq, string, type_name,
 };
 use crate::errors::Res;
-use crate::{coded, getters, json_form, value_class};
+use crate::{coded, getters, value_class};
 
-json_form!(core: IsolationForest, FittedGroup);
-json_form!(serde: GroupAnomalies);
-
-impl JsonForm for ProactiveMonitor {
-    fn read_json(text: &str) -> opsbrain::Result<Self> {
-        ProactiveMonitor::from_json(text)
-    }
-    fn write_json(&self) -> opsbrain::Result<String> {
-        Ok(serde_json::to_string(self.config())?)
-    }
-}
-
-/// A 2-D float64 array argument: numpy arrays of any layout are borrowed
-/// without a copy; other numeric dtypes and nested lists go through numpy.
-fn matrix<'py>(
-    obj: &Bound<'py, PyAny>,
+/// Runs `f` (with the GIL released) on a 2-D float64 array argument: numpy
+/// arrays of any layout are borrowed without a copy; other numeric dtypes
+/// and nested lists go through numpy.
+fn on_matrix<T: Send>(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
     name: &str,
-) -> Res<PyArrayLike2<'py, f64, AllowTypeChange>> {
-    obj.extract::<PyArrayLike2<'py, f64, AllowTypeChange>>()
-        .map_err(|e| {
-            coded!(
-                InvalidType,
-                "{name} must be a 2-D array of numbers: {} ({e})",
-                type_name(obj)
-            )
-        })
+    f: impl FnOnce(&ArrayView2<'_, f64>) -> opsbrain::Result<T> + Send,
+) -> Res<T> {
+    let x = obj.extract::<PyArrayLike2<'_, f64, AllowTypeChange>>();
+    let x = x.map_err(|e| {
+        let what = type_name(obj);
+        coded!(
+            InvalidType,
+            "{name} must be a 2-D array of numbers: {what} ({e})"
+        )
+    })?;
+    let view = x.as_array();
+    compute(py, || f(&view))
 }
 
 /// The forest's keyword options read by the core ([`ForestOptions`]): a
 /// float stays a float (``max_samples=1.0`` is a fraction, ``1`` a count,
 /// as in scikit-learn).
 fn forest_options(fields: &[(&str, Opt<'_, '_>)]) -> Res<ForestOptions> {
-    let mut map = serde_json::Map::new();
-    for (key, v) in fields {
-        if let Some(v) = given(*v) {
-            let v = match is_float(v) {
-                true => serde_json::Value::from(float(v, key)?),
-                false => value(v, key, 1)?,
-            };
-            map.insert((*key).to_owned(), v);
+    let mut v = fields_value(fields, 1)?;
+    for (key, o) in fields {
+        if let Some(o) = given(*o).filter(|o| is_float(o)) {
+            v[*key] = float(o, key)?.into();
         }
     }
-    Ok(ForestOptions::from_value(
-        &serde_json::Value::Object(map),
-        "",
-    )?)
+    Ok(ForestOptions::from_value(&v, "")?)
 }
 
 /// Fits an isolation forest on ``X`` (rows x columns) and returns the
@@ -74,7 +60,6 @@ fn forest_options(fields: &[(&str, Opt<'_, '_>)]) -> Res<ForestOptions> {
 /// the speed. Prefer the scikit-learn-style ``opsbrain.IsolationForest``.
 #[pyfunction]
 #[pyo3(signature = (x, *, n_estimators=None, max_samples=None, contamination=None, max_features=None, bootstrap=None, seed=None, n_jobs=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn fit_isolation_forest(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
@@ -95,9 +80,7 @@ pub fn fit_isolation_forest(
         ("seed", seed),
         ("n_jobs", n_jobs),
     ])?;
-    let x = matrix(x, "X")?;
-    let view = x.as_array();
-    let model = compute(py, || o.threads.install(|| o.params.fit(&view)))?;
+    let model = on_matrix(py, x, "X", |v| o.threads.install(|| o.params.fit(v)))?;
     Ok(PyIsolationForestModel(model))
 }
 
@@ -126,9 +109,7 @@ impl PyIsolationForestModel {
         f: impl FnOnce(&IsolationForest, &ArrayView2<'_, f64>) -> opsbrain::Result<Array1<T>> + Send,
     ) -> Res<Bound<'py, PyArray1<T>>> {
         let threads = Threads::new(opt(n_jobs, |o| int(o, "n_jobs"))?)?;
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        let out = compute(py, || threads.install(|| f(&self.0, &view)))?;
+        let out = on_matrix(py, x, "X", |v| threads.install(|| f(&self.0, v)))?;
         Ok(out.into_pyarray(py))
     }
 }
@@ -174,22 +155,9 @@ getters!(PyIsolationForestModel {
     n_estimators -> usize = |v| v.trees().len();
     /// Warnings from fitting (e.g. max_samples clipped to the row count).
     warnings -> Vec<String> = |v| v.warnings().to_vec();
-} repr |v| format!(
-    "IsolationForestModel({} trees, {} features, max_samples={}, offset={})",
-    v.trees().len(),
-    v.n_features(),
-    v.max_samples(),
-    v.offset()
-));
-
-#[pymethods]
-impl PyIsolationForestModel {
     /// The parameters the model was fitted with, as a dict.
-    #[getter]
-    fn params<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
-        to_py(py, self.0.params(), crate::convert::PLAIN)
-    }
-}
+    params -> Data<&IsolationForestParams> = |v| Data(v.params());
+});
 
 value_class! {
     /// The anomalies found in one metric group's window.
@@ -203,28 +171,11 @@ getters!(PyGroupAnomalies {
     threshold -> f64 = |v| v.threshold;
     /// The share of rows the percentile expects to flag.
     expected_share -> f64 = |v| v.expected_share;
-} repr |v| format!(
-    "GroupAnomalies({:?}, {} of {} rows below {})",
-    v.metric,
-    v.anomalous_points.len(),
-    v.scores.len(),
-    v.threshold
-));
-
-#[pymethods]
-impl PyGroupAnomalies {
     /// Decision scores, one per row.
-    #[getter]
-    fn scores<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.0.scores.clone().into_pyarray(py)
-    }
+    scores -> Array<f64> = |v| Array(v.scores.clone());
     /// Rows scored below the threshold.
-    #[getter]
-    fn anomalous_points<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
-        let v: Vec<i64> = self.0.anomalous_points.iter().map(|&i| i as i64).collect();
-        v.into_pyarray(py)
-    }
-}
+    anomalous_points -> Array<i64> = |v| Array(v.anomalous_points.iter().map(|&i| i as i64).collect());
+});
 
 value_class! {
     /// One metric group fitted on a reference window, for streaming scoring.
@@ -238,15 +189,15 @@ getters!(PyFittedGroup {
     threshold -> f64 = |v| v.threshold;
     /// The group's forest.
     forest -> PyIsolationForestModel = |v| PyIsolationForestModel(v.forest.clone());
-} repr |v| format!("FittedGroup({:?}, threshold={})", v.group.name, v.threshold));
+});
 
 #[pymethods]
 impl PyFittedGroup {
     /// Scores new rows against the reference window's threshold.
     fn score(&self, py: Python<'_>, x: &Bound<'_, PyAny>) -> Res<PyGroupAnomalies> {
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        Ok(PyGroupAnomalies(compute(py, || self.0.score(&view))?))
+        Ok(PyGroupAnomalies(on_matrix(py, x, "X", |v| {
+            self.0.score(v)
+        })?))
     }
 }
 
@@ -261,13 +212,13 @@ value_class! {
 /// Instants in alerts.
 const ALERTS: Shape = instants(&["timestamp"]);
 
+getters!(PyProactiveMonitor {
+    /// The configuration as a dict.
+    config -> Data<&MonitorConfig> = |v| Data(v.config());
+});
+
 #[pymethods]
 impl PyProactiveMonitor {
-    /// The configuration as a dict.
-    #[getter]
-    fn config<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
-        to_py(py, self.0.config(), crate::convert::PLAIN)
-    }
     /// Batch detection as the framework does it: scale the window, fit the
     /// group's forest on it, flag rows below the window's percentile.
     fn detect(
@@ -277,11 +228,8 @@ impl PyProactiveMonitor {
         x: &Bound<'_, PyAny>,
     ) -> Res<PyGroupAnomalies> {
         let group = string(group, "group")?;
-        let x = matrix(x, "X")?;
-        let view = x.as_array();
-        Ok(PyGroupAnomalies(compute(py, || {
-            self.0.detect(&group, &view)
-        })?))
+        let found = on_matrix(py, x, "X", |v| self.0.detect(&group, v))?;
+        Ok(PyGroupAnomalies(found))
     }
     /// Fits a group on a reference window for streaming scoring.
     fn fit(
@@ -291,9 +239,8 @@ impl PyProactiveMonitor {
         reference: &Bound<'_, PyAny>,
     ) -> Res<PyFittedGroup> {
         let group = string(group, "group")?;
-        let x = matrix(reference, "reference")?;
-        let view = x.as_array();
-        Ok(PyFittedGroup(compute(py, || self.0.fit(&group, &view))?))
+        let fitted = on_matrix(py, reference, "reference", |v| self.0.fit(&group, v))?;
+        Ok(PyFittedGroup(fitted))
     }
     /// One ``anomaly_detected`` alert (a dict) per group with anomalies;
     /// ``timestamp`` (an aware datetime) is stamped on each.
@@ -308,15 +255,5 @@ impl PyProactiveMonitor {
         })?;
         let at = instant(timestamp, "timestamp")?;
         compute_py(py, ALERTS, || self.0.alerts(&found, at))
-    }
-    fn __repr__(&self) -> String {
-        let names: Vec<&str> = self
-            .0
-            .config()
-            .groups
-            .iter()
-            .map(|g| g.name.as_str())
-            .collect();
-        format!("ProactiveMonitor({names:?})")
     }
 }

@@ -7,13 +7,11 @@ use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Column, Opt, PLAIN, column, float, int, opt, opt_arg, records, seq, string, to_py, values,
+    Array, Column, Opt, PLAIN, column, float, int, opt, opt_arg, opt_column, records, seq, string,
+    to_py, values,
 };
 use crate::errors::Res;
-use crate::{getters, json_form, value_class};
-
-json_form!(core: StrategyTable);
-json_form!(serde: MissRatioCurve);
+use crate::{getters, value_class};
 
 /// Trace columns, borrowed or read exactly while holding the interpreter.
 struct Columns<'py> {
@@ -26,8 +24,8 @@ impl<'py> Columns<'py> {
     fn new(keys: &Bound<'py, PyAny>, timestamps: Opt<'_, 'py>, writes: Opt<'_, 'py>) -> Res<Self> {
         Ok(Columns {
             keys: column(keys, "keys", MAX_TRACE_LEN)?,
-            timestamps: opt(timestamps, |o| column(o, "timestamps", MAX_TRACE_LEN))?,
-            writes: opt(writes, |o| column(o, "writes", MAX_TRACE_LEN))?,
+            timestamps: opt_column(timestamps, "timestamps", MAX_TRACE_LEN)?,
+            writes: opt_column(writes, "writes", MAX_TRACE_LEN)?,
         })
     }
 
@@ -40,13 +38,7 @@ impl<'py> Columns<'py> {
         let keys = self.keys.values();
         let (ts, writes) = (values(&self.timestamps), values(&self.writes));
         compute(py, || {
-            let mut trace = Trace::new(&keys)?;
-            if let Some(ts) = &ts {
-                trace = trace.with_timestamps(ts)?;
-            }
-            if let Some(w) = &writes {
-                trace = trace.with_writes(w)?;
-            }
+            let trace = Trace::from_columns(&keys, ts.as_deref(), writes.as_deref())?;
             f(&trace)
         })
     }
@@ -66,22 +58,14 @@ getters!(PyMissRatioCurve {
     method -> &str = |v| &v.method;
     /// Sampling rate at the end (1.0 when exact).
     sampling_rate -> f64 = |v| v.sampling_rate;
+    /// Step sizes (uint64 array); the hit ratio changes only at these sizes.
+    sizes -> Array<u64> = |v| Array(v.points.iter().map(|p| p.0).collect());
+    /// Hit ratio at each step size (float64 array).
+    step_hit_ratios -> Array<f64> = |v| Array(v.points.iter().map(|p| p.1).collect());
 });
 
 #[pymethods]
 impl PyMissRatioCurve {
-    /// Step sizes (uint64 array); the hit ratio changes only at these sizes.
-    #[getter]
-    fn sizes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u64>> {
-        let v: Vec<u64> = self.0.points.iter().map(|p| p.0).collect();
-        v.into_pyarray(py)
-    }
-    /// Hit ratio at each step size (float64 array).
-    #[getter]
-    fn step_hit_ratios<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        let v: Vec<f64> = self.0.points.iter().map(|p| p.1).collect();
-        v.into_pyarray(py)
-    }
     /// Hit ratio of an LRU cache of `size` entries.
     fn hit_ratio(&self, size: &Bound<'_, PyAny>) -> Res<f64> {
         Ok(self.0.hit_ratio(int(size, "size")?))
@@ -116,15 +100,6 @@ impl PyMissRatioCurve {
     fn __len__(&self) -> usize {
         self.0.points.len()
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "MissRatioCurve(method='{}', accesses={}, distinct_keys={}, max_hit_ratio={:.4})",
-            self.0.method,
-            self.0.accesses,
-            self.0.distinct_keys,
-            self.0.max_hit_ratio()
-        )
-    }
 }
 
 /// The exact LRU miss-ratio curve of a trace of uint64 keys.
@@ -149,9 +124,8 @@ pub fn shards_mrc(
         opt(max_keys, |o| int(o, "max_keys"))?,
     )?;
     let cols = Columns::new(keys, None, None)?;
-    Ok(PyMissRatioCurve(
-        cols.run(py, |t| MissRatioCurve::shards(t, sampling))?,
-    ))
+    let curve = cols.run(py, |t| MissRatioCurve::shards(t, sampling))?;
+    Ok(PyMissRatioCurve(curve))
 }
 
 /// Simulates cache policies ("lru", "fifo", "lfu", "w_tiny_lfu") at each
@@ -169,11 +143,8 @@ pub fn simulate<'py>(
         int(c, at)
     })?;
     let cols = Columns::new(keys, None, None)?;
-    to_py(
-        py,
-        &cols.run(py, |t| core::compare_policies(t, &policies.0, &caps))?,
-        PLAIN,
-    )
+    let out = cols.run(py, |t| core::compare_policies(t, &policies.0, &caps))?;
+    to_py(py, &out, PLAIN)
 }
 
 /// Per-pattern access statistics and an idle-TTL recommendation keeping
@@ -191,20 +162,16 @@ pub fn pattern_stats<'py>(
     let share =
         opt(target_share, |o| float(o, "target_share"))?.unwrap_or(core::DEFAULT_TARGET_SHARE);
     let cols = Columns::new(keys, timestamps, writes)?;
-    let pats = opt(patterns, |o| column::<u32>(o, "patterns", MAX_TRACE_LEN))?;
+    let pats = opt_column::<u32>(patterns, "patterns", MAX_TRACE_LEN)?;
     let pats = values(&pats);
-    to_py(
-        py,
-        &cols.run(py, |t| core::pattern_stats(t, pats.as_deref(), share))?,
-        PLAIN,
-    )
+    let out = cols.run(py, |t| core::pattern_stats(t, pats.as_deref(), share))?;
+    to_py(py, &out, PLAIN)
 }
 
 /// Keys most likely to be read in `[now, now + window_secs)`, ranked
 /// (`top_k` of them, default 100; recency half-life default one hour).
 #[pyfunction]
 #[pyo3(signature = (keys, timestamps, now, window_secs, top_k = None, half_life_secs = None, writes = None))]
-#[allow(clippy::too_many_arguments)]
 pub fn warm_candidates<'py>(
     py: Python<'py>,
     keys: &Bound<'py, PyAny>,
@@ -220,13 +187,10 @@ pub fn warm_candidates<'py>(
     let half_life = opt(half_life_secs, |o| float(o, "half_life_secs"))?
         .unwrap_or(core::DEFAULT_HALF_LIFE_SECS);
     let cols = Columns::new(keys, Some(timestamps), writes)?;
-    to_py(
-        py,
-        &cols.run(py, |t| {
-            core::warm_candidates(t, now, window, top_k, half_life)
-        })?,
-        PLAIN,
-    )
+    let out = cols.run(py, |t| {
+        core::warm_candidates(t, now, window, top_k, half_life)
+    })?;
+    to_py(py, &out, PLAIN)
 }
 
 /// The stable 64-bit key of a string (the same in Rust, Python and Node).
@@ -262,9 +226,6 @@ impl PyStrategyTable {
     }
     fn __len__(&self) -> usize {
         self.0.len()
-    }
-    fn __repr__(&self) -> String {
-        format!("StrategyTable({})", self.0.to_json())
     }
 }
 

@@ -2,48 +2,16 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use opsbrain::calendar::{
-    BusinessCalendar, CalendarSpec, MAX_BATCH_ROWS, MAX_HOLIDAYS, MAX_PAUSES, Pause,
+    BusinessCalendar, CalendarSpec, HolidayRule, MAX_BATCH_ROWS, MAX_HOLIDAYS, MAX_PAUSES, Pause,
 };
 use pyo3::prelude::*;
 
 use crate::compute::compute;
 use crate::convert::{
-    Opt, duration, given, instant, options, seq, string, time_array, time_column,
+    Data, Opt, duration, instant, opt_arg, options, string, time_array, time_column,
 };
 use crate::errors::Res;
-use crate::{coded, fail, getters, json_form, value_class};
-
-json_form!(core: BusinessCalendar);
-
-/// Microseconds since the epoch as instants (out of chrono's range is an error).
-fn instants_of(micros: Vec<Option<i64>>, path: &str) -> Res<Vec<Option<DateTime<Utc>>>> {
-    micros
-        .into_iter()
-        .enumerate()
-        .map(|(i, m)| match m {
-            None => Ok(None),
-            Some(m) => DateTime::from_timestamp_micros(m)
-                .map(Some)
-                .ok_or_else(|| coded!(InvalidInput, "{path}[{i}] is out of range")),
-        })
-        .collect()
-}
-
-/// `(start, end)` pairs of aware datetimes.
-fn pauses(obj: Opt<'_, '_>) -> Res<Vec<Pause>> {
-    let Some(obj) = given(obj) else {
-        return Ok(Vec::new());
-    };
-    seq(obj, "pauses", MAX_PAUSES, |item, at| {
-        match seq(item, at, 2, |t, at| instant(t, at))?[..] {
-            [a, b] => Ok((a, b)),
-            _ => fail!(
-                InvalidType,
-                "{at} must be a (start, end) pair of aware datetimes"
-            ),
-        }
-    })
-}
+use crate::{getters, value_class};
 
 value_class! {
     /// A business calendar: an IANA time zone, opening windows per weekday,
@@ -83,6 +51,8 @@ zoned! {
 getters!(PyBusinessCalendar {
     /// The IANA time zone.
     time_zone -> &str = |v| v.time_zone();
+    /// "calendar_date" or "shift_start_date".
+    holiday_rule -> Data<HolidayRule> = |v| Data(v.holiday_rule());
 });
 
 #[pymethods]
@@ -105,14 +75,6 @@ impl PyBusinessCalendar {
             MAX_HOLIDAYS,
         )?;
         Ok(Self(BusinessCalendar::try_from(spec)?))
-    }
-    /// "calendar_date" or "shift_start_date".
-    #[getter]
-    fn holiday_rule(&self) -> String {
-        serde_json::to_value(self.0.holiday_rule())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
     }
     /// Whether the calendar is open at `t`.
     fn is_open(&self, py: Python<'_>, t: &Bound<'_, PyAny>) -> Res<bool> {
@@ -139,11 +101,9 @@ impl PyBusinessCalendar {
         duration: &Bound<'_, PyAny>,
         pauses: Opt<'_, '_>,
     ) -> Res<DateTime<Utc>> {
-        let (start, d, p) = (
-            instant(start, "start")?,
-            self::duration(duration, "duration")?,
-            self::pauses(pauses)?,
-        );
+        let start = instant(start, "start")?;
+        let d = self::duration(duration, "duration")?;
+        let p: Vec<Pause> = opt_arg(pauses, "pauses", MAX_PAUSES)?;
         compute(py, || self.0.add(start, d, &p))
     }
     /// Open, unpaused time in [start, end) as a timedelta.
@@ -155,11 +115,8 @@ impl PyBusinessCalendar {
         end: &Bound<'_, PyAny>,
         pauses: Opt<'_, '_>,
     ) -> Res<TimeDelta> {
-        let (a, b, p) = (
-            instant(start, "start")?,
-            instant(end, "end")?,
-            self::pauses(pauses)?,
-        );
+        let (a, b) = (instant(start, "start")?, instant(end, "end")?);
+        let p: Vec<Pause> = opt_arg(pauses, "pauses", MAX_PAUSES)?;
         compute(py, || self.0.elapsed(a, b, &p))
     }
     /// ``add`` over columns, in parallel: ``starts`` (numpy ``datetime64``,
@@ -172,23 +129,9 @@ impl PyBusinessCalendar {
         starts: &Bound<'py, PyAny>,
         durations: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyAny>> {
-        let s = instants_of(
-            time_column(starts, "starts", MAX_BATCH_ROWS, b'M')?,
-            "starts",
-        )?;
-        let d = time_column(durations, "durations", MAX_BATCH_ROWS, b'm')?;
-        let d: Vec<Option<TimeDelta>> = d
-            .into_iter()
-            .map(|x| x.map(TimeDelta::microseconds))
-            .collect();
-        let out = compute(py, || self.0.add_many(&s, &d))?;
-        time_array(
-            py,
-            out.into_iter()
-                .map(|t| t.map(|t| t.timestamp_micros()))
-                .collect(),
-            "datetime64[us]",
-        )
+        let s = time_column(starts, "starts", MAX_BATCH_ROWS)?;
+        let d = time_column(durations, "durations", MAX_BATCH_ROWS)?;
+        time_array(py, &compute(py, || self.0.add_many(&s, &d))?)
     }
     /// ``elapsed`` over columns, in parallel: open time between ``starts``
     /// and ``ends`` (columns as ``add_many`` reads them; one end for every
@@ -199,21 +142,8 @@ impl PyBusinessCalendar {
         starts: &Bound<'py, PyAny>,
         ends: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyAny>> {
-        let s = instants_of(
-            time_column(starts, "starts", MAX_BATCH_ROWS, b'M')?,
-            "starts",
-        )?;
-        let e = instants_of(time_column(ends, "ends", MAX_BATCH_ROWS, b'M')?, "ends")?;
-        let out = compute(py, || self.0.elapsed_many(&s, &e))?;
-        time_array(
-            py,
-            out.into_iter()
-                .map(|d| d.and_then(|d| d.num_microseconds()))
-                .collect(),
-            "timedelta64[us]",
-        )
-    }
-    fn __repr__(&self) -> String {
-        format!("BusinessCalendar.from_json('{}')", self.0.to_json())
+        let s = time_column(starts, "starts", MAX_BATCH_ROWS)?;
+        let e = time_column(ends, "ends", MAX_BATCH_ROWS)?;
+        time_array(py, &compute(py, || self.0.elapsed_many(&s, &e))?)
     }
 }

@@ -8,23 +8,16 @@ use std::collections::BTreeMap;
 use opsbrain::capacity::MAX_SAMPLES;
 use opsbrain::capacity::hpa::{MAX_HISTORY, MAX_PODS};
 use opsbrain::capacity::{
-    self as core, ForecastParams, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds,
-    Series, SeriesOptions, ThresholdPolicy, WindowParams,
+    self as core, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds, Series,
+    SeriesOptions, ThresholdPolicy,
 };
 use pyo3::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::compute::{compute, compute_py};
-use crate::convert::{Opt, Shape, arg, column, fields_value, given, instants, to_py};
+use crate::compute::compute_py;
+use crate::convert::{Opt, Shape, arg, column, fields_value, given, instants};
 use crate::errors::Res;
-
-/// Keyword options with the series' `start` and `step_secs`, read by the
-/// core ([`SeriesOptions`]).
-fn series_options<P: serde::de::DeserializeOwned>(
-    fields: &[(&str, Opt<'_, '_>)],
-    max: usize,
-) -> Res<SeriesOptions<P>> {
-    Ok(SeriesOptions::from_value(&fields_value(fields, max)?, "")?)
-}
 
 /// Instants in scaling decisions.
 const DECISIONS: Shape = instants(&["at"]);
@@ -35,6 +28,23 @@ const SERIES: Shape = Shape(
     &["date"],
     &["mean", "lower", "upper", "weekly_profile"],
 );
+
+/// `forecast` and `maintenance_windows`: the values column and the
+/// options (series start and step included) the core reads.
+fn on_series<'py, P: DeserializeOwned + Sync, T: Send + Serialize>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    fields: &[(&str, Opt<'_, 'py>)],
+    max: usize,
+    run: impl FnOnce(&Series<'_>, &P) -> opsbrain::Result<T> + Send,
+) -> Res<Bound<'py, PyAny>> {
+    let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
+    let o = SeriesOptions::<P>::from_value(&fields_value(fields, max)?, "")?;
+    let v = values.values();
+    compute_py(py, SERIES, || {
+        run(&Series::new(&v, o.start, o.step), &o.params)
+    })
+}
 
 /// Threshold scaling recommendation with hysteresis.
 ///
@@ -58,8 +68,9 @@ pub fn replica_recommendation<'py>(
         }
         None => ThresholdPolicy::builtin(),
     };
-    let out = compute(py, || core::replica_recommendation(&req, &policy))?;
-    to_py(py, &out, DECISIONS)
+    compute_py(py, DECISIONS, || {
+        core::replica_recommendation(&req, &policy)
+    })
 }
 
 /// One reconciliation of the Kubernetes Horizontal Pod Autoscaler.
@@ -89,7 +100,6 @@ pub fn hpa_desired_replicas<'py>(
 /// `min_replicas`, `max_replicas`, `bound`, `lead_secs`, `cooldown_secs`).
 #[pyfunction]
 #[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
-#[allow(clippy::too_many_arguments)]
 pub fn forecast<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
@@ -102,25 +112,17 @@ pub fn forecast<'py>(
     thresholds: Opt<'_, 'py>,
     scaling: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
-    let o: SeriesOptions<ForecastParams> = series_options(
-        &[
-            ("start", Some(start)),
-            ("step_secs", Some(step)),
-            ("method", method),
-            ("level", level),
-            ("horizon_secs", horizon),
-            ("max_gap_secs", max_gap),
-            ("thresholds", thresholds),
-            ("scaling", scaling),
-        ],
-        MAX_SERIES_LEN,
-    )?;
-    let v = values.values();
-    let out = compute(py, || {
-        core::forecast(&Series::new(&v, o.start, o.step), &o.params)
-    })?;
-    to_py(py, &out, SERIES)
+    let fields = [
+        ("start", Some(start)),
+        ("step_secs", Some(step)),
+        ("method", method),
+        ("level", level),
+        ("horizon_secs", horizon),
+        ("max_gap_secs", max_gap),
+        ("thresholds", thresholds),
+        ("scaling", scaling),
+    ];
+    on_series(py, values, &fields, MAX_SERIES_LEN, core::forecast)
 }
 
 /// The quietest windows of `length` in the weekly usage profile, after
@@ -128,7 +130,6 @@ pub fn forecast<'py>(
 /// (ranked), `regimes`, `days`, `weekly_profile` (numpy) and `filled_gaps`.
 #[pyfunction]
 #[pyo3(signature = (values, *, start, step, length = None, count = None, regimes = None, seed = None, max_gap = None, utc_offset = None))]
-#[allow(clippy::too_many_arguments)]
 pub fn maintenance_windows<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
@@ -141,23 +142,15 @@ pub fn maintenance_windows<'py>(
     max_gap: Opt<'_, 'py>,
     utc_offset: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let values = column::<f64>(values, "values", MAX_SERIES_LEN)?;
-    let o: SeriesOptions<WindowParams> = series_options(
-        &[
-            ("start", Some(start)),
-            ("step_secs", Some(step)),
-            ("length_secs", length),
-            ("count", count),
-            ("regimes", regimes),
-            ("seed", seed),
-            ("max_gap_secs", max_gap),
-            ("utc_offset_secs", utc_offset),
-        ],
-        64,
-    )?;
-    let v = values.values();
-    let out = compute(py, || {
-        core::maintenance_windows(&Series::new(&v, o.start, o.step), &o.params)
-    })?;
-    to_py(py, &out, SERIES)
+    let fields = [
+        ("start", Some(start)),
+        ("step_secs", Some(step)),
+        ("length_secs", length),
+        ("count", count),
+        ("regimes", regimes),
+        ("seed", seed),
+        ("max_gap_secs", max_gap),
+        ("utc_offset_secs", utc_offset),
+    ];
+    on_series(py, values, &fields, 64, core::maintenance_windows)
 }

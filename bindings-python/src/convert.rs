@@ -23,7 +23,7 @@ use opsbrain::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
-    PyString, PyTuple,
+    PyString, PyTuple, PyTzInfo,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -258,23 +258,20 @@ pub fn instant(obj: &Bound<'_, PyAny>, path: impl Display) -> Res<DateTime<Utc>>
     if let Ok(t) = obj.extract::<DateTime<Utc>>() {
         return Ok(t); // the common case: tzinfo=timezone.utc
     }
-    let bad = |e: PyErr| coded!(InvalidInput, "{path}: {obj} is not a usable datetime ({e})");
-    let offset = obj.call_method0("utcoffset").map_err(bad)?;
-    if offset.is_none() {
+    let offset = obj.call_method0("utcoffset");
+    if offset.as_ref().is_ok_and(|o| o.is_none()) {
         fail!(
             InvalidInput,
             "{path} is a naive datetime: give a timezone-aware one (tzinfo=datetime.timezone.utc, or .tz_localize('UTC') for pandas)"
         );
     }
-    let offset: TimeDelta = offset.extract().map_err(bad)?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("tzinfo", py.None())?;
-    let naive = obj.call_method("replace", (), Some(&kwargs));
-    let naive: NaiveDateTime = naive.and_then(|n| n.extract()).map_err(bad)?;
-    naive
-        .checked_sub_signed(offset)
-        .map(|t| t.and_utc())
-        .ok_or_else(|| coded!(InvalidInput, "{path}: {obj} is outside the years 1 to 9999"))
+    let utc = offset.and_then(|_| obj.call_method1("astimezone", (PyTzInfo::utc(py)?,)));
+    utc.and_then(|t| t.extract::<DateTime<Utc>>()).map_err(|e| {
+        coded!(
+            InvalidInput,
+            "{path}: {obj} is not a usable datetime in the years 1 to 9999 ({e})"
+        )
+    })
 }
 
 /// A `timedelta` (pandas `Timedelta` included) or `numpy.timedelta64`.
@@ -580,6 +577,15 @@ pub fn values<'a, T: Elem>(c: &'a Option<Column<'_, T>>) -> Option<Cow<'a, [T]>>
     c.as_ref().map(Column::values)
 }
 
+/// An optional column argument (absent or `None` gives `None`).
+pub fn opt_column<'py, T: Elem>(
+    obj: Opt<'_, 'py>,
+    path: &str,
+    max: usize,
+) -> Res<Option<Column<'py, T>>> {
+    opt(obj, |o| column(o, path, max))
+}
+
 /// A 1-D column argument of at most `max` elements.
 pub fn column<'py, T: Elem>(
     obj: &Bound<'py, PyAny>,
@@ -619,24 +625,59 @@ pub fn column<'py, T: Elem>(
     })?))
 }
 
-/// A column of instants (`'M'`) or durations (`'m'`) in microseconds, `None`
-/// for NaT/None: a numpy `datetime64`/`timedelta64` array (instants UTC by
-/// convention), a pandas Series or index (a naive one is refused with the
-/// `tz_localize` call to make), a sequence of `datetime`s/`timedelta`s, or
-/// one of them (a column of one, which the core broadcasts).
-pub fn time_column(
+/// A time value of a column: an instant or a duration, as microseconds.
+pub trait TimeValue: Sized + Send + Sync {
+    /// numpy's dtype kind (`'M'` or `'m'`).
+    const KIND: u8;
+    /// numpy's dtype at microsecond precision.
+    const UNIT: &str;
+    /// From microseconds (`None`: out of range).
+    fn from_micros(us: i64) -> Option<Self>;
+    /// To microseconds (`None`: out of range).
+    fn micros(&self) -> Option<i64>;
+}
+
+impl TimeValue for DateTime<Utc> {
+    const KIND: u8 = b'M';
+    const UNIT: &str = "datetime64[us]";
+    fn from_micros(us: i64) -> Option<Self> {
+        DateTime::from_timestamp_micros(us)
+    }
+    fn micros(&self) -> Option<i64> {
+        Some(self.timestamp_micros())
+    }
+}
+
+impl TimeValue for TimeDelta {
+    const KIND: u8 = b'm';
+    const UNIT: &str = "timedelta64[us]";
+    fn from_micros(us: i64) -> Option<Self> {
+        Some(TimeDelta::microseconds(us))
+    }
+    fn micros(&self) -> Option<i64> {
+        self.num_microseconds()
+    }
+}
+
+/// A column of instants or durations, `None` for NaT/None: a numpy
+/// `datetime64`/`timedelta64` array (instants UTC by convention), a pandas
+/// Series or index (a naive one is refused with the `tz_localize` call to
+/// make), a sequence of `datetime`s/`timedelta`s, or one of them (a column
+/// of one, which the core broadcasts).
+pub fn time_column<T: TimeValue>(
     obj: &Bound<'_, PyAny>,
     path: &str,
     max: usize,
-    kind: u8,
-) -> Res<Vec<Option<i64>>> {
-    let instants = kind == b'M';
-    let one = match instants {
-        true => obj.cast::<PyDateTime>().is_ok() || numpy_kind(obj) == Some(Kind::Datetime),
-        false => obj.cast::<PyDelta>().is_ok() || numpy_kind(obj) == Some(Kind::Timedelta),
-    };
-    let micros = |o: &Bound<'_, PyAny>, at: &dyn Display| -> Res<Option<i64>> {
-        let nat = numpy_kind(o).is_some_and(|k| k == Kind::Datetime || k == Kind::Timedelta)
+) -> Res<Vec<Option<T>>> {
+    let instants = T::KIND == b'M';
+    let one = kind(obj)
+        == if instants {
+            Kind::Datetime
+        } else {
+            Kind::Timedelta
+        };
+    let read = |o: &Bound<'_, PyAny>, at: &dyn Display| -> Res<Option<T>> {
+        let nat = matches!(numpy_kind(o), Some(Kind::Datetime | Kind::Timedelta))
             && o.py()
                 .import("numpy")?
                 .call_method1("isnat", (o,))?
@@ -644,84 +685,68 @@ pub fn time_column(
         if o.is_none() || nat || type_name(o) == "NaTType" {
             return Ok(None);
         }
-        Ok(Some(match instants {
+        let us = match instants {
             true => instant(o, at)?.timestamp_micros(),
             false => duration(o, at)?.num_microseconds().unwrap_or(i64::MAX),
-        }))
+        };
+        Ok(Some(from_micros(us, at)?))
     };
     if one {
-        return Ok(vec![micros(obj, &path)?]);
+        return Ok(vec![read(obj, &path)?]);
     }
     let mut obj = obj.clone();
+    // pandas: an aware Series (through `.dt`) or index, as naive UTC.
     let accessor = obj.getattr("dt").ok().filter(|_| instants);
-    let tz_owner = accessor.clone().unwrap_or_else(|| obj.clone());
-    if instants && tz_owner.hasattr("tz_convert")? {
-        if tz_owner.getattr("tz")?.is_none() {
+    let zoned = accessor.clone().unwrap_or_else(|| obj.clone());
+    if instants && zoned.hasattr("tz_convert")? {
+        if zoned.getattr("tz")?.is_none() {
+            let dt = if accessor.is_some() { "dt." } else { "" };
             fail!(
                 InvalidInput,
-                "{path} holds naive timestamps: localize them first, e.g. {path}.{}tz_localize('UTC')",
-                if accessor.is_some() { "dt." } else { "" }
+                "{path} holds naive timestamps: localize them first, e.g. {path}.{dt}tz_localize('UTC')"
             );
         }
-        let utc = tz_owner.call_method1("tz_convert", ("UTC",))?;
-        obj = match &accessor {
-            Some(_) => utc
-                .getattr("dt")?
-                .call_method1("tz_localize", (py_none(&obj),))?,
-            None => utc.call_method1("tz_localize", (py_none(&obj),))?,
-        };
+        obj = zoned.call_method1("tz_convert", (obj.py().None(),))?;
     }
-    let np = obj.py().import("numpy")?;
-    let array = np.call_method1("asarray", (&obj,))?;
+    let array = obj.py().import("numpy")?.call_method1("asarray", (&obj,))?;
     let Ok(a) = array.cast::<PyUntypedArray>() else {
         return Err(wrong_type(path, "a column of times", &obj));
     };
-    if a.dtype().kind() == kind && a.ndim() == 1 {
+    if a.ndim() == 1 && a.dtype().kind() == T::KIND {
         if a.len() > max {
             return Err(too_many(path, max));
         }
-        let unit = if instants {
-            "datetime64[us]"
-        } else {
-            "timedelta64[us]"
-        };
-        let ints = array
-            .call_method1("astype", (unit,))?
-            .call_method1("view", ("int64",))?;
+        let ints = array.call_method1("astype", (T::UNIT,))?;
+        let ints = ints.call_method1("view", ("int64",))?;
         let ints = ints
             .cast::<PyArray1<i64>>()
             .map_err(PyErr::from)?
             .readonly();
-        return Ok(ints
-            .as_array()
-            .iter()
-            .map(|&x| (x != i64::MIN).then_some(x))
-            .collect());
+        let ints = ints.as_array().into_iter().enumerate();
+        let at = |i| Sub(&path, Ok(i));
+        return ints
+            .map(|(i, &x)| (x != i64::MIN).then(|| from_micros(x, &at(i))).transpose())
+            .collect();
     }
-    let what = if instants {
-        "an array of datetimes"
-    } else {
-        "an array of timedeltas"
-    };
-    if a.dtype().kind() != b'O' || a.ndim() != 1 {
-        return Err(wrong_type(path, what, &obj));
+    if a.ndim() != 1 || a.dtype().kind() != b'O' {
+        let what = if instants { "datetimes" } else { "timedeltas" };
+        return Err(wrong_type(path, &format!("an array of {what}"), &obj));
     }
-    seq(&obj, path, max, |o, at| micros(o, at))
+    seq(&obj, path, max, |o, at| read(o, at))
 }
 
-fn py_none<'py>(obj: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
-    obj.py().None().into_bound(obj.py())
+fn from_micros<T: TimeValue>(us: i64, path: &dyn Display) -> Res<T> {
+    T::from_micros(us).ok_or_else(|| coded!(InvalidInput, "{path} is out of range"))
 }
 
-/// Microseconds (`None`: NaT) as a numpy array of `unit` (`datetime64[us]`,
-/// `timedelta64[us]`).
-pub fn time_array<'py>(
-    py: Python<'py>,
-    micros: Vec<Option<i64>>,
-    unit: &str,
-) -> Res<Bound<'py, PyAny>> {
-    let ints: Vec<i64> = micros.into_iter().map(|x| x.unwrap_or(i64::MIN)).collect();
-    Ok(ints.into_pyarray(py).call_method1("view", (unit,))?)
+/// A time column (`None`: NaT) as a numpy `datetime64[us]` (UTC) or
+/// `timedelta64[us]` array.
+pub fn time_array<'py, T: TimeValue>(py: Python<'py>, xs: &[Option<T>]) -> Res<Bound<'py, PyAny>> {
+    let ints: Vec<i64> = xs
+        .iter()
+        .map(|x| x.as_ref().and_then(T::micros).unwrap_or(i64::MIN))
+        .collect();
+    Ok(ints.into_pyarray(py).call_method1("view", (T::UNIT,))?)
 }
 
 /// How a result's JSON becomes Python: the keys whose RFC 3339 strings
@@ -740,6 +765,30 @@ pub const fn instants(keys: Keys) -> Shape {
 
 /// Plain data: no instants, dates or arrays.
 pub const PLAIN: Shape = instants(&[]);
+
+/// A core value returned as plain Python data (dicts, lists, str, numbers).
+pub struct Data<T>(pub T);
+
+impl<'py, T: Serialize> IntoPyObject<'py> for Data<T> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(to_py(py, &self.0, PLAIN)?)
+    }
+}
+
+/// A column returned as a 1-D numpy array.
+pub struct Array<T>(pub Vec<T>);
+
+impl<'py, T: numpy::Element> IntoPyObject<'py> for Array<T> {
+    type Target = PyArray1<T>;
+    type Output = Bound<'py, PyArray1<T>>;
+    type Error = std::convert::Infallible;
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        Ok(self.0.into_pyarray(py))
+    }
+}
 
 /// A core value as Python data shaped by `shape`.
 pub fn to_py<'py, T: Serialize>(py: Python<'py>, v: &T, shape: Shape) -> Res<Bound<'py, PyAny>> {
@@ -801,44 +850,47 @@ fn write<'py>(
     })
 }
 
-/// The JSON form of a core value behind a Python class.
-pub trait JsonForm: Sized {
-    /// Reads (and validates) the JSON form.
-    fn read_json(text: &str) -> opsbrain::Result<Self>;
-    /// Writes the JSON form.
-    fn write_json(&self) -> opsbrain::Result<String>;
+/// The repr of a value class from its JSON form: `Name(key=value, ...)`
+/// with values as Python literals; lists of more than four elements show
+/// their length, nesting past one level shows as `{...}`, and a repr longer
+/// than 300 characters is cut.
+pub fn repr(name: &str, json: &str) -> String {
+    let body = match serde_json::from_str(json).unwrap_or(Value::Null) {
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, x)| format!("{k}={}", literal(x, 0)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => literal(&other, 0),
+    };
+    match body.char_indices().nth(300) {
+        Some((cut, _)) => format!("{name}({}...)", &body[..cut]),
+        None => format!("{name}({body})"),
+    }
 }
 
-/// Implements [`JsonForm`] through the core's own `from_json`/`to_json`
-/// (`core:`) or through serde (`serde:`).
-#[macro_export]
-macro_rules! json_form {
-    (core: $($t:ty),*) => {$(
-        impl $crate::convert::JsonForm for $t {
-            fn read_json(text: &str) -> opsbrain::Result<Self> {
-                <$t>::from_json(text)
-            }
-            fn write_json(&self) -> opsbrain::Result<String> {
-                Ok(self.to_json())
-            }
+/// A JSON value as a Python literal (see [`repr`]).
+fn literal(v: &Value, depth: usize) -> String {
+    let items = |xs: Vec<String>| xs.join(", ");
+    match v {
+        Value::Null => "None".to_owned(),
+        Value::Bool(b) => (if *b { "True" } else { "False" }).to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+        Value::Array(a) if a.len() > 4 || depth > 0 => format!("[{} items]", a.len()),
+        Value::Array(a) => format!("[{}]", items(a.iter().map(|x| literal(x, 1)).collect())),
+        Value::Object(_) if depth > 0 => "{...}".to_owned(),
+        Value::Object(o) => {
+            let kv = o.iter().map(|(k, x)| format!("'{k}': {}", literal(x, 1)));
+            format!("{{{}}}", items(kv.collect()))
         }
-    )*};
-    (serde: $($t:ty),*) => {$(
-        impl $crate::convert::JsonForm for $t {
-            fn read_json(text: &str) -> opsbrain::Result<Self> {
-                Ok(serde_json::from_str(text)?)
-            }
-            fn write_json(&self) -> opsbrain::Result<String> {
-                Ok(serde_json::to_string(self)?)
-            }
-        }
-    )*};
+    }
 }
 
 /// A frozen Python class over a core value with a JSON form: `from_json`,
-/// `to_json`, `to_dict`, pickling through the JSON form (`__reduce__`), and
-/// value equality and hashing. Each class adds its own getters and
-/// `__repr__` in a second `#[pymethods]` block.
+/// `to_json`, `to_dict`, pickling through the JSON form (`__reduce__`), a
+/// `__repr__` drawn from it ([`repr`]), and value equality and hashing.
+/// Each class adds its own getters in a second `#[pymethods]` block.
 #[macro_export]
 macro_rules! value_class {
     ($(#[$doc:meta])* $py:ident($core:ty) as $name:literal, new = $new:ident $(, $toml:ident)?) => {
@@ -888,42 +940,40 @@ macro_rules! value_class {
             #[staticmethod]
             fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
                 let text = $crate::convert::string(text, "text")?;
-                let read = || <$core as $crate::convert::JsonForm>::read_json(&text);
+                let read = || <$core as opsbrain::input::JsonForm>::from_json(&text);
                 Ok(Self($crate::compute::compute(py, read)?))
             }
             /// The JSON form (what `from_json` reads, in any language).
-            fn to_json(&self) -> $crate::errors::Res<String> {
-                Ok($crate::convert::JsonForm::write_json(&self.0)?)
+            fn to_json(&self) -> String {
+                opsbrain::input::JsonForm::to_json(&self.0)
             }
             /// The serde form as plain Python data.
             fn to_dict<'py>(&self, py: Python<'py>) -> $crate::errors::Res<Bound<'py, PyAny>> {
-                $crate::convert::json_text_to_py(py, &self.to_json()?)
+                $crate::convert::json_text_to_py(py, &self.to_json())
             }
-            fn __reduce__<'py>(
-                slf: &Bound<'py, Self>,
-            ) -> $crate::errors::Res<(Bound<'py, PyAny>, (String,))> {
-                Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json()?,)))
+            fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+                Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
             }
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-                let json = |c: &Self| c.to_json().ok();
-                other.cast::<Self>().is_ok_and(|o| json(o.get()).is_some_and(|j| json(self) == Some(j)))
+                other.cast::<Self>().is_ok_and(|o| o.get().to_json() == self.to_json())
+            }
+            fn __repr__(&self) -> String {
+                $crate::convert::repr($name, &self.to_json())
             }
             fn __hash__(&self) -> u64 {
                 // SipHash with fixed keys: equal values hash alike in every call.
                 use std::hash::BuildHasher;
                 let fixed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
-                fixed.hash_one(self.to_json().unwrap_or_default())
+                fixed.hash_one(self.to_json())
             }
         }
     };
 }
 
-/// Read-only attributes of a value class, `name -> type = |core| expr;`,
-/// and optionally its `__repr__` (`repr |core| expr`).
+/// Read-only attributes of a value class, `name -> type = |core| expr;`.
 #[macro_export]
 macro_rules! getters {
-    ($py:ident { $($(#[$doc:meta])* $name:ident -> $t:ty = |$v:ident| $e:expr;)* }
-     $(repr |$r:ident| $re:expr)?) => {
+    ($py:ident { $($(#[$doc:meta])* $name:ident -> $t:ty = |$v:ident| $e:expr;)* }) => {
         #[pymethods]
         impl $py {
             $(
@@ -934,12 +984,6 @@ macro_rules! getters {
                     $e
                 }
             )*
-            $(
-                fn __repr__(&self) -> String {
-                    let $r = &self.0;
-                    $re
-                }
-            )?
         }
     };
 }

@@ -39,25 +39,21 @@ impl From<PyErr> for BindError {
                 return BindError::Signal(e);
             }
             let value = e.value(py);
-            if let Some(kind) = value
-                .getattr("code")
-                .ok()
-                .and_then(|c| c.extract::<String>().ok())
-                .and_then(|c| ErrorKind::ALL.into_iter().find(|k| k.code() == c))
-            {
+            let code = value.getattr("code").and_then(|c| c.extract::<String>());
+            let own = ErrorKind::ALL
+                .into_iter()
+                .find(|k| code.as_ref().is_ok_and(|c| c == k.code()));
+            if let Some(kind) = own {
                 return err(kind, value.to_string());
             }
-            let kind = if e.is_instance_of::<PyMemoryError>(py)
-                || e.is_instance_of::<PyRecursionError>(py)
-            {
-                ErrorKind::LimitExceeded
-            } else {
-                ErrorKind::InvalidInput
+            let limit =
+                e.is_instance_of::<PyMemoryError>(py) || e.is_instance_of::<PyRecursionError>(py);
+            let kind = match limit {
+                true => ErrorKind::LimitExceeded,
+                false => ErrorKind::InvalidInput,
             };
-            let name = value
-                .get_type()
-                .name()
-                .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+            let name = value.get_type().name().map(|n| n.to_string());
+            let name = name.unwrap_or_else(|_| "exception".to_owned());
             err(
                 kind,
                 format!("{name} raised while reading the arguments: {value}"),
@@ -88,22 +84,6 @@ macro_rules! fail {
     };
 }
 
-/// The Python class name for each kind (must match `opsbrain/errors.py`).
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidInput => "InvalidInputError",
-        ErrorKind::InvalidType => "InvalidTypeError",
-        ErrorKind::MissingKey => "MissingKeyError",
-        ErrorKind::InvalidConfig => "InvalidConfigError",
-        ErrorKind::ParseError => "ParseError",
-        ErrorKind::DimensionMismatch => "DimensionMismatchError",
-        ErrorKind::NotFitted => "NotFittedError",
-        ErrorKind::UnsupportedVersion => "UnsupportedVersionError",
-        ErrorKind::LimitExceeded => "LimitExceededError",
-        _ => "OpsbrainError",
-    }
-}
-
 impl From<BindError> for PyErr {
     fn from(e: BindError) -> PyErr {
         let e = match e {
@@ -111,10 +91,12 @@ impl From<BindError> for PyErr {
             BindError::Coded(e) => e,
         };
         Python::attach(|py| {
-            let cls = py
-                .import("opsbrain.errors")
-                .and_then(|m| m.getattr(class_name(e.kind)))
-                .and_then(|c| Ok(c.cast_into::<PyType>()?));
+            // `opsbrain.errors.BY_CODE`: code -> exception class.
+            let cls = py.import("opsbrain.errors").and_then(|m| {
+                let by_code = m.getattr("BY_CODE")?.get_item(e.code());
+                let c = by_code.or_else(|_| m.getattr("OpsbrainError"))?;
+                Ok(c.cast_into::<PyType>()?)
+            });
             match cls {
                 Ok(cls) => PyErr::from_type(cls, e.message),
                 // Only when `_native` is imported without its package.
@@ -124,11 +106,9 @@ impl From<BindError> for PyErr {
     }
 }
 
-/// The catalogue of error codes and their exception class names.
+/// Every error code of the core (`opsbrain.error_codes` pairs each with
+/// its exception class).
 #[pyfunction]
-pub fn error_codes() -> Vec<(&'static str, &'static str)> {
-    ErrorKind::ALL
-        .iter()
-        .map(|k| (k.code(), class_name(*k)))
-        .collect()
+pub fn error_kinds() -> Vec<&'static str> {
+    ErrorKind::ALL.iter().map(|k| k.code()).collect()
 }

@@ -6,14 +6,14 @@ use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
 
-use crate::classify::PyClassificationTable;
-use crate::compute::{compute, compute_py};
-use crate::convert::{Opt, PLAIN, instant, opt, records, to_py};
+use crate::compute::compute_py;
+use crate::convert::{Opt, PLAIN, Shape, instant, instants, opt, records};
 use crate::errors::Res;
-use crate::sla::SHAPE;
-use crate::{getters, json_form, value_class};
+use crate::types::PyClassificationTable;
+use crate::value_class;
 
-json_form!(core: EscalationPolicy);
+/// Instants in escalation timelines.
+const SHAPE: Shape = instants(&["at", "met_at", "breach_at"]);
 
 value_class! {
     /// Time-based escalation over the tier ladder (levels with delays, repeats,
@@ -27,8 +27,6 @@ value_class! {
     /// each delay counts from the ticket's creation.
     PyEscalationPolicy(EscalationPolicy) as "EscalationPolicy", toml
 }
-
-getters!(PyEscalationPolicy {} repr |v| format!("EscalationPolicy.from_json('{}')", v.to_json()));
 
 /// The escalation timeline of a ticket at `now`: what fired, the current
 /// tier and level, and what fires next. `table` (a ClassificationTable)
@@ -46,10 +44,9 @@ pub fn escalation_timeline<'py>(
     let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?;
     let events: Vec<EscalationEvent> = records(events, "events", MAX_EVENTS, 64)?;
     let now = instant(now, "now")?;
-    let out = compute(py, || {
+    compute_py(py, SHAPE, || {
         esc::escalation_timeline(&policy, &events, now, table.as_ref())
-    })?;
-    to_py(py, &out, SHAPE)
+    })
 }
 
 /// The escalation rate of a list of timelines (as returned by

@@ -15,13 +15,16 @@ use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
 
-use crate::compute::{compute, compute_py};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::compute::compute_py;
 use crate::convert::{
-    Column, Opt, PLAIN, Shape, column, float, instant, instants, opt, opt_arg, options, records,
-    to_py, values,
+    Opt, PLAIN, Shape, column, float, instant, instants, opt, opt_arg, opt_column, options,
+    records, to_py, values,
 };
 use crate::errors::Res;
-use crate::sla::PySlaPolicy;
+use crate::types::PySlaPolicy;
 
 /// Instants in KPI results.
 const SHAPE: Shape = instants(&["fired_at", "clears_at", "window_start", "window_end"]);
@@ -41,7 +44,6 @@ fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
 /// "csat", "automated", "self_service"}``.
 #[pyfunction]
 #[pyo3(signature = (tickets, now, *, policy = None, since = None, until = None, group_by = None, time_basis = None, targets = None))]
-#[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 pub fn support_kpis<'py>(
     py: Python<'py>,
     tickets: &Bound<'py, PyAny>,
@@ -66,8 +68,9 @@ pub fn support_kpis<'py>(
         ],
         64,
     )?;
-    let out = compute(py, || core::support_kpis(&policy, &tickets, now, &options))?;
-    to_py(py, &out, SHAPE)
+    compute_py(py, SHAPE, || {
+        core::support_kpis(&policy, &tickets, now, &options)
+    })
 }
 
 /// Tickets per UTC month of creation, month-over-month change, and whether
@@ -78,12 +81,20 @@ pub fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bo
     compute_py(py, PLAIN, || core::volume_trend(&tickets))
 }
 
-/// The good and total count columns.
-fn counts<'py>(good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>) -> Res<[Column<'py, f64>; 2]> {
-    Ok([
-        column::<f64>(good, "good", MAX_SERIES_INTERVALS)?,
-        column::<f64>(total, "total", MAX_SERIES_INTERVALS)?,
-    ])
+/// `error_budget` and `burn_rate_alerts`: the good and total count columns
+/// and the options (series start and step included) the core reads.
+fn on_counts<'py, O: DeserializeOwned + Sync, T: Send + Serialize>(
+    py: Python<'py>,
+    (good, total): (&Bound<'py, PyAny>, &Bound<'py, PyAny>),
+    fields: &[(&str, Opt<'_, 'py>)],
+    max: usize,
+    run: impl FnOnce(&O, &[f64], &[f64]) -> opsbrain::Result<T> + Send,
+) -> Res<Bound<'py, PyAny>> {
+    let g = column::<f64>(good, "good", MAX_SERIES_INTERVALS)?;
+    let t = column::<f64>(total, "total", MAX_SERIES_INTERVALS)?;
+    let o: O = options(fields, max)?;
+    let (g, t) = (g.values(), t.values());
+    compute_py(py, SHAPE, || run(&o, &g, &t))
 }
 
 /// Availability and the error budget of ``objective`` over the last
@@ -91,7 +102,6 @@ fn counts<'py>(good: &Bound<'py, PyAny>, total: &Bound<'py, PyAny>) -> Res<[Colu
 /// 43.2 minutes), with the framework's uptime and error-rate KPIs.
 #[pyfunction]
 #[pyo3(signature = (good, total, *, start, step, objective, window, targets = None))]
-#[allow(clippy::too_many_arguments, reason = "mirrors the keyword API")]
 pub fn error_budget<'py>(
     py: Python<'py>,
     good: &Bound<'py, PyAny>,
@@ -102,19 +112,14 @@ pub fn error_budget<'py>(
     window: &Bound<'py, PyAny>,
     targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let [g, t] = counts(good, total)?;
-    let o: BudgetOptions = options(
-        &[
-            ("start", Some(start)),
-            ("step_secs", Some(step)),
-            ("objective", Some(objective)),
-            ("window_secs", Some(window)),
-            ("targets", targets),
-        ],
-        64,
-    )?;
-    let (g, t) = (g.values(), t.values());
-    compute_py(py, SHAPE, || o.run(&g, &t))
+    let fields = [
+        ("start", Some(start)),
+        ("step_secs", Some(step)),
+        ("objective", Some(objective)),
+        ("window_secs", Some(window)),
+        ("targets", targets),
+    ];
+    on_counts(py, (good, total), &fields, 64, BudgetOptions::run)
 }
 
 /// The multi-window, multi-burn-rate alerts of the SRE workbook (or
@@ -132,18 +137,13 @@ pub fn burn_rate_alerts<'py>(
     objective: &Bound<'py, PyAny>,
     rules: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let [g, t] = counts(good, total)?;
-    let o: BurnOptions = options(
-        &[
-            ("start", Some(start)),
-            ("step_secs", Some(step)),
-            ("objective", Some(objective)),
-            ("rules", rules),
-        ],
-        MAX_BURN_RULES,
-    )?;
-    let (g, t) = (g.values(), t.values());
-    compute_py(py, SHAPE, || o.run(&g, &t))
+    let fields = [
+        ("start", Some(start)),
+        ("step_secs", Some(step)),
+        ("objective", Some(objective)),
+        ("rules", rules),
+    ];
+    on_counts(py, (good, total), &fields, MAX_BURN_RULES, BurnOptions::run)
 }
 
 /// The SRE workbook's burn-rate rules as dicts (page 14.4 over 1 h / 5 min,
@@ -154,22 +154,16 @@ pub fn workbook_rules(py: Python<'_>) -> Res<Bound<'_, PyAny>> {
 }
 
 /// Runs `f` on the latencies: ``samples``, or ``upper_bounds`` and ``counts``.
-fn with_latencies<'py, T: Send>(
+fn with_latencies<'py, T: Send + Serialize>(
     py: Python<'py>,
     (samples, upper_bounds, counts): (Opt<'_, 'py>, Opt<'_, 'py>, Opt<'_, 'py>),
     f: impl FnOnce(Latencies<'_>) -> opsbrain::Result<T> + Send,
-) -> Res<T> {
-    let s = opt(samples, |o| {
-        column::<f64>(o, "samples", MAX_SERIES_INTERVALS)
-    })?;
-    let b = opt(upper_bounds, |o| {
-        column::<f64>(o, "upper_bounds", MAX_HISTOGRAM_BUCKETS)
-    })?;
-    let c = opt(counts, |o| {
-        column::<f64>(o, "counts", MAX_HISTOGRAM_BUCKETS)
-    })?;
+) -> Res<Bound<'py, PyAny>> {
+    let s = opt_column::<f64>(samples, "samples", MAX_SERIES_INTERVALS)?;
+    let b = opt_column::<f64>(upper_bounds, "upper_bounds", MAX_HISTOGRAM_BUCKETS)?;
+    let c = opt_column::<f64>(counts, "counts", MAX_HISTOGRAM_BUCKETS)?;
     let (s, b, c) = (values(&s), values(&b), values(&c));
-    compute(py, || {
+    compute_py(py, PLAIN, || {
         f(Latencies::one_of(s.as_deref(), b.as_deref(), c.as_deref())?)
     })
 }
@@ -188,17 +182,11 @@ pub fn latency_slo<'py>(
     upper_bounds: Opt<'_, 'py>,
     counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (threshold, objective) = (
-        float(threshold_ms, "threshold_ms")?,
-        float(objective, "objective")?,
-    );
-    to_py(
-        py,
-        &with_latencies(py, (samples, upper_bounds, counts), |l| {
-            core::latency_slo(l, threshold, objective)
-        })?,
-        PLAIN,
-    )
+    let threshold = float(threshold_ms, "threshold_ms")?;
+    let objective = float(objective, "objective")?;
+    with_latencies(py, (samples, upper_bounds, counts), |l| {
+        core::latency_slo(l, threshold, objective)
+    })
 }
 
 /// The Apdex score for target time ``t_ms`` (satisfied at or below T,
@@ -213,11 +201,7 @@ pub fn apdex<'py>(
     counts: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let t = float(t_ms, "t_ms")?;
-    to_py(
-        py,
-        &with_latencies(py, (samples, upper_bounds, counts), |l| core::apdex(l, t))?,
-        PLAIN,
-    )
+    with_latencies(py, (samples, upper_bounds, counts), |l| core::apdex(l, t))
 }
 
 /// Journey funnels from step events (dicts ``{"user", "journey", "step",
@@ -244,8 +228,9 @@ pub fn journey_funnels<'py>(
         ],
         64,
     )?;
-    let out = compute(py, || core::journey_funnels(&events, &journeys.0, &options))?;
-    to_py(py, &out, PLAIN)
+    compute_py(py, PLAIN, || {
+        core::journey_funnels(&events, &journeys.0, &options)
+    })
 }
 
 /// The framework's five journeys and their default steps, as dicts.

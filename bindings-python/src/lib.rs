@@ -2,7 +2,13 @@
 //! importing only those above it: `errors` (the one error mapping),
 //! `convert` (Python values to serde values and back, numpy columns; knows
 //! no family), `compute` (the one helper that releases the GIL and catches
-//! panics), then one file per core module, named as in the core.
+//! panics), `types` (value classes several families take), then one file
+//! per core module, named as in the core.
+
+#![allow(
+    clippy::too_many_arguments,
+    reason = "functions mirror Python keyword signatures, one parameter each"
+)]
 
 /// Registers a module's classes and functions:
 /// `add!(m, module; ClassA, ClassB; function_a, function_b)`.
@@ -25,6 +31,7 @@ mod escalation;
 mod kpi;
 mod ops;
 mod sla;
+mod types;
 
 use pyo3::prelude::*;
 
@@ -32,11 +39,12 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    add!(m, errors; ; error_codes);
-    add!(m, classify; PyRoute, PyRouting, PyClassificationTable, PyRuleSet, PyRouter; classify, route_ticket, route_tickets);
+    add!(m, errors; ; error_kinds);
+    add!(m, types; PyRoute, PyClassificationTable, PySlaPolicy; );
+    add!(m, classify; PyRouting, PyRuleSet, PyRouter; );
     add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, pattern_stats, warm_candidates, hash_key, hash_keys, adjust);
     add!(m, calendar; PyBusinessCalendar; );
-    add!(m, sla; PySlaPolicy; sla_status, sla_status_batch);
+    add!(m, sla; ; sla_status, sla_status_batch);
     add!(m, escalation; PyEscalationPolicy; escalation_timeline, escalation_rate);
     add!(m, anomaly; PyIsolationForestModel, PyProactiveMonitor, PyFittedGroup, PyGroupAnomalies; fit_isolation_forest, average_path_length);
     add!(m, capacity; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows);

@@ -10,21 +10,22 @@
 use chrono::{DateTime, Utc};
 use opsbrain::ErrorKind;
 use opsbrain::ops::{
-    self as core, DiagnoseOptions, HealingOptions, HealthChecks, KnowledgeBase, MAX_PG_ROWS,
-    PerfMetrics, PerfThresholds, PgIndexRow, PgOptions, PgStatementRow, PgTableRow, Report,
+    self as core, CauseDef, DiagnoseOptions, FeatureDef, HealingOptions, HealthChecks,
+    KnowledgeBase, MAX_PG_ROWS, PerfMetrics, PerfThresholds, PgIndexRow, PgOptions, PgStatementRow,
+    PgTableRow, Report, ResolutionDef,
 };
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use serde_json::{Map, Value};
 
-use crate::compute::{compute, compute_py};
+use crate::compute::compute_py;
 use crate::convert::{
-    Opt, PLAIN, Shape, arg, float, instant, instants, int, opt, opt_arg, seq, string, to_py,
+    Data, Opt, PLAIN, Shape, arg, float, instant, instants, int, opt, opt_arg, seq, string, to_py,
     type_name, value,
 };
 use crate::errors::{BindError, Res};
-use crate::{coded, fail, json_form, value_class};
+use crate::{coded, fail, getters, value_class};
 
 /// Instants in ops results.
 const SHAPE: Shape = instants(&["since", "until"]);
@@ -81,8 +82,9 @@ pub fn optimize_performance<'py>(
 ) -> Res<Bound<'py, PyAny>> {
     let metrics: PerfMetrics = arg(metrics, "metrics", MAX_ITEMS)?;
     let thresholds: PerfThresholds = opt_arg(thresholds, "thresholds", 64)?;
-    let out = compute(py, || core::optimize_performance(&metrics, &thresholds))?;
-    to_py(py, &out, SHAPE)
+    compute_py(py, SHAPE, || {
+        core::optimize_performance(&metrics, &thresholds)
+    })
 }
 
 /// The SQL of the three statistics queries for a server version
@@ -107,11 +109,8 @@ pub fn analyze_pg_stats<'py>(
     tables: &Bound<'py, PyAny>,
     options: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
-    let (s, i, t) = (
-        rows(statements, "statements")?,
-        rows(indexes, "indexes")?,
-        rows(tables, "tables")?,
-    );
+    let (s, i) = (rows(statements, "statements")?, rows(indexes, "indexes")?);
+    let t = rows(tables, "tables")?;
     let options: PgOptions = opt_arg(options, "options", 64)?;
     compute_py(py, SHAPE, || {
         let s: Vec<PgStatementRow> = core::pg_rows(&s, "statements")?;
@@ -242,44 +241,19 @@ diagnosis! {
     diagnose;
 }
 
-json_form!(core: KnowledgeBase);
-
 value_class! {
     /// A validated troubleshooting knowledge base: features, causes with
     /// symptom patterns, and resolutions.
     ///
     /// Frozen; compares by value; pickles through its JSON form.
-    PyKnowledgeBase(KnowledgeBase) as "KnowledgeBase"
+    PyKnowledgeBase(KnowledgeBase) as "KnowledgeBase", new = builtin
 }
 
-#[pymethods]
-impl PyKnowledgeBase {
-    /// The knowledge base shipped with opsbrain.
-    #[staticmethod]
-    fn builtin() -> Self {
-        Self(KnowledgeBase::builtin())
-    }
+getters!(PyKnowledgeBase {
     /// The causes, as dicts.
-    #[getter]
-    fn causes<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
-        to_py(py, &self.0.causes(), PLAIN)
-    }
+    causes -> Data<&[CauseDef]> = |v| Data(v.causes());
     /// The resolutions, as dicts.
-    #[getter]
-    fn resolutions<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
-        to_py(py, &self.0.resolutions(), PLAIN)
-    }
+    resolutions -> Data<&[ResolutionDef]> = |v| Data(v.resolutions());
     /// The features, as dicts.
-    #[getter]
-    fn features<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
-        to_py(py, &self.0.features(), PLAIN)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "KnowledgeBase(features={}, causes={}, resolutions={})",
-            self.0.features().len(),
-            self.0.causes().len(),
-            self.0.resolutions().len()
-        )
-    }
-}
+    features -> Data<&[FeatureDef]> = |v| Data(v.features());
+});

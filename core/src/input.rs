@@ -237,6 +237,75 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     Ok(value)
 }
 
+/// A core value with one JSON form, the same in every language: what
+/// `to_json` writes, `from_json` reads back (validated). Bindings build
+/// their `fromJson`/`to_json` methods on it.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::{Route, RuleSet};
+/// use opsbrain::input::JsonForm;
+/// fn round_trip<T: JsonForm + PartialEq + std::fmt::Debug>(v: T) {
+///     assert_eq!(T::from_json(&v.to_json()).unwrap(), v);
+/// }
+/// round_trip(RuleSet::builtin());
+/// round_trip(opsbrain::classify::ClassificationTable::builtin().classify("api_errors"));
+/// ```
+pub trait JsonForm: Sized {
+    /// Reads (and validates) the JSON form.
+    ///
+    /// # Errors
+    /// `parse_error` for text that is not the JSON form; the type's own
+    /// validation errors.
+    fn from_json(text: &str) -> Result<Self>;
+    /// Writes the JSON form.
+    fn to_json(&self) -> String;
+}
+
+/// [`JsonForm`] through the type's own `from_json`/`to_json` (`own:`, for
+/// types that validate), or through serde and [`from_json`] (`serde:`).
+macro_rules! json_form {
+    (own: $($t:ty),*) => {$(
+        impl JsonForm for $t {
+            fn from_json(text: &str) -> Result<Self> {
+                <$t>::from_json(text)
+            }
+            fn to_json(&self) -> String {
+                <$t>::to_json(self)
+            }
+        }
+    )*};
+    (serde: $($t:ty),*) => {$(
+        impl JsonForm for $t {
+            fn from_json(text: &str) -> Result<Self> {
+                from_json(text)
+            }
+            fn to_json(&self) -> String {
+                serde_json::to_string(self).expect("a result always serialises to JSON")
+            }
+        }
+    )*};
+}
+
+json_form!(own:
+    crate::anomaly::IsolationForest,
+    crate::anomaly::FittedGroup,
+    crate::anomaly::ProactiveMonitor,
+    crate::cache::StrategyTable,
+    crate::calendar::BusinessCalendar,
+    crate::classify::ClassificationTable,
+    crate::classify::RuleSet,
+    crate::escalation::EscalationPolicy,
+    crate::ops::KnowledgeBase,
+    crate::sla::SlaPolicy
+);
+json_form!(serde:
+    crate::anomaly::GroupAnomalies,
+    crate::cache::MissRatioCurve,
+    crate::classify::Route,
+    crate::classify::Routing
+);
+
 /// Reads a `T` from TOML configuration text (size-checked, then parsed),
 /// naming the path of the first bad value.
 ///

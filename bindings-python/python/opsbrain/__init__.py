@@ -18,6 +18,9 @@ from the post-launch support framework, computed by the Rust core:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Optional
+
 from opsbrain import anomaly, cache, capacity, frames, kpi, ops
 from opsbrain.anomaly import IsolationForest, ProactiveMonitor
 from opsbrain._native import (
@@ -38,13 +41,13 @@ from opsbrain._native import (
     Routing,
     RuleSet,
     __version__,
-    classify,
-    error_codes,
-    route_ticket,
-    route_tickets,
 )
 from opsbrain.frames import sla_status_batch, support_kpis
+
+if TYPE_CHECKING:
+    from opsbrain._native import _Channel, _TicketDict
 from opsbrain.errors import (
+    error_codes,
     DimensionMismatchError,
     InvalidConfigError,
     InvalidInputError,
@@ -56,6 +59,44 @@ from opsbrain.errors import (
     ParseError,
     UnsupportedVersionError,
 )
+
+_BUILTIN, _TABLE = Router(), ClassificationTable()
+
+
+def classify(issue_type: str, channel: Optional[_Channel] = None) -> Route:
+    """The route of ``issue_type`` in the framework's built-in table
+    (``ClassificationTable().classify``).
+
+    >>> classify("api_errors").department
+    'technical'
+    """
+    return _TABLE.classify(issue_type, channel)
+
+
+def route_ticket(
+    subject: str,
+    body: Optional[str] = None,
+    error_codes: Optional[Sequence[str]] = None,
+    channel: Optional[_Channel] = None,
+) -> Routing:
+    """Routes one free-text ticket with the built-in rules and table
+    (``Router().route``).
+
+    >>> route_ticket("Forgot my password").issue_type
+    'password_reset'
+    """
+    return _BUILTIN.route(subject, body, error_codes, channel)
+
+
+def route_tickets(tickets: Sequence[_TicketDict]) -> list[Routing]:
+    """Routes ticket dicts (subject, body, error_codes, channel) with the
+    built-in rules and table, in parallel (``Router().route_many``).
+
+    >>> [r.issue_type for r in route_tickets([{"subject": "Site is down"}])]
+    ['system_unavailable']
+    """
+    return _BUILTIN.route_many(tickets)
+
 
 __all__ = [
     "IsolationForest",

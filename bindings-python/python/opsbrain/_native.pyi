@@ -57,10 +57,7 @@ __all__ = [
     "Router",
     "Routing",
     "RuleSet",
-    "classify",
-    "error_codes",
-    "route_ticket",
-    "route_tickets",
+    "error_kinds",
     # capacity: scaling decisions
     "hpa_desired_replicas",
     "replica_recommendation",
@@ -73,7 +70,7 @@ __version__: str
 _Priority = Literal["low", "medium", "high", "critical"]
 _Channel = Literal["chat", "email", "phone", "portal"]
 
-def error_codes() -> list[tuple[str, str]]: ...
+def error_kinds() -> list[str]: ...
 
 @final
 class Route:
@@ -171,15 +168,6 @@ class Router:
     def table(self) -> ClassificationTable: ...
     @property
     def rules(self) -> RuleSet: ...
-
-def classify(issue_type: str, channel: Optional[_Channel] = None) -> Route: ...
-def route_ticket(
-    subject: str,
-    body: Optional[str] = None,
-    error_codes: Optional[Sequence[str]] = None,
-    channel: Optional[_Channel] = None,
-) -> Routing: ...
-def route_tickets(tickets: Sequence[_TicketDict]) -> list[Routing]: ...
 
 _Keys = Union[npt.ArrayLike, Sequence[int]]
 
@@ -524,6 +512,7 @@ def maintenance_windows(
 
 @final
 class KnowledgeBase:
+    def __new__(cls) -> Self: ...
     @staticmethod
     def builtin() -> KnowledgeBase: ...
     @staticmethod

@@ -12,6 +12,8 @@ import sys
 from typing import Any
 
 __all__ = [
+    "BY_CODE",
+    "error_codes",
     "OpsbrainError",
     "InvalidInputError",
     "InvalidTypeError",
@@ -117,3 +119,29 @@ class LimitExceededError(OpsbrainError, ValueError):
     """A request exceeds a documented bound."""
 
     code = "limit_exceeded"
+
+
+BY_CODE: dict[str, type[OpsbrainError]] = {
+    c.code: c
+    for c in (
+        InvalidInputError,
+        InvalidTypeError,
+        MissingKeyError,
+        InvalidConfigError,
+        ParseError,
+        DimensionMismatchError,
+        NotFittedError,
+        UnsupportedVersionError,
+        LimitExceededError,
+    )
+}
+"""The exception class raised for each error code (any other code raises
+:class:`OpsbrainError`)."""
+
+
+def error_codes() -> list[tuple[str, str]]:
+    """Every error code of the core, with the name of the exception class
+    raised for it."""
+    from opsbrain._native import error_kinds
+
+    return [(code, BY_CODE.get(code, OpsbrainError).__name__) for code in error_kinds()]
