@@ -1,14 +1,17 @@
 //! `opsbrain.cache`: thin wrappers over `opsbrain::cache`.
 
-use numpy::{IntoPyArray, PyArray1};
-use opsbrain::cache::{self as core, MissRatioCurve, Policies, Sampling, StrategyTable, Trace};
+use std::fmt::Display;
+
+use opsbrain::cache::{
+    self as core, MissRatioCurve, Policies, Sampling, StrategyEntry, StrategyTable, Trace,
+};
 use opsbrain::limits::{MAX_CACHE_SIZES, MAX_TRACE_LEN};
 use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Array, Column, Opt, PLAIN, column, float, int, opt, opt_arg, opt_column, records, seq, string,
-    to_py, values,
+    Array, Column, Data, Opt, PLAIN, column, float, int, opt, opt_arg, opt_column, records, seq,
+    string, to_py, values,
 };
 use crate::errors::Res;
 use crate::{getters, value_class};
@@ -71,15 +74,10 @@ impl PyMissRatioCurve {
         Ok(self.0.hit_ratio(int(size, "size")?))
     }
     /// Hit ratios at many sizes (float64 array).
-    fn hit_ratios<'py>(
-        &self,
-        py: Python<'py>,
-        sizes: &Bound<'py, PyAny>,
-    ) -> Res<Bound<'py, PyArray1<f64>>> {
-        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?
-            .values()
-            .into_owned();
-        Ok(compute(py, || Ok(self.0.hit_ratios(&sizes)))?.into_pyarray(py))
+    fn hit_ratios(&self, py: Python<'_>, sizes: &Bound<'_, PyAny>) -> Res<Array<f64>> {
+        let sizes = column::<u64>(sizes, "sizes", MAX_TRACE_LEN)?;
+        let sizes = sizes.values();
+        Ok(Array(compute(py, || Ok(self.0.hit_ratios(&sizes)))?))
     }
     /// Miss ratio (1 - hit ratio) at `size`.
     fn miss_ratio(&self, size: &Bound<'_, PyAny>) -> Res<f64> {
@@ -139,9 +137,8 @@ pub fn simulate<'py>(
     policies: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policies: Policies = opt_arg(policies, "policies", MAX_CACHE_SIZES)?;
-    let caps: Vec<usize> = seq(capacities, "capacities", MAX_CACHE_SIZES, |c, at| {
-        int(c, at)
-    })?;
+    let read = |c: &Bound<'_, PyAny>, at: &dyn Display| int::<usize>(c, at);
+    let caps = seq(capacities, "capacities", MAX_CACHE_SIZES, read)?;
     let cols = Columns::new(keys, None, None)?;
     let out = cols.run(py, |t| core::compare_policies(t, &policies.0, &caps))?;
     to_py(py, &out, PLAIN)
@@ -201,11 +198,9 @@ pub fn hash_key(key: &Bound<'_, PyAny>) -> Res<u64> {
 
 /// `hash_key` of every string in a list, as a uint64 array.
 #[pyfunction]
-pub fn hash_keys<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> Res<Bound<'py, PyArray1<u64>>> {
-    let out = seq(keys, "keys", MAX_TRACE_LEN, |k, at| {
-        Ok(core::hash_key(&string(k, at)?))
-    })?;
-    Ok(out.into_pyarray(py))
+pub fn hash_keys(keys: &Bound<'_, PyAny>) -> Res<Array<u64>> {
+    let hash = |k: &Bound<'_, PyAny>, at: &dyn Display| Ok(core::hash_key(&string(k, at)?));
+    Ok(Array(seq(keys, "keys", MAX_TRACE_LEN, hash)?))
 }
 
 value_class! {
@@ -216,13 +211,8 @@ value_class! {
 #[pymethods]
 impl PyStrategyTable {
     /// `{"ttl_secs", "strategy"}` of a cache type, or None.
-    fn get<'py>(
-        &self,
-        py: Python<'py>,
-        cache_type: &Bound<'py, PyAny>,
-    ) -> Res<Option<Bound<'py, PyAny>>> {
-        let t = string(cache_type, "cache_type")?;
-        self.0.get(&t).map(|e| to_py(py, e, PLAIN)).transpose()
+    fn get(&self, cache_type: &Bound<'_, PyAny>) -> Res<Option<Data<&StrategyEntry>>> {
+        Ok(self.0.get(&string(cache_type, "cache_type")?).map(Data))
     }
     fn __len__(&self) -> usize {
         self.0.len()

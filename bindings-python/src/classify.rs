@@ -69,12 +69,9 @@ impl PyRouter {
     #[new]
     #[pyo3(signature = (table = None, rules = None))]
     fn new(table: Opt<'_, '_>, rules: Opt<'_, '_>) -> Res<Self> {
-        let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?;
-        let rules = opt(rules, |r| PyRuleSet::arg(r, "rules"))?;
-        Ok(Self(core::Router::new(
-            table.unwrap_or_default(),
-            rules.unwrap_or_default(),
-        )))
+        let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?.unwrap_or_default();
+        let rules = opt(rules, |r| PyRuleSet::arg(r, "rules"))?.unwrap_or_default();
+        Ok(Self(core::Router::new(table, rules)))
     }
     /// Routes one ticket.
     #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]

@@ -1,13 +1,15 @@
 //! `opsbrain.EscalationPolicy`, `escalation_timeline`, `escalation_rate`:
 //! thin wrappers over `opsbrain::escalation`.
 
-use opsbrain::escalation::{self as esc, EscalationEvent, EscalationPolicy, EscalationTimeline};
+use opsbrain::escalation::{
+    self as esc, EscalationEvent, EscalationPolicy, EscalationRate, EscalationTimeline,
+};
 use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
 
 use crate::compute::compute_py;
-use crate::convert::{Opt, PLAIN, Shape, instant, instants, opt, records};
+use crate::convert::{Data, Opt, Shape, instant, instants, opt, records};
 use crate::errors::Res;
 use crate::types::PyClassificationTable;
 use crate::value_class;
@@ -52,11 +54,8 @@ pub fn escalation_timeline<'py>(
 /// The escalation rate of a list of timelines (as returned by
 /// `escalation_timeline`), against the framework's 15 % / 10 %.
 #[pyfunction]
-pub fn escalation_rate<'py>(
-    py: Python<'py>,
-    timelines: &Bound<'py, PyAny>,
-) -> Res<Bound<'py, PyAny>> {
-    let timelines: Vec<EscalationTimeline> =
+pub fn escalation_rate(timelines: &Bound<'_, PyAny>) -> Res<Data<EscalationRate>> {
+    let t: Vec<EscalationTimeline> =
         records(timelines, "timelines", MAX_BATCH_TICKETS, MAX_EVENTS)?;
-    compute_py(py, PLAIN, || Ok(esc::escalation_rate(&timelines)))
+    Ok(Data(esc::escalation_rate(&t)))
 }

@@ -29,10 +29,6 @@ use crate::types::PySlaPolicy;
 /// Instants in KPI results.
 const SHAPE: Shape = instants(&["fired_at", "clears_at", "window_start", "window_end"]);
 
-fn tickets(obj: &Bound<'_, PyAny>) -> Res<Vec<TicketRecord>> {
-    records(obj, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)
-}
-
 /// Support KPIs of ticket records: first-response and resolution
 /// percentiles (calendar or business time, from the SLA timers), SLA
 /// attainment, escalation rate, FCR, CSAT, automation and self-service
@@ -56,7 +52,7 @@ pub fn support_kpis<'py>(
     targets: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = opt(policy, |p| PySlaPolicy::arg(p, "policy"))?.unwrap_or_default();
-    let tickets = self::tickets(tickets)?;
+    let tickets: Vec<TicketRecord> = records(tickets, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)?;
     let now = instant(now, "now")?;
     let options: SupportKpiOptions = options(
         &[
@@ -77,7 +73,7 @@ pub fn support_kpis<'py>(
 /// volume decreased every month.
 #[pyfunction]
 pub fn volume_trend<'py>(py: Python<'py>, tickets: &Bound<'py, PyAny>) -> Res<Bound<'py, PyAny>> {
-    let tickets = self::tickets(tickets)?;
+    let tickets: Vec<TicketRecord> = records(tickets, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)?;
     compute_py(py, PLAIN, || core::volume_trend(&tickets))
 }
 

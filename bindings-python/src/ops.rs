@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use opsbrain::ErrorKind;
 use opsbrain::ops::{
     self as core, CauseDef, DiagnoseOptions, FeatureDef, HealingOptions, HealthChecks,
-    KnowledgeBase, MAX_PG_ROWS, PerfMetrics, PerfThresholds, PgIndexRow, PgOptions, PgStatementRow,
-    PgTableRow, Report, ResolutionDef,
+    KnowledgeBase, MAX_PG_ROWS, PerfMetrics, PerfThresholds, PgIndexRow, PgOptions, PgQueries,
+    PgStatementRow, PgTableRow, Report, ResolutionDef,
 };
 use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::prelude::*;
@@ -21,8 +21,8 @@ use serde_json::{Map, Value};
 
 use crate::compute::compute_py;
 use crate::convert::{
-    Data, Opt, PLAIN, Shape, arg, float, instant, instants, int, opt, opt_arg, seq, string, to_py,
-    type_name, value,
+    Data, Opt, Shape, arg, float, instant, instants, int, opt, opt_arg, seq, string, type_name,
+    value,
 };
 use crate::errors::{BindError, Res};
 use crate::{coded, fail, getters, value_class};
@@ -90,12 +90,11 @@ pub fn optimize_performance<'py>(
 /// The SQL of the three statistics queries for a server version
 /// (``SHOW server_version_num``): ``{"statements", "indexes", "tables"}``.
 #[pyfunction]
-pub fn pg_queries<'py>(
-    py: Python<'py>,
-    server_version_num: &Bound<'py, PyAny>,
-) -> Res<Bound<'py, PyAny>> {
-    let version: u32 = int(server_version_num, "server_version_num")?;
-    to_py(py, &core::pg_queries(version), PLAIN)
+pub fn pg_queries(server_version_num: &Bound<'_, PyAny>) -> Res<Data<PgQueries>> {
+    Ok(Data(core::pg_queries(int(
+        server_version_num,
+        "server_version_num",
+    )?)))
 }
 
 /// Slow queries, unused indexes and bloated tables from the rows of the
@@ -206,8 +205,7 @@ fn diagnosis_args(
     } else {
         arg(report, "report", core::MAX_KB_ENTRIES)?
     };
-    let kb = opt(kb, |o| PyKnowledgeBase::arg(o, "kb"))?;
-    let kb = kb.unwrap_or_else(KnowledgeBase::builtin);
+    let kb = opt(kb, |o| PyKnowledgeBase::arg(o, "kb"))?.unwrap_or_else(KnowledgeBase::builtin);
     let now = instant(now, "now")?;
     Ok((report, now, kb, opt_arg(options, "options", MAX_ITEMS)?))
 }

@@ -7,7 +7,7 @@ use opsbrain::classify::{ClassificationTable, Route};
 use opsbrain::sla::SlaPolicy;
 use pyo3::prelude::*;
 
-use crate::convert::{Opt, opt, string};
+use crate::convert::{Opt, opt_arg, string};
 use crate::errors::Res;
 use crate::{getters, value_class};
 
@@ -47,9 +47,9 @@ impl PyClassificationTable {
     /// Classifies ``issue_type`` for ``channel``; unknown types get the default.
     #[pyo3(signature = (issue_type, channel = None))]
     fn classify(&self, issue_type: &Bound<'_, PyAny>, channel: Opt<'_, '_>) -> Res<PyRoute> {
-        let ch = opt(channel, |o| Ok(string(o, "channel")?.parse::<Channel>()?))?;
+        let ch: Channel = opt_arg(channel, "channel", 1)?;
         let t = string(issue_type, "issue_type")?;
-        Ok(PyRoute(self.0.classify_for(&t, ch.unwrap_or_default())))
+        Ok(PyRoute(self.0.classify_for(&t, ch)))
     }
     /// The issue types with their own entry, in table order.
     fn issue_types(&self) -> Vec<String> {
