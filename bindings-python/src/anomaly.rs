@@ -12,11 +12,12 @@ use opsbrain::anomaly::{
 use opsbrain::anomaly::{IsolationForestParams, MonitorConfig, ProactiveMonitor};
 use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Array, Data, Opt, Shape, fields_value, float, given, instance, instant, instants, int,
-    is_float, opt, seq, string, type_name,
+    Array, Data, Opt, Shape, float, instance, instant, instants, int, is_float, opt, seq, string,
+    type_name, value,
 };
 use crate::errors::Res;
 use crate::{coded, getters, value_class};
@@ -45,41 +46,30 @@ fn on_matrix<T: Send>(
 /// The forest's keyword options read by the core ([`ForestOptions`]): a
 /// float stays a float (``max_samples=1.0`` is a fraction, ``1`` a count,
 /// as in scikit-learn).
-fn forest_options(fields: &[(&str, Opt<'_, '_>)]) -> Res<ForestOptions> {
-    let mut v = fields_value(fields, 1)?;
-    for (key, o) in fields {
-        if let Some(o) = given(*o).filter(|o| is_float(o)) {
-            v[*key] = float(o, key)?.into();
-        }
+fn forest_options(options: Option<&Bound<'_, PyDict>>) -> Res<ForestOptions> {
+    let mut v = serde_json::Map::new();
+    for (key, o) in options.into_iter().flat_map(|d| d.iter()) {
+        let key = string(&key, "option name")?;
+        let x = match is_float(&o) {
+            true => float(&o, &key)?.into(),
+            false => value(&o, &key, 1)?,
+        };
+        v.insert(key, x);
     }
-    Ok(ForestOptions::from_value(&v, "")?)
+    Ok(ForestOptions::from_value(&v.into(), "")?)
 }
 
 /// Fits an isolation forest on ``X`` (rows x columns) and returns the
 /// fitted model. ``seed`` fixes every random draw; ``n_jobs`` only changes
 /// the speed. Prefer the scikit-learn-style ``opsbrain.IsolationForest``.
 #[pyfunction]
-#[pyo3(signature = (x, *, n_estimators=None, max_samples=None, contamination=None, max_features=None, bootstrap=None, seed=None, n_jobs=None))]
+#[pyo3(signature = (x, **options))]
 pub fn fit_isolation_forest(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
-    n_estimators: Opt<'_, '_>,
-    max_samples: Opt<'_, '_>,
-    contamination: Opt<'_, '_>,
-    max_features: Opt<'_, '_>,
-    bootstrap: Opt<'_, '_>,
-    seed: Opt<'_, '_>,
-    n_jobs: Opt<'_, '_>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> Res<PyIsolationForestModel> {
-    let o = forest_options(&[
-        ("n_estimators", n_estimators),
-        ("max_samples", max_samples),
-        ("contamination", contamination),
-        ("max_features", max_features),
-        ("bootstrap", bootstrap),
-        ("seed", seed),
-        ("n_jobs", n_jobs),
-    ])?;
+    let o = forest_options(options)?;
     let model = on_matrix(py, x, "X", |v| o.threads.install(|| o.params.fit(v)))?;
     Ok(PyIsolationForestModel(model))
 }

@@ -1,12 +1,17 @@
 //! `opsbrain.classify`, `route_ticket`, `route_tickets` and their classes:
 //! thin wrappers over `opsbrain::classify`.
 
-use opsbrain::classify::{self as core, RuleSet, Ticket};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use opsbrain::classify::{self as core, FitOptions, MAX_FIT_TICKETS, RuleSet, Ticket};
+use opsbrain::input::JsonForm;
 use opsbrain::limits::{MAX_BATCH_TICKETS, MAX_TICKET_ERROR_CODES};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
 
 use crate::compute::compute;
-use crate::convert::{Opt, fields_value, opt, seq, value};
+use crate::convert::{Data, Opt, PLAIN, fields_value, opt, opt_arg, seq, string, to_py, value};
 use crate::errors::Res;
 use crate::types::{PyClassificationTable, PyRoute};
 use crate::{getters, value_class};
@@ -28,6 +33,10 @@ getters!(PyRouting {
     score -> f64 = |v| v.score;
     /// Tier, priority, department and first-response target.
     route -> PyRoute = |v| PyRoute(v.route.clone());
+    /// The most probable issue types, ``[{"issue_type", "probability"}]``.
+    candidates -> Data<&[core::Candidate]> = |v| Data(&v.candidates);
+    /// Why: matched phrases, keywords, codes and the heaviest text features.
+    evidence -> Vec<String> = |v| v.evidence.clone();
 });
 
 value_class! {
@@ -52,17 +61,32 @@ impl PyRuleSet {
     }
 }
 
-/// A rule set plus a classification table: routes tickets.
+/// Routes tickets: a rule set, a classification table and a text model
+/// (the built-in one with the built-in rules); ``fit`` trains the model on
+/// your labelled tickets. Pickles through its JSON form.
 #[pyclass(name = "Router", module = "opsbrain._native", frozen)]
-#[derive(Debug)]
-pub struct PyRouter(core::Router);
+pub struct PyRouter(Mutex<Arc<core::Router>>);
 
-getters!(PyRouter {
-    /// The classification table.
-    table -> PyClassificationTable = |v| PyClassificationTable(v.table().clone());
-    /// The rule set.
-    rules -> PyRuleSet = |v| PyRuleSet(v.rules().clone());
-});
+impl PyRouter {
+    /// The current router (``fit`` swaps it; a routing call keeps its own).
+    fn get(&self) -> Arc<core::Router> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Tickets as ticket dicts (subject, body, error_codes, channel) or
+/// strings (a subject), each read as it arrives.
+fn tickets(obj: &Bound<'_, PyAny>, max: usize) -> Res<Vec<Ticket>> {
+    seq(obj, "tickets", max, |item, at| {
+        Ok(match value(item, at, MAX_TICKET_ERROR_CODES)? {
+            Value::String(s) => Ticket::new(s),
+            v => Ticket::try_from(&v).map_err(|e| e.at(at))?,
+        })
+    })
+}
 
 #[pymethods]
 impl PyRouter {
@@ -71,7 +95,38 @@ impl PyRouter {
     fn new(table: Opt<'_, '_>, rules: Opt<'_, '_>) -> Res<Self> {
         let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?.unwrap_or_default();
         let rules = opt(rules, |r| PyRuleSet::arg(r, "rules"))?.unwrap_or_default();
-        Ok(Self(core::Router::new(table, rules)))
+        Ok(Self(Mutex::new(Arc::new(core::Router::new(table, rules)))))
+    }
+    /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> Res<Self> {
+        let text = string(text, "text")?;
+        let r = compute(py, || opsbrain::input::from_json(&text))?;
+        Ok(Self(Mutex::new(Arc::new(r))))
+    }
+    /// The JSON form: table, rules and text model.
+    fn to_json(&self) -> String {
+        JsonForm::to_json(&*self.get())
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
+    }
+    /// The classification table.
+    #[getter]
+    fn table(&self) -> PyClassificationTable {
+        PyClassificationTable(self.get().table().clone())
+    }
+    /// The rule set.
+    #[getter]
+    fn rules(&self) -> PyRuleSet {
+        PyRuleSet(self.get().rules().clone())
+    }
+    /// The text model's labels (empty when routing by rules alone).
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.get()
+            .model()
+            .map_or_else(Vec::new, |m| m.labels().to_vec())
     }
     /// Routes one ticket.
     #[pyo3(signature = (subject, body = None, error_codes = None, channel = None))]
@@ -91,23 +146,42 @@ impl PyRouter {
             ("channel", channel),
         ];
         let ticket = Ticket::try_from(&fields_value(&fields, MAX_TICKET_ERROR_CODES)?)?;
-        Ok(PyRouting(compute(py, || self.0.route_ticket(&ticket))?))
+        let router = self.get();
+        Ok(PyRouting(compute(py, || router.route_ticket(&ticket))?))
     }
-    /// Routes a list of ticket dicts (keys: subject, body, error_codes,
-    /// channel) in parallel, with the interpreter released.
+    /// Routes a list of tickets (dicts with subject, body, error_codes,
+    /// channel; or subject strings) in parallel, the interpreter released.
     fn route_many(&self, py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
-        let tickets = seq(tickets, "tickets", MAX_BATCH_TICKETS, |item, at| {
-            let v = value(item, at, MAX_TICKET_ERROR_CODES)?;
-            Ok(Ticket::try_from(&v).map_err(|e| e.at(at))?)
-        })?;
-        let out = compute(py, || self.0.route_batch(&tickets))?;
+        let (tickets, router) = (self::tickets(tickets, MAX_BATCH_TICKETS)?, self.get());
+        let out = compute(py, || router.route_batch(&tickets))?;
         Ok(out.into_iter().map(PyRouting).collect())
     }
+    /// Trains the text model on labelled tickets (a team's history) on top
+    /// of the rules; keyword options as ``FitOptions`` (``folds``,
+    /// ``epochs``, ``seed``, ``learning_rate``, ``l2``, ``threshold``,
+    /// ``warm_start``). Returns the cross-validation report: ``labels``,
+    /// ``tickets``, ``folds``, ``cv_accuracy``, ``cv_macro_f1``,
+    /// ``confusion[truth][predicted]``.
+    #[pyo3(signature = (tickets, labels, **options))]
+    fn fit<'py>(
+        &self,
+        py: Python<'py>,
+        tickets: &Bound<'py, PyAny>,
+        labels: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> Res<Bound<'py, PyAny>> {
+        let tickets = self::tickets(tickets, MAX_FIT_TICKETS)?;
+        let labels = seq(labels, "labels", MAX_FIT_TICKETS, |l, at| string(l, at))?;
+        let options: FitOptions = opt_arg(options.map(|d| d.as_any()), "options", 64)?;
+        let mut router = (*self.get()).clone();
+        let report = compute(py, || router.fit(&tickets, &labels, &options))?;
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(router);
+        to_py(py, &report, PLAIN)
+    }
     fn __repr__(&self) -> String {
-        format!(
-            "Router({} table entries, {} rules)",
-            self.0.table().len(),
-            self.0.rules().len()
-        )
+        let r = self.get();
+        let labels = r.model().map_or(0, |m| m.labels().len());
+        let (entries, rules) = (r.table().len(), r.rules().len());
+        format!("Router({entries} table entries, {rules} rules, {labels} model labels)")
     }
 }

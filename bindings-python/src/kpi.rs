@@ -14,6 +14,7 @@ use opsbrain::kpi::{
 use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -39,31 +40,18 @@ const SHAPE: Shape = instants(&["fired_at", "clears_at", "window_start", "window
 /// [...sla events...], "department", "agent", "first_contact_resolution",
 /// "csat", "automated", "self_service"}``.
 #[pyfunction]
-#[pyo3(signature = (tickets, now, *, policy = None, since = None, until = None, group_by = None, time_basis = None, targets = None))]
+#[pyo3(signature = (tickets, now, *, policy = None, **options))]
 pub fn support_kpis<'py>(
     py: Python<'py>,
     tickets: &Bound<'py, PyAny>,
     now: &Bound<'py, PyAny>,
     policy: Opt<'_, 'py>,
-    since: Opt<'_, 'py>,
-    until: Opt<'_, 'py>,
-    group_by: Opt<'_, 'py>,
-    time_basis: Opt<'_, 'py>,
-    targets: Opt<'_, 'py>,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> Res<Bound<'py, PyAny>> {
     let policy = opt(policy, |p| PySlaPolicy::arg(p, "policy"))?.unwrap_or_default();
     let tickets: Vec<TicketRecord> = records(tickets, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)?;
     let now = instant(now, "now")?;
-    let options: SupportKpiOptions = options(
-        &[
-            ("since", since),
-            ("until", until),
-            ("group_by", group_by),
-            ("time_basis", time_basis),
-            ("targets", targets),
-        ],
-        64,
-    )?;
+    let options: SupportKpiOptions = opt_arg(options.map(|d| d.as_any()), "options", 64)?;
     compute_py(py, SHAPE, || {
         core::support_kpis(&policy, &tickets, now, &options)
     })

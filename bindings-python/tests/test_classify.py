@@ -155,3 +155,56 @@ def test_any_text_routes_without_error(subject: str, body: str, codes: list[str]
 def test_readme_example() -> None:
     route = opsbrain.classify("api_errors")
     assert (route.tier, route.priority, route.department) == (2, "high", "technical")
+
+
+FIT_TICKETS = [
+    "The invoice PDF comes out blank",
+    {"subject": "pdf export of invoices is empty", "channel": "chat"},
+    "exported pdf has no content at all",
+    "blank pages when I download the invoice as pdf",
+    "Can't log in since this morning",
+    {"subject": "login keeps failing", "body": "invalid credentials"},
+    "unable to sign in to my account",
+    "locked out after the update",
+]
+FIT_LABELS = ["pdf_export"] * 4 + ["login_failed"] * 4
+
+
+def test_fit_learns_a_teams_own_types_and_reports_cross_validation() -> None:
+    router = opsbrain.Router()
+    report = router.fit(FIT_TICKETS, FIT_LABELS, folds=4, seed=1)
+    assert report["tickets"] == 8 and report["folds"] == 4
+    assert "pdf_export" in report["labels"] and "pdf_export" in router.labels
+    labels = report["labels"]
+    assert len(report["confusion"]) == len(labels) and sum(map(sum, report["confusion"])) == 8
+    assert 0.0 <= report["cv_accuracy"] <= 1.0
+    r = router.route("my invoice pdf is blank again")
+    assert r.issue_type == "pdf_export"
+    assert r.candidates[0]["issue_type"] == "pdf_export" and r.confidence == r.candidates[0]["probability"]
+    assert any(e.startswith(("w:", "b:", "c:")) for e in r.evidence), r.evidence
+    # Deterministic, and it survives JSON and pickle with its model.
+    again = opsbrain.Router()
+    assert again.fit(FIT_TICKETS, FIT_LABELS, folds=4, seed=1) == report
+    assert again.to_json() == router.to_json()
+    back = pickle.loads(pickle.dumps(router))
+    assert back.route("my invoice pdf is blank again").to_dict() == r.to_dict()
+    assert opsbrain.Router.from_json(router.to_json()).labels == router.labels
+
+
+@pytest.mark.parametrize(
+    ("call", "code"),
+    [
+        (lambda r: r.fit(FIT_TICKETS, FIT_LABELS[:3]), "dimension_mismatch"),
+        (lambda r: r.fit(FIT_TICKETS[:2], ["a", "a"]), "invalid_input"),
+        (lambda r: r.fit(FIT_TICKETS, FIT_LABELS, epochs=0), "invalid_config"),
+        (lambda r: r.fit(FIT_TICKETS, FIT_LABELS, foldz=3), "invalid_input"),
+        (lambda r: r.fit(FIT_TICKETS, FIT_LABELS, folds=2.5), "invalid_type"),
+        (lambda r: r.fit(FIT_TICKETS, [1] * 8), "invalid_type"),
+        (lambda r: r.fit([{"subjcet": "x"}] * 8, FIT_LABELS), "invalid_input"),
+        (lambda r: opsbrain.Router.from_json('{"table": {}}'), "parse_error"),
+    ],
+)
+def test_fit_errors_are_coded(call: object, code: str) -> None:
+    with pytest.raises(opsbrain.OpsbrainError) as e:
+        call(opsbrain.Router())  # type: ignore[operator]
+    assert e.value.code == code, e.value

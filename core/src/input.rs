@@ -300,6 +300,7 @@ json_form!(own:
     crate::sla::SlaPolicy
 );
 json_form!(serde:
+    crate::classify::Router,
     crate::anomaly::GroupAnomalies,
     crate::cache::MissRatioCurve,
     crate::classify::Route,

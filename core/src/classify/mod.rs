@@ -20,11 +20,16 @@
 //! ```
 
 mod config;
+mod model;
 mod router;
 mod rules;
 mod table;
+mod text;
 
-pub use router::{Router, Routing, Ticket, UNCLASSIFIED, check_batch, default_router};
+pub use model::{FitOptions, FitReport, MAX_FIT_TICKETS, MODEL_VERSION, OTHER, TextModel};
+pub use router::{
+    Candidate, Router, Routing, Ticket, UNCLASSIFIED, builtin_model, check_batch, default_router,
+};
 pub(crate) use rules::Kind as LiteralKind;
 pub use rules::{RuleSet, RuleSpec};
 pub use table::{Classification, ClassificationTable, Route, first_response_target};

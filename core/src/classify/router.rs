@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::model::{self, FitOptions, FitReport, OTHER, TextModel, Vocab};
 use super::rules::{Kind, RuleSet, points};
 use super::table::{ClassificationTable, Route};
 use crate::error::{Error, ErrorKind, Result};
@@ -146,13 +147,42 @@ pub struct Routing {
     pub issue_type: String,
     /// Name of the rule that decided, if any.
     pub rule: Option<String>,
-    /// In [0, 1]: grows with the winning score and with its margin over the
-    /// best rule for a different issue type; 0 when unclassified.
+    /// In [0, 1]; 0 when unclassified. With a text model, the chosen type's
+    /// probability (calibrated on held-out tickets); a router of rules
+    /// alone grows it with the winning score and with its margin over the
+    /// best rule for a different issue type.
     pub confidence: f64,
     /// The winning rule's points (see [`RuleSet`]).
     pub score: f64,
     /// Tier, priority, department and first-response target.
     pub route: Route,
+    /// The most probable issue types with their probabilities, best first
+    /// (at most three; empty for a router without a text model).
+    #[serde(default)]
+    pub candidates: Vec<Candidate>,
+    /// Why: the phrases, keywords and error codes the winning type's rules
+    /// matched (`phrase "reset link"`, `keyword "login"`, `code "QB-1021"`)
+    /// and the text features that weighed most for it (`w:password +0.42`).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// An issue type the text model considered, with its probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Candidate {
+    /// The issue type (`other`: not an incident).
+    pub issue_type: String,
+    /// Its probability under the model, in [0, 1].
+    pub probability: f64,
+}
+
+/// The rules' evidence on one ticket.
+struct RuleEvidence {
+    /// (rule, score), in rule order, for every rule that matched.
+    per_rule: Vec<(usize, f64)>,
+    /// (pattern key, rule, points) of every distinct match, by rule.
+    matched: Vec<(u64, u32, f64)>,
 }
 
 /// Routes tickets: a [`RuleSet`] to choose the issue type, a
@@ -182,6 +212,19 @@ pub struct Routing {
 pub struct Router {
     table: ClassificationTable,
     rules: RuleSet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    model: Option<TextModel>,
+}
+
+const BUILTIN_MODEL: &str = include_str!("model.json");
+
+/// The built-in text model, trained on the corpus in
+/// `examples/data/tickets` with the built-in rules' evidence as features.
+pub fn builtin_model() -> &'static TextModel {
+    static MODEL: OnceLock<TextModel> = OnceLock::new();
+    MODEL.get_or_init(|| {
+        crate::input::from_json(BUILTIN_MODEL).expect("the built-in model is valid")
+    })
 }
 
 /// The built-in router, built on first use and shared (it is immutable).
@@ -191,14 +234,113 @@ pub fn default_router() -> &'static Router {
 }
 
 impl Router {
-    /// A router from a table and a rule set.
+    /// A router from a table and a rule set. With the built-in rules it
+    /// also gets the built-in text model (trained with their evidence); a
+    /// rule set of your own routes by its rules alone until [`Router::fit`]
+    /// trains a model on your labelled tickets.
     pub fn new(table: ClassificationTable, rules: RuleSet) -> Self {
-        Router { table, rules }
+        let model = (rules == *RuleSet::builtin_ref())
+            .then(|| builtin_model().clone())
+            .filter(|m| !m.is_empty());
+        Router {
+            table,
+            rules,
+            model,
+        }
     }
 
-    /// The built-in table and rules.
+    /// The built-in table, rules and text model.
     pub fn builtin() -> Self {
         Router::new(ClassificationTable::builtin(), RuleSet::builtin())
+    }
+
+    /// The same table and rules with another text model (`None`: rules
+    /// alone).
+    pub fn with_model(mut self, model: Option<TextModel>) -> Self {
+        self.model = model;
+        self
+    }
+
+    /// The text model, if any.
+    pub fn model(&self) -> Option<&TextModel> {
+        self.model.as_ref()
+    }
+
+    /// Trains the text model on labelled tickets (a team's own history),
+    /// on top of the rules: their evidence per issue type is a feature, and
+    /// with `warm_start` (the default) training starts from the current
+    /// model, whose labels are kept. Labels may be new issue types (routed
+    /// through the table's default unless the table has them); the label
+    /// [`model::OTHER`] marks tickets that are not incidents. Reports a
+    /// cross-validated accuracy and confusion matrix of the same training
+    /// on held-out folds. Deterministic for a given `seed`.
+    ///
+    /// ```
+    /// use opsbrain::classify::{FitOptions, Router, Ticket};
+    /// let tickets: Vec<Ticket> = ["invoice pdf is blank", "pdf of the invoice empty",
+    ///     "blank invoice pdf again", "cannot log in", "login fails", "log in broken"]
+    ///     .into_iter().map(Ticket::new).collect();
+    /// let labels = ["pdf_export", "pdf_export", "pdf_export", "login_failed", "login_failed", "login_failed"];
+    /// let labels: Vec<String> = labels.iter().map(|s| s.to_string()).collect();
+    /// let mut router = Router::builtin();
+    /// let report = router.fit(&tickets, &labels, &FitOptions { folds: 3, ..FitOptions::default() })?;
+    /// assert_eq!(report.tickets, 6);
+    /// assert_eq!(router.route_ticket(&Ticket::new("the invoice pdf is blank"))?.issue_type, "pdf_export");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `dimension_mismatch` when the counts differ; `invalid_input` for
+    /// fewer than two labels or a bad label; `limit_exceeded` past
+    /// [`model::MAX_FIT_TICKETS`] or a ticket's limits; `invalid_config`
+    /// for bad options.
+    pub fn fit(
+        &mut self,
+        tickets: &[Ticket],
+        labels: &[String],
+        options: &FitOptions,
+    ) -> Result<FitReport> {
+        if tickets.len() != labels.len() {
+            return Err(Error::new(
+                ErrorKind::DimensionMismatch,
+                format!("{} tickets but {} labels", tickets.len(), labels.len()),
+            ));
+        }
+        if tickets.len() > model::MAX_FIT_TICKETS {
+            return Err(Error::limit(format!(
+                "{} tickets; at most {} are allowed",
+                tickets.len(),
+                model::MAX_FIT_TICKETS
+            )));
+        }
+        for (i, (t, l)) in tickets.iter().zip(labels).enumerate() {
+            check_ticket(&t.subject, &t.body, &t.error_codes)
+                .map_err(|e| e.at(format!("tickets[{i}]")))?;
+            crate::validate::check_name("label", l).map_err(|e| e.at(format!("labels[{i}]")))?;
+        }
+        let mut distinct: Vec<&String> = labels.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() < 2 {
+            return Err(Error::invalid_input(
+                "fit needs tickets of at least two labels",
+            ));
+        }
+        let current = self.model.as_ref().filter(|_| options.warm_start);
+        let mut vocab = Vocab::from_model(current);
+        let x: Vec<model::Sparse> = tickets
+            .iter()
+            .map(|t| {
+                let ev = self.rule_evidence(&t.subject, &t.body, &t.error_codes);
+                let scores = self.type_scores(&ev);
+                model::sparse(&t.subject, &t.body, &t.error_codes, &scores, |n| {
+                    Some(vocab.row(n))
+                })
+            })
+            .collect();
+        let (m, report) = model::fit(self.model.as_ref(), vocab, x, labels, options)?;
+        self.model = Some(m);
+        Ok(report)
     }
 
     /// The classification table.
@@ -239,7 +381,11 @@ impl Router {
         channel: Channel,
     ) -> Result<Routing> {
         check_ticket(subject, body, error_codes)?;
-        let (winner, score, runner_up) = self.best_rule(subject, body, error_codes);
+        let ev = self.rule_evidence(subject, body, error_codes);
+        if let Some(m) = &self.model {
+            return Ok(self.route_with_model(m, subject, body, error_codes, channel, &ev));
+        }
+        let (winner, score, runner_up) = self.best_rule(&ev);
         Ok(match winner {
             Some(rule) if score >= self.rules.min_score && score > 0.0 => {
                 let spec = &self.rules.specs[rule];
@@ -249,6 +395,8 @@ impl Router {
                     confidence: confidence(score, runner_up),
                     score,
                     route: self.table.classify_for(&spec.issue_type, channel),
+                    candidates: Vec::new(),
+                    evidence: self.matched_for(&ev, &spec.issue_type),
                 }
             }
             _ => Routing {
@@ -257,8 +405,112 @@ impl Router {
                 confidence: 0.0,
                 score: winner.map_or(0.0, |_| score),
                 route: self.table.classify_for(UNCLASSIFIED, channel),
+                candidates: Vec::new(),
+                evidence: Vec::new(),
             },
         })
+    }
+
+    fn route_with_model<S: AsRef<str>>(
+        &self,
+        m: &TextModel,
+        subject: &str,
+        body: &str,
+        error_codes: &[S],
+        channel: Channel,
+        ev: &RuleEvidence,
+    ) -> Routing {
+        let scores = self.type_scores(ev);
+        let (p, x) = m.predict(subject, body, error_codes, &scores);
+        let top = model::argmax(&p);
+        let mut order: Vec<usize> = (0..p.len()).collect();
+        order.sort_unstable_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+        let candidates = order
+            .iter()
+            .take(3)
+            .map(|&i| Candidate {
+                issue_type: m.labels()[i].clone(),
+                probability: p[i],
+            })
+            .collect();
+        let label = &m.labels()[top];
+        let issue_type = if label == OTHER || p[top] < m.threshold() {
+            UNCLASSIFIED
+        } else {
+            label.as_str()
+        };
+        let best = ev
+            .per_rule
+            .iter()
+            .filter(|(r, _)| self.rules.specs[*r].issue_type == issue_type)
+            .fold(None, |b: Option<(usize, f64)>, &(r, sc)| match b {
+                Some((_, bs)) if bs >= sc => b,
+                _ => Some((r, sc)),
+            });
+        let mut evidence = if issue_type == UNCLASSIFIED {
+            Vec::new()
+        } else {
+            self.matched_for(ev, issue_type)
+        };
+        evidence.extend(
+            m.evidence(&x, top, 3)
+                .into_iter()
+                .map(|(name, w)| format!("{name} +{w:.2}")),
+        );
+        Routing {
+            issue_type: issue_type.to_owned(),
+            rule: best.map(|(r, _)| self.rules.specs[r].name.clone()),
+            confidence: if issue_type == UNCLASSIFIED {
+                0.0
+            } else {
+                p[top]
+            },
+            score: best.map_or(0.0, |(_, sc)| sc),
+            route: self.table.classify_for(issue_type, channel),
+            candidates,
+            evidence,
+        }
+    }
+
+    /// The best rule score per issue type, as the text model's features.
+    fn type_scores<'a>(&'a self, ev: &RuleEvidence) -> Vec<(&'a str, f64)> {
+        let mut out: Vec<(&str, f64)> = Vec::new();
+        for &(r, sc) in &ev.per_rule {
+            let t = self.rules.specs[r].issue_type.as_str();
+            match out.iter_mut().find(|(u, _)| *u == t) {
+                Some(x) => x.1 = x.1.max(sc),
+                None => out.push((t, sc)),
+            }
+        }
+        out
+    }
+
+    /// What the rules of `issue_type` matched, deduplicated.
+    fn matched_for(&self, ev: &RuleEvidence, issue_type: &str) -> Vec<String> {
+        let rules = &self.rules;
+        let mut out: Vec<String> = Vec::new();
+        for &(key, rule, pts) in &ev.matched {
+            let r = rule as usize;
+            if rules.specs[r].issue_type != issue_type {
+                continue;
+            }
+            let pid = (key >> 2) as usize;
+            let what = match key & 3 {
+                2 => {
+                    let specs = &rules.specs[r].error_codes;
+                    let p = specs
+                        .get(code_index(rules, r, pid))
+                        .map_or("", String::as_str);
+                    format!("code /{p}/")
+                }
+                _ if pts >= points::PHRASE_BODY => format!("phrase {:?}", rules.literals_text(pid)),
+                _ => format!("keyword {:?}", rules.literals_text(pid)),
+            };
+            if !out.contains(&what) {
+                out.push(what);
+            }
+        }
+        out
     }
 
     /// Routes many tickets in parallel; the output keeps the input order and
@@ -279,14 +531,8 @@ impl Router {
             .collect()
     }
 
-    /// Scores every rule with evidence; returns the best rule, its score and
-    /// the best score among rules for other issue types.
-    fn best_rule<S: AsRef<str>>(
-        &self,
-        subject: &str,
-        body: &str,
-        codes: &[S],
-    ) -> (Option<usize>, f64, f64) {
+    /// Scores every rule on a ticket and records what matched.
+    fn rule_evidence<S: AsRef<str>>(&self, subject: &str, body: &str, codes: &[S]) -> RuleEvidence {
         let rules = &self.rules;
         // (pattern key, rule, points): deduplicated so each pattern counts once per field.
         let mut found: Vec<(u64, u32, f64)> = Vec::new();
@@ -328,9 +574,6 @@ impl Router {
                 found.push((((idx as u64) << 2) | 2, rules.code_rule[idx], pts));
             }
         }
-        if found.is_empty() {
-            return (None, 0.0, 0.0);
-        }
         // Sort by rule, then pattern key, then points descending; keep the best
         // points of each (rule, pattern key).
         found.sort_unstable_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)).then(b.2.total_cmp(&a.2)));
@@ -338,28 +581,51 @@ impl Router {
         // Sum per rule (found is sorted by rule).
         let mut per_rule: Vec<(usize, f64)> = Vec::new();
         for &(_, rule, pts) in &found {
-            let rule = rule as usize;
-            let w = rules.specs[rule].weight;
+            let r = rule as usize;
+            let w = rules.specs[r].weight;
             match per_rule.last_mut() {
-                Some((r, s)) if *r == rule => *s += pts * w,
-                _ => per_rule.push((rule, pts * w)),
+                Some((x, s)) if *x == r => *s += pts * w,
+                _ => per_rule.push((r, pts * w)),
             }
         }
+        RuleEvidence {
+            per_rule,
+            matched: found,
+        }
+    }
+
+    /// The best rule, its score and the best score among rules for other
+    /// issue types.
+    fn best_rule(&self, ev: &RuleEvidence) -> (Option<usize>, f64, f64) {
+        let rules = &self.rules;
+        let Some(&first) = ev.per_rule.first() else {
+            return (None, 0.0, 0.0);
+        };
         // Highest score; ties to the lower rule index (per_rule is in rule order).
-        let mut best = per_rule[0];
-        for &(r, s) in &per_rule[1..] {
+        let mut best = first;
+        for &(r, s) in &ev.per_rule[1..] {
             if s > best.1 {
                 best = (r, s);
             }
         }
         let winner_type = &rules.specs[best.0].issue_type;
-        let runner_up = per_rule
+        let runner_up = ev
+            .per_rule
             .iter()
             .filter(|(r, _)| &rules.specs[*r].issue_type != winner_type)
             .map(|&(_, s)| s)
             .fold(0.0, f64::max);
         (Some(best.0), best.1, runner_up)
     }
+}
+
+/// The position of error-code pattern `idx` (an index over every rule's
+/// patterns) within rule `rule`'s own list.
+fn code_index(rules: &RuleSet, rule: usize, idx: usize) -> usize {
+    rules.code_rule[..idx.min(rules.code_rule.len())]
+        .iter()
+        .filter(|&&r| r as usize == rule)
+        .count()
 }
 
 impl Default for Router {

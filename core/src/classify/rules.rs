@@ -136,7 +136,14 @@ impl PartialEq for RuleSet {
 impl RuleSet {
     /// The default rule set shipped with opsbrain.
     pub fn builtin() -> Self {
-        Self::from_json(BUILTIN_RULES).expect("the built-in rule set is valid")
+        Self::builtin_ref().clone()
+    }
+
+    /// The default rule set, compiled once.
+    pub(crate) fn builtin_ref() -> &'static Self {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES
+            .get_or_init(|| Self::from_json(BUILTIN_RULES).expect("the built-in rule set is valid"))
     }
 
     /// Parses, validates and compiles a JSON rule set.

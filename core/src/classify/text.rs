@@ -1,0 +1,203 @@
+//! The features the learned layer of the router reads from a ticket:
+//! words, word pairs, character 4-grams of longer words (robust to typos
+//! and inflections), question cues and error-code words. Each feature has a
+//! readable name (`w:password`, `b:reset link`, `c:ssw`, `q:?`) and a
+//! 64-bit key hashed from it without allocating.
+
+use std::fmt;
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
+
+/// A feature's name, borrowed from the ticket's normalised text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Name<'a> {
+    /// A word (`w:`).
+    Word(&'a str),
+    /// Two adjacent words (`b:`).
+    Pair(&'a str, &'a str),
+    /// Four characters of a word, `^`/`$` marking its ends (`c:`).
+    Chars(&'a str),
+    /// A question or request cue (`q:`).
+    Cue(&'static str),
+    /// A word of an error code (`e:`).
+    Code(&'a str),
+    /// The first word of the subject or body (`f:`).
+    First(&'a str),
+    /// The rules' evidence for an issue type (`r:`).
+    Rule(&'a str),
+}
+
+impl Name<'_> {
+    /// The feature's key: a hash of its name (the same on every platform).
+    pub(crate) fn key(self) -> u64 {
+        let mut h = FxHasher::default();
+        let (tag, a, b) = match self {
+            Name::Word(w) => (b'w', w, ""),
+            Name::Pair(a, b) => (b'b', a, b),
+            Name::Chars(c) => (b'c', c, ""),
+            Name::Cue(c) => (b'q', c, ""),
+            Name::Code(c) => (b'e', c, ""),
+            Name::First(w) => (b'f', w, ""),
+            Name::Rule(t) => (b'r', t, ""),
+        };
+        h.write_u8(tag);
+        h.write(a.as_bytes());
+        h.write_u8(0xff);
+        h.write(b.as_bytes());
+        h.finish()
+    }
+}
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Name::Word(w) => write!(f, "w:{w}"),
+            Name::Pair(a, b) => write!(f, "b:{a} {b}"),
+            Name::Chars(c) => write!(f, "c:{c}"),
+            Name::Cue(c) => write!(f, "q:{c}"),
+            Name::Code(c) => write!(f, "e:{c}"),
+            Name::First(w) => write!(f, "f:{w}"),
+            Name::Rule(t) => write!(f, "r:{t}"),
+        }
+    }
+}
+
+/// The key of a feature written as its name (`w:password`), as
+/// [`Name::key`] computes it; `None` for a malformed name.
+pub(crate) fn key_of(name: &str) -> Option<u64> {
+    let (tag, rest) = name.split_once(':')?;
+    let n = match tag {
+        "w" => Name::Word(rest),
+        "b" => {
+            let (a, b) = rest.split_once(' ')?;
+            Name::Pair(a, b)
+        }
+        "c" => Name::Chars(rest),
+        "q" => Name::Cue(CUES.iter().find(|c| **c == rest)?),
+        "e" => Name::Code(rest),
+        "f" => Name::First(rest),
+        "r" => Name::Rule(rest),
+        _ => return None,
+    };
+    Some(n.key())
+}
+
+/// Every cue name.
+const CUES: [&str; 4] = ["?", "please", "question", "how_to"];
+
+/// Lower-cases `text` into `buf` (apostrophes inside words dropped, so
+/// "can't" is "cant") and appends the byte ranges of its words to `words`.
+fn tokenize(text: &str, buf: &mut String, words: &mut Vec<(usize, usize)>) {
+    let mut start = None;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                start = Some(buf.len());
+            }
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        } else if matches!(c, '\'' | '\u{2019}') && start.is_some() {
+            // inside a word: skip
+        } else {
+            if let Some(s) = start.take() {
+                words.push((s, buf.len()));
+            }
+            buf.push(' ');
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, buf.len()));
+    }
+    buf.push(' ');
+}
+
+/// Calls `emit` with every text feature of a ticket (a feature found twice
+/// is emitted twice). Subject words count twice: the subject is the
+/// writer's summary.
+pub(crate) fn features<S: AsRef<str>>(
+    subject: &str,
+    body: &str,
+    codes: &[S],
+    mut emit: impl FnMut(Name<'_>),
+) {
+    let mut buf = String::with_capacity(subject.len() + body.len() + 2);
+    let mut subject_words = Vec::new();
+    tokenize(subject, &mut buf, &mut subject_words);
+    let mut body_words = Vec::new();
+    tokenize(body, &mut buf, &mut body_words);
+    let text = buf.as_str();
+    for (words, repeat) in [(&subject_words, 2), (&body_words, 1)] {
+        if let Some(&(s, e)) = words.first() {
+            emit(Name::First(&text[s..e]));
+        }
+        let mut prev: Option<&str> = None;
+        for &(s, e) in words.iter() {
+            let w = &text[s..e];
+            for _ in 0..repeat {
+                emit(Name::Word(w));
+            }
+            if let Some(p) = prev {
+                emit(Name::Pair(p, w));
+            }
+            prev = Some(w);
+            if w.len() >= 5 && w.is_ascii() {
+                chars(w, &mut emit);
+            }
+        }
+    }
+    if subject.contains('?') || body.contains('?') {
+        emit(Name::Cue("?"));
+    }
+    let lead = |words: &Vec<(usize, usize)>, n: usize| -> Vec<&str> {
+        words.iter().take(n).map(|&(s, e)| &text[s..e]).collect()
+    };
+    for words in [&subject_words, &body_words] {
+        let first = lead(words, 3);
+        if matches!(
+            first.as_slice(),
+            ["how", "do" | "can" | "to", ..] | ["is", "there" | "it", ..]
+        ) || matches!(
+            first.as_slice(),
+            ["do" | "does" | "can" | "could", "you" | "i" | "we", ..]
+        ) {
+            emit(Name::Cue("question"));
+        }
+        if first.iter().any(|w| *w == "please" || *w == "pls") {
+            emit(Name::Cue("please"));
+        }
+    }
+    if text.contains(" how to ") || text.contains("how do i ") || text.contains("how can i ") {
+        emit(Name::Cue("how_to"));
+    }
+    let mut cbuf = String::new();
+    let mut cwords = Vec::new();
+    for code in codes {
+        cbuf.clear();
+        cwords.clear();
+        tokenize(code.as_ref(), &mut cbuf, &mut cwords);
+        for &(s, e) in &cwords {
+            emit(Name::Code(&cbuf[s..e]));
+        }
+    }
+}
+
+/// The 4-grams of `^word$`, each as a name borrowing a small stack buffer.
+fn chars(w: &str, emit: &mut impl FnMut(Name<'_>)) {
+    let mut marked = [0u8; 64];
+    let b = w.as_bytes();
+    let n = b.len().min(62);
+    marked[0] = b'^';
+    marked[1..=n].copy_from_slice(&b[..n]);
+    marked[n + 1] = b'$';
+    let marked = &marked[..n + 2];
+    for i in 0..=marked.len() - 4 {
+        // ASCII only, so every slice is valid UTF-8.
+        if let Ok(g) = std::str::from_utf8(&marked[i..i + 4]) {
+            emit(Name::Chars(g));
+        }
+    }
+}
