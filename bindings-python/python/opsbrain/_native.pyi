@@ -178,12 +178,13 @@ class Router:
         labels: Iterable[str],
         *,
         folds: int = 5,
-        epochs: int = 12,
+        epochs: int = 20,
         seed: int = 0,
-        learning_rate: float = 0.4,
-        l2: float = 1e-5,
+        learning_rate: float = 0.2,
+        l2: float = 1e-4,
         threshold: Optional[float] = None,
         warm_start: bool = True,
+        min_count: int = 2,
     ) -> dict[str, Any]: ...
     @property
     def table(self) -> ClassificationTable: ...

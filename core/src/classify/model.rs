@@ -1,6 +1,6 @@
 //! The learned layer of the router: a softmax (multinomial logistic)
-//! regression over a ticket's words, word pairs, character 4-grams, cues,
-//! error-code words and the rules' evidence per issue type.
+//! regression over a ticket's words, word pairs, cues, error-code words and
+//! the rules' evidence per issue type.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -34,9 +34,9 @@ pub const MAX_FIT_TICKETS: usize = 1_000_000;
 ///
 /// JSON form: `{"version": 1, "labels": [...], "threshold": 0.3, "bias":
 /// [...], "features": [["w:password", [w per label...]], ...]}`; feature
-/// names are `w:` words, `b:` word pairs, `c:` character 4-grams (`^` and
-/// `$` mark a word's ends), `q:` cues, `e:` error-code words, `f:` first
-/// words and `r:` the rules' evidence for an issue type.
+/// names are `w:` (stemmed) words, `b:` word pairs, `q:` cues, `e:`
+/// error-code words, `f:` first words and `r:` the rules' evidence for an
+/// issue type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ModelFile", into = "ModelFile")]
 pub struct TextModel {
@@ -146,7 +146,7 @@ impl From<TextModel> for ModelFile {
 /// ```
 /// use opsbrain::classify::FitOptions;
 /// let o: FitOptions = serde_json::from_str(r#"{"folds": 3}"#)?;
-/// assert_eq!((o.folds, o.epochs, o.seed), (3, 12, 0));
+/// assert_eq!((o.folds, o.epochs, o.seed), (3, 20, 0));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,18 +167,22 @@ pub struct FitOptions {
     pub threshold: Option<f64>,
     /// Start from the current model's weights (its labels are kept).
     pub warm_start: bool,
+    /// Learn only features found in at least this many tickets (rarer
+    /// ones still count in a ticket's length).
+    pub min_count: usize,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
         FitOptions {
             folds: 5,
-            epochs: 12,
+            epochs: 20,
             seed: 0,
-            learning_rate: 0.4,
-            l2: 1e-5,
+            learning_rate: 0.2,
+            l2: 1e-4,
             threshold: None,
             warm_start: true,
+            min_count: 2,
         }
     }
 }
@@ -521,6 +525,23 @@ pub(crate) fn fit(
         .map(|l| all.iter().position(|a| a == l).unwrap_or(0))
         .collect();
     let (k, rows) = (all.len(), vocab.names.len());
+    // Features of fewer than `min_count` tickets are not learned (a known
+    // model's features are kept).
+    let known = warm.map_or(0, |m| m.names.len());
+    let mut count = vec![0usize; rows];
+    for xi in &x {
+        for &(r, _) in xi {
+            count[r as usize] += 1;
+        }
+    }
+    let x: Vec<Sparse> = x
+        .into_iter()
+        .map(|xi| {
+            xi.into_iter()
+                .filter(|&(r, _)| (r as usize) < known || count[r as usize] >= o.min_count)
+                .collect()
+        })
+        .collect();
     let init = warm.map(|m| (m.weights.as_slice(), m.bias.as_slice(), m.labels.len()));
     let threshold = o.threshold.or(current.map(|m| m.threshold)).unwrap_or(0.3);
     let other = all.iter().position(|l| l == OTHER);
