@@ -1386,20 +1386,20 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * holidays and a holiday rule.
  */
 export declare class BusinessCalendar {
-  /** A calendar from its spec object (camelCase keys). */
-  constructor(spec: CalendarSpec)
   /** Parses and validates a JSON calendar. */
   static fromJson(text: string): BusinessCalendar
   /** Parses and validates a TOML calendar. */
   static fromToml(text: string): BusinessCalendar
+  /** The calendar as JSON. */
+  toJson(): string
+  /** A calendar from its spec object (camelCase keys). */
+  constructor(spec: CalendarSpec)
   /** Open around the clock. */
   static always(timeZone: string): BusinessCalendar
   /** 16x5: Monday to Friday, 06:00 to 22:00. */
   static sixteenFive(timeZone: string): BusinessCalendar
   /** Monday to Friday, 09:00 to 17:00. */
   static nineToFive(timeZone: string): BusinessCalendar
-  /** The calendar as JSON. */
-  toJson(): string
   /** The IANA time zone. */
   get timeZone(): string
   /** What a holiday closes. */
@@ -1439,10 +1439,10 @@ export declare class ClassificationTable {
   static fromJson(text: string): ClassificationTable
   /** Parses and validates a TOML table. */
   static fromToml(text: string): ClassificationTable
-  /** Classifies an issue type; an unknown type gets the table's default. */
-  classify(issueType: string, channel?: Channel | null): Route
   /** The full table as JSON. */
   toJson(): string
+  /** Classifies an issue type; an unknown type gets the table's default. */
+  classify(issueType: string, channel?: Channel | null): Route
   /** Whether the issue type has its own entry. */
   contains(issueType: string): boolean
   /** Number of entries, not counting the default. */
@@ -1461,6 +1461,10 @@ export declare class EscalationPolicy {
 
 /** A group's forest fitted on reference data. */
 export declare class FittedGroup {
+  /** The fitted group as JSON. */
+  toJson(): string
+  /** A fitted group from `toJson`. */
+  static fromJson(text: string): FittedGroup
   /** Scores data against the reference. */
   score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** The group's metric name. */
@@ -1469,10 +1473,6 @@ export declare class FittedGroup {
   get threshold(): number
   /** The expected share of anomalies. */
   get expectedShare(): number
-  /** The fitted group as JSON. */
-  toJson(): string
-  /** A fitted group from `toJson`. */
-  static fromJson(text: string): FittedGroup
 }
 
 /** Isolation Forest anomaly detection (scikit-learn's semantics). */

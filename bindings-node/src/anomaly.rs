@@ -20,6 +20,7 @@ use crate::convert::scalar::{self, bad};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 use crate::task::{self, Job};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     instants: &["timestamp"],
@@ -475,11 +476,14 @@ impl ProactiveMonitor {
     }
 }
 
-/// A group's forest fitted on reference data.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct FittedGroup {
-    inner: monitor::FittedGroup,
+class! {
+    "A group's forest fitted on reference data."
+    #[napi()]
+    pub struct FittedGroup(monitor::FittedGroup);
+    "The fitted group as JSON."
+    fn to_json;
+    "A fitted group from `toJson`."
+    fn from_json;
 }
 
 #[napi]
@@ -521,20 +525,5 @@ impl FittedGroup {
     #[napi(getter)]
     pub fn expected_share(&self) -> f64 {
         self.inner.expected_share
-    }
-
-    /// The fitted group as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(&self.inner)?))
-    }
-
-    /// A fitted group from `toJson`.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            monitor::FittedGroup::from_json(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
-        })
     }
 }

@@ -16,6 +16,7 @@ use crate::convert::scalar::{self, Class, is_nullish};
 use crate::convert::value::{self, Shape, fields};
 use crate::errors::{self, run};
 use crate::task::{self, Job};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     data_maps: &["table"],
@@ -393,55 +394,24 @@ pub fn hash_keys(keys: Unknown<'_>) -> errors::Result<BigUint64Array> {
     })
 }
 
-/// TTL and fill strategy per cache type.
-#[napi(namespace = "cache")]
-#[derive(Debug, Clone)]
-pub struct StrategyTable {
-    inner: core::StrategyTable,
+class! {
+    "TTL and fill strategy per cache type."
+    #[napi(namespace = "cache")]
+    pub struct StrategyTable(core::StrategyTable);
+    "The built-in table."
+    fn new = core::StrategyTable::builtin();
+    "The framework's four cache types."
+    fn builtin = core::StrategyTable::builtin();
+    "Parses and validates a JSON table."
+    fn from_json;
+    "Parses and validates a TOML table."
+    fn from_toml;
+    "The table as JSON."
+    fn to_json;
 }
 
 #[napi(namespace = "cache")]
 impl StrategyTable {
-    /// The built-in table.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The framework's four cache types.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        StrategyTable {
-            inner: core::StrategyTable::builtin(),
-        }
-    }
-
-    /// Parses and validates a JSON table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            Ok(StrategyTable {
-                inner: core::StrategyTable::from_json(&scalar::string("text", &text)?)?,
-            })
-        })
-    }
-
-    /// Parses and validates a TOML table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            Ok(StrategyTable {
-                inner: core::StrategyTable::from_toml(&scalar::string("text", &text)?)?,
-            })
-        })
-    }
-
-    /// The table as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The entry of a cache type (`null`: none).
     #[napi(
         ts_args_type = "cacheType: string",
@@ -461,12 +431,6 @@ impl StrategyTable {
     #[napi(getter)]
     pub fn length(&self) -> u32 {
         u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
-}
-
-impl Default for StrategyTable {
-    fn default() -> Self {
-        Self::builtin()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::types::HolidayRule;
+use crate::types::{class, parsed};
 
 fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
     let shape = Shape {
@@ -23,16 +23,17 @@ fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
     }
 }
 
-/// A business calendar: an IANA time zone, opening windows per weekday,
-/// holidays and a holiday rule.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct BusinessCalendar {
-    inner: core::BusinessCalendar,
-}
-
-fn from(inner: core::BusinessCalendar) -> BusinessCalendar {
-    BusinessCalendar { inner }
+class! {
+    "A business calendar: an IANA time zone, opening windows per weekday,"
+    "holidays and a holiday rule."
+    #[napi()]
+    pub struct BusinessCalendar(core::BusinessCalendar);
+    "Parses and validates a JSON calendar."
+    fn from_json;
+    "Parses and validates a TOML calendar."
+    fn from_toml;
+    "The calendar as JSON."
+    fn to_json;
 }
 
 #[napi]
@@ -46,48 +47,26 @@ impl BusinessCalendar {
                 &spec,
                 &Shape::PLAIN,
             )?)
-            .map(from)
+            .map(Self::from)
         })
-    }
-
-    /// Parses and validates a JSON calendar.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::from_json(&scalar::string("text", &text)?).map(from))
-    }
-
-    /// Parses and validates a TOML calendar.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::from_toml(&scalar::string("text", &text)?).map(from))
     }
 
     /// Open around the clock.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn always(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::always(&scalar::string("timeZone", &time_zone)?).map(from))
+        parsed("timeZone", &time_zone, core::BusinessCalendar::always)
     }
 
     /// 16x5: Monday to Friday, 06:00 to 22:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn sixteen_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::BusinessCalendar::sixteen_five(&scalar::string("timeZone", &time_zone)?).map(from)
-        })
+        parsed("timeZone", &time_zone, core::BusinessCalendar::sixteen_five)
     }
 
     /// Monday to Friday, 09:00 to 17:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn nine_to_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::BusinessCalendar::nine_to_five(&scalar::string("timeZone", &time_zone)?).map(from)
-        })
-    }
-
-    /// The calendar as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
+        parsed("timeZone", &time_zone, core::BusinessCalendar::nine_to_five)
     }
 
     /// The IANA time zone.
@@ -97,12 +76,9 @@ impl BusinessCalendar {
     }
 
     /// What a holiday closes.
-    #[napi(getter)]
-    pub fn holiday_rule(&self) -> HolidayRule {
-        match self.inner.holiday_rule() {
-            core::HolidayRule::CalendarDate => HolidayRule::CalendarDate,
-            core::HolidayRule::ShiftStartDate => HolidayRule::ShiftStartDate,
-        }
+    #[napi(getter, ts_return_type = "HolidayRule")]
+    pub fn holiday_rule<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
+        run(|| value::result(env, &self.inner.holiday_rule(), &Shape::PLAIN))
     }
 
     /// The instant `durationSecs` of business time after `start`.

@@ -15,6 +15,7 @@ use crate::convert::scalar::{self, Class, wrong};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 use crate::task::{self, Job};
+use crate::types::class;
 
 fn ticket(path: &str, v: &Unknown<'_>) -> opsbrain::Result<core::Ticket> {
     let value = value::read(path, v, &Shape::PLAIN)?;
@@ -73,47 +74,24 @@ pub fn classify<'e>(
     )
 }
 
-/// Maps issue types to tier, priority and department.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct ClassificationTable {
-    inner: core::ClassificationTable,
+class! {
+    "Maps issue types to tier, priority and department."
+    #[napi()]
+    pub struct ClassificationTable(core::ClassificationTable);
+    "The built-in table."
+    fn new = core::default_router().table().clone();
+    "The framework's built-in table (15 issue types)."
+    fn builtin = core::default_router().table().clone();
+    "Parses and validates a JSON table."
+    fn from_json;
+    "Parses and validates a TOML table."
+    fn from_toml;
+    "The full table as JSON."
+    fn to_json;
 }
 
 #[napi]
 impl ClassificationTable {
-    /// The built-in table.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The framework's built-in table (15 issue types).
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        ClassificationTable {
-            inner: core::default_router().table().clone(),
-        }
-    }
-
-    /// Parses and validates a JSON table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::ClassificationTable::from_json(&scalar::string("text", &text)?)?;
-            Ok(ClassificationTable { inner })
-        })
-    }
-
-    /// Parses and validates a TOML table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::ClassificationTable::from_toml(&scalar::string("text", &text)?)?;
-            Ok(ClassificationTable { inner })
-        })
-    }
-
     /// Classifies an issue type; an unknown type gets the table's default.
     #[napi(
         ts_args_type = "issueType: string, channel?: Channel | null",
@@ -126,12 +104,6 @@ impl ClassificationTable {
         channel: Option<Unknown<'_>>,
     ) -> errors::Result<Unknown<'e>> {
         classify_in(env, &self.inner, &issue_type, channel.as_ref())
-    }
-
-    /// The full table as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Whether the issue type has its own entry.
@@ -151,69 +123,28 @@ impl ClassificationTable {
     }
 }
 
-impl Default for ClassificationTable {
-    fn default() -> Self {
-        Self::builtin()
-    }
-}
-
-/// Phrases, keywords and error-code patterns that pick an issue type.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct RuleSet {
-    inner: core::RuleSet,
+class! {
+    "Phrases, keywords and error-code patterns that pick an issue type."
+    #[napi()]
+    pub struct RuleSet(core::RuleSet);
+    "The built-in rule set."
+    fn new = core::default_router().rules().clone();
+    "The default rule set shipped with opsbrain."
+    fn builtin = core::default_router().rules().clone();
+    "Parses, validates and compiles a JSON rule set."
+    fn from_json;
+    "Parses a TOML rule set."
+    fn from_toml;
+    "The rule set as JSON."
+    fn to_json;
 }
 
 #[napi]
 impl RuleSet {
-    /// The built-in rule set.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The default rule set shipped with opsbrain.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        RuleSet {
-            inner: core::default_router().rules().clone(),
-        }
-    }
-
-    /// Parses, validates and compiles a JSON rule set.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::RuleSet::from_json(&scalar::string("text", &text)?)?;
-            Ok(RuleSet { inner })
-        })
-    }
-
-    /// Parses a TOML rule set.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::RuleSet::from_toml(&scalar::string("text", &text)?)?;
-            Ok(RuleSet { inner })
-        })
-    }
-
-    /// The rule set as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// Number of rules.
     #[napi(getter)]
     pub fn length(&self) -> u32 {
         u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
-}
-
-impl Default for RuleSet {
-    fn default() -> Self {
-        Self::builtin()
     }
 }
 

@@ -9,44 +9,23 @@ use opsbrain::escalation::{self as core, EscalationEvent, EscalationTimeline, Ti
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     instants: &["at", "met_at", "breach_at"],
     ..Shape::PLAIN
 };
 
-/// Escalation levels, timing rules and stop conditions.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct EscalationPolicy {
-    inner: core::EscalationPolicy,
-}
-
-#[napi]
-impl EscalationPolicy {
-    /// Parses and validates a JSON policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::EscalationPolicy::from_json(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
-        })
-    }
-
-    /// Parses and validates a TOML policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::EscalationPolicy::from_toml(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
-        })
-    }
-
-    /// The policy as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
+class! {
+    "Escalation levels, timing rules and stop conditions."
+    #[napi()]
+    pub struct EscalationPolicy(core::EscalationPolicy);
+    "Parses and validates a JSON policy."
+    fn from_json;
+    "Parses and validates a TOML policy."
+    fn from_toml;
+    "The policy as JSON."
+    fn to_json;
 }
 
 /// The escalations a ticket's events trigger up to `now`.

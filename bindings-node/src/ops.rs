@@ -13,6 +13,7 @@ use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 use crate::task::{self, Job};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     instants: &["since", "until"],
@@ -25,38 +26,20 @@ const ROWS: Shape = Shape {
     ..Shape::PLAIN
 };
 
-/// A validated knowledge base of the troubleshooting assistant.
-#[napi(namespace = "ops")]
-#[derive(Debug, Clone)]
-pub struct KnowledgeBase {
-    inner: core::KnowledgeBase,
+class! {
+    "A validated knowledge base of the troubleshooting assistant."
+    #[napi(namespace = "ops")]
+    pub struct KnowledgeBase(core::KnowledgeBase);
+    "The built-in knowledge base."
+    fn builtin = core::KnowledgeBase::builtin();
+    "Parses and validates a JSON knowledge base."
+    fn from_json;
+    "The knowledge base as JSON."
+    fn to_json;
 }
 
 #[napi(namespace = "ops")]
 impl KnowledgeBase {
-    /// The built-in knowledge base.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        KnowledgeBase {
-            inner: core::KnowledgeBase::builtin(),
-        }
-    }
-
-    /// Parses and validates a JSON knowledge base.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::KnowledgeBase::from_json(&scalar::string("text", &text)?)?;
-            Ok(KnowledgeBase { inner })
-        })
-    }
-
-    /// The knowledge base as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The causes.
     #[napi(getter, ts_return_type = "Array<CauseDef>")]
     pub fn causes<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {

@@ -1,6 +1,7 @@
 //! Shared types: the string enums of core `types` (runtime objects and
-//! TypeScript unions) and the `SlaPolicy` class that the sla and kpi
-//! families both take.
+//! TypeScript unions), the [`class!`] declaration of classes wrapping core
+//! values, and the `SlaPolicy` class that the sla and kpi families both
+//! take.
 
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
@@ -77,66 +78,117 @@ pub enum CacheStrategy {
     CacheAside,
 }
 
-/// SLA targets per tier and priority, on business calendars.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct SlaPolicy {
-    /// The core policy.
-    pub(crate) inner: sla::SlaPolicy,
-}
-
-#[napi]
-impl SlaPolicy {
-    /// The built-in policy.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The framework's built-in policy.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        SlaPolicy {
-            inner: sla::SlaPolicy::builtin(),
+/// Declares a class holding a core value (`inner`, with `From`) and the
+/// members listed after it, each delegating to the core type's item of the
+/// same name: `new` (the constructor) and `builtin` (also `Default`) give
+/// the value `= expr`; `from_json`/`from_toml` parse and validate a text;
+/// `to_json` writes one. Docs are string literals, one per line (napi
+/// renders doc comments passed through a macro with their raw-string
+/// prefix).
+macro_rules! class {
+    (
+        $($doc:literal)+
+        #[napi $attr:tt]
+        pub struct $class:ident($core:ty);
+        $($($mdoc:literal)+ fn $member:ident $(= $value:expr)?;)*
+    ) => {
+        $(#[doc = $doc])+
+        #[napi $attr]
+        #[derive(Debug, Clone)]
+        pub struct $class {
+            /// The core value.
+            pub(crate) inner: $core,
         }
-    }
 
-    /// Parses and validates a JSON policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            sla::SlaPolicy::from_json(&scalar::string("text", &text)?).map(|inner| Self { inner })
-        })
-    }
-
-    /// Parses and validates a TOML policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            sla::SlaPolicy::from_toml(&scalar::string("text", &text)?).map(|inner| Self { inner })
-        })
-    }
-
-    /// The policy as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-}
-
-impl Default for SlaPolicy {
-    fn default() -> Self {
-        Self::builtin()
-    }
-}
-
-impl From<opsbrain::Priority> for Priority {
-    fn from(p: opsbrain::Priority) -> Self {
-        match p {
-            opsbrain::Priority::Low => Priority::Low,
-            opsbrain::Priority::Medium => Priority::Medium,
-            opsbrain::Priority::High => Priority::High,
-            opsbrain::Priority::Critical => Priority::Critical,
+        impl From<$core> for $class {
+            fn from(inner: $core) -> Self {
+                $class { inner }
+            }
         }
-    }
+
+        $($crate::types::class!(@$member $attr $class $core [$($mdoc)+] $($value)?);)*
+    };
+    (@new $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(constructor)]
+            pub fn new() -> Self {
+                $class { inner: $value }
+            }
+        }
+    };
+    (@builtin $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(factory)]
+            pub fn builtin() -> Self {
+                $class { inner: $value }
+            }
+        }
+
+        impl Default for $class {
+            fn default() -> Self {
+                Self::builtin()
+            }
+        }
+    };
+    (@from_json $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(factory, ts_args_type = "text: string")]
+            pub fn from_json(text: napi::bindgen_prelude::Unknown<'_>) -> $crate::errors::Result<Self> {
+                $crate::types::parsed("text", &text, <$core>::from_json)
+            }
+        }
+    };
+    (@from_toml $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(factory, ts_args_type = "text: string")]
+            pub fn from_toml(text: napi::bindgen_prelude::Unknown<'_>) -> $crate::errors::Result<Self> {
+                $crate::types::parsed("text", &text, <$core>::from_toml)
+            }
+        }
+    };
+    (@to_json $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi]
+            pub fn to_json(&self) -> String {
+                self.inner.to_json()
+            }
+        }
+    };
+}
+
+pub(crate) use class;
+
+/// A class of the core value that `parse` reads from the string argument `v`.
+pub fn parsed<C, T: From<C>>(
+    path: &str,
+    v: &Unknown<'_>,
+    parse: impl FnOnce(&str) -> opsbrain::Result<C>,
+) -> errors::Result<T> {
+    run(|| parse(&scalar::string(path, v)?).map(T::from))
+}
+
+class! {
+    "SLA targets per tier and priority, on business calendars."
+    #[napi()]
+    pub struct SlaPolicy(sla::SlaPolicy);
+    "The built-in policy."
+    fn new = sla::SlaPolicy::builtin();
+    "The framework's built-in policy."
+    fn builtin = sla::SlaPolicy::builtin();
+    "Parses and validates a JSON policy."
+    fn from_json;
+    "Parses and validates a TOML policy."
+    fn from_toml;
+    "The policy as JSON."
+    fn to_json;
 }
