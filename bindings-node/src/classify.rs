@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::convert::scalar::{self, Class, wrong};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Job, Work, twins};
 use crate::types::class;
 
 fn ticket(path: &str, v: &Unknown<'_>) -> opsbrain::Result<core::Ticket> {
@@ -158,14 +158,12 @@ pub struct Router {
 
 const ROUTINGS: Shape = Shape::PLAIN;
 
-fn route_batch<R>(router: R, list: &Unknown<'_>) -> AsyncTask<Job>
+fn batch<R>(router: R, list: &Unknown<'_>) -> opsbrain::Result<Work>
 where
     R: std::ops::Deref<Target = core::Router> + Send + 'static,
 {
-    task::spawn(|| {
-        let tickets = tickets(list)?;
-        task::work(&ROUTINGS, move || router.route_batch(&tickets))
-    })
+    let tickets = tickets(list)?;
+    task::work(&ROUTINGS, move || router.route_batch(&tickets))
 }
 
 #[napi]
@@ -207,7 +205,7 @@ impl Router {
         env: &'e Env,
         tickets: Unknown<'_>,
     ) -> errors::Result<Unknown<'e>> {
-        route_many(env, &self.inner, &tickets)
+        task::now(env, || batch(Arc::clone(&self.inner), &tickets))
     }
 
     /// As `routeMany`, off the main thread.
@@ -216,7 +214,7 @@ impl Router {
         ts_return_type = "Promise<Array<Routing>>"
     )]
     pub fn route_many_async(&self, tickets: Unknown<'_>) -> AsyncTask<Job> {
-        route_batch(Arc::clone(&self.inner), &tickets)
+        task::spawn(|| batch(Arc::clone(&self.inner), &tickets))
     }
 }
 
@@ -228,34 +226,21 @@ fn route_one<'e>(
     run(|| value::result(env, &router.route_ticket(&ticket("ticket", v)?)?, &ROUTINGS))
 }
 
-fn route_many<'e>(
-    env: &'e Env,
-    router: &core::Router,
-    v: &Unknown<'_>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| value::result(env, &router.route_batch(&tickets(v)?)?, &ROUTINGS))
-}
-
 /// Routes one ticket with the built-in router.
 #[napi(ts_args_type = "ticket: Ticket", ts_return_type = "Routing")]
 pub fn route_ticket<'e>(env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unknown<'e>> {
     route_one(env, core::default_router(), &ticket)
 }
 
-/// Routes many tickets with the built-in router, keeping their order.
-#[napi(
-    ts_args_type = "tickets: Array<Ticket>",
-    ts_return_type = "Array<Routing>"
-)]
-pub fn route_tickets<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    route_many(env, core::default_router(), &tickets)
+fn builtin_batch(tickets: &Unknown<'_>) -> opsbrain::Result<Work> {
+    batch(core::default_router(), tickets)
 }
 
-/// As `routeTickets`, off the main thread.
-#[napi(
-    ts_args_type = "tickets: Array<Ticket>",
-    ts_return_type = "Promise<Array<Routing>>"
-)]
-pub fn route_tickets_async(tickets: Unknown<'_>) -> AsyncTask<Job> {
-    route_batch(core::default_router(), &tickets)
+twins! {
+    #[napi(ts_args_type = "tickets: Array<Ticket>")]
+    "Routes many tickets with the built-in router, keeping their order."
+    fn route_tickets -> "Array<Routing>";
+    "As `routeTickets`, off the main thread."
+    fn route_tickets_async -> "Promise<Array<Routing>>";
+    with builtin_batch(tickets: Unknown<'_>);
 }

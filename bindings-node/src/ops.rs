@@ -4,15 +4,14 @@
 //! `diagnose`).
 
 use napi::Env;
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::ops as core;
-use serde_json::Value;
 
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Work, twins};
 use crate::types::class;
 
 const SHAPE: Shape = Shape {
@@ -98,100 +97,55 @@ pub fn pg_queries<'e>(
     })
 }
 
-type PgArgs = (Value, Value, Value, core::PgOptions);
-
-fn pg_args(
+fn pg_report(
     statements: &Unknown<'_>,
     indexes: &Unknown<'_>,
     tables: &Unknown<'_>,
-    options: Option<&Unknown<'_>>,
-) -> opsbrain::Result<PgArgs> {
-    Ok((
-        value::read("statements", statements, &ROWS)?,
-        value::read("indexes", indexes, &ROWS)?,
-        value::read("tables", tables, &ROWS)?,
-        value::opt("options", options, &SHAPE)?,
-    ))
-}
-
-fn pg_stats((s, i, t, o): &PgArgs) -> opsbrain::Result<core::PgHealthReport> {
-    let s: Vec<core::PgStatementRow> = core::pg_rows(s, "statements")?;
-    let i: Vec<core::PgIndexRow> = core::pg_rows(i, "indexes")?;
-    let t: Vec<core::PgTableRow> = core::pg_rows(t, "tables")?;
-    core::analyze_pg_stats(&s, &i, &t, o)
-}
-
-/// Slow statements, unused indexes and bloated tables from pg_stat rows.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null",
-    ts_return_type = "PgHealthReport"
-)]
-pub fn analyze_pg_stats<'e>(
-    env: &'e Env,
-    statements: Unknown<'_>,
-    indexes: Unknown<'_>,
-    tables: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let args = pg_args(&statements, &indexes, &tables, options.as_ref())?;
-        value::result(env, &pg_stats(&args)?, &SHAPE)
+    options: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let s = value::read("statements", statements, &ROWS)?;
+    let i = value::read("indexes", indexes, &ROWS)?;
+    let t = value::read("tables", tables, &ROWS)?;
+    let o: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    task::work(&SHAPE, move || {
+        let s: Vec<core::PgStatementRow> = core::pg_rows(&s, "statements")?;
+        let i: Vec<core::PgIndexRow> = core::pg_rows(&i, "indexes")?;
+        let t: Vec<core::PgTableRow> = core::pg_rows(&t, "tables")?;
+        core::analyze_pg_stats(&s, &i, &t, &o)
     })
 }
 
-/// As `analyzePgStats`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null",
-    ts_return_type = "Promise<PgHealthReport>"
-)]
-pub fn analyze_pg_stats_async(
-    statements: Unknown<'_>,
-    indexes: Unknown<'_>,
-    tables: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let args = pg_args(&statements, &indexes, &tables, options.as_ref())?;
-        task::work(&SHAPE, move || pg_stats(&args))
-    })
+fn explain(plan: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
+    let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    let text = value::json_text("plan", plan)?;
+    task::work(&SHAPE, move || core::analyze_explain_json(&text, &options))
 }
 
-/// Sequential scans and index suggestions from an EXPLAIN (FORMAT JSON) plan.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
-    ts_return_type = "ExplainAnalysis"
-)]
-pub fn analyze_explain<'e>(
-    env: &'e Env,
-    plan: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        let text = value::json_text(env, "plan", &plan)?;
-        value::result(env, &core::analyze_explain_json(&text, &options)?, &SHAPE)
-    })
-}
+twins! {
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null"
+    )]
+    "Slow statements, unused indexes and bloated tables from pg_stat rows."
+    fn analyze_pg_stats -> "PgHealthReport";
+    "As `analyzePgStats`, off the main thread."
+    fn analyze_pg_stats_async -> "Promise<PgHealthReport>";
+    with pg_report(
+        statements: Unknown<'_>,
+        indexes: Unknown<'_>,
+        tables: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    );
 
-/// As `analyzeExplain`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
-    ts_return_type = "Promise<ExplainAnalysis>"
-)]
-pub fn analyze_explain_async(
-    env: Env,
-    plan: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        let text = value::json_text(&env, "plan", &plan)?;
-        task::work(&SHAPE, move || core::analyze_explain_json(&text, &options))
-    })
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "plan: string | object | object[], options?: PgOptions | null"
+    )]
+    "Sequential scans and index suggestions from an EXPLAIN (FORMAT JSON) plan."
+    fn analyze_explain -> "ExplainAnalysis";
+    "As `analyzeExplain`, off the main thread."
+    fn analyze_explain_async -> "Promise<ExplainAnalysis>";
+    with explain(plan: Unknown<'_>, options: Option<Unknown<'_>>);
 }
 
 /// Whether an index paid off, from query times before and after.
@@ -243,14 +197,19 @@ fn diagnose_args(
     report: &Unknown<'_>,
     now: &Unknown<'_>,
     kb: &Option<Class<'_, KnowledgeBase>>,
-    options: Option<&Unknown<'_>>,
+    options: &Option<Unknown<'_>>,
 ) -> opsbrain::Result<DiagnoseArgs> {
     let report = value::object("report", report, &SHAPE)?;
     let now = scalar::instant("now", now)?;
     let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?
         .map(|k| k.inner.clone())
         .unwrap_or_default();
-    Ok((kb, report, now, value::opt("options", options, &SHAPE)?))
+    Ok((
+        kb,
+        report,
+        now,
+        value::opt("options", options.as_ref(), &SHAPE)?,
+    ))
 }
 
 /// The symptoms the assistant reads from a report.
@@ -267,44 +226,34 @@ pub fn extract_symptoms<'e>(
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
     run(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
+        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, &options)?;
         value::result(env, &core::extract_symptoms(&kb, &report, now, &o)?, &SHAPE)
     })
 }
 
-/// Ranked causes, diagnostic steps and resolutions for a report.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
-    ts_return_type = "Diagnosis"
-)]
-pub fn diagnose<'e>(
-    env: &'e Env,
-    report: Unknown<'_>,
-    now: Unknown<'_>,
-    kb: Option<Class<'_, KnowledgeBase>>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        value::result(env, &core::diagnose(&kb, &report, now, &o)?, &SHAPE)
-    })
+fn diagnosis(
+    report: &Unknown<'_>,
+    now: &Unknown<'_>,
+    kb: &Option<Class<'_, KnowledgeBase>>,
+    options: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let (kb, report, now, o) = diagnose_args(report, now, kb, options)?;
+    task::work(&SHAPE, move || core::diagnose(&kb, &report, now, &o))
 }
 
-/// As `diagnose`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
-    ts_return_type = "Promise<Diagnosis>"
-)]
-pub fn diagnose_async(
-    report: Unknown<'_>,
-    now: Unknown<'_>,
-    kb: Option<Class<'_, KnowledgeBase>>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        task::work(&SHAPE, move || core::diagnose(&kb, &report, now, &o))
-    })
+twins! {
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null"
+    )]
+    "Ranked causes, diagnostic steps and resolutions for a report."
+    fn diagnose -> "Diagnosis";
+    "As `diagnose`, off the main thread."
+    fn diagnose_async -> "Promise<Diagnosis>";
+    with diagnosis(
+        report: Unknown<'_>,
+        now: Unknown<'_>,
+        kb: Option<Class<'_, KnowledgeBase>>,
+        options: Option<Unknown<'_>>,
+    );
 }

@@ -8,7 +8,7 @@ use napi::{Env, ScopedTask};
 use serde::Serialize;
 
 use crate::convert::value::{Shape, result};
-use crate::errors::{Failure, guard};
+use crate::errors::{self, Failure, guard, run};
 
 /// Writes a finished result as a JS value (on the JS thread).
 pub type Write = Box<dyn for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send>;
@@ -42,6 +42,50 @@ pub fn spawn(prepare: impl FnOnce() -> opsbrain::Result<Work>) -> AsyncTask<Job>
         work: Some(guard(prepare)),
     })
 }
+
+/// Runs `prepare` and its work at once, on the JS thread: the synchronous
+/// twin of [`spawn`].
+pub fn now<'e>(
+    env: &'e Env,
+    prepare: impl FnOnce() -> opsbrain::Result<Work>,
+) -> errors::Result<Unknown<'e>> {
+    run(|| prepare()?()?(env))
+}
+
+/// Declares an entry point and its `...Async` twin from one `prepare`
+/// function that reads the arguments (by reference) and returns the
+/// [`Work`]: the entry point runs the work at once ([`now`]), the twin on
+/// the thread pool ([`spawn`]). Both take the `#[napi(...)]` attributes
+/// given; each has its own doc and TypeScript return type (string literals:
+/// napi renders doc comments passed through a macro with their raw-string
+/// prefix).
+macro_rules! twins {
+    ($(
+        #[napi($($attr:tt)*)]
+        $doc:literal fn $name:ident -> $ret:literal;
+        $adoc:literal fn $name_async:ident -> $aret:literal;
+        with $prepare:ident($($arg:ident: $ty:ty),* $(,)?);
+    )*) => {$(
+        #[doc = $doc]
+        #[napi($($attr)*, ts_return_type = $ret)]
+        pub fn $name<'e>(
+            env: &'e napi::Env,
+            $($arg: $ty),*
+        ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
+            $crate::task::now(env, || $prepare($(&$arg),*))
+        }
+
+        #[doc = $adoc]
+        #[napi($($attr)*, ts_return_type = $aret)]
+        pub fn $name_async(
+            $($arg: $ty),*
+        ) -> napi::bindgen_prelude::AsyncTask<$crate::task::Job> {
+            $crate::task::spawn(|| $prepare($(&$arg),*))
+        }
+    )*};
+}
+
+pub(crate) use twins;
 
 /// Work whose result is written by `write`.
 pub fn work_with<T: Send + 'static>(

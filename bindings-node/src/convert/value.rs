@@ -539,13 +539,13 @@ pub fn result<'e, T: Serialize>(env: &'e Env, value: &T, shape: &Shape) -> Resul
 
 /// A JSON text argument: a string as given, an object or array through
 /// `JSON.stringify` (for documents deeper than [`MAX_DEPTH`], such as plans).
-pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
+pub fn json_text(path: &str, v: &Unknown<'_>) -> Result<String> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::String => return scalar::string(path, v),
         ValueType::Object => {}
         _ => return Err(wrong(path, "a JSON string, an object or an array", v)),
     }
-    let json: Object<'_> = env
+    let json: Object<'_> = Env::from_raw(v.value().env)
         .get_global()
         .and_then(|g| g.get_named_property("JSON"))
         .map_err(napi_err(path))?;
