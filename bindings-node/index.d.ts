@@ -1525,6 +1525,8 @@ export declare class ProactiveMonitor {
   get config(): MonitorConfig
   /** The config as JSON. */
   toJson(): string
+  /** Alerts for anomaly sets at `timestamp`. */
+  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
   /** Fits a group's forest on `data` and scores it. */
   detect(group: string, data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** As `detect`, off the main thread. */
@@ -1533,8 +1535,6 @@ export declare class ProactiveMonitor {
   fit(group: string, reference: Matrix, nRows?: number, nCols?: number): FittedGroup
   /** As `fit`, off the main thread. */
   fitAsync(group: string, reference: Matrix, nRows?: number, nCols?: number): Promise<FittedGroup>
-  /** Alerts for anomaly sets at `timestamp`. */
-  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
 }
 
 /**

@@ -5,9 +5,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use napi::bindgen_prelude::{
-    AsyncTask, Float64Array, Int32Array, Object, This, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{AsyncTask, Float64Array, Int32Array, Object, This, Unknown};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use opsbrain::anomaly as monitor;
@@ -15,11 +13,11 @@ use opsbrain::anomaly::{self as iforest, ForestOptions, IsolationForestParams, T
 use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
 
-use crate::convert::column::{self, Matrix};
-use crate::convert::scalar::{self, bad};
+use crate::convert::column;
+use crate::convert::scalar;
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Job, Work, twins};
 use crate::types::class;
 
 const SHAPE: Shape = Shape {
@@ -29,15 +27,6 @@ const SHAPE: Shape = Shape {
 };
 
 type Opt<'a> = Option<Unknown<'a>>;
-
-fn matrix<'e>(
-    path: &str,
-    data: &Unknown<'e>,
-    rows: &Opt<'_>,
-    cols: &Opt<'_>,
-) -> opsbrain::Result<Matrix<'e>> {
-    column::matrix(path, data, rows.as_ref(), cols.as_ref())
-}
 
 type Slot = Arc<Mutex<Option<Arc<iforest::IsolationForest>>>>;
 
@@ -73,11 +62,10 @@ fn score(
 }
 
 fn scored_js(env: &Env, s: Scored) -> opsbrain::Result<Unknown<'_>> {
-    let out = match s {
-        Scored::Floats(v) => Float64Array::new(v).into_unknown(env),
-        Scored::Labels(v) => Int32Array::new(v).into_unknown(env),
-    };
-    out.map_err(|e| bad("result", e.reason))
+    match s {
+        Scored::Floats(v) => task::js(env, Float64Array::new(v)),
+        Scored::Labels(v) => task::js(env, Int32Array::new(v)),
+    }
 }
 
 /// Isolation Forest anomaly detection (scikit-learn's semantics).
@@ -115,7 +103,7 @@ impl IsolationForest {
     ) -> errors::Result<Unknown<'e>> {
         run(|| {
             let model = self.fitted()?;
-            let m = matrix("data", data, rows, cols)?;
+            let m = column::matrix("data", data, rows, cols)?;
             let x = m.view()?;
             scored_js(env, self.jobs.install(|| score(&model, x, output))?)
         })
@@ -130,7 +118,7 @@ impl IsolationForest {
     ) -> AsyncTask<Job> {
         task::spawn(|| {
             let model = self.fitted()?;
-            let x = matrix("data", data, rows, cols)?.into_owned()?;
+            let x = column::matrix("data", data, rows, cols)?.into_owned()?;
             let jobs = self.jobs.clone();
             task::work_with(
                 move || jobs.install(|| score(&model, x.view(), output)),
@@ -172,7 +160,7 @@ impl IsolationForest {
         n_rows: Opt<'_>,
         n_cols: Opt<'_>,
     ) -> errors::Result<Object<'a>> {
-        run(|| self.fit_on(matrix("data", &data, &n_rows, &n_cols)?.view()?))?;
+        run(|| self.fit_on(column::matrix("data", &data, &n_rows, &n_cols)?.view()?))?;
         Ok(this.object)
     }
 
@@ -183,7 +171,7 @@ impl IsolationForest {
     )]
     pub fn fit_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
         task::spawn(|| {
-            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
+            let x = column::matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
             let (params, jobs, slot) = (
                 self.params.clone(),
                 self.jobs.clone(),
@@ -195,7 +183,7 @@ impl IsolationForest {
                     *lock(&slot) = Some(Arc::new(model));
                     Ok(())
                 },
-                |env, ()| ().into_unknown(env).map_err(|e| bad("result", e.reason)),
+                task::js,
             )
         })
     }
@@ -209,7 +197,7 @@ impl IsolationForest {
         n_cols: Opt<'_>,
     ) -> errors::Result<Int32Array> {
         run(|| {
-            let m = matrix("data", &data, &n_rows, &n_cols)?;
+            let m = column::matrix("data", &data, &n_rows, &n_cols)?;
             let x = m.view()?;
             let model = self.fit_on(x)?;
             Ok(Int32Array::new(
@@ -322,16 +310,6 @@ pub struct ProactiveMonitor {
     inner: monitor::ProactiveMonitor,
 }
 
-fn group_js(env: &Env, a: monitor::GroupAnomalies) -> opsbrain::Result<Unknown<'_>> {
-    value::result(env, &a, &SHAPE)
-}
-
-fn fitted_js(env: &Env, inner: monitor::FittedGroup) -> opsbrain::Result<Unknown<'_>> {
-    FittedGroup { inner }
-        .into_unknown(env)
-        .map_err(|e| bad("result", e.reason))
-}
-
 #[napi]
 impl ProactiveMonitor {
     /// The monitor of a JSON config (default: the framework's).
@@ -375,84 +353,6 @@ impl ProactiveMonitor {
         run(|| Ok(serde_json::to_string(self.inner.config())?))
     }
 
-    /// Fits a group's forest on `data` and scores it.
-    #[napi(
-        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "GroupAnomalies"
-    )]
-    pub fn detect<'e>(
-        &self,
-        env: &'e Env,
-        group: Unknown<'_>,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            let group = scalar::string("group", &group)?;
-            let m = matrix("data", &data, &n_rows, &n_cols)?;
-            group_js(env, self.inner.detect(&group, &m.view()?)?)
-        })
-    }
-
-    /// As `detect`, off the main thread.
-    #[napi(
-        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "Promise<GroupAnomalies>"
-    )]
-    pub fn detect_async(
-        &self,
-        group: Unknown<'_>,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let group = scalar::string("group", &group)?;
-            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
-            let m = self.inner.clone();
-            task::work_with(move || m.detect(&group, &x.view()), group_js)
-        })
-    }
-
-    /// Fits a group's forest on reference data, for scoring later.
-    #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
-    pub fn fit(
-        &self,
-        group: Unknown<'_>,
-        reference: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<FittedGroup> {
-        run(|| {
-            let group = scalar::string("group", &group)?;
-            let m = matrix("reference", &reference, &n_rows, &n_cols)?;
-            Ok(FittedGroup {
-                inner: self.inner.fit(&group, &m.view()?)?,
-            })
-        })
-    }
-
-    /// As `fit`, off the main thread.
-    #[napi(
-        ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "Promise<FittedGroup>"
-    )]
-    pub fn fit_async(
-        &self,
-        group: Unknown<'_>,
-        reference: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let group = scalar::string("group", &group)?;
-            let x = matrix("data", &reference, &n_rows, &n_cols)?.into_owned()?;
-            let m = self.inner.clone();
-            task::work_with(move || m.fit(&group, &x.view()), fitted_js)
-        })
-    }
-
     /// Alerts for anomaly sets at `timestamp`.
     #[napi(
         ts_args_type = "anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant",
@@ -473,6 +373,55 @@ impl ProactiveMonitor {
             let at = scalar::instant("timestamp", &timestamp)?;
             value::result(env, &self.inner.alerts(&sets, at)?, &SHAPE)
         })
+    }
+}
+
+impl ProactiveMonitor {
+    fn detection(
+        &self,
+        group: &Unknown<'_>,
+        data: &Unknown<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
+        let group = scalar::string("group", group)?;
+        let x = column::matrix("data", data, n_rows, n_cols)?.into_owned()?;
+        let m = self.inner.clone();
+        task::work(&SHAPE, move || m.detect(&group, &x.view()))
+    }
+
+    fn fitting(
+        &self,
+        group: &Unknown<'_>,
+        reference: &Unknown<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
+        let group = scalar::string("group", group)?;
+        let x = column::matrix("reference", reference, n_rows, n_cols)?.into_owned()?;
+        let m = self.inner.clone();
+        task::work_with(
+            move || m.fit(&group, &x.view()),
+            |env, inner| task::js(env, FittedGroup::from(inner)),
+        )
+    }
+}
+
+twins! {
+    impl ProactiveMonitor {
+        #[napi(ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number")]
+        "Fits a group's forest on `data` and scores it."
+        fn detect -> "GroupAnomalies";
+        "As `detect`, off the main thread."
+        fn detect_async -> "Promise<GroupAnomalies>";
+        with detection(group: Unknown<'_>, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+
+        #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
+        "Fits a group's forest on reference data, for scoring later."
+        fn fit -> "FittedGroup";
+        "As `fit`, off the main thread."
+        fn fit_async -> "Promise<FittedGroup>";
+        with fitting(group: Unknown<'_>, reference: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
     }
 }
 
@@ -501,11 +450,8 @@ impl FittedGroup {
         n_cols: Opt<'_>,
     ) -> errors::Result<Unknown<'e>> {
         run(|| {
-            group_js(
-                env,
-                self.inner
-                    .score(&matrix("data", &data, &n_rows, &n_cols)?.view()?)?,
-            )
+            let m = column::matrix("data", &data, &n_rows, &n_cols)?;
+            value::result(env, &self.inner.score(&m.view()?)?, &SHAPE)
         })
     }
 

@@ -5,9 +5,7 @@
 //! key by key into the core's option types.
 
 use napi::Env;
-use napi::bindgen_prelude::{
-    AsyncTask, BigInt, BigUint64Array, Float64Array, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{AsyncTask, BigInt, BigUint64Array, Float64Array, Unknown};
 use napi_derive::napi;
 use opsbrain::cache::{self as core};
 
@@ -68,10 +66,8 @@ pub struct MissRatioCurve {
     inner: core::MissRatioCurve,
 }
 
-fn curve_js<'e>(env: &'e Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<'e>> {
-    MissRatioCurve { inner }
-        .into_unknown(env)
-        .map_err(|e| scalar::bad("result", e.reason))
+fn curve_js(env: &Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<'_>> {
+    task::js(env, MissRatioCurve { inner })
 }
 
 #[napi(namespace = "cache")]

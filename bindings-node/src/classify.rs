@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::Channel;
@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::convert::scalar::{self, Class, wrong};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job, Work, twins};
+use crate::task::{self, Work, twins};
 use crate::types::class;
 
 fn ticket(path: &str, v: &Unknown<'_>) -> opsbrain::Result<core::Ticket> {
@@ -194,27 +194,22 @@ impl Router {
     pub fn route<'e>(&self, env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         route_one(env, &self.inner, &ticket)
     }
+}
 
-    /// Routes many tickets in parallel, keeping their order.
-    #[napi(
-        ts_args_type = "tickets: Array<Ticket>",
-        ts_return_type = "Array<Routing>"
-    )]
-    pub fn route_many<'e>(
-        &self,
-        env: &'e Env,
-        tickets: Unknown<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        task::now(env, || batch(Arc::clone(&self.inner), &tickets))
+impl Router {
+    fn routes(&self, tickets: &Unknown<'_>) -> opsbrain::Result<Work> {
+        batch(Arc::clone(&self.inner), tickets)
     }
+}
 
-    /// As `routeMany`, off the main thread.
-    #[napi(
-        ts_args_type = "tickets: Array<Ticket>",
-        ts_return_type = "Promise<Array<Routing>>"
-    )]
-    pub fn route_many_async(&self, tickets: Unknown<'_>) -> AsyncTask<Job> {
-        task::spawn(|| batch(Arc::clone(&self.inner), &tickets))
+twins! {
+    impl Router {
+        #[napi(ts_args_type = "tickets: Array<Ticket>")]
+        "Routes many tickets in parallel, keeping their order."
+        fn route_many -> "Array<Routing>";
+        "As `routeMany`, off the main thread."
+        fn route_many_async -> "Promise<Array<Routing>>";
+        with routes(tickets: Unknown<'_>);
     }
 }
 

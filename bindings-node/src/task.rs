@@ -3,10 +3,11 @@
 //! thread. A failure at any step rejects the promise with our `.code`;
 //! nothing throws synchronously.
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::{AsyncTask, ToNapiValue, Unknown};
 use napi::{Env, ScopedTask};
 use serde::Serialize;
 
+use crate::convert::scalar::bad;
 use crate::convert::value::{Shape, result};
 use crate::errors::{self, Failure, guard, run};
 
@@ -55,11 +56,40 @@ pub fn now<'e>(
 /// Declares an entry point and its `...Async` twin from one `prepare`
 /// function that reads the arguments (by reference) and returns the
 /// [`Work`]: the entry point runs the work at once ([`now`]), the twin on
-/// the thread pool ([`spawn`]). Both take the `#[napi(...)]` attributes
+/// the thread pool ([`spawn`]); `impl Class { ... }` declares methods
+/// calling `self.prepare`. Both take the `#[napi(...)]` attributes
 /// given; each has its own doc and TypeScript return type (string literals:
 /// napi renders doc comments passed through a macro with their raw-string
 /// prefix).
 macro_rules! twins {
+    (impl $class:ident {$(
+        #[napi($($attr:tt)*)]
+        $doc:literal fn $name:ident -> $ret:literal;
+        $adoc:literal fn $name_async:ident -> $aret:literal;
+        with $prepare:ident($($arg:ident: $ty:ty),* $(,)?);
+    )*}) => {
+        #[napi]
+        impl $class {$(
+            #[doc = $doc]
+            #[napi($($attr)*, ts_return_type = $ret)]
+            pub fn $name<'e>(
+                &self,
+                env: &'e napi::Env,
+                $($arg: $ty),*
+            ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
+                $crate::task::now(env, || self.$prepare($(&$arg),*))
+            }
+
+            #[doc = $adoc]
+            #[napi($($attr)*, ts_return_type = $aret)]
+            pub fn $name_async(
+                &self,
+                $($arg: $ty),*
+            ) -> napi::bindgen_prelude::AsyncTask<$crate::task::Job> {
+                $crate::task::spawn(|| self.$prepare($(&$arg),*))
+            }
+        )*}
+    };
     ($(
         #[napi($($attr:tt)*)]
         $doc:literal fn $name:ident -> $ret:literal;
@@ -86,6 +116,11 @@ macro_rules! twins {
 }
 
 pub(crate) use twins;
+
+/// A native value (a class instance, a typed array) as a JS value.
+pub fn js<T: ToNapiValue>(env: &Env, value: T) -> opsbrain::Result<Unknown<'_>> {
+    value.into_unknown(env).map_err(|e| bad("result", e.reason))
+}
 
 /// Work whose result is written by `write`.
 pub fn work_with<T: Send + 'static>(

@@ -202,11 +202,11 @@ impl Matrix<'_> {
 pub fn matrix<'e>(
     path: &str,
     data: &Unknown<'e>,
-    n_rows: Option<&Unknown<'_>>,
-    n_cols: Option<&Unknown<'_>>,
+    n_rows: &Option<Unknown<'_>>,
+    n_cols: &Option<Unknown<'_>>,
 ) -> Result<Matrix<'e>> {
-    let n_rows = n_rows.filter(|v| !scalar::is_nullish(v));
-    let n_cols = n_cols.filter(|v| !scalar::is_nullish(v));
+    let n_rows = n_rows.as_ref().filter(|v| !scalar::is_nullish(v));
+    let n_cols = n_cols.as_ref().filter(|v| !scalar::is_nullish(v));
     if scalar::typed_array(data) == Some(TypedArrayType::Float64) {
         let (Some(r), Some(c)) = (n_rows, n_cols) else {
             return Err(bad(path, "is a Float64Array: give nRows and nCols too"));
