@@ -14,6 +14,20 @@ export type Numbers = Float64Array | number[]
 /** Cache trace keys: integers from 0 to 2^64 - 1. */
 export type TraceKeys = BigUint64Array | Uint32Array | Array<number | bigint>
 
+/*
+ * The core's string enums. Each also exists at run time as an object of its
+ * names (`Priority.High === 'high'`, `cache.Policy.WTinyLfu === 'w_tiny_lfu'`).
+ */
+
+/** How urgent an issue is, from lowest to highest. */
+export type Priority = 'low' | 'medium' | 'high' | 'critical'
+
+/** The channel a ticket arrived on; tier 1's first-response target depends on it. */
+export type Channel = 'chat' | 'email' | 'phone' | 'portal'
+
+/** What a holiday closes. */
+export type HolidayRule = 'calendar_date' | 'shift_start_date'
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -388,6 +402,12 @@ export interface GroupAnomalies {
 }
 
 export declare namespace cache {
+  /** A simulated eviction policy. */
+  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
+
+  /** How a cache type is filled and kept fresh. */
+  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
+
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {
     /** Fixed sampling rate, in (0, 1]. */
@@ -1588,9 +1608,6 @@ export declare class SlaPolicy {
  */
 export declare function averagePathLength(n: number | bigint): number
 
-/** The channel a ticket arrived on; tier 1's first-response target depends on it. */
-export type Channel = 'chat' | 'email' | 'phone' | 'portal'
-
 /** Classifies an issue type with the built-in table. */
 export declare function classify(issueType: string, channel?: Channel | null): Route
 
@@ -1599,12 +1616,6 @@ export declare function escalationRate(timelines: Array<EscalationTimeline>): Es
 
 /** The escalations a ticket's events trigger up to `now`. */
 export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Instant, options?: EscalationTimelineOptions | null): EscalationTimeline
-
-/** What a holiday closes. */
-export type HolidayRule = 'calendar_date' | 'shift_start_date'
-
-/** How urgent an issue is, from lowest to highest. */
-export type Priority = 'low' | 'medium' | 'high' | 'critical'
 
 /** Routes one ticket with the built-in router. */
 export declare function routeTicket(ticket: Ticket): Routing
@@ -1624,6 +1635,10 @@ export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<S
 export declare namespace cache {
   /** A miss-ratio curve: hit ratio as a function of cache size. */
   export class MissRatioCurve {
+    /** The curve as JSON. */
+    toJson(): string
+    /** A curve from `toJson`. */
+    static fromJson(text: string): MissRatioCurve
     /** Requests in the trace. */
     get accesses(): number
     /** Distinct keys in the trace. */
@@ -1648,10 +1663,6 @@ export declare namespace cache {
     sizeForHitRatio(target: number): number | null
     /** Where extra cache stops paying (`null`: no knee). */
     knee(): cache.Knee | null
-    /** The curve as JSON. */
-    toJson(): string
-    /** A curve from `toJson`. */
-    static fromJson(text: string): MissRatioCurve
   }
   /** TTL and fill strategy per cache type. */
   export class StrategyTable {
@@ -1672,8 +1683,6 @@ export declare namespace cache {
   }
   /** Adjusts the strategy table to observed metrics. */
   export function adjust(metrics: Array<CacheTypeMetrics>, table?: StrategyTable | null, rules?: AdjustmentRules | null): cache.CachePlan
-  /** How a cache type is filled and kept fresh. */
-  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
   /** The 64-bit trace key of a string key. */
   export function hashKey(key: string): bigint
   /** The trace keys of string keys. */
@@ -1684,8 +1693,6 @@ export declare namespace cache {
   export function lruMrcAsync(keys: TraceKeys): Promise<MissRatioCurve>
   /** Access statistics and TTL recommendations per key pattern. */
   export function patternStats(keys: TraceKeys, options?: PatternStatsOptions | null): Array<cache.PatternStats>
-  /** A simulated eviction policy. */
-  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
   /** The SHARDS-sampled LRU miss-ratio curve of a trace. */
   export function shardsMrc(keys: TraceKeys, options: ShardsOptions): cache.MissRatioCurve
   /** As `shardsMrc`, off the main thread. */

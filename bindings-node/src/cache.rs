@@ -22,28 +22,12 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-/// A trace with its optional columns.
-fn traced<T>(
-    keys: &[u64],
-    timestamps: Option<&[f64]>,
-    writes: Option<&[bool]>,
-    f: impl FnOnce(&core::Trace<'_>) -> opsbrain::Result<T>,
-) -> opsbrain::Result<T> {
-    let mut trace = core::Trace::new(keys)?;
-    if let Some(ts) = timestamps {
-        trace = trace.with_timestamps(ts)?;
-    }
-    if let Some(w) = writes {
-        trace = trace.with_writes(w)?;
-    }
-    f(&trace)
-}
-
 fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<core::MissRatioCurve> {
-    traced(keys, None, None, |t| match sampling {
-        None => core::MissRatioCurve::exact_lru(t),
-        Some(s) => core::MissRatioCurve::shards(t, s),
-    })
+    let t = core::Trace::new(keys)?;
+    match sampling {
+        None => core::MissRatioCurve::exact_lru(&t),
+        Some(s) => core::MissRatioCurve::shards(&t, s),
+    }
 }
 
 fn sampling(options: Option<&Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
@@ -59,15 +43,18 @@ fn count(x: u64) -> f64 {
     x as f64
 }
 
-/// A miss-ratio curve: hit ratio as a function of cache size.
-#[napi(namespace = "cache")]
-#[derive(Debug, Clone)]
-pub struct MissRatioCurve {
-    inner: core::MissRatioCurve,
+class! {
+    "A miss-ratio curve: hit ratio as a function of cache size."
+    #[napi(namespace = "cache")]
+    pub struct MissRatioCurve(core::MissRatioCurve);
+    "The curve as JSON."
+    fn to_json;
+    "A curve from `toJson`."
+    fn from_json;
 }
 
 fn curve_js(env: &Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<'_>> {
-    task::js(env, MissRatioCurve { inner })
+    task::js(env, MissRatioCurve::from(inner))
 }
 
 #[napi(namespace = "cache")]
@@ -153,22 +140,6 @@ impl MissRatioCurve {
     pub fn knee<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
         run(|| value::result(env, &self.inner.knee(), &SHAPE))
     }
-
-    /// The curve as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(&self.inner)?))
-    }
-
-    /// A curve from `toJson`.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner: core::MissRatioCurve =
-                serde_json::from_str(&scalar::string("text", &text)?)?;
-            Ok(MissRatioCurve { inner })
-        })
-    }
 }
 
 /// The exact LRU miss-ratio curve of a trace.
@@ -245,9 +216,7 @@ fn simulate_on(
     keys: &[u64],
     (capacities, p): &SimulateArgs,
 ) -> opsbrain::Result<Vec<core::PolicyResult>> {
-    traced(keys, None, None, |t| {
-        core::compare_policies(t, &p.0, capacities)
-    })
+    core::compare_policies(&core::Trace::new(keys)?, &p.0, capacities)
 }
 
 /// Simulates cache policies at the given capacities.
@@ -321,9 +290,8 @@ pub fn pattern_stats<'e>(
             o.target_share = scalar::number("options.targetShare", v)?;
         }
         let keys = column::keys("keys", &keys)?;
-        let stats = traced(&keys, ts.as_deref(), writes.as_deref(), |t| {
-            core::pattern_stats(t, patterns.as_deref(), o.target_share)
-        })?;
+        let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
+        let stats = core::pattern_stats(&t, patterns.as_deref(), o.target_share)?;
         value::result(env, &stats, &SHAPE)
     })
 }
@@ -366,9 +334,8 @@ pub fn warm_candidates<'e>(
             .map(|v| column::bools("writes", v))
             .transpose()?;
         let keys = column::keys("keys", &keys)?;
-        let top = traced(&keys, ts.as_deref(), writes.as_deref(), |t| {
-            core::warm_candidates(t, o.now, o.window_secs, o.top_k, o.half_life_secs)
-        })?;
+        let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
+        let top = core::warm_candidates(&t, o.now, o.window_secs, o.top_k, o.half_life_secs)?;
         value::result(env, &top, &SHAPE)
     })
 }

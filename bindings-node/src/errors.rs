@@ -17,7 +17,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use napi::bindgen_prelude::{Function, Object, Unknown};
 use napi::{Env, JsError};
-use napi_derive::napi;
 use opsbrain::{Error, ErrorKind};
 
 /// The `.code` of every error the binding throws.
@@ -110,7 +109,6 @@ impl Failure {
 const GUARD: &str = include_str!("guard.js");
 
 /// Installs [`GUARD`] on the module's exports.
-#[napi(module_exports)]
 pub fn install_guard(exports: Object, env: Env) -> napi::Result<()> {
     let make: Function<'_, Vec<String>, Function<'_, Object, Unknown>> = env.run_script(GUARD)?;
     let codes: Vec<String> = ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect();

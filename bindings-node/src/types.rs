@@ -1,81 +1,56 @@
-//! Shared types: the string enums of core `types` (runtime objects and
-//! TypeScript unions), the [`class!`] declaration of classes wrapping core
+//! Shared types: the run-time objects of the core's string enums, the [`class!`] declaration of classes wrapping core
 //! values, and the `SlaPolicy` class that the sla and kpi families both
 //! take.
 
-use napi::bindgen_prelude::Unknown;
+use napi::Env;
+use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
 use napi_derive::napi;
-use opsbrain::sla;
+use opsbrain::cache::{CacheStrategy, Policy};
+use opsbrain::calendar::HolidayRule;
+use opsbrain::{Channel, Priority, sla};
 
 use crate::convert::scalar;
+use crate::convert::value::camel;
 use crate::errors::{self, run};
 
-/// How urgent an issue is, from lowest to highest.
-#[napi(string_enum = "snake_case")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Priority {
-    /// Can wait.
-    Low,
-    /// The default.
-    Medium,
-    /// Affects work now.
-    High,
-    /// Outage, security or data at risk.
-    Critical,
-}
-
-/// The channel a ticket arrived on; tier 1's first-response target depends on it.
-#[napi(string_enum = "snake_case")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    /// In-app live chat.
-    Chat,
-    /// Email (the default).
-    Email,
-    /// Phone lines.
-    Phone,
-    /// The self-service portal's ticket form.
-    Portal,
-}
-
-/// What a holiday closes.
-#[napi(string_enum = "snake_case")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HolidayRule {
-    /// The local date is closed from 00:00 to 24:00 (the default).
-    CalendarDate,
-    /// Every window that starts on the holiday is cancelled.
-    ShiftStartDate,
-}
-
-/// A simulated eviction policy.
-#[napi(string_enum = "snake_case", namespace = "cache")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Policy {
-    /// Least recently used.
-    Lru,
-    /// First in, first out.
-    Fifo,
-    /// In-cache LFU (ties by least recent access).
-    Lfu,
-    /// W-TinyLFU: a 1% LRU window, a segmented LRU main region and a
-    /// count-min sketch admission filter, as in Caffeine.
-    #[napi(value = "w_tiny_lfu")]
-    WTinyLfu,
-}
-
-/// How a cache type is filled and kept fresh.
-#[napi(string_enum = "snake_case", namespace = "cache")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CacheStrategy {
-    /// Writes go to the cache and the store together.
-    WriteThrough,
-    /// Filled on a miss.
-    LazyLoading,
-    /// Refreshed before expiry.
-    RefreshAhead,
-    /// The application reads around the cache.
-    CacheAside,
+/// Sets the run-time objects of the core's string enums on the exports:
+/// `Priority`, `Channel`, `HolidayRule`, `cache.Policy` and
+/// `cache.CacheStrategy`, each mapping the PascalCase of a name to the name
+/// (`cache.Policy.WTinyLfu === 'w_tiny_lfu'`). Their TypeScript unions are
+/// in header.d.ts.
+pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
+    fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|&x| name(x)).collect()
+    }
+    let enums = [
+        (None, "Priority", names(Priority::ALL, Priority::as_str)),
+        (None, "Channel", names(Channel::ALL, Channel::as_str)),
+        (
+            None,
+            "HolidayRule",
+            names(HolidayRule::ALL, HolidayRule::as_str),
+        ),
+        (Some("cache"), "Policy", names(Policy::ALL, Policy::as_str)),
+        (
+            Some("cache"),
+            "CacheStrategy",
+            names(CacheStrategy::ALL, CacheStrategy::as_str),
+        ),
+    ];
+    for (namespace, name, values) in enums {
+        let mut object = Object::new(env)?;
+        for value in values {
+            let mut key = camel(value);
+            key[..1].make_ascii_uppercase();
+            object.set(key, value)?;
+        }
+        let mut target = match namespace {
+            Some(ns) => exports.get_named_property::<Object<'_>>(ns)?,
+            None => *exports,
+        };
+        target.set(name, object)?;
+    }
+    Ok(())
 }
 
 /// Declares a class holding a core value (`inner`, with `From`) and the

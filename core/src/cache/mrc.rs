@@ -91,6 +91,32 @@ impl Sampling {
 const P: u64 = 1 << 24;
 
 impl MissRatioCurve {
+    /// The curve as JSON (its serde form).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::{MissRatioCurve, Trace};
+    /// let mrc = MissRatioCurve::exact_lru(&Trace::new(&[1, 2, 1])?)?;
+    /// assert_eq!(MissRatioCurve::from_json(&mrc.to_json())?, mrc);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a miss-ratio curve always serialises")
+    }
+
+    /// A curve from [`to_json`](Self::to_json) output.
+    ///
+    /// # Errors
+    /// `parse_error` for malformed JSON or a missing or mistyped field.
+    ///
+    /// ```
+    /// use opsbrain::cache::MissRatioCurve;
+    /// assert_eq!(MissRatioCurve::from_json("{}").unwrap_err().code(), "parse_error");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self> {
+        Ok(serde_json::from_str(text)?)
+    }
+
     /// The exact LRU curve, in one pass, O(N log M) for N accesses over M
     /// distinct keys (a Fenwick tree over last-access positions, compacted
     /// when it fills).
