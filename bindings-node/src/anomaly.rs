@@ -1,7 +1,8 @@
 //! `opsbrain::anomaly` for Node: `IsolationForest`, `ProactiveMonitor`,
 //! `FittedGroup` and `averagePathLength`. Data is a row-major
-//! `Float64Array` with `nRows` and `nCols` (read in place) or an array of
-//! rows.
+//! `Float64Array` with `nRows` and `nCols` (read in place by `fit`,
+//! `fitPredict` and `FittedGroup.score`; copied by the calls that share
+//! their reading with an `...Async` twin) or an array of rows.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -93,38 +94,20 @@ impl IsolationForest {
         Ok(model)
     }
 
-    fn scored<'e>(
-        &self,
-        env: &'e Env,
-        output: Output,
-        data: &Unknown<'_>,
-        rows: &Opt<'_>,
-        cols: &Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            let model = self.fitted()?;
-            let m = column::matrix("data", data, rows, cols)?;
-            let x = m.view()?;
-            scored_js(env, self.jobs.install(|| score(&model, x, output))?)
-        })
-    }
-
-    fn score_task(
+    fn scoring(
         &self,
         output: Output,
         data: &Unknown<'_>,
         rows: &Opt<'_>,
         cols: &Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let model = self.fitted()?;
-            let x = column::matrix("data", data, rows, cols)?.into_owned()?;
-            let jobs = self.jobs.clone();
-            task::work_with(
-                move || jobs.install(|| score(&model, x.view(), output)),
-                scored_js,
-            )
-        })
+    ) -> opsbrain::Result<Work> {
+        let model = self.fitted()?;
+        let x = column::matrix("data", data, rows, cols)?.into_owned()?;
+        let jobs = self.jobs.clone();
+        task::work_with(
+            move || jobs.install(|| score(&model, x.view(), output)),
+            scored_js,
+        )
     }
 }
 
@@ -275,13 +258,13 @@ macro_rules! per_row {
                 n_rows: Opt<'_>,
                 n_cols: Opt<'_>,
             ) -> errors::Result<Unknown<'e>> {
-                self.scored(env, Output::$out, &data, &n_rows, &n_cols)
+                task::now(env, || self.scoring(Output::$out, &data, &n_rows, &n_cols))
             }
 
             #[doc = $doc]
             #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty_async)]
             pub fn $name_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
-                self.score_task(Output::$out, &data, &n_rows, &n_cols)
+                task::spawn(|| self.scoring(Output::$out, &data, &n_rows, &n_cols))
             }
         )*}
     };
@@ -364,14 +347,14 @@ impl ProactiveMonitor {
         anomalies: Unknown<'_>,
         timestamp: Unknown<'_>,
     ) -> errors::Result<Unknown<'e>> {
-        run(|| {
+        task::reply(env, &SHAPE, || {
             let sets: Vec<monitor::GroupAnomalies> = if anomalies.is_array().unwrap_or(false) {
                 value::items("anomalies", &anomalies, &SHAPE, true)?
             } else {
                 vec![value::object("anomalies", &anomalies, &SHAPE)?]
             };
             let at = scalar::instant("timestamp", &timestamp)?;
-            value::result(env, &self.inner.alerts(&sets, at)?, &SHAPE)
+            self.inner.alerts(&sets, at)
         })
     }
 }
@@ -449,9 +432,9 @@ impl FittedGroup {
         n_rows: Opt<'_>,
         n_cols: Opt<'_>,
     ) -> errors::Result<Unknown<'e>> {
-        run(|| {
+        task::reply(env, &SHAPE, || {
             let m = column::matrix("data", &data, &n_rows, &n_cols)?;
-            value::result(env, &self.inner.score(&m.view()?)?, &SHAPE)
+            self.inner.score(&m.view()?)
         })
     }
 

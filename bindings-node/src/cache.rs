@@ -1,11 +1,13 @@
 //! `opsbrain::cache` for Node, in the namespace `cache`: miss-ratio curves,
 //! policy simulation, pattern statistics, warming candidates and the
-//! strategy table. Trace keys are a `BigUint64Array` (read in place),
-//! `Uint32Array` or array of non-negative integers; option objects are read
+//! strategy table. Trace keys are a `BigUint64Array` (read in place by
+//! `patternStats` and `warmCandidates`, copied by the curves and simulations,
+//! which read them as their `...Async` twins do), `Uint32Array` or array of
+//! non-negative integers; option objects are read
 //! key by key into the core's option types.
 
 use napi::Env;
-use napi::bindgen_prelude::{AsyncTask, BigInt, BigUint64Array, Float64Array, Unknown};
+use napi::bindgen_prelude::{BigInt, BigUint64Array, Float64Array, Unknown};
 use napi_derive::napi;
 use opsbrain::cache::{self as core};
 
@@ -13,7 +15,7 @@ use crate::convert::column;
 use crate::convert::scalar::{self, Class, is_nullish};
 use crate::convert::value::{self, Shape, fields};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Work, twins};
 use crate::types::class;
 
 const SHAPE: Shape = Shape {
@@ -138,78 +140,36 @@ impl MissRatioCurve {
     /// Where extra cache stops paying (`null`: no knee).
     #[napi(ts_return_type = "cache.Knee | null")]
     pub fn knee<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.knee(), &SHAPE))
+        task::reply(env, &SHAPE, || Ok(self.inner.knee()))
     }
 }
 
-/// The exact LRU miss-ratio curve of a trace.
-#[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
-pub fn lru_mrc(keys: Unknown<'_>) -> errors::Result<MissRatioCurve> {
-    run(|| {
-        Ok(MissRatioCurve {
-            inner: curve(&column::keys("keys", &keys)?, None)?,
-        })
-    })
+fn lru(keys: &Unknown<'_>) -> opsbrain::Result<Work> {
+    let keys = column::uints("keys", keys, false)?;
+    task::work_with(move || curve(&keys, None), curve_js)
 }
 
-/// As `lruMrc`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys",
-    ts_return_type = "Promise<MissRatioCurve>"
-)]
-pub fn lru_mrc_async(keys: Unknown<'_>) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let keys = column::uints("keys", &keys, false)?;
-        task::work_with(move || curve(&keys, None), curve_js)
-    })
-}
-
-/// The SHARDS-sampled LRU miss-ratio curve of a trace.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, options: ShardsOptions"
-)]
-pub fn shards_mrc(
-    keys: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<MissRatioCurve> {
-    run(|| {
-        let sampling = sampling(options.as_ref())?;
-        // Last: the keys view must not outlive any JS call.
-        let keys = column::keys("keys", &keys)?;
-        Ok(MissRatioCurve {
-            inner: curve(&keys, Some(sampling))?,
-        })
-    })
-}
-
-/// As `shardsMrc`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, options: ShardsOptions",
-    ts_return_type = "Promise<MissRatioCurve>"
-)]
-pub fn shards_mrc_async(keys: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let sampling = sampling(options.as_ref())?;
-        let keys = column::uints("keys", &keys, false)?;
-        task::work_with(move || curve(&keys, Some(sampling)), curve_js)
-    })
+fn shards(keys: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
+    let sampling = sampling(options.as_ref())?;
+    let keys = column::uints("keys", keys, false)?;
+    task::work_with(move || curve(&keys, Some(sampling)), curve_js)
 }
 
 type SimulateArgs = (Vec<usize>, core::Policies);
 
 fn simulate_args(
     capacities: &Unknown<'_>,
-    policies: Option<&Unknown<'_>>,
+    policies: &Option<Unknown<'_>>,
 ) -> opsbrain::Result<SimulateArgs> {
     let capacities = column::uints("capacities", capacities, true)?;
     let capacities = capacities
         .into_iter()
         .map(|c| usize::try_from(c).unwrap_or(usize::MAX))
         .collect();
-    Ok((capacities, value::opt("policies", policies, &SHAPE)?))
+    Ok((
+        capacities,
+        value::opt("policies", policies.as_ref(), &SHAPE)?,
+    ))
 }
 
 fn simulate_on(
@@ -219,41 +179,40 @@ fn simulate_on(
     core::compare_policies(&core::Trace::new(keys)?, &p.0, capacities)
 }
 
-/// Simulates cache policies at the given capacities.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
-    ts_return_type = "Array<cache.PolicyResult>"
-)]
-pub fn simulate<'e>(
-    env: &'e Env,
-    keys: Unknown<'_>,
-    capacities: Unknown<'_>,
-    policies: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let args = simulate_args(&capacities, policies.as_ref())?;
-        let keys = column::keys("keys", &keys)?;
-        value::result(env, &simulate_on(&keys, &args)?, &SHAPE)
-    })
+fn simulation(
+    keys: &Unknown<'_>,
+    capacities: &Unknown<'_>,
+    policies: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let args = simulate_args(capacities, policies)?;
+    let keys = column::uints("keys", keys, false)?;
+    task::work(&SHAPE, move || simulate_on(&keys, &args))
 }
 
-/// As `simulate`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
-    ts_return_type = "Promise<Array<cache.PolicyResult>>"
-)]
-pub fn simulate_async(
-    keys: Unknown<'_>,
-    capacities: Unknown<'_>,
-    policies: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let args = simulate_args(&capacities, policies.as_ref())?;
-        let keys = column::uints("keys", &keys, false)?;
-        task::work(&SHAPE, move || simulate_on(&keys, &args))
-    })
+twins! {
+    #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
+    "The exact LRU miss-ratio curve of a trace."
+    fn lru_mrc -> "cache.MissRatioCurve";
+    "As `lruMrc`, off the main thread."
+    fn lru_mrc_async -> "Promise<MissRatioCurve>";
+    with lru(keys: Unknown<'_>);
+
+    #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys, options: ShardsOptions")]
+    "The SHARDS-sampled LRU miss-ratio curve of a trace."
+    fn shards_mrc -> "cache.MissRatioCurve";
+    "As `shardsMrc`, off the main thread."
+    fn shards_mrc_async -> "Promise<MissRatioCurve>";
+    with shards(keys: Unknown<'_>, options: Option<Unknown<'_>>);
+
+    #[napi(
+        namespace = "cache",
+        ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null"
+    )]
+    "Simulates cache policies at the given capacities."
+    fn simulate -> "Array<cache.PolicyResult>";
+    "As `simulate`, off the main thread."
+    fn simulate_async -> "Promise<Array<cache.PolicyResult>>";
+    with simulation(keys: Unknown<'_>, capacities: Unknown<'_>, policies: Option<Unknown<'_>>);
 }
 
 /// Access statistics and TTL recommendations per key pattern.
@@ -267,7 +226,7 @@ pub fn pattern_stats<'e>(
     keys: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let f = fields(
             "options",
             options.as_ref(),
@@ -292,7 +251,7 @@ pub fn pattern_stats<'e>(
         let keys = column::keys("keys", &keys)?;
         let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
         let stats = core::pattern_stats(&t, patterns.as_deref(), o.target_share)?;
-        value::result(env, &stats, &SHAPE)
+        Ok(stats)
     })
 }
 
@@ -308,7 +267,7 @@ pub fn warm_candidates<'e>(
     timestamps: Option<Unknown<'_>>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let ts = timestamps.as_ref().filter(|v| !is_nullish(v));
         let ts = ts.map(|v| column::floats("timestamps", v)).transpose()?;
         let f = fields(
@@ -336,7 +295,7 @@ pub fn warm_candidates<'e>(
         let keys = column::keys("keys", &keys)?;
         let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
         let top = core::warm_candidates(&t, o.now, o.window_secs, o.top_k, o.half_life_secs)?;
-        value::result(env, &top, &SHAPE)
+        Ok(top)
     })
 }
 
@@ -381,12 +340,8 @@ impl StrategyTable {
         ts_return_type = "cache.StrategyEntry | null"
     )]
     pub fn get<'e>(&self, env: &'e Env, cache_type: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            value::result(
-                env,
-                &self.inner.get(&scalar::string("cacheType", &cache_type)?),
-                &SHAPE,
-            )
+        task::reply(env, &SHAPE, || {
+            Ok(self.inner.get(&scalar::string("cacheType", &cache_type)?))
         })
     }
 
@@ -409,11 +364,11 @@ pub fn adjust<'e>(
     table: Option<Class<'_, StrategyTable>>,
     rules: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let metrics: Vec<core::CacheTypeMetrics> = value::items("metrics", &metrics, &SHAPE, true)?;
         let table = scalar::opt_class("table", "cache.StrategyTable", &table)?;
         let table = table.map(|t| t.inner.clone()).unwrap_or_default();
         let rules: core::AdjustmentRules = value::opt("rules", rules.as_ref(), &SHAPE)?;
-        value::result(env, &core::adjust(&table, &metrics, &rules)?, &SHAPE)
+        core::adjust(&table, &metrics, &rules)
     })
 }

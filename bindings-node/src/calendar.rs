@@ -10,6 +10,7 @@ use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
+use crate::task;
 use crate::types::{class, parsed};
 
 fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
@@ -78,7 +79,7 @@ impl BusinessCalendar {
     /// What a holiday closes.
     #[napi(getter, ts_return_type = "HolidayRule")]
     pub fn holiday_rule<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.holiday_rule(), &Shape::PLAIN))
+        task::reply(env, &Shape::PLAIN, || Ok(self.inner.holiday_rule()))
     }
 
     /// The instant `durationSecs` of business time after `start`.

@@ -16,7 +16,8 @@ use opsbrain::capacity::{
 use crate::convert::column;
 use crate::convert::scalar::is_nullish;
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::errors;
+use crate::task;
 
 const SHAPE: Shape = Shape {
     instants: &[
@@ -45,12 +46,12 @@ pub fn forecast<'e>(
     values: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let v = column::floats("values", &values)?;
         let o: SeriesOptions<core::ForecastParams> =
             value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
         let series = Series::new(&v, o.start, o.step);
-        value::result(env, &core::forecast(&series, &o.params)?, &SHAPE)
+        core::forecast(&series, &o.params)
     })
 }
 
@@ -65,12 +66,12 @@ pub fn maintenance_windows<'e>(
     values: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let v = column::floats("values", &values)?;
         let o: SeriesOptions<core::WindowParams> =
             value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
         let series = Series::new(&v, o.start, o.step);
-        value::result(env, &core::maintenance_windows(&series, &o.params)?, &SHAPE)
+        core::maintenance_windows(&series, &o.params)
     })
 }
 
@@ -85,7 +86,7 @@ pub fn replica_recommendation<'e>(
     request: Unknown<'_>,
     policy: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let shape = Shape {
             data_maps: &["metrics"],
             ..SHAPE
@@ -103,7 +104,7 @@ pub fn replica_recommendation<'e>(
             }
             None => ThresholdPolicy::default(),
         };
-        value::result(env, &core::replica_recommendation(&req, &policy)?, &SHAPE)
+        core::replica_recommendation(&req, &policy)
     })
 }
 
@@ -114,12 +115,12 @@ pub fn replica_recommendation<'e>(
     ts_return_type = "HpaDecision"
 )]
 pub fn hpa_desired_replicas<'e>(env: &'e Env, request: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let shape = Shape {
             data_maps: &["requests", "usage"],
             ..SHAPE
         };
         let req: HpaRequest = value::object("request", &request, &shape)?;
-        value::result(env, &core::hpa_desired_replicas(&req)?, &SHAPE)
+        core::hpa_desired_replicas(&req)
     })
 }

@@ -42,17 +42,13 @@ fn classify_in<'e>(
     issue_type: &Unknown<'_>,
     channel: Option<&Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &Shape::PLAIN, || {
         let issue_type = scalar::string("issueType", issue_type)?;
         let channel = match channel.filter(|c| !scalar::is_nullish(c)) {
             Some(c) => scalar::string("channel", c)?.parse()?,
             None => Channel::default(),
         };
-        value::result(
-            env,
-            &table.classify_for(&issue_type, channel),
-            &Shape::PLAIN,
-        )
+        Ok(table.classify_for(&issue_type, channel))
     })
 }
 
@@ -218,7 +214,9 @@ fn route_one<'e>(
     router: &core::Router,
     v: &Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| value::result(env, &router.route_ticket(&ticket("ticket", v)?)?, &ROUTINGS))
+    task::reply(env, &ROUTINGS, || {
+        router.route_ticket(&ticket("ticket", v)?)
+    })
 }
 
 /// Routes one ticket with the built-in router.

@@ -8,7 +8,8 @@ use opsbrain::escalation::{self as core, EscalationEvent, EscalationTimeline, Ti
 
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::errors;
+use crate::task;
 use crate::types::class;
 
 const SHAPE: Shape = Shape {
@@ -40,13 +41,13 @@ pub fn escalation_timeline<'e>(
     now: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let policy = scalar::class("policy", "EscalationPolicy", &policy)?;
         let events: Vec<EscalationEvent> = value::items("events", &events, &SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
         let options: TimelineOptions = value::opt("options", options.as_ref(), &SHAPE)?;
         let timeline = core::escalation_timeline_with(&policy.inner, &events, now, &options)?;
-        value::result(env, &timeline, &SHAPE)
+        Ok(timeline)
     })
 }
 
@@ -56,9 +57,9 @@ pub fn escalation_timeline<'e>(
     ts_return_type = "EscalationRate"
 )]
 pub fn escalation_rate<'e>(env: &'e Env, timelines: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let timelines: Vec<EscalationTimeline> =
             value::items("timelines", &timelines, &SHAPE, true)?;
-        value::result(env, &core::escalation_rate(&timelines), &SHAPE)
+        Ok(core::escalation_rate(&timelines))
     })
 }

@@ -11,7 +11,7 @@ use opsbrain::sla::SlaPolicy as CorePolicy;
 use crate::convert::column;
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::errors;
 use crate::task::{self, Work, twins};
 use crate::types::SlaPolicy;
 
@@ -93,9 +93,9 @@ twins! {
     ts_return_type = "{ months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }"
 )]
 pub fn volume_trend<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let tickets: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE, true)?;
-        value::result(env, &core::volume_trend(&tickets)?, &SHAPE)
+        core::volume_trend(&tickets)
     })
 }
 
@@ -111,10 +111,10 @@ pub fn error_budget<'e>(
     total: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let opts: core::BudgetOptions = value::object("options", &options, &SHAPE)?;
         let (good, total) = series(&good, &total)?;
-        value::result(env, &opts.run(&good, &total)?, &SHAPE)
+        opts.run(&good, &total)
     })
 }
 
@@ -139,7 +139,7 @@ twins! {
 /// The SRE workbook's burn-rate rules (the default of `burnRateAlerts`).
 #[napi(namespace = "kpi", ts_return_type = "Array<BurnRateRule>")]
 pub fn workbook_rules(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &core::BurnRateRule::workbook(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(core::BurnRateRule::workbook()))
 }
 
 /// The share of requests within a latency threshold, against an objective.
@@ -153,14 +153,10 @@ pub fn latency_slo<'e>(
     latencies: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let o: core::LatencySloOptions = value::object("options", &options, &SHAPE)?;
         let data = self::latencies(&latencies)?;
-        value::result(
-            env,
-            &core::latency_slo(data.view(), o.threshold_ms, o.objective)?,
-            &SHAPE,
-        )
+        core::latency_slo(data.view(), o.threshold_ms, o.objective)
     })
 }
 
@@ -175,10 +171,10 @@ pub fn apdex<'e>(
     latencies: Unknown<'_>,
     t_ms: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let t = scalar::number("tMs", &t_ms)?;
         let data = self::latencies(&latencies)?;
-        value::result(env, &core::apdex(data.view(), t)?, &SHAPE)
+        core::apdex(data.view(), t)
     })
 }
 
@@ -212,7 +208,7 @@ twins! {
 /// The framework's journeys (the default of `journeyFunnels`).
 #[napi(namespace = "kpi", ts_return_type = "Array<JourneyDef>")]
 pub fn framework_journeys(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &core::Journeys::default(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(core::Journeys::default()))
 }
 
 /// The framework's KPI thresholds and targets.
@@ -221,5 +217,5 @@ pub fn framework_journeys(env: &Env) -> errors::Result<Unknown<'_>> {
     ts_return_type = "{ firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }"
 )]
 pub fn default_targets(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &KpiTargets::default(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(KpiTargets::default()))
 }

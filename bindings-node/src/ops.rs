@@ -10,7 +10,7 @@ use opsbrain::ops as core;
 
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::errors;
 use crate::task::{self, Work, twins};
 use crate::types::class;
 
@@ -42,19 +42,19 @@ impl KnowledgeBase {
     /// The causes.
     #[napi(getter, ts_return_type = "Array<CauseDef>")]
     pub fn causes<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.causes(), &SHAPE))
+        task::reply(env, &SHAPE, || Ok(self.inner.causes()))
     }
 
     /// The resolutions.
     #[napi(getter, ts_return_type = "Array<ResolutionDef>")]
     pub fn resolutions<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.resolutions(), &SHAPE))
+        task::reply(env, &SHAPE, || Ok(self.inner.resolutions()))
     }
 
     /// The features.
     #[napi(getter, ts_return_type = "Array<FeatureDef>")]
     pub fn features<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.features(), &SHAPE))
+        task::reply(env, &SHAPE, || Ok(self.inner.features()))
     }
 }
 
@@ -69,15 +69,11 @@ pub fn optimize_performance<'e>(
     metrics: Unknown<'_>,
     thresholds: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let metrics: core::PerfMetrics = value::object("metrics", &metrics, &SHAPE)?;
         let thresholds: core::PerfThresholds =
             value::opt("thresholds", thresholds.as_ref(), &SHAPE)?;
-        value::result(
-            env,
-            &core::optimize_performance(&metrics, &thresholds)?,
-            &SHAPE,
-        )
+        core::optimize_performance(&metrics, &thresholds)
     })
 }
 
@@ -91,9 +87,9 @@ pub fn pg_queries<'e>(
     env: &'e Env,
     server_version_num: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let n = scalar::u32_("serverVersionNum", &server_version_num)?;
-        value::result(env, &core::pg_queries(n), &SHAPE)
+        Ok(core::pg_queries(n))
     })
 }
 
@@ -160,11 +156,11 @@ pub fn evaluate_index<'e>(
     after_ms: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let before = scalar::number("beforeMs", &before_ms)?;
         let after = scalar::number("afterMs", &after_ms)?;
         let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        value::result(env, &core::evaluate_index(before, after, &options)?, &SHAPE)
+        core::evaluate_index(before, after, &options)
     })
 }
 
@@ -179,10 +175,10 @@ pub fn healing_plan<'e>(
     checks: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let checks: core::HealthChecks = value::object("checks", &checks, &SHAPE)?;
         let options: core::HealingOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        value::result(env, &core::healing_plan(&checks, &options)?, &SHAPE)
+        core::healing_plan(&checks, &options)
     })
 }
 
@@ -225,9 +221,9 @@ pub fn extract_symptoms<'e>(
     kb: Option<Class<'_, KnowledgeBase>>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let (kb, report, now, o) = diagnose_args(&report, &now, &kb, &options)?;
-        value::result(env, &core::extract_symptoms(&kb, &report, now, &o)?, &SHAPE)
+        core::extract_symptoms(&kb, &report, now, &o)
     })
 }
 

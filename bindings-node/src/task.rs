@@ -117,6 +117,16 @@ macro_rules! twins {
 
 pub(crate) use twins;
 
+/// Runs `f` (arguments read, the core called) on the JS thread and writes
+/// its serialisable result per `shape`.
+pub fn reply<'e, T: Serialize>(
+    env: &'e Env,
+    shape: &Shape,
+    f: impl FnOnce() -> opsbrain::Result<T>,
+) -> errors::Result<Unknown<'e>> {
+    run(|| result(env, &f()?, shape))
+}
+
 /// A native value (a class instance, a typed array) as a JS value.
 pub fn js<T: ToNapiValue>(env: &Env, value: T) -> opsbrain::Result<Unknown<'_>> {
     value.into_unknown(env).map_err(|e| bad("result", e.reason))

@@ -118,21 +118,23 @@ pub fn uint(path: &str, v: &Unknown<'_>) -> Result<u64> {
             (true, _, _) => Err(bad(path, "must be non-negative, got a negative bigint")),
             _ => Err(bad(path, "must be below 2^64, got a larger bigint")),
         },
-        ValueType::Number => {
-            let x: f64 = f64::from_unknown(*v).map_err(napi_err(path))?;
-            if x.is_finite() && x >= 0.0 && x.trunc() == x && x <= MAX_SAFE {
-                // Exact: an integer in [0, 2^53).
-                Ok(x as u64)
-            } else {
-                Err(bad(
-                    path,
-                    format_args!(
-                        "must be a non-negative integer up to 2^53 - 1 (a bigint beyond), got {x}"
-                    ),
-                ))
-            }
-        }
+        ValueType::Number => whole(path, f64::from_unknown(*v).map_err(napi_err(path))?),
         _ => Err(wrong(path, "a non-negative integer", v)),
+    }
+}
+
+/// A number as a non-negative safe integer.
+pub fn whole(path: &str, x: f64) -> Result<u64> {
+    if x.is_finite() && x >= 0.0 && x.trunc() == x && x <= MAX_SAFE {
+        // Exact: an integer in [0, 2^53).
+        Ok(x as u64)
+    } else {
+        Err(bad(
+            path,
+            format_args!(
+                "must be a non-negative integer up to 2^53 - 1 (a bigint beyond), got {x}"
+            ),
+        ))
     }
 }
 

@@ -63,6 +63,17 @@ impl Shape {
         floats: &[],
         bigints: &[],
     };
+
+    /// How the keys under the (snake_case) key `name` are spelled.
+    fn under(&self, name: &str) -> Keys {
+        if self.raw.contains(&name) {
+            Keys::Raw
+        } else if self.data_maps.contains(&name) {
+            Keys::Data
+        } else {
+            Keys::Camel
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,13 +309,7 @@ impl Reader<'_> {
             let (name, inner) = match keys {
                 Keys::Camel => {
                     let name = snake(path, &key)?;
-                    let inner = if self.shape.raw.contains(&name.as_str()) {
-                        Keys::Raw
-                    } else if self.shape.data_maps.contains(&name.as_str()) {
-                        Keys::Data
-                    } else {
-                        Keys::Camel
-                    };
+                    let inner = self.shape.under(&name);
                     (name, inner)
                 }
                 Keys::Data => (key.clone(), Keys::Camel),
@@ -331,15 +336,8 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
     let mut reader = Reader { shape, values: 0 };
     let mut p = path.to_owned();
     let instant = shape.instants.contains(&"");
-    let keys = if shape.raw.contains(&"") {
-        Keys::Raw
-    } else if shape.data_maps.contains(&"") {
-        Keys::Data
-    } else {
-        Keys::Camel
-    };
     Ok(reader
-        .read(&mut p, v, 0, keys, instant)?
+        .read(&mut p, v, 0, shape.under(""), instant)?
         .unwrap_or(Value::Null))
 }
 
@@ -511,9 +509,7 @@ fn write_in<'e>(
             let mut obj = Object::new(env).map_err(|e| napi_out(&e))?;
             for (k, el) in map {
                 let (name, inner) = match keys {
-                    Keys::Camel if shape.raw.contains(&k.as_str()) => (camel(k), Keys::Raw),
-                    Keys::Camel if shape.data_maps.contains(&k.as_str()) => (camel(k), Keys::Data),
-                    Keys::Camel => (camel(k), Keys::Camel),
+                    Keys::Camel => (camel(k), shape.under(k)),
                     Keys::Data => (k.clone(), Keys::Camel),
                     Keys::Raw => (k.clone(), Keys::Raw),
                 };
