@@ -1461,12 +1461,12 @@ export declare class ClassificationTable {
   static fromToml(text: string): ClassificationTable
   /** The full table as JSON. */
   toJson(): string
+  /** Number of entries, not counting the default. */
+  get length(): number
   /** Classifies an issue type; an unknown type gets the table's default. */
   classify(issueType: string, channel?: Channel | null): Route
   /** Whether the issue type has its own entry. */
   contains(issueType: string): boolean
-  /** Number of entries, not counting the default. */
-  get length(): number
 }
 
 /** Escalation levels, timing rules and stop conditions. */
@@ -1676,10 +1676,10 @@ export declare namespace cache {
     static fromToml(text: string): StrategyTable
     /** The table as JSON. */
     toJson(): string
-    /** The entry of a cache type (`null`: none). */
-    get(cacheType: string): cache.StrategyEntry | null
     /** Number of cache types. */
     get length(): number
+    /** The entry of a cache type (`null`: none). */
+    get(cacheType: string): cache.StrategyEntry | null
   }
   /** Adjusts the strategy table to observed metrics. */
   export function adjust(metrics: Array<CacheTypeMetrics>, table?: StrategyTable | null, rules?: AdjustmentRules | null): cache.CachePlan

@@ -155,19 +155,8 @@ impl IsolationForest {
     pub fn fit_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
         task::spawn(|| {
             let x = column::matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
-            let (params, jobs, slot) = (
-                self.params.clone(),
-                self.jobs.clone(),
-                Arc::clone(&self.model),
-            );
-            task::work_with(
-                move || {
-                    let model = jobs.install(|| params.fit(&x))?;
-                    *lock(&slot) = Some(Arc::new(model));
-                    Ok(())
-                },
-                task::js,
-            )
+            let forest = self.clone();
+            task::work_with(move || forest.fit_on(x.view()).map(drop), task::js)
         })
     }
 

@@ -330,6 +330,8 @@ class! {
     fn from_toml;
     "The table as JSON."
     fn to_json;
+    "Number of cache types."
+    fn length;
 }
 
 #[napi(namespace = "cache")]
@@ -343,12 +345,6 @@ impl StrategyTable {
         task::reply(env, &SHAPE, || {
             Ok(self.inner.get(&scalar::string("cacheType", &cache_type)?))
         })
-    }
-
-    /// Number of cache types.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
     }
 }
 

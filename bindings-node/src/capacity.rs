@@ -3,18 +3,14 @@
 //! the Kubernetes HPA replica calculation. Requests are plain camelCase
 //! objects read by the one reader; series are `Float64Array`s or arrays.
 
-use std::collections::BTreeMap;
-
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::capacity::{
-    self as core, HpaRequest, ReplicaRequest, ResourceThresholds, Series, SeriesOptions,
-    ThresholdPolicy,
+    self as core, HpaRequest, ReplicaRequest, Series, SeriesOptions, ThresholdPolicy,
 };
 
 use crate::convert::column;
-use crate::convert::scalar::is_nullish;
 use crate::convert::value::{self, Shape};
 use crate::errors;
 use crate::task;
@@ -92,18 +88,16 @@ pub fn replica_recommendation<'e>(
             ..SHAPE
         };
         let req: ReplicaRequest = value::object("request", &request, &shape)?;
-        let policy = match policy.filter(|p| !is_nullish(p)) {
-            Some(p) => {
-                let shape = Shape {
-                    data_maps: &[""],
-                    ..SHAPE
-                };
-                ThresholdPolicy::try_from(value::object::<BTreeMap<String, ResourceThresholds>>(
-                    "policy", &p, &shape,
-                )?)?
-            }
-            None => ThresholdPolicy::default(),
+        let shape = Shape {
+            data_maps: &[""],
+            ..SHAPE
         };
+        let policy = value::with(
+            "policy",
+            policy.as_ref(),
+            &shape,
+            ThresholdPolicy::from_value,
+        )?;
         core::replica_recommendation(&req, &policy)
     })
 }

@@ -84,6 +84,8 @@ class! {
     fn from_toml;
     "The full table as JSON."
     fn to_json;
+    "Number of entries, not counting the default."
+    fn length;
 }
 
 #[napi]
@@ -111,12 +113,6 @@ impl ClassificationTable {
                 .contains(&scalar::string("issueType", &issue_type)?))
         })
     }
-
-    /// Number of entries, not counting the default.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
 }
 
 class! {
@@ -133,15 +129,8 @@ class! {
     fn from_toml;
     "The rule set as JSON."
     fn to_json;
-}
-
-#[napi]
-impl RuleSet {
-    /// Number of rules.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
+    "Number of rules."
+    fn length;
 }
 
 /// Routes free-text tickets: a rule set picks the issue type, a table

@@ -23,16 +23,16 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
         all.iter().map(|&x| name(x)).collect()
     }
     let enums = [
-        (None, "Priority", names(Priority::ALL, Priority::as_str)),
-        (None, "Channel", names(Channel::ALL, Channel::as_str)),
+        ("", "Priority", names(Priority::ALL, Priority::as_str)),
+        ("", "Channel", names(Channel::ALL, Channel::as_str)),
         (
-            None,
+            "",
             "HolidayRule",
             names(HolidayRule::ALL, HolidayRule::as_str),
         ),
-        (Some("cache"), "Policy", names(Policy::ALL, Policy::as_str)),
+        ("cache", "Policy", names(Policy::ALL, Policy::as_str)),
         (
-            Some("cache"),
+            "cache",
             "CacheStrategy",
             names(CacheStrategy::ALL, CacheStrategy::as_str),
         ),
@@ -45,8 +45,8 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
             object.set(key, value)?;
         }
         let mut target = match namespace {
-            Some(ns) => exports.get_named_property::<Object<'_>>(ns)?,
-            None => *exports,
+            "" => *exports,
+            ns => exports.get_named_property::<Object<'_>>(ns)?,
         };
         target.set(name, object)?;
     }
@@ -57,7 +57,7 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
 /// members listed after it, each delegating to the core type's item of the
 /// same name: `new` (the constructor) and `builtin` (also `Default`) give
 /// the value `= expr`; `from_json`/`from_toml` parse and validate a text;
-/// `to_json` writes one. Docs are string literals, one per line (napi
+/// `to_json` writes one; `length` is the getter of `len()`. Docs are string literals, one per line (napi
 /// renders doc comments passed through a macro with their raw-string
 /// prefix).
 macro_rules! class {
@@ -83,25 +83,9 @@ macro_rules! class {
 
         $($crate::types::class!(@$member $attr $class $core [$($mdoc)+] $($value)?);)*
     };
-    (@new $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
-        #[napi $attr]
-        impl $class {
-            $(#[doc = $doc])+
-            #[napi(constructor)]
-            pub fn new() -> Self {
-                $class { inner: $value }
-            }
-        }
-    };
-    (@builtin $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
-        #[napi $attr]
-        impl $class {
-            $(#[doc = $doc])+
-            #[napi(factory)]
-            pub fn builtin() -> Self {
-                $class { inner: $value }
-            }
-        }
+    (@new $($rest:tt)*) => { $crate::types::class!(@make constructor new $($rest)*); };
+    (@builtin $attr:tt $class:ident $($rest:tt)*) => {
+        $crate::types::class!(@make factory builtin $attr $class $($rest)*);
 
         impl Default for $class {
             fn default() -> Self {
@@ -109,23 +93,35 @@ macro_rules! class {
             }
         }
     };
-    (@from_json $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+    (@make $kind:ident $name:ident $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
         #[napi $attr]
         impl $class {
             $(#[doc = $doc])+
-            #[napi(factory, ts_args_type = "text: string")]
-            pub fn from_json(text: napi::bindgen_prelude::Unknown<'_>) -> $crate::errors::Result<Self> {
-                $crate::types::parsed("text", &text, <$core>::from_json)
+            #[napi($kind)]
+            pub fn $name() -> Self {
+                $class { inner: $value }
             }
         }
     };
-    (@from_toml $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+    (@from_json $($rest:tt)*) => { $crate::types::class!(@parse from_json $($rest)*); };
+    (@from_toml $($rest:tt)*) => { $crate::types::class!(@parse from_toml $($rest)*); };
+    (@parse $name:ident $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
         #[napi $attr]
         impl $class {
             $(#[doc = $doc])+
             #[napi(factory, ts_args_type = "text: string")]
-            pub fn from_toml(text: napi::bindgen_prelude::Unknown<'_>) -> $crate::errors::Result<Self> {
-                $crate::types::parsed("text", &text, <$core>::from_toml)
+            pub fn $name(text: napi::bindgen_prelude::Unknown<'_>) -> $crate::errors::Result<Self> {
+                $crate::types::parsed("text", &text, <$core>::$name)
+            }
+        }
+    };
+    (@length $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(getter)]
+            pub fn length(&self) -> u32 {
+                u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
             }
         }
     };
