@@ -1535,16 +1535,16 @@ export declare class IsolationForest {
 
 /** Anomaly detection per metric group, with the framework's alert rules. */
 export declare class ProactiveMonitor {
-  /** The monitor of a JSON config (default: the framework's). */
-  constructor(configJson?: string | null)
   /** The framework's metric groups. */
   static framework(): ProactiveMonitor
+  /** The config as JSON. */
+  toJson(): string
+  /** The monitor of a JSON config (default: the framework's). */
+  constructor(configJson?: string | null)
   /** The monitor of a JSON config. */
   static fromJson(text: string): ProactiveMonitor
   /** The config. */
   get config(): MonitorConfig
-  /** The config as JSON. */
-  toJson(): string
   /** Alerts for anomaly sets at `timestamp`. */
   alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
   /** Fits a group's forest on `data` and scores it. */

@@ -19,7 +19,7 @@ use crate::convert::scalar;
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
 use crate::task::{self, Job, Work, twins};
-use crate::types::class;
+use crate::types::{class, parsed};
 
 const SHAPE: Shape = Shape {
     instants: &["timestamp"],
@@ -232,40 +232,29 @@ impl IsolationForest {
     }
 }
 
-/// The forest's per-row outputs, each with an `...Async` twin run off the
-/// main thread.
-macro_rules! per_row {
-    ($($doc:literal $name:ident / $name_async:ident = $out:ident -> $ty:literal, $ty_async:literal;)*) => {
-        #[napi]
-        impl IsolationForest {$(
-            #[doc = $doc]
-            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty)]
-            pub fn $name<'e>(
-                &self,
-                env: &'e Env,
-                data: Unknown<'_>,
-                n_rows: Opt<'_>,
-                n_cols: Opt<'_>,
-            ) -> errors::Result<Unknown<'e>> {
-                task::now(env, || self.scoring(Output::$out, &data, &n_rows, &n_cols))
-            }
+twins! {
+    impl IsolationForest {
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Anomaly scores (lower is more abnormal)."
+        fn score_samples -> "Float64Array";
+        "Anomaly scores (lower is more abnormal)."
+        fn score_samples_async -> "Promise<Float64Array>";
+        with scoring[Output::Scores](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
-            #[doc = $doc]
-            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty_async)]
-            pub fn $name_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
-                task::spawn(|| self.scoring(Output::$out, &data, &n_rows, &n_cols))
-            }
-        )*}
-    };
-}
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Scores shifted by the offset (negative is an outlier)."
+        fn decision_function -> "Float64Array";
+        "Scores shifted by the offset (negative is an outlier)."
+        fn decision_function_async -> "Promise<Float64Array>";
+        with scoring[Output::Decision](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
-per_row! {
-    "Anomaly scores (lower is more abnormal)."
-    score_samples / score_samples_async = Scores -> "Float64Array", "Promise<Float64Array>";
-    "Scores shifted by the offset (negative is an outlier)."
-    decision_function / decision_function_async = Decision -> "Float64Array", "Promise<Float64Array>";
-    "Labels: -1 for outliers, 1 for inliers."
-    predict / predict_async = Predict -> "Int32Array", "Promise<Int32Array>";
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Labels: -1 for outliers, 1 for inliers."
+        fn predict -> "Int32Array";
+        "Labels: -1 for outliers, 1 for inliers."
+        fn predict_async -> "Promise<Int32Array>";
+        with scoring[Output::Predict](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+    }
 }
 
 /// The average path length of an unsuccessful search in a binary search
@@ -275,11 +264,14 @@ pub fn average_path_length(n: Unknown<'_>) -> errors::Result<f64> {
     run(|| Ok(iforest::average_path_length(scalar::count("n", &n)?)))
 }
 
-/// Anomaly detection per metric group, with the framework's alert rules.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct ProactiveMonitor {
-    inner: monitor::ProactiveMonitor,
+class! {
+    "Anomaly detection per metric group, with the framework's alert rules."
+    #[napi()]
+    pub struct ProactiveMonitor(monitor::ProactiveMonitor);
+    "The framework's metric groups."
+    fn framework = monitor::ProactiveMonitor::framework();
+    "The config as JSON."
+    fn to_json;
 }
 
 #[napi]
@@ -287,23 +279,9 @@ impl ProactiveMonitor {
     /// The monitor of a JSON config (default: the framework's).
     #[napi(constructor, ts_args_type = "configJson?: string | null")]
     pub fn new(config_json: Option<Unknown<'_>>) -> errors::Result<Self> {
-        run(|| {
-            let inner =
-                match config_json.filter(|v| v.get_type().ok() != Some(ValueType::Undefined)) {
-                    None => monitor::ProactiveMonitor::framework(),
-                    Some(text) => {
-                        monitor::ProactiveMonitor::from_json(&scalar::string("configJson", &text)?)?
-                    }
-                };
-            Ok(ProactiveMonitor { inner })
-        })
-    }
-
-    /// The framework's metric groups.
-    #[napi(factory)]
-    pub fn framework() -> Self {
-        ProactiveMonitor {
-            inner: monitor::ProactiveMonitor::framework(),
+        match config_json.filter(|v| v.get_type().ok() != Some(ValueType::Undefined)) {
+            None => Ok(Self::framework()),
+            Some(text) => parsed("configJson", &text, monitor::ProactiveMonitor::from_json),
         }
     }
 
@@ -317,12 +295,6 @@ impl ProactiveMonitor {
     #[napi(getter, ts_return_type = "MonitorConfig")]
     pub fn config<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
         run(|| value::result(env, self.inner.config(), &Shape::PLAIN))
-    }
-
-    /// The config as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(self.inner.config())?))
     }
 
     /// Alerts for anomaly sets at `timestamp`.

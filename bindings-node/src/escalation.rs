@@ -7,15 +7,10 @@ use napi_derive::napi;
 use opsbrain::escalation::{self as core, EscalationEvent, EscalationTimeline, TimelineOptions};
 
 use crate::convert::scalar::{self, Class};
-use crate::convert::value::{self, Shape};
+use crate::convert::value;
 use crate::errors;
 use crate::task;
-use crate::types::class;
-
-const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    ..Shape::PLAIN
-};
+use crate::types::{SLA_SHAPE, class};
 
 class! {
     "Escalation levels, timing rules and stop conditions."
@@ -41,11 +36,11 @@ pub fn escalation_timeline<'e>(
     now: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    task::reply(env, &SHAPE, || {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "EscalationPolicy", &policy)?;
-        let events: Vec<EscalationEvent> = value::items("events", &events, &SHAPE, true)?;
+        let events: Vec<EscalationEvent> = value::items("events", &events, &SLA_SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
-        let options: TimelineOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+        let options: TimelineOptions = value::opt("options", options.as_ref(), &SLA_SHAPE)?;
         let timeline = core::escalation_timeline_with(&policy.inner, &events, now, &options)?;
         Ok(timeline)
     })
@@ -57,9 +52,9 @@ pub fn escalation_timeline<'e>(
     ts_return_type = "EscalationRate"
 )]
 pub fn escalation_rate<'e>(env: &'e Env, timelines: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    task::reply(env, &SHAPE, || {
+    task::reply(env, &SLA_SHAPE, || {
         let timelines: Vec<EscalationTimeline> =
-            value::items("timelines", &timelines, &SHAPE, true)?;
+            value::items("timelines", &timelines, &SLA_SHAPE, true)?;
         Ok(core::escalation_rate(&timelines))
     })
 }

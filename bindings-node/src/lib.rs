@@ -7,7 +7,7 @@
 //!   and the load-time guard of every export;
 //! - `convert`: JS values only (`scalar`, `column`, `value`);
 //! - `task` (the one async task, `twins!`) and `types` (the string enums'
-//!   objects, `class!`, `SlaPolicy`);
+//!   objects, `class!`, `SlaPolicy` and the shape of SLA values);
 //! - one file per core module: `classify`, `calendar`, `sla`,
 //!   `escalation`, `anomaly`, `capacity`, `cache`, `kpi`, `ops`; no family
 //!   file imports another.

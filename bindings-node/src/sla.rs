@@ -8,16 +8,10 @@ use napi_derive::napi;
 use opsbrain::sla::{self as core, SlaEvent};
 
 use crate::convert::scalar::{self, Class};
-use crate::convert::value::{self, Shape};
+use crate::convert::value;
 use crate::errors;
 use crate::task;
-use crate::types::SlaPolicy;
-
-/// The shape of SLA events and statuses.
-pub const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    ..Shape::PLAIN
-};
+use crate::types::{SLA_SHAPE, SlaPolicy};
 
 /// Both SLA timers of a ticket at `now`, from its event log.
 #[napi(
@@ -30,9 +24,9 @@ pub fn sla_status<'e>(
     events: Unknown<'_>,
     now: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    task::reply(env, &SHAPE, || {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "SlaPolicy", &policy)?;
-        let events: Vec<SlaEvent> = value::items("events", &events, &SHAPE, true)?;
+        let events: Vec<SlaEvent> = value::items("events", &events, &SLA_SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
         core::sla_status(&policy.inner, &events, now)
     })
@@ -49,9 +43,9 @@ pub fn sla_status_batch<'e>(
     tickets: Unknown<'_>,
     now: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    task::reply(env, &SHAPE, || {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "SlaPolicy", &policy)?;
-        let logs: Vec<Vec<SlaEvent>> = value::items("tickets", &tickets, &SHAPE, false)?;
+        let logs: Vec<Vec<SlaEvent>> = value::items("tickets", &tickets, &SLA_SHAPE, false)?;
         let now = scalar::instant("now", &now)?;
         core::sla_status_batch(&policy.inner, &logs, now)
     })

@@ -10,8 +10,15 @@ use opsbrain::calendar::HolidayRule;
 use opsbrain::{Channel, Priority, sla};
 
 use crate::convert::scalar;
-use crate::convert::value::camel;
+use crate::convert::value::{Shape, camel};
 use crate::errors::{self, run};
+
+/// The shape of SLA events and statuses, which the sla and escalation
+/// families both read and write.
+pub const SLA_SHAPE: Shape = Shape {
+    instants: &["at", "met_at", "breach_at"],
+    ..Shape::PLAIN
+};
 
 /// Sets the run-time objects of the core's string enums on the exports:
 /// `Priority`, `Channel`, `HolidayRule`, `cache.Policy` and
@@ -55,8 +62,8 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
 
 /// Declares a class holding a core value (`inner`, with `From`) and the
 /// members listed after it, each delegating to the core type's item of the
-/// same name: `new` (the constructor) and `builtin` (also `Default`) give
-/// the value `= expr`; `from_json`/`from_toml` parse and validate a text;
+/// same name: `new` (the constructor), `builtin` (also `Default`) and any
+/// other factory give the value `= expr`; `from_json`/`from_toml` parse and validate a text;
 /// `to_json` writes one; `length` is the getter of `len()`. Docs are string literals, one per line (napi
 /// renders doc comments passed through a macro with their raw-string
 /// prefix).
@@ -114,6 +121,9 @@ macro_rules! class {
                 $crate::types::parsed("text", &text, <$core>::$name)
             }
         }
+    };
+    (@$name:ident $attr:tt $class:ident $core:ty [$($doc:literal)+] $value:expr) => {
+        $crate::types::class!(@make factory $name $attr $class $core [$($doc)+] $value);
     };
     (@length $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
         #[napi $attr]
