@@ -44,11 +44,6 @@ impl AsRef<str> for Code {
 /// this alias must keep that name: write `errors::Result<T>`.)
 pub type Result<T> = napi::Result<T, Code>;
 
-/// The JS error for a core error: `.code` = `err.code()`, message unchanged.
-pub fn to_js(err: Error) -> napi::Error<Code> {
-    napi::Error::new(Code::of(err.kind), err.message)
-}
-
 /// Runs `f` (conversions and core calls), catching panics.
 pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<T, Failure> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -82,7 +77,8 @@ impl Failure {
     /// The JS error for this failure.
     pub fn into_js(self) -> napi::Error<Code> {
         match self {
-            Failure::Core(e) => to_js(e),
+            // `.code` = the core error's code, message unchanged.
+            Failure::Core(e) => napi::Error::new(Code::of(e.kind), e.message),
             Failure::Panic(detail) => napi::Error::new(
                 Code::INTERNAL,
                 format!("opsbrain panicked (this is a bug, please report it): {detail}"),
@@ -111,9 +107,8 @@ const GUARD: &str = include_str!("guard.js");
 /// Installs [`GUARD`] on the module's exports.
 pub fn install_guard(exports: Object, env: Env) -> napi::Result<()> {
     let make: Function<'_, Vec<String>, Function<'_, Object, Unknown>> = env.run_script(GUARD)?;
-    let codes: Vec<String> = ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect();
-    let mut codes = codes;
-    codes.push(Code::INTERNAL.0.to_owned());
+    let codes = ErrorKind::ALL.iter().map(|k| k.code().to_owned());
+    let codes = codes.chain([Code::INTERNAL.0.to_owned()]).collect();
     let apply = make.call(codes)?;
     apply.call(exports)?;
     Ok(())

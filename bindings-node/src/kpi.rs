@@ -29,9 +29,7 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-type Series = (Vec<f64>, Vec<f64>);
-
-fn series(good: &Unknown<'_>, total: &Unknown<'_>) -> opsbrain::Result<Series> {
+fn series(good: &Unknown<'_>, total: &Unknown<'_>) -> opsbrain::Result<(Vec<f64>, Vec<f64>)> {
     Ok((
         column::floats("good", good)?,
         column::floats("total", total)?,

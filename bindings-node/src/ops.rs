@@ -3,10 +3,12 @@
 //! troubleshooting assistant (`KnowledgeBase`, `extractSymptoms`,
 //! `diagnose`).
 
+use chrono::{DateTime, Utc};
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::ops as core;
+use serde::Serialize;
 
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
@@ -182,30 +184,25 @@ pub fn healing_plan<'e>(
     })
 }
 
-type DiagnoseArgs = (
-    core::KnowledgeBase,
-    core::Report,
-    chrono::DateTime<chrono::Utc>,
-    core::DiagnoseOptions,
-);
-
-fn diagnose_args(
+/// The troubleshooting assistant's `f` on a report at `now`.
+fn assistant<T: Serialize + Send + 'static>(
+    f: fn(
+        &core::KnowledgeBase,
+        &core::Report,
+        DateTime<Utc>,
+        &core::DiagnoseOptions,
+    ) -> opsbrain::Result<T>,
     report: &Unknown<'_>,
     now: &Unknown<'_>,
     kb: &Option<Class<'_, KnowledgeBase>>,
     options: &Option<Unknown<'_>>,
-) -> opsbrain::Result<DiagnoseArgs> {
-    let report = value::object("report", report, &SHAPE)?;
+) -> opsbrain::Result<Work> {
+    let report: core::Report = value::object("report", report, &SHAPE)?;
     let now = scalar::instant("now", now)?;
-    let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?
-        .map(|k| k.inner.clone())
-        .unwrap_or_default();
-    Ok((
-        kb,
-        report,
-        now,
-        value::opt("options", options.as_ref(), &SHAPE)?,
-    ))
+    let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?;
+    let kb = kb.map(|k| k.inner.clone()).unwrap_or_default();
+    let o: core::DiagnoseOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    task::work(&SHAPE, move || f(&kb, &report, now, &o))
 }
 
 /// The symptoms the assistant reads from a report.
@@ -221,20 +218,8 @@ pub fn extract_symptoms<'e>(
     kb: Option<Class<'_, KnowledgeBase>>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    task::reply(env, &SHAPE, || {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, &options)?;
-        core::extract_symptoms(&kb, &report, now, &o)
-    })
-}
-
-fn diagnosis(
-    report: &Unknown<'_>,
-    now: &Unknown<'_>,
-    kb: &Option<Class<'_, KnowledgeBase>>,
-    options: &Option<Unknown<'_>>,
-) -> opsbrain::Result<Work> {
-    let (kb, report, now, o) = diagnose_args(report, now, kb, options)?;
-    task::work(&SHAPE, move || core::diagnose(&kb, &report, now, &o))
+    let f = core::extract_symptoms;
+    task::now(env, || assistant(f, &report, &now, &kb, &options))
 }
 
 twins! {
@@ -246,7 +231,7 @@ twins! {
     fn diagnose -> "Diagnosis";
     "As `diagnose`, off the main thread."
     fn diagnose_async -> "Promise<Diagnosis>";
-    with diagnosis(
+    with assistant[core::diagnose](
         report: Unknown<'_>,
         now: Unknown<'_>,
         kb: Option<Class<'_, KnowledgeBase>>,

@@ -57,7 +57,7 @@ pub fn now<'e>(
 /// function that reads the arguments (by reference) and returns the
 /// [`Work`]: the entry point runs the work at once ([`now`]), the twin on
 /// the thread pool ([`spawn`]); `impl Class { ... }` declares methods
-/// calling `self.prepare` (`prepare[a, b]` passes `a` and `b` first). Both take the `#[napi(...)]` attributes
+/// calling `self.prepare`; `prepare[a, b]` passes `a` and `b` first. Both take the `#[napi(...)]` attributes
 /// given; each has its own doc and TypeScript return type (string literals:
 /// napi renders doc comments passed through a macro with their raw-string
 /// prefix).
@@ -94,7 +94,7 @@ macro_rules! twins {
         #[napi($($attr:tt)*)]
         $doc:literal fn $name:ident -> $ret:literal;
         $adoc:literal fn $name_async:ident -> $aret:literal;
-        with $prepare:ident($($arg:ident: $ty:ty),* $(,)?);
+        with $prepare:ident $([$($pre:expr),+])? ($($arg:ident: $ty:ty),* $(,)?);
     )*) => {$(
         #[doc = $doc]
         #[napi($($attr)*, ts_return_type = $ret)]
@@ -102,7 +102,7 @@ macro_rules! twins {
             env: &'e napi::Env,
             $($arg: $ty),*
         ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
-            $crate::task::now(env, || $prepare($(&$arg),*))
+            $crate::task::now(env, || $prepare($($($pre,)+)? $(&$arg),*))
         }
 
         #[doc = $adoc]
@@ -110,7 +110,7 @@ macro_rules! twins {
         pub fn $name_async(
             $($arg: $ty),*
         ) -> napi::bindgen_prelude::AsyncTask<$crate::task::Job> {
-            $crate::task::spawn(|| $prepare($(&$arg),*))
+            $crate::task::spawn(|| $prepare($($($pre,)+)? $(&$arg),*))
         }
     )*};
 }

@@ -126,22 +126,20 @@ macro_rules! class {
         $crate::types::class!(@make factory $name $attr $class $core [$($doc)+] $value);
     };
     (@length $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
-        #[napi $attr]
-        impl $class {
-            $(#[doc = $doc])+
-            #[napi(getter)]
-            pub fn length(&self) -> u32 {
-                u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-            }
-        }
+        $crate::types::class!(@method (getter) length [u32] $attr $class $core [$($doc)+]
+            |c: &$core| u32::try_from(c.len()).unwrap_or(u32::MAX));
     };
     (@to_json $attr:tt $class:ident $core:ty [$($doc:literal)+]) => {
+        $crate::types::class!(@method () to_json [String] $attr $class $core [$($doc)+]
+            <$core>::to_json);
+    };
+    (@method $kind:tt $name:ident [$ty:ty] $attr:tt $class:ident $core:ty [$($doc:literal)+] $f:expr) => {
         #[napi $attr]
         impl $class {
             $(#[doc = $doc])+
-            #[napi]
-            pub fn to_json(&self) -> String {
-                self.inner.to_json()
+            #[napi $kind]
+            pub fn $name(&self) -> $ty {
+                ($f)(&self.inner)
             }
         }
     };

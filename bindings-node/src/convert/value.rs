@@ -12,7 +12,7 @@
 //! refused by its `length` before any element is read, so a sparse array
 //! costs only what it holds within the bound.
 //!
-//! Writing ([`write`]): serde JSON to JS, keys snake_case to camelCase,
+//! Writing ([`result`]): serde JSON to JS, keys snake_case to camelCase,
 //! instants as `Date`s and number lists as typed arrays where the result's
 //! [`Shape`] says so.
 
@@ -522,15 +522,9 @@ fn write_in<'e>(
     }
 }
 
-/// Serde JSON as a JS value per `shape`.
-pub fn write<'e>(env: &'e Env, v: &Value, shape: &Shape) -> Result<Unknown<'e>> {
-    write_in(env, v, "", Keys::Camel, shape)
-}
-
 /// A core result as a JS value per `shape`.
 pub fn result<'e, T: Serialize>(env: &'e Env, value: &T, shape: &Shape) -> Result<Unknown<'e>> {
-    let v = serde_json::to_value(value)?;
-    write(env, &v, shape)
+    write_in(env, &serde_json::to_value(value)?, "", Keys::Camel, shape)
 }
 
 /// A JSON text argument: a string as given, an object or array through
