@@ -1406,6 +1406,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * holidays and a holiday rule.
  */
 export declare class BusinessCalendar {
+  /** The IANA time zone. */
+  get timeZone(): string
   /** Parses and validates a JSON calendar. */
   static fromJson(text: string): BusinessCalendar
   /** Parses and validates a TOML calendar. */
@@ -1420,8 +1422,6 @@ export declare class BusinessCalendar {
   static sixteenFive(timeZone: string): BusinessCalendar
   /** Monday to Friday, 09:00 to 17:00. */
   static nineToFive(timeZone: string): BusinessCalendar
-  /** The IANA time zone. */
-  get timeZone(): string
   /** What a holiday closes. */
   get holidayRule(): HolidayRule
   /** The instant `durationSecs` of business time after `start`. */
@@ -1481,18 +1481,18 @@ export declare class EscalationPolicy {
 
 /** A group's forest fitted on reference data. */
 export declare class FittedGroup {
-  /** The fitted group as JSON. */
-  toJson(): string
-  /** A fitted group from `toJson`. */
-  static fromJson(text: string): FittedGroup
-  /** Scores data against the reference. */
-  score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** The group's metric name. */
   get metric(): string
   /** The score threshold. */
   get threshold(): number
   /** The expected share of anomalies. */
   get expectedShare(): number
+  /** The fitted group as JSON. */
+  toJson(): string
+  /** A fitted group from `toJson`. */
+  static fromJson(text: string): FittedGroup
+  /** Scores data against the reference. */
+  score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
 }
 
 /** Isolation Forest anomaly detection (scikit-learn's semantics). */
@@ -1635,10 +1635,6 @@ export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<S
 export declare namespace cache {
   /** A miss-ratio curve: hit ratio as a function of cache size. */
   export class MissRatioCurve {
-    /** The curve as JSON. */
-    toJson(): string
-    /** A curve from `toJson`. */
-    static fromJson(text: string): MissRatioCurve
     /** Requests in the trace. */
     get accesses(): number
     /** Distinct keys in the trace. */
@@ -1651,6 +1647,10 @@ export declare namespace cache {
     get sizes(): Float64Array
     /** The hit ratio at each step. */
     get stepHitRatios(): Float64Array
+    /** The curve as JSON. */
+    toJson(): string
+    /** A curve from `toJson`. */
+    static fromJson(text: string): MissRatioCurve
     /** The hit ratio of an LRU cache of `size` entries. */
     hitRatio(size: number | bigint): number
     /** Hit ratios at many sizes. */

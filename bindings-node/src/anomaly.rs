@@ -373,6 +373,12 @@ class! {
     "A group's forest fitted on reference data."
     #[napi()]
     pub struct FittedGroup(monitor::FittedGroup);
+    "The group's metric name."
+    fn metric: String = |g| g.group.name.clone();
+    "The score threshold."
+    fn threshold: f64 = |g| g.threshold;
+    "The expected share of anomalies."
+    fn expected_share: f64 = |g| g.expected_share;
     "The fitted group as JSON."
     fn to_json;
     "A fitted group from `toJson`."
@@ -397,23 +403,5 @@ impl FittedGroup {
             let m = column::matrix("data", &data, &n_rows, &n_cols)?;
             self.inner.score(&m.view()?)
         })
-    }
-
-    /// The group's metric name.
-    #[napi(getter)]
-    pub fn metric(&self) -> String {
-        self.inner.group.name.clone()
-    }
-
-    /// The score threshold.
-    #[napi(getter)]
-    pub fn threshold(&self) -> f64 {
-        self.inner.threshold
-    }
-
-    /// The expected share of anomalies.
-    #[napi(getter)]
-    pub fn expected_share(&self) -> f64 {
-        self.inner.expected_share
     }
 }

@@ -49,6 +49,18 @@ class! {
     "A miss-ratio curve: hit ratio as a function of cache size."
     #[napi(namespace = "cache")]
     pub struct MissRatioCurve(core::MissRatioCurve);
+    "Requests in the trace."
+    fn accesses: f64 = |c| count(c.accesses);
+    "Distinct keys in the trace."
+    fn distinct_keys: f64 = |c| count(c.distinct_keys);
+    "How the curve was computed."
+    fn method: String as "'exact' | 'shards'" = |c| c.method.clone();
+    "The SHARDS sampling rate (1 when exact)."
+    fn sampling_rate: f64 = |c| c.sampling_rate;
+    "The sizes where the curve steps."
+    fn sizes: Float64Array = |c| Float64Array::new(c.points.iter().map(|p| count(p.0)).collect());
+    "The hit ratio at each step."
+    fn step_hit_ratios: Float64Array = |c| Float64Array::new(c.points.iter().map(|p| p.1).collect());
     "The curve as JSON."
     fn to_json;
     "A curve from `toJson`."
@@ -61,42 +73,6 @@ fn curve_js(env: &Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<
 
 #[napi(namespace = "cache")]
 impl MissRatioCurve {
-    /// Requests in the trace.
-    #[napi(getter)]
-    pub fn accesses(&self) -> f64 {
-        count(self.inner.accesses)
-    }
-
-    /// Distinct keys in the trace.
-    #[napi(getter)]
-    pub fn distinct_keys(&self) -> f64 {
-        count(self.inner.distinct_keys)
-    }
-
-    /// How the curve was computed.
-    #[napi(getter, ts_return_type = "'exact' | 'shards'")]
-    pub fn method(&self) -> String {
-        self.inner.method.clone()
-    }
-
-    /// The SHARDS sampling rate (1 when exact).
-    #[napi(getter)]
-    pub fn sampling_rate(&self) -> f64 {
-        self.inner.sampling_rate
-    }
-
-    /// The sizes where the curve steps.
-    #[napi(getter)]
-    pub fn sizes(&self) -> Float64Array {
-        Float64Array::new(self.inner.points.iter().map(|p| count(p.0)).collect())
-    }
-
-    /// The hit ratio at each step.
-    #[napi(getter)]
-    pub fn step_hit_ratios(&self) -> Float64Array {
-        Float64Array::new(self.inner.points.iter().map(|p| p.1).collect())
-    }
-
     /// The hit ratio of an LRU cache of `size` entries.
     #[napi(ts_args_type = "size: number | bigint")]
     pub fn hit_ratio(&self, size: Unknown<'_>) -> errors::Result<f64> {

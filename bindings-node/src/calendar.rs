@@ -29,6 +29,8 @@ class! {
     "holidays and a holiday rule."
     #[napi()]
     pub struct BusinessCalendar(core::BusinessCalendar);
+    "The IANA time zone."
+    fn time_zone: String = |c| c.time_zone().to_owned();
     "Parses and validates a JSON calendar."
     fn from_json;
     "Parses and validates a TOML calendar."
@@ -68,12 +70,6 @@ impl BusinessCalendar {
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn nine_to_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
         parsed("timeZone", &time_zone, core::BusinessCalendar::nine_to_five)
-    }
-
-    /// The IANA time zone.
-    #[napi(getter)]
-    pub fn time_zone(&self) -> String {
-        self.inner.time_zone().to_owned()
     }
 
     /// What a holiday closes.

@@ -64,7 +64,8 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
 /// members listed after it, each delegating to the core type's item of the
 /// same name: `new` (the constructor), `builtin` (also `Default`) and any
 /// other factory give the value `= expr`; `from_json`/`from_toml` parse and validate a text;
-/// `to_json` writes one; `length` is the getter of `len()`. Docs are string literals, one per line (napi
+/// `to_json` writes one; `length` is the getter of `len()`; and
+/// `fn name: Type (as "TsType") = |inner| value` is any other getter. Docs are string literals, one per line (napi
 /// renders doc comments passed through a macro with their raw-string
 /// prefix).
 macro_rules! class {
@@ -72,7 +73,7 @@ macro_rules! class {
         $($doc:literal)+
         #[napi $attr:tt]
         pub struct $class:ident($core:ty);
-        $($($mdoc:literal)+ fn $member:ident $(= $value:expr)?;)*
+        $($($mdoc:literal)+ fn $member:ident $(: $ty:ty $(as $ts:literal)?)? $(= $value:expr)?;)*
     ) => {
         $(#[doc = $doc])+
         #[napi $attr]
@@ -88,7 +89,13 @@ macro_rules! class {
             }
         }
 
-        $($crate::types::class!(@$member $attr $class $core [$($mdoc)+] $($value)?);)*
+        $($crate::types::class!(
+            @member $member [$($ty)?] [$($($ts)?)?] $attr $class $core [$($mdoc)+] $($value)?
+        );)*
+    };
+    (@member $name:ident [] [] $($rest:tt)*) => { $crate::types::class!(@$name $($rest)*); };
+    (@member $name:ident [$ty:ty] [$($ts:literal)?] $($rest:tt)*) => {
+        $crate::types::class!(@method (getter $(, ts_return_type = $ts)?) $name [$ty] $($rest)*);
     };
     (@new $($rest:tt)*) => { $crate::types::class!(@make constructor new $($rest)*); };
     (@builtin $attr:tt $class:ident $($rest:tt)*) => {
@@ -139,7 +146,8 @@ macro_rules! class {
             $(#[doc = $doc])+
             #[napi $kind]
             pub fn $name(&self) -> $ty {
-                ($f)(&self.inner)
+                let f: fn(&$core) -> $ty = $f;
+                f(&self.inner)
             }
         }
     };
