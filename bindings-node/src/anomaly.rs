@@ -6,7 +6,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use napi::bindgen_prelude::{AsyncTask, Float64Array, Int32Array, Object, This, Unknown};
+use napi::bindgen_prelude::{
+    AsyncTask, Float64Array, Int32Array, Object, This, ToNapiValue, Unknown,
+};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use opsbrain::anomaly as monitor;
@@ -29,44 +31,26 @@ const SHAPE: Shape = Shape {
 
 type Opt<'a> = Option<Unknown<'a>>;
 
-type Slot = Arc<Mutex<Option<Arc<iforest::IsolationForest>>>>;
+/// The core forest.
+type Model = iforest::IsolationForest;
 
-fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<iforest::IsolationForest>>> {
+type Slot = Arc<Mutex<Option<Arc<Model>>>>;
+
+fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<Model>>> {
     slot.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// What a scoring call returns.
-#[derive(Debug, Clone, Copy)]
-enum Output {
-    Scores,
-    Decision,
-    Predict,
+fn scores(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Float64Array> {
+    Ok(Float64Array::new(model.score_samples(x)?.to_vec()))
 }
 
-/// Scores or labels, as a `Float64Array` or `Int32Array`.
-enum Scored {
-    Floats(Vec<f64>),
-    Labels(Vec<i32>),
+fn decisions(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Float64Array> {
+    Ok(Float64Array::new(model.decision_function(x)?.to_vec()))
 }
 
-fn score(
-    model: &iforest::IsolationForest,
-    x: ArrayView2<'_, f64>,
-    output: Output,
-) -> opsbrain::Result<Scored> {
-    Ok(match output {
-        Output::Scores => Scored::Floats(model.score_samples(&x)?.to_vec()),
-        Output::Decision => Scored::Floats(model.decision_function(&x)?.to_vec()),
-        Output::Predict => Scored::Labels(model.predict(&x)?.to_vec()),
-    })
-}
-
-fn scored_js(env: &Env, s: Scored) -> opsbrain::Result<Unknown<'_>> {
-    match s {
-        Scored::Floats(v) => task::js(env, Float64Array::new(v)),
-        Scored::Labels(v) => task::js(env, Int32Array::new(v)),
-    }
+fn labels(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Int32Array> {
+    Ok(Int32Array::new(model.predict(x)?.to_vec()))
 }
 
 /// Isolation Forest anomaly detection (scikit-learn's semantics).
@@ -79,7 +63,7 @@ pub struct IsolationForest {
 }
 
 impl IsolationForest {
-    fn fitted(&self) -> opsbrain::Result<Arc<iforest::IsolationForest>> {
+    fn fitted(&self) -> opsbrain::Result<Arc<Model>> {
         lock(&self.model).clone().ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFitted,
@@ -88,15 +72,15 @@ impl IsolationForest {
         })
     }
 
-    fn fit_on(&self, x: ArrayView2<'_, f64>) -> opsbrain::Result<Arc<iforest::IsolationForest>> {
+    fn fit_on(&self, x: ArrayView2<'_, f64>) -> opsbrain::Result<Arc<Model>> {
         let model = Arc::new(self.jobs.install(|| self.params.fit(&x))?);
         *lock(&self.model) = Some(Arc::clone(&model));
         Ok(model)
     }
 
-    fn scoring(
+    fn scoring<T: ToNapiValue + Send + 'static>(
         &self,
-        output: Output,
+        f: fn(&Model, &ArrayView2<'_, f64>) -> opsbrain::Result<T>,
         data: &Unknown<'_>,
         rows: &Opt<'_>,
         cols: &Opt<'_>,
@@ -104,10 +88,7 @@ impl IsolationForest {
         let model = self.fitted()?;
         let x = column::matrix("data", data, rows, cols)?.into_owned()?;
         let jobs = self.jobs.clone();
-        task::work_with(
-            move || jobs.install(|| score(&model, x.view(), output)),
-            scored_js,
-        )
+        task::work_with(move || jobs.install(|| f(&model, &x.view())), task::js)
     }
 }
 
@@ -172,9 +153,7 @@ impl IsolationForest {
             let m = column::matrix("data", &data, &n_rows, &n_cols)?;
             let x = m.view()?;
             let model = self.fit_on(x)?;
-            Ok(Int32Array::new(
-                self.jobs.install(|| model.predict(&x))?.to_vec(),
-            ))
+            self.jobs.install(|| labels(&model, &x))
         })
     }
 
@@ -222,7 +201,7 @@ impl IsolationForest {
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         run(|| {
-            let model = iforest::IsolationForest::from_json(&scalar::string("text", &text)?)?;
+            let model = Model::from_json(&scalar::string("text", &text)?)?;
             Ok(IsolationForest {
                 params: model.params().clone(),
                 jobs: Threads::default(),
@@ -239,21 +218,21 @@ twins! {
         fn score_samples -> "Float64Array";
         "Anomaly scores (lower is more abnormal)."
         fn score_samples_async -> "Promise<Float64Array>";
-        with scoring[Output::Scores](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+        with scoring[scores](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
         #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
         "Scores shifted by the offset (negative is an outlier)."
         fn decision_function -> "Float64Array";
         "Scores shifted by the offset (negative is an outlier)."
         fn decision_function_async -> "Promise<Float64Array>";
-        with scoring[Output::Decision](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+        with scoring[decisions](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
         #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
         "Labels: -1 for outliers, 1 for inliers."
         fn predict -> "Int32Array";
         "Labels: -1 for outliers, 1 for inliers."
         fn predict_async -> "Promise<Int32Array>";
-        with scoring[Output::Predict](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+        with scoring[labels](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
     }
 }
 
