@@ -1408,6 +1408,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class BusinessCalendar {
   /** The IANA time zone. */
   get timeZone(): string
+  /** What a holiday closes. */
+  get holidayRule(): HolidayRule
   /** Parses and validates a JSON calendar. */
   static fromJson(text: string): BusinessCalendar
   /** Parses and validates a TOML calendar. */
@@ -1422,8 +1424,6 @@ export declare class BusinessCalendar {
   static sixteenFive(timeZone: string): BusinessCalendar
   /** Monday to Friday, 09:00 to 17:00. */
   static nineToFive(timeZone: string): BusinessCalendar
-  /** What a holiday closes. */
-  get holidayRule(): HolidayRule
   /** The instant `durationSecs` of business time after `start`. */
   add(start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null): Date
   /** Business seconds between `start` and `end`. */
@@ -1537,14 +1537,14 @@ export declare class IsolationForest {
 export declare class ProactiveMonitor {
   /** The framework's metric groups. */
   static framework(): ProactiveMonitor
+  /** The config. */
+  get config(): MonitorConfig
   /** The config as JSON. */
   toJson(): string
   /** The monitor of a JSON config (default: the framework's). */
   constructor(configJson?: string | null)
   /** The monitor of a JSON config. */
   static fromJson(text: string): ProactiveMonitor
-  /** The config. */
-  get config(): MonitorConfig
   /** Alerts for anomaly sets at `timestamp`. */
   alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
   /** Fits a group's forest on `data` and scores it. */

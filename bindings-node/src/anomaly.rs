@@ -249,6 +249,8 @@ class! {
     pub struct ProactiveMonitor(monitor::ProactiveMonitor);
     "The framework's metric groups."
     fn framework = monitor::ProactiveMonitor::framework();
+    "The config."
+    fn config => "MonitorConfig" = monitor::ProactiveMonitor::config;
     "The config as JSON."
     fn to_json;
 }
@@ -268,12 +270,6 @@ impl ProactiveMonitor {
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         Self::new(Some(text))
-    }
-
-    /// The config.
-    #[napi(getter, ts_return_type = "MonitorConfig")]
-    pub fn config<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, self.inner.config(), &Shape::PLAIN))
     }
 
     /// Alerts for anomaly sets at `timestamp`.

@@ -24,12 +24,8 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<core::MissRatioCurve> {
-    let t = core::Trace::new(keys)?;
-    match sampling {
-        None => core::MissRatioCurve::exact_lru(&t),
-        Some(s) => core::MissRatioCurve::shards(&t, s),
-    }
+fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<MissRatioCurve> {
+    core::MissRatioCurve::lru(&core::Trace::new(keys)?, sampling).map(MissRatioCurve::from)
 }
 
 fn sampling(options: Option<&Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
@@ -65,10 +61,6 @@ class! {
     fn to_json;
     "A curve from `toJson`."
     fn from_json;
-}
-
-fn curve_js(env: &Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<'_>> {
-    task::js(env, MissRatioCurve::from(inner))
 }
 
 #[napi(namespace = "cache")]
@@ -122,13 +114,13 @@ impl MissRatioCurve {
 
 fn lru(keys: &Unknown<'_>) -> opsbrain::Result<Work> {
     let keys = column::uints("keys", keys, false)?;
-    task::work_with(move || curve(&keys, None), curve_js)
+    task::work_with(move || curve(&keys, None), task::js)
 }
 
 fn shards(keys: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
     let sampling = sampling(options.as_ref())?;
     let keys = column::uints("keys", keys, false)?;
-    task::work_with(move || curve(&keys, Some(sampling)), curve_js)
+    task::work_with(move || curve(&keys, Some(sampling)), task::js)
 }
 
 type SimulateArgs = (Vec<usize>, core::Policies);

@@ -10,7 +10,6 @@ use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task;
 use crate::types::{class, parsed};
 
 fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
@@ -31,6 +30,8 @@ class! {
     pub struct BusinessCalendar(core::BusinessCalendar);
     "The IANA time zone."
     fn time_zone: String = |c| c.time_zone().to_owned();
+    "What a holiday closes."
+    fn holiday_rule => "HolidayRule" = core::BusinessCalendar::holiday_rule;
     "Parses and validates a JSON calendar."
     fn from_json;
     "Parses and validates a TOML calendar."
@@ -72,12 +73,6 @@ impl BusinessCalendar {
         parsed("timeZone", &time_zone, core::BusinessCalendar::nine_to_five)
     }
 
-    /// What a holiday closes.
-    #[napi(getter, ts_return_type = "HolidayRule")]
-    pub fn holiday_rule<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        task::reply(env, &Shape::PLAIN, || Ok(self.inner.holiday_rule()))
-    }
-
     /// The instant `durationSecs` of business time after `start`.
     #[napi(
         ts_args_type = "start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null",
@@ -92,7 +87,7 @@ impl BusinessCalendar {
     ) -> errors::Result<Unknown<'e>> {
         run(|| {
             let start = scalar::instant("start", &start)?;
-            let duration = scalar::secs("durationSecs", &duration_secs)?;
+            let duration = scalar::secs_of(scalar::number("durationSecs", &duration_secs)?);
             let pauses = self::pauses(pauses.as_ref())?;
             scalar::date(env, "result", self.inner.add(start, duration, &pauses)?)
         })
@@ -174,11 +169,8 @@ impl BusinessCalendar {
     #[napi(ts_args_type = "t: Instant", ts_return_type = "Date")]
     pub fn next_open<'e>(&self, env: &'e Env, t: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         run(|| {
-            scalar::date(
-                env,
-                "result",
-                self.inner.next_open(scalar::instant("t", &t)?)?,
-            )
+            let next = self.inner.next_open(scalar::instant("t", &t)?)?;
+            scalar::date(env, "result", next)
         })
     }
 
@@ -190,10 +182,8 @@ impl BusinessCalendar {
         t: Unknown<'_>,
     ) -> errors::Result<Option<Unknown<'e>>> {
         run(|| {
-            self.inner
-                .next_close(scalar::instant("t", &t)?)?
-                .map(|c| scalar::date(env, "result", c))
-                .transpose()
+            let next = self.inner.next_close(scalar::instant("t", &t)?)?;
+            next.map(|c| scalar::date(env, "result", c)).transpose()
         })
     }
 }

@@ -163,13 +163,15 @@ impl Router {
         rules: Option<Class<'_, RuleSet>>,
     ) -> errors::Result<Self> {
         run(|| {
-            let builtin = core::default_router();
-            let table = scalar::opt_class("table", "ClassificationTable", &table)?
-                .map_or_else(|| builtin.table().clone(), |t| t.inner.clone());
-            let rules = scalar::opt_class("rules", "RuleSet", &rules)?
-                .map_or_else(|| builtin.rules().clone(), |r| r.inner.clone());
+            // Either left out: the built-in one (the classes' `Default`).
+            let table = scalar::opt_class("table", "ClassificationTable", &table)?.cloned();
+            let rules = scalar::opt_class("rules", "RuleSet", &rules)?.cloned();
+            let router = core::Router::new(
+                table.unwrap_or_default().inner,
+                rules.unwrap_or_default().inner,
+            );
             Ok(Router {
-                inner: Arc::new(core::Router::new(table, rules)),
+                inner: Arc::new(router),
             })
         })
     }

@@ -37,27 +37,12 @@ class! {
     fn from_json;
     "The knowledge base as JSON."
     fn to_json;
-}
-
-#[napi(namespace = "ops")]
-impl KnowledgeBase {
-    /// The causes.
-    #[napi(getter, ts_return_type = "Array<CauseDef>")]
-    pub fn causes<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        task::reply(env, &SHAPE, || Ok(self.inner.causes()))
-    }
-
-    /// The resolutions.
-    #[napi(getter, ts_return_type = "Array<ResolutionDef>")]
-    pub fn resolutions<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        task::reply(env, &SHAPE, || Ok(self.inner.resolutions()))
-    }
-
-    /// The features.
-    #[napi(getter, ts_return_type = "Array<FeatureDef>")]
-    pub fn features<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        task::reply(env, &SHAPE, || Ok(self.inner.features()))
-    }
+    "The causes."
+    fn causes => "Array<CauseDef>" = core::KnowledgeBase::causes;
+    "The resolutions."
+    fn resolutions => "Array<ResolutionDef>" = core::KnowledgeBase::resolutions;
+    "The features."
+    fn features => "Array<FeatureDef>" = core::KnowledgeBase::features;
 }
 
 /// Performance actions for metrics against thresholds.

@@ -65,7 +65,9 @@ pub fn install_enums(env: &Env, exports: &Object<'_>) -> napi::Result<()> {
 /// same name: `new` (the constructor), `builtin` (also `Default`) and any
 /// other factory give the value `= expr`; `from_json`/`from_toml` parse and validate a text;
 /// `to_json` writes one; `length` is the getter of `len()`; and
-/// `fn name: Type (as "TsType") = |inner| value` is any other getter. Docs are string literals, one per line (napi
+/// `fn name: Type (as "TsType") = |inner| value` is any other getter, and
+/// `fn name => "TsType" = Core::method` one returning the method's serde
+/// value (keys in camelCase). Docs are string literals, one per line (napi
 /// renders doc comments passed through a macro with their raw-string
 /// prefix).
 macro_rules! class {
@@ -73,7 +75,8 @@ macro_rules! class {
         $($doc:literal)+
         #[napi $attr:tt]
         pub struct $class:ident($core:ty);
-        $($($mdoc:literal)+ fn $member:ident $(: $ty:ty $(as $ts:literal)?)? $(= $value:expr)?;)*
+        $($($mdoc:literal)+ fn $member:ident $(: $ty:ty $(as $ts:literal)?)? $(=> $json:literal)?
+            $(= $value:expr)?;)*
     ) => {
         $(#[doc = $doc])+
         #[napi $attr]
@@ -90,12 +93,27 @@ macro_rules! class {
         }
 
         $($crate::types::class!(
-            @member $member [$($ty)?] [$($($ts)?)?] $attr $class $core [$($mdoc)+] $($value)?
+            @member $member [$($ty)?] [$($($ts)?)?] [$($json)?] $attr $class $core [$($mdoc)+]
+            $($value)?
         );)*
     };
-    (@member $name:ident [] [] $($rest:tt)*) => { $crate::types::class!(@$name $($rest)*); };
-    (@member $name:ident [$ty:ty] [$($ts:literal)?] $($rest:tt)*) => {
+    (@member $name:ident [] [] [] $($rest:tt)*) => { $crate::types::class!(@$name $($rest)*); };
+    (@member $name:ident [$ty:ty] [$($ts:literal)?] [] $($rest:tt)*) => {
         $crate::types::class!(@method (getter $(, ts_return_type = $ts)?) $name [$ty] $($rest)*);
+    };
+    (@member $name:ident [] [] [$ts:literal] $attr:tt $class:ident $core:ty [$($doc:literal)+] $f:expr) => {
+        #[napi $attr]
+        impl $class {
+            $(#[doc = $doc])+
+            #[napi(getter, ts_return_type = $ts)]
+            pub fn $name<'e>(
+                &self,
+                env: &'e napi::Env,
+            ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
+                let shape = &$crate::convert::value::Shape::PLAIN;
+                $crate::errors::run(|| $crate::convert::value::result(env, &($f)(&self.inner), shape))
+            }
+        }
     };
     (@new $($rest:tt)*) => { $crate::types::class!(@make constructor new $($rest)*); };
     (@builtin $attr:tt $class:ident $($rest:tt)*) => {

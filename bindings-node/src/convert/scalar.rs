@@ -201,13 +201,8 @@ pub fn date<'e>(env: &'e Env, path: &str, t: DateTime<Utc>) -> Result<Unknown<'e
         .map_err(|e| bad(path, format_args!("could not be created: {}", e.reason)))
 }
 
-/// A duration in seconds: finite; its fraction is kept to the nanosecond
-/// and values beyond chrono's range saturate (the core refuses them).
-pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
-    Ok(secs_of(number(path, v)?))
-}
-
-/// Seconds as a duration (see [`secs`]).
+/// Seconds as a duration: its fraction is kept to the nanosecond and
+/// values beyond chrono's range saturate (the core refuses them).
 pub fn secs_of(x: f64) -> TimeDelta {
     let saturated = if x < 0.0 {
         TimeDelta::MIN

@@ -117,6 +117,27 @@ impl MissRatioCurve {
         Ok(serde_json::from_str(text)?)
     }
 
+    /// The LRU curve of a trace: exact without `sampling`
+    /// ([`exact_lru`](Self::exact_lru)), else sampled ([`shards`](Self::shards)).
+    ///
+    /// # Errors
+    /// As those two.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::{MissRatioCurve, Sampling, Trace};
+    /// let t = Trace::new(&[1, 2, 1, 2])?;
+    /// assert_eq!(MissRatioCurve::lru(&t, None)?.method, "exact");
+    /// assert_eq!(MissRatioCurve::lru(&t, Some(Sampling::Rate(1.0)))?.method, "shards");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn lru(trace: &Trace<'_>, sampling: Option<Sampling>) -> Result<Self> {
+        match sampling {
+            None => Self::exact_lru(trace),
+            Some(s) => Self::shards(trace, s),
+        }
+    }
+
     /// The exact LRU curve, in one pass, O(N log M) for N accesses over M
     /// distinct keys (a Fenwick tree over last-access positions, compacted
     /// when it fills).
