@@ -28,12 +28,10 @@ fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<Mis
     core::MissRatioCurve::lru(&core::Trace::new(keys)?, sampling).map(MissRatioCurve::from)
 }
 
-fn sampling(options: Option<&Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
-    let options = options.filter(|v| !is_nullish(v));
-    let o: Option<core::ShardsOptions> = options
-        .map(|v| value::object("options", v, &SHAPE))
-        .transpose()?;
-    o.unwrap_or_default().sampling()
+fn sampling(options: &Option<Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
+    let options = options.as_ref().filter(|v| !is_nullish(v));
+    let o = options.map(|v| value::object::<core::ShardsOptions>("options", v, &SHAPE));
+    o.transpose()?.unwrap_or_default().sampling()
 }
 
 fn count(x: u64) -> f64 {
@@ -118,7 +116,7 @@ fn lru(keys: &Unknown<'_>) -> opsbrain::Result<Work> {
 }
 
 fn shards(keys: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
-    let sampling = sampling(options.as_ref())?;
+    let sampling = sampling(options)?;
     let keys = column::uints("keys", keys, false)?;
     task::work_with(move || curve(&keys, Some(sampling)), task::js)
 }

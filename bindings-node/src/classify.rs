@@ -9,7 +9,6 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::Channel;
 use opsbrain::classify as core;
-use serde_json::Value;
 
 use crate::convert::scalar::{self, Class, wrong};
 use crate::convert::value::{self, Shape};
@@ -26,14 +25,7 @@ fn tickets(v: &Unknown<'_>) -> opsbrain::Result<Vec<core::Ticket>> {
     if !v.is_array().unwrap_or(false) {
         return Err(wrong("tickets", "an array of ticket objects", v));
     }
-    let Value::Array(list) = value::read("tickets", v, &Shape::PLAIN)? else {
-        return Err(wrong("tickets", "an array of ticket objects", v));
-    };
-    core::check_batch(list.len())?;
-    list.iter()
-        .enumerate()
-        .map(|(i, t)| core::Ticket::try_from(t).map_err(|e| e.at(format!("tickets[{i}]"))))
-        .collect()
+    core::Ticket::list(&value::read("tickets", v, &Shape::PLAIN)?, "tickets")
 }
 
 fn classify_in<'e>(
