@@ -2,6 +2,9 @@
 //! read), run on the libuv thread pool, its result written back on the JS
 //! thread. A failure at any step rejects the promise with our `.code`;
 //! nothing throws synchronously.
+//!
+//! The same prepared work also runs at once ([`now`]), so an entry point and
+//! its `...Async` twin are declared together ([`twins!`]).
 
 use napi::bindgen_prelude::{AsyncTask, ToNapiValue, Unknown};
 use napi::{Env, ScopedTask};

@@ -1,6 +1,7 @@
-//! Shared types: the run-time objects of the core's string enums, the [`class!`] declaration of classes wrapping core
-//! values, and the `SlaPolicy` class that the sla and kpi families both
-//! take.
+//! Shared types: the run-time objects of the core's string enums, the
+//! [`class!`] declaration of classes wrapping core values, the `SlaPolicy`
+//! class that the sla and kpi families both take, and the shape of SLA
+//! values that the sla and escalation families both write.
 
 use napi::Env;
 use napi::bindgen_prelude::{JsObjectValue, Object, Unknown};
