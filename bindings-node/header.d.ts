@@ -14,6 +14,20 @@ export type Numbers = Float64Array | number[]
 /** Cache trace keys: integers from 0 to 2^64 - 1. */
 export type TraceKeys = BigUint64Array | Uint32Array | Array<number | bigint>
 
+/*
+ * The core's string enums. Each also exists at run time as an object of its
+ * names (`Priority.High === 'high'`, `cache.Policy.WTinyLfu === 'w_tiny_lfu'`).
+ */
+
+/** How urgent an issue is, from lowest to highest. */
+export type Priority = 'low' | 'medium' | 'high' | 'critical'
+
+/** The channel a ticket arrived on; tier 1's first-response target depends on it. */
+export type Channel = 'chat' | 'email' | 'phone' | 'portal'
+
+/** What a holiday closes. */
+export type HolidayRule = 'calendar_date' | 'shift_start_date'
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -388,6 +402,12 @@ export interface GroupAnomalies {
 }
 
 export declare namespace cache {
+  /** A simulated eviction policy. */
+  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
+
+  /** How a cache type is filled and kept fresh. */
+  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
+
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {
     /** Fixed sampling rate, in (0, 1]. */

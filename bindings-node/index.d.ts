@@ -14,6 +14,20 @@ export type Numbers = Float64Array | number[]
 /** Cache trace keys: integers from 0 to 2^64 - 1. */
 export type TraceKeys = BigUint64Array | Uint32Array | Array<number | bigint>
 
+/*
+ * The core's string enums. Each also exists at run time as an object of its
+ * names (`Priority.High === 'high'`, `cache.Policy.WTinyLfu === 'w_tiny_lfu'`).
+ */
+
+/** How urgent an issue is, from lowest to highest. */
+export type Priority = 'low' | 'medium' | 'high' | 'critical'
+
+/** The channel a ticket arrived on; tier 1's first-response target depends on it. */
+export type Channel = 'chat' | 'email' | 'phone' | 'portal'
+
+/** What a holiday closes. */
+export type HolidayRule = 'calendar_date' | 'shift_start_date'
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -388,6 +402,12 @@ export interface GroupAnomalies {
 }
 
 export declare namespace cache {
+  /** A simulated eviction policy. */
+  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
+
+  /** How a cache type is filled and kept fresh. */
+  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
+
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {
     /** Fixed sampling rate, in (0, 1]. */
@@ -1386,24 +1406,24 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
  * holidays and a holiday rule.
  */
 export declare class BusinessCalendar {
-  /** A calendar from its spec object (camelCase keys). */
-  constructor(spec: CalendarSpec)
+  /** The IANA time zone. */
+  get timeZone(): string
+  /** What a holiday closes. */
+  get holidayRule(): HolidayRule
   /** Parses and validates a JSON calendar. */
   static fromJson(text: string): BusinessCalendar
   /** Parses and validates a TOML calendar. */
   static fromToml(text: string): BusinessCalendar
+  /** The calendar as JSON. */
+  toJson(): string
+  /** A calendar from its spec object (camelCase keys). */
+  constructor(spec: CalendarSpec)
   /** Open around the clock. */
   static always(timeZone: string): BusinessCalendar
   /** 16x5: Monday to Friday, 06:00 to 22:00. */
   static sixteenFive(timeZone: string): BusinessCalendar
   /** Monday to Friday, 09:00 to 17:00. */
   static nineToFive(timeZone: string): BusinessCalendar
-  /** The calendar as JSON. */
-  toJson(): string
-  /** The IANA time zone. */
-  get timeZone(): string
-  /** What a holiday closes. */
-  get holidayRule(): HolidayRule
   /** The instant `durationSecs` of business time after `start`. */
   add(start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null): Date
   /** Business seconds between `start` and `end`. */
@@ -1439,14 +1459,14 @@ export declare class ClassificationTable {
   static fromJson(text: string): ClassificationTable
   /** Parses and validates a TOML table. */
   static fromToml(text: string): ClassificationTable
-  /** Classifies an issue type; an unknown type gets the table's default. */
-  classify(issueType: string, channel?: Channel | null): Route
   /** The full table as JSON. */
   toJson(): string
-  /** Whether the issue type has its own entry. */
-  contains(issueType: string): boolean
   /** Number of entries, not counting the default. */
   get length(): number
+  /** Classifies an issue type; an unknown type gets the table's default. */
+  classify(issueType: string, channel?: Channel | null): Route
+  /** Whether the issue type has its own entry. */
+  contains(issueType: string): boolean
 }
 
 /** Escalation levels, timing rules and stop conditions. */
@@ -1461,8 +1481,6 @@ export declare class EscalationPolicy {
 
 /** A group's forest fitted on reference data. */
 export declare class FittedGroup {
-  /** Scores data against the reference. */
-  score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** The group's metric name. */
   get metric(): string
   /** The score threshold. */
@@ -1473,6 +1491,8 @@ export declare class FittedGroup {
   toJson(): string
   /** A fitted group from `toJson`. */
   static fromJson(text: string): FittedGroup
+  /** Scores data against the reference. */
+  score(data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
 }
 
 /** Isolation Forest anomaly detection (scikit-learn's semantics). */
@@ -1515,16 +1535,18 @@ export declare class IsolationForest {
 
 /** Anomaly detection per metric group, with the framework's alert rules. */
 export declare class ProactiveMonitor {
-  /** The monitor of a JSON config (default: the framework's). */
-  constructor(configJson?: string | null)
   /** The framework's metric groups. */
   static framework(): ProactiveMonitor
-  /** The monitor of a JSON config. */
-  static fromJson(text: string): ProactiveMonitor
   /** The config. */
   get config(): MonitorConfig
   /** The config as JSON. */
   toJson(): string
+  /** The monitor of a JSON config (default: the framework's). */
+  constructor(configJson?: string | null)
+  /** The monitor of a JSON config. */
+  static fromJson(text: string): ProactiveMonitor
+  /** Alerts for anomaly sets at `timestamp`. */
+  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
   /** Fits a group's forest on `data` and scores it. */
   detect(group: string, data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** As `detect`, off the main thread. */
@@ -1533,8 +1555,6 @@ export declare class ProactiveMonitor {
   fit(group: string, reference: Matrix, nRows?: number, nCols?: number): FittedGroup
   /** As `fit`, off the main thread. */
   fitAsync(group: string, reference: Matrix, nRows?: number, nCols?: number): Promise<FittedGroup>
-  /** Alerts for anomaly sets at `timestamp`. */
-  alerts(anomalies: GroupAnomalies[] | GroupAnomalies, timestamp: Instant): AnomalyAlert[]
 }
 
 /**
@@ -1588,9 +1608,6 @@ export declare class SlaPolicy {
  */
 export declare function averagePathLength(n: number | bigint): number
 
-/** The channel a ticket arrived on; tier 1's first-response target depends on it. */
-export type Channel = 'chat' | 'email' | 'phone' | 'portal'
-
 /** Classifies an issue type with the built-in table. */
 export declare function classify(issueType: string, channel?: Channel | null): Route
 
@@ -1599,12 +1616,6 @@ export declare function escalationRate(timelines: Array<EscalationTimeline>): Es
 
 /** The escalations a ticket's events trigger up to `now`. */
 export declare function escalationTimeline(policy: EscalationPolicy, events: Array<EscalationCreatedEvent | AcknowledgedEvent | LifecycleEvent | EscalatedEvent | SlaWarningEvent>, now: Instant, options?: EscalationTimelineOptions | null): EscalationTimeline
-
-/** What a holiday closes. */
-export type HolidayRule = 'calendar_date' | 'shift_start_date'
-
-/** How urgent an issue is, from lowest to highest. */
-export type Priority = 'low' | 'medium' | 'high' | 'critical'
 
 /** Routes one ticket with the built-in router. */
 export declare function routeTicket(ticket: Ticket): Routing
@@ -1636,6 +1647,10 @@ export declare namespace cache {
     get sizes(): Float64Array
     /** The hit ratio at each step. */
     get stepHitRatios(): Float64Array
+    /** The curve as JSON. */
+    toJson(): string
+    /** A curve from `toJson`. */
+    static fromJson(text: string): MissRatioCurve
     /** The hit ratio of an LRU cache of `size` entries. */
     hitRatio(size: number | bigint): number
     /** Hit ratios at many sizes. */
@@ -1648,10 +1663,6 @@ export declare namespace cache {
     sizeForHitRatio(target: number): number | null
     /** Where extra cache stops paying (`null`: no knee). */
     knee(): cache.Knee | null
-    /** The curve as JSON. */
-    toJson(): string
-    /** A curve from `toJson`. */
-    static fromJson(text: string): MissRatioCurve
   }
   /** TTL and fill strategy per cache type. */
   export class StrategyTable {
@@ -1665,15 +1676,13 @@ export declare namespace cache {
     static fromToml(text: string): StrategyTable
     /** The table as JSON. */
     toJson(): string
-    /** The entry of a cache type (`null`: none). */
-    get(cacheType: string): cache.StrategyEntry | null
     /** Number of cache types. */
     get length(): number
+    /** The entry of a cache type (`null`: none). */
+    get(cacheType: string): cache.StrategyEntry | null
   }
   /** Adjusts the strategy table to observed metrics. */
   export function adjust(metrics: Array<CacheTypeMetrics>, table?: StrategyTable | null, rules?: AdjustmentRules | null): cache.CachePlan
-  /** How a cache type is filled and kept fresh. */
-  export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
   /** The 64-bit trace key of a string key. */
   export function hashKey(key: string): bigint
   /** The trace keys of string keys. */
@@ -1684,8 +1693,6 @@ export declare namespace cache {
   export function lruMrcAsync(keys: TraceKeys): Promise<MissRatioCurve>
   /** Access statistics and TTL recommendations per key pattern. */
   export function patternStats(keys: TraceKeys, options?: PatternStatsOptions | null): Array<cache.PatternStats>
-  /** A simulated eviction policy. */
-  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
   /** The SHARDS-sampled LRU miss-ratio curve of a trace. */
   export function shardsMrc(keys: TraceKeys, options: ShardsOptions): cache.MissRatioCurve
   /** As `shardsMrc`, off the main thread. */

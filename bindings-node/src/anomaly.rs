@@ -1,7 +1,8 @@
 //! `opsbrain::anomaly` for Node: `IsolationForest`, `ProactiveMonitor`,
 //! `FittedGroup` and `averagePathLength`. Data is a row-major
-//! `Float64Array` with `nRows` and `nCols` (read in place) or an array of
-//! rows.
+//! `Float64Array` with `nRows` and `nCols` (read in place by `fit`,
+//! `fitPredict` and `FittedGroup.score`; copied by the calls that share
+//! their reading with an `...Async` twin) or an array of rows.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -15,11 +16,12 @@ use opsbrain::anomaly::{self as iforest, ForestOptions, IsolationForestParams, T
 use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
 
-use crate::convert::column::{self, Matrix};
-use crate::convert::scalar::{self, bad};
+use crate::convert::column;
+use crate::convert::scalar;
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Job, Work, twins};
+use crate::types::{class, parsed};
 
 const SHAPE: Shape = Shape {
     instants: &["timestamp"],
@@ -29,54 +31,26 @@ const SHAPE: Shape = Shape {
 
 type Opt<'a> = Option<Unknown<'a>>;
 
-fn matrix<'e>(
-    path: &str,
-    data: &Unknown<'e>,
-    rows: &Opt<'_>,
-    cols: &Opt<'_>,
-) -> opsbrain::Result<Matrix<'e>> {
-    column::matrix(path, data, rows.as_ref(), cols.as_ref())
-}
+/// The core forest.
+type Model = iforest::IsolationForest;
 
-type Slot = Arc<Mutex<Option<Arc<iforest::IsolationForest>>>>;
+type Slot = Arc<Mutex<Option<Arc<Model>>>>;
 
-fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<iforest::IsolationForest>>> {
+fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<Model>>> {
     slot.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// What a scoring call returns.
-#[derive(Debug, Clone, Copy)]
-enum Output {
-    Scores,
-    Decision,
-    Predict,
+fn scores(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Float64Array> {
+    Ok(Float64Array::new(model.score_samples(x)?.to_vec()))
 }
 
-/// Scores or labels, as a `Float64Array` or `Int32Array`.
-enum Scored {
-    Floats(Vec<f64>),
-    Labels(Vec<i32>),
+fn decisions(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Float64Array> {
+    Ok(Float64Array::new(model.decision_function(x)?.to_vec()))
 }
 
-fn score(
-    model: &iforest::IsolationForest,
-    x: ArrayView2<'_, f64>,
-    output: Output,
-) -> opsbrain::Result<Scored> {
-    Ok(match output {
-        Output::Scores => Scored::Floats(model.score_samples(&x)?.to_vec()),
-        Output::Decision => Scored::Floats(model.decision_function(&x)?.to_vec()),
-        Output::Predict => Scored::Labels(model.predict(&x)?.to_vec()),
-    })
-}
-
-fn scored_js(env: &Env, s: Scored) -> opsbrain::Result<Unknown<'_>> {
-    let out = match s {
-        Scored::Floats(v) => Float64Array::new(v).into_unknown(env),
-        Scored::Labels(v) => Int32Array::new(v).into_unknown(env),
-    };
-    out.map_err(|e| bad("result", e.reason))
+fn labels(model: &Model, x: &ArrayView2<'_, f64>) -> opsbrain::Result<Int32Array> {
+    Ok(Int32Array::new(model.predict(x)?.to_vec()))
 }
 
 /// Isolation Forest anomaly detection (scikit-learn's semantics).
@@ -89,7 +63,7 @@ pub struct IsolationForest {
 }
 
 impl IsolationForest {
-    fn fitted(&self) -> opsbrain::Result<Arc<iforest::IsolationForest>> {
+    fn fitted(&self) -> opsbrain::Result<Arc<Model>> {
         lock(&self.model).clone().ok_or_else(|| {
             Error::new(
                 ErrorKind::NotFitted,
@@ -98,44 +72,23 @@ impl IsolationForest {
         })
     }
 
-    fn fit_on(&self, x: ArrayView2<'_, f64>) -> opsbrain::Result<Arc<iforest::IsolationForest>> {
+    fn fit_on(&self, x: ArrayView2<'_, f64>) -> opsbrain::Result<Arc<Model>> {
         let model = Arc::new(self.jobs.install(|| self.params.fit(&x))?);
         *lock(&self.model) = Some(Arc::clone(&model));
         Ok(model)
     }
 
-    fn scored<'e>(
+    fn scoring<T: ToNapiValue + Send + 'static>(
         &self,
-        env: &'e Env,
-        output: Output,
+        f: fn(&Model, &ArrayView2<'_, f64>) -> opsbrain::Result<T>,
         data: &Unknown<'_>,
         rows: &Opt<'_>,
         cols: &Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            let model = self.fitted()?;
-            let m = matrix("data", data, rows, cols)?;
-            let x = m.view()?;
-            scored_js(env, self.jobs.install(|| score(&model, x, output))?)
-        })
-    }
-
-    fn score_task(
-        &self,
-        output: Output,
-        data: &Unknown<'_>,
-        rows: &Opt<'_>,
-        cols: &Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let model = self.fitted()?;
-            let x = matrix("data", data, rows, cols)?.into_owned()?;
-            let jobs = self.jobs.clone();
-            task::work_with(
-                move || jobs.install(|| score(&model, x.view(), output)),
-                scored_js,
-            )
-        })
+    ) -> opsbrain::Result<Work> {
+        let model = self.fitted()?;
+        let x = column::matrix("data", data, rows, cols)?.into_owned()?;
+        let jobs = self.jobs.clone();
+        task::work_with(move || jobs.install(|| f(&model, &x.view())), task::js)
     }
 }
 
@@ -171,7 +124,7 @@ impl IsolationForest {
         n_rows: Opt<'_>,
         n_cols: Opt<'_>,
     ) -> errors::Result<Object<'a>> {
-        run(|| self.fit_on(matrix("data", &data, &n_rows, &n_cols)?.view()?))?;
+        run(|| self.fit_on(column::matrix("data", &data, &n_rows, &n_cols)?.view()?))?;
         Ok(this.object)
     }
 
@@ -182,20 +135,9 @@ impl IsolationForest {
     )]
     pub fn fit_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
         task::spawn(|| {
-            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
-            let (params, jobs, slot) = (
-                self.params.clone(),
-                self.jobs.clone(),
-                Arc::clone(&self.model),
-            );
-            task::work_with(
-                move || {
-                    let model = jobs.install(|| params.fit(&x))?;
-                    *lock(&slot) = Some(Arc::new(model));
-                    Ok(())
-                },
-                |env, ()| ().into_unknown(env).map_err(|e| bad("result", e.reason)),
-            )
+            let x = column::matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
+            let forest = self.clone();
+            task::work_with(move || forest.fit_on(x.view()).map(drop), task::js)
         })
     }
 
@@ -208,12 +150,10 @@ impl IsolationForest {
         n_cols: Opt<'_>,
     ) -> errors::Result<Int32Array> {
         run(|| {
-            let m = matrix("data", &data, &n_rows, &n_cols)?;
+            let m = column::matrix("data", &data, &n_rows, &n_cols)?;
             let x = m.view()?;
             let model = self.fit_on(x)?;
-            Ok(Int32Array::new(
-                self.jobs.install(|| model.predict(&x))?.to_vec(),
-            ))
+            self.jobs.install(|| labels(&model, &x))
         })
     }
 
@@ -261,7 +201,7 @@ impl IsolationForest {
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         run(|| {
-            let model = iforest::IsolationForest::from_json(&scalar::string("text", &text)?)?;
+            let model = Model::from_json(&scalar::string("text", &text)?)?;
             Ok(IsolationForest {
                 params: model.params().clone(),
                 jobs: Threads::default(),
@@ -271,40 +211,29 @@ impl IsolationForest {
     }
 }
 
-/// The forest's per-row outputs, each with an `...Async` twin run off the
-/// main thread.
-macro_rules! per_row {
-    ($($doc:literal $name:ident / $name_async:ident = $out:ident -> $ty:literal, $ty_async:literal;)*) => {
-        #[napi]
-        impl IsolationForest {$(
-            #[doc = $doc]
-            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty)]
-            pub fn $name<'e>(
-                &self,
-                env: &'e Env,
-                data: Unknown<'_>,
-                n_rows: Opt<'_>,
-                n_cols: Opt<'_>,
-            ) -> errors::Result<Unknown<'e>> {
-                self.scored(env, Output::$out, &data, &n_rows, &n_cols)
-            }
+twins! {
+    impl IsolationForest {
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Anomaly scores (lower is more abnormal)."
+        fn score_samples -> "Float64Array";
+        "Anomaly scores (lower is more abnormal)."
+        fn score_samples_async -> "Promise<Float64Array>";
+        with scoring[scores](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
-            #[doc = $doc]
-            #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number", ts_return_type = $ty_async)]
-            pub fn $name_async(&self, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>) -> AsyncTask<Job> {
-                self.score_task(Output::$out, &data, &n_rows, &n_cols)
-            }
-        )*}
-    };
-}
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Scores shifted by the offset (negative is an outlier)."
+        fn decision_function -> "Float64Array";
+        "Scores shifted by the offset (negative is an outlier)."
+        fn decision_function_async -> "Promise<Float64Array>";
+        with scoring[decisions](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
-per_row! {
-    "Anomaly scores (lower is more abnormal)."
-    score_samples / score_samples_async = Scores -> "Float64Array", "Promise<Float64Array>";
-    "Scores shifted by the offset (negative is an outlier)."
-    decision_function / decision_function_async = Decision -> "Float64Array", "Promise<Float64Array>";
-    "Labels: -1 for outliers, 1 for inliers."
-    predict / predict_async = Predict -> "Int32Array", "Promise<Int32Array>";
+        #[napi(ts_args_type = "data: Matrix, nRows?: number, nCols?: number")]
+        "Labels: -1 for outliers, 1 for inliers."
+        fn predict -> "Int32Array";
+        "Labels: -1 for outliers, 1 for inliers."
+        fn predict_async -> "Promise<Int32Array>";
+        with scoring[labels](data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+    }
 }
 
 /// The average path length of an unsuccessful search in a binary search
@@ -314,21 +243,16 @@ pub fn average_path_length(n: Unknown<'_>) -> errors::Result<f64> {
     run(|| Ok(iforest::average_path_length(scalar::count("n", &n)?)))
 }
 
-/// Anomaly detection per metric group, with the framework's alert rules.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct ProactiveMonitor {
-    inner: monitor::ProactiveMonitor,
-}
-
-fn group_js(env: &Env, a: monitor::GroupAnomalies) -> opsbrain::Result<Unknown<'_>> {
-    value::result(env, &a, &SHAPE)
-}
-
-fn fitted_js(env: &Env, inner: monitor::FittedGroup) -> opsbrain::Result<Unknown<'_>> {
-    FittedGroup { inner }
-        .into_unknown(env)
-        .map_err(|e| bad("result", e.reason))
+class! {
+    "Anomaly detection per metric group, with the framework's alert rules."
+    #[napi()]
+    pub struct ProactiveMonitor(monitor::ProactiveMonitor);
+    "The framework's metric groups."
+    fn framework = monitor::ProactiveMonitor::framework();
+    "The config."
+    fn config => "MonitorConfig" = monitor::ProactiveMonitor::config;
+    "The config as JSON."
+    fn to_json;
 }
 
 #[napi]
@@ -336,23 +260,9 @@ impl ProactiveMonitor {
     /// The monitor of a JSON config (default: the framework's).
     #[napi(constructor, ts_args_type = "configJson?: string | null")]
     pub fn new(config_json: Option<Unknown<'_>>) -> errors::Result<Self> {
-        run(|| {
-            let inner =
-                match config_json.filter(|v| v.get_type().ok() != Some(ValueType::Undefined)) {
-                    None => monitor::ProactiveMonitor::framework(),
-                    Some(text) => {
-                        monitor::ProactiveMonitor::from_json(&scalar::string("configJson", &text)?)?
-                    }
-                };
-            Ok(ProactiveMonitor { inner })
-        })
-    }
-
-    /// The framework's metric groups.
-    #[napi(factory)]
-    pub fn framework() -> Self {
-        ProactiveMonitor {
-            inner: monitor::ProactiveMonitor::framework(),
+        match config_json.filter(|v| v.get_type().ok() != Some(ValueType::Undefined)) {
+            None => Ok(Self::framework()),
+            Some(text) => parsed("configJson", &text, monitor::ProactiveMonitor::from_json),
         }
     }
 
@@ -360,96 +270,6 @@ impl ProactiveMonitor {
     #[napi(factory, ts_args_type = "text: string")]
     pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
         Self::new(Some(text))
-    }
-
-    /// The config.
-    #[napi(getter, ts_return_type = "MonitorConfig")]
-    pub fn config<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, self.inner.config(), &Shape::PLAIN))
-    }
-
-    /// The config as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(self.inner.config())?))
-    }
-
-    /// Fits a group's forest on `data` and scores it.
-    #[napi(
-        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "GroupAnomalies"
-    )]
-    pub fn detect<'e>(
-        &self,
-        env: &'e Env,
-        group: Unknown<'_>,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            let group = scalar::string("group", &group)?;
-            let m = matrix("data", &data, &n_rows, &n_cols)?;
-            group_js(env, self.inner.detect(&group, &m.view()?)?)
-        })
-    }
-
-    /// As `detect`, off the main thread.
-    #[napi(
-        ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "Promise<GroupAnomalies>"
-    )]
-    pub fn detect_async(
-        &self,
-        group: Unknown<'_>,
-        data: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let group = scalar::string("group", &group)?;
-            let x = matrix("data", &data, &n_rows, &n_cols)?.into_owned()?;
-            let m = self.inner.clone();
-            task::work_with(move || m.detect(&group, &x.view()), group_js)
-        })
-    }
-
-    /// Fits a group's forest on reference data, for scoring later.
-    #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
-    pub fn fit(
-        &self,
-        group: Unknown<'_>,
-        reference: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> errors::Result<FittedGroup> {
-        run(|| {
-            let group = scalar::string("group", &group)?;
-            let m = matrix("reference", &reference, &n_rows, &n_cols)?;
-            Ok(FittedGroup {
-                inner: self.inner.fit(&group, &m.view()?)?,
-            })
-        })
-    }
-
-    /// As `fit`, off the main thread.
-    #[napi(
-        ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number",
-        ts_return_type = "Promise<FittedGroup>"
-    )]
-    pub fn fit_async(
-        &self,
-        group: Unknown<'_>,
-        reference: Unknown<'_>,
-        n_rows: Opt<'_>,
-        n_cols: Opt<'_>,
-    ) -> AsyncTask<Job> {
-        task::spawn(|| {
-            let group = scalar::string("group", &group)?;
-            let x = matrix("data", &reference, &n_rows, &n_cols)?.into_owned()?;
-            let m = self.inner.clone();
-            task::work_with(move || m.fit(&group, &x.view()), fitted_js)
-        })
     }
 
     /// Alerts for anomaly sets at `timestamp`.
@@ -463,23 +283,81 @@ impl ProactiveMonitor {
         anomalies: Unknown<'_>,
         timestamp: Unknown<'_>,
     ) -> errors::Result<Unknown<'e>> {
-        run(|| {
+        task::reply(env, &SHAPE, || {
             let sets: Vec<monitor::GroupAnomalies> = if anomalies.is_array().unwrap_or(false) {
                 value::items("anomalies", &anomalies, &SHAPE, true)?
             } else {
                 vec![value::object("anomalies", &anomalies, &SHAPE)?]
             };
             let at = scalar::instant("timestamp", &timestamp)?;
-            value::result(env, &self.inner.alerts(&sets, at)?, &SHAPE)
+            self.inner.alerts(&sets, at)
         })
     }
 }
 
-/// A group's forest fitted on reference data.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct FittedGroup {
-    inner: monitor::FittedGroup,
+impl ProactiveMonitor {
+    fn detection(
+        &self,
+        group: &Unknown<'_>,
+        data: &Unknown<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
+        let group = scalar::string("group", group)?;
+        let x = column::matrix("data", data, n_rows, n_cols)?.into_owned()?;
+        let m = self.inner.clone();
+        task::work(&SHAPE, move || m.detect(&group, &x.view()))
+    }
+
+    fn fitting(
+        &self,
+        group: &Unknown<'_>,
+        reference: &Unknown<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
+        let group = scalar::string("group", group)?;
+        let x = column::matrix("reference", reference, n_rows, n_cols)?.into_owned()?;
+        let m = self.inner.clone();
+        task::work_with(
+            move || m.fit(&group, &x.view()),
+            |env, inner| task::js(env, FittedGroup::from(inner)),
+        )
+    }
+}
+
+twins! {
+    impl ProactiveMonitor {
+        #[napi(ts_args_type = "group: string, data: Matrix, nRows?: number, nCols?: number")]
+        "Fits a group's forest on `data` and scores it."
+        fn detect -> "GroupAnomalies";
+        "As `detect`, off the main thread."
+        fn detect_async -> "Promise<GroupAnomalies>";
+        with detection(group: Unknown<'_>, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+
+        #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
+        "Fits a group's forest on reference data, for scoring later."
+        fn fit -> "FittedGroup";
+        "As `fit`, off the main thread."
+        fn fit_async -> "Promise<FittedGroup>";
+        with fitting(group: Unknown<'_>, reference: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+    }
+}
+
+class! {
+    "A group's forest fitted on reference data."
+    #[napi()]
+    pub struct FittedGroup(monitor::FittedGroup);
+    "The group's metric name."
+    fn metric: String = |g| g.group.name.clone();
+    "The score threshold."
+    fn threshold: f64 = |g| g.threshold;
+    "The expected share of anomalies."
+    fn expected_share: f64 = |g| g.expected_share;
+    "The fitted group as JSON."
+    fn to_json;
+    "A fitted group from `toJson`."
+    fn from_json;
 }
 
 #[napi]
@@ -496,45 +374,9 @@ impl FittedGroup {
         n_rows: Opt<'_>,
         n_cols: Opt<'_>,
     ) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            group_js(
-                env,
-                self.inner
-                    .score(&matrix("data", &data, &n_rows, &n_cols)?.view()?)?,
-            )
-        })
-    }
-
-    /// The group's metric name.
-    #[napi(getter)]
-    pub fn metric(&self) -> String {
-        self.inner.group.name.clone()
-    }
-
-    /// The score threshold.
-    #[napi(getter)]
-    pub fn threshold(&self) -> f64 {
-        self.inner.threshold
-    }
-
-    /// The expected share of anomalies.
-    #[napi(getter)]
-    pub fn expected_share(&self) -> f64 {
-        self.inner.expected_share
-    }
-
-    /// The fitted group as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(&self.inner)?))
-    }
-
-    /// A fitted group from `toJson`.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            monitor::FittedGroup::from_json(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
+        task::reply(env, &SHAPE, || {
+            let m = column::matrix("data", &data, &n_rows, &n_cols)?;
+            self.inner.score(&m.view()?)
         })
     }
 }

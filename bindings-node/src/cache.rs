@@ -1,13 +1,13 @@
 //! `opsbrain::cache` for Node, in the namespace `cache`: miss-ratio curves,
 //! policy simulation, pattern statistics, warming candidates and the
-//! strategy table. Trace keys are a `BigUint64Array` (read in place),
-//! `Uint32Array` or array of non-negative integers; option objects are read
+//! strategy table. Trace keys are a `BigUint64Array` (read in place by
+//! `patternStats` and `warmCandidates`, copied by the curves and simulations,
+//! which read them as their `...Async` twins do), `Uint32Array` or array of
+//! non-negative integers; option objects are read
 //! key by key into the core's option types.
 
 use napi::Env;
-use napi::bindgen_prelude::{
-    AsyncTask, BigInt, BigUint64Array, Float64Array, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{BigInt, BigUint64Array, Float64Array, Unknown};
 use napi_derive::napi;
 use opsbrain::cache::{self as core};
 
@@ -15,7 +15,8 @@ use crate::convert::column;
 use crate::convert::scalar::{self, Class, is_nullish};
 use crate::convert::value::{self, Shape, fields};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Work, twins};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     data_maps: &["table"],
@@ -23,36 +24,14 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-/// A trace with its optional columns.
-fn traced<T>(
-    keys: &[u64],
-    timestamps: Option<&[f64]>,
-    writes: Option<&[bool]>,
-    f: impl FnOnce(&core::Trace<'_>) -> opsbrain::Result<T>,
-) -> opsbrain::Result<T> {
-    let mut trace = core::Trace::new(keys)?;
-    if let Some(ts) = timestamps {
-        trace = trace.with_timestamps(ts)?;
-    }
-    if let Some(w) = writes {
-        trace = trace.with_writes(w)?;
-    }
-    f(&trace)
+fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<MissRatioCurve> {
+    core::MissRatioCurve::lru(&core::Trace::new(keys)?, sampling).map(MissRatioCurve::from)
 }
 
-fn curve(keys: &[u64], sampling: Option<core::Sampling>) -> opsbrain::Result<core::MissRatioCurve> {
-    traced(keys, None, None, |t| match sampling {
-        None => core::MissRatioCurve::exact_lru(t),
-        Some(s) => core::MissRatioCurve::shards(t, s),
-    })
-}
-
-fn sampling(options: Option<&Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
-    let options = options.filter(|v| !is_nullish(v));
-    let o: Option<core::ShardsOptions> = options
-        .map(|v| value::object("options", v, &SHAPE))
-        .transpose()?;
-    o.unwrap_or_default().sampling()
+fn sampling(options: &Option<Unknown<'_>>) -> opsbrain::Result<core::Sampling> {
+    let options = options.as_ref().filter(|v| !is_nullish(v));
+    let o = options.map(|v| value::object::<core::ShardsOptions>("options", v, &SHAPE));
+    o.transpose()?.unwrap_or_default().sampling()
 }
 
 fn count(x: u64) -> f64 {
@@ -60,57 +39,30 @@ fn count(x: u64) -> f64 {
     x as f64
 }
 
-/// A miss-ratio curve: hit ratio as a function of cache size.
-#[napi(namespace = "cache")]
-#[derive(Debug, Clone)]
-pub struct MissRatioCurve {
-    inner: core::MissRatioCurve,
-}
-
-fn curve_js<'e>(env: &'e Env, inner: core::MissRatioCurve) -> opsbrain::Result<Unknown<'e>> {
-    MissRatioCurve { inner }
-        .into_unknown(env)
-        .map_err(|e| scalar::bad("result", e.reason))
+class! {
+    "A miss-ratio curve: hit ratio as a function of cache size."
+    #[napi(namespace = "cache")]
+    pub struct MissRatioCurve(core::MissRatioCurve);
+    "Requests in the trace."
+    fn accesses: f64 = |c| count(c.accesses);
+    "Distinct keys in the trace."
+    fn distinct_keys: f64 = |c| count(c.distinct_keys);
+    "How the curve was computed."
+    fn method: String as "'exact' | 'shards'" = |c| c.method.clone();
+    "The SHARDS sampling rate (1 when exact)."
+    fn sampling_rate: f64 = |c| c.sampling_rate;
+    "The sizes where the curve steps."
+    fn sizes: Float64Array = |c| Float64Array::new(c.points.iter().map(|p| count(p.0)).collect());
+    "The hit ratio at each step."
+    fn step_hit_ratios: Float64Array = |c| Float64Array::new(c.points.iter().map(|p| p.1).collect());
+    "The curve as JSON."
+    fn to_json;
+    "A curve from `toJson`."
+    fn from_json;
 }
 
 #[napi(namespace = "cache")]
 impl MissRatioCurve {
-    /// Requests in the trace.
-    #[napi(getter)]
-    pub fn accesses(&self) -> f64 {
-        count(self.inner.accesses)
-    }
-
-    /// Distinct keys in the trace.
-    #[napi(getter)]
-    pub fn distinct_keys(&self) -> f64 {
-        count(self.inner.distinct_keys)
-    }
-
-    /// How the curve was computed.
-    #[napi(getter, ts_return_type = "'exact' | 'shards'")]
-    pub fn method(&self) -> String {
-        self.inner.method.clone()
-    }
-
-    /// The SHARDS sampling rate (1 when exact).
-    #[napi(getter)]
-    pub fn sampling_rate(&self) -> f64 {
-        self.inner.sampling_rate
-    }
-
-    /// The sizes where the curve steps.
-    #[napi(getter)]
-    pub fn sizes(&self) -> Float64Array {
-        Float64Array::new(self.inner.points.iter().map(|p| count(p.0)).collect())
-    }
-
-    /// The hit ratio at each step.
-    #[napi(getter)]
-    pub fn step_hit_ratios(&self) -> Float64Array {
-        Float64Array::new(self.inner.points.iter().map(|p| p.1).collect())
-    }
-
     /// The hit ratio of an LRU cache of `size` entries.
     #[napi(ts_args_type = "size: number | bigint")]
     pub fn hit_ratio(&self, size: Unknown<'_>) -> errors::Result<f64> {
@@ -154,140 +106,79 @@ impl MissRatioCurve {
     /// Where extra cache stops paying (`null`: no knee).
     #[napi(ts_return_type = "cache.Knee | null")]
     pub fn knee<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.knee(), &SHAPE))
-    }
-
-    /// The curve as JSON.
-    #[napi]
-    pub fn to_json(&self) -> errors::Result<String> {
-        run(|| Ok(serde_json::to_string(&self.inner)?))
-    }
-
-    /// A curve from `toJson`.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner: core::MissRatioCurve =
-                serde_json::from_str(&scalar::string("text", &text)?)?;
-            Ok(MissRatioCurve { inner })
-        })
+        task::reply(env, &SHAPE, || Ok(self.inner.knee()))
     }
 }
 
-/// The exact LRU miss-ratio curve of a trace.
-#[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
-pub fn lru_mrc(keys: Unknown<'_>) -> errors::Result<MissRatioCurve> {
-    run(|| {
-        Ok(MissRatioCurve {
-            inner: curve(&column::keys("keys", &keys)?, None)?,
-        })
-    })
+fn lru(keys: &Unknown<'_>) -> opsbrain::Result<Work> {
+    let keys = column::uints("keys", keys, false)?;
+    task::work_with(move || curve(&keys, None), task::js)
 }
 
-/// As `lruMrc`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys",
-    ts_return_type = "Promise<MissRatioCurve>"
-)]
-pub fn lru_mrc_async(keys: Unknown<'_>) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let keys = column::uints("keys", &keys, false)?;
-        task::work_with(move || curve(&keys, None), curve_js)
-    })
-}
-
-/// The SHARDS-sampled LRU miss-ratio curve of a trace.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, options: ShardsOptions"
-)]
-pub fn shards_mrc(
-    keys: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<MissRatioCurve> {
-    run(|| {
-        let sampling = sampling(options.as_ref())?;
-        // Last: the keys view must not outlive any JS call.
-        let keys = column::keys("keys", &keys)?;
-        Ok(MissRatioCurve {
-            inner: curve(&keys, Some(sampling))?,
-        })
-    })
-}
-
-/// As `shardsMrc`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, options: ShardsOptions",
-    ts_return_type = "Promise<MissRatioCurve>"
-)]
-pub fn shards_mrc_async(keys: Unknown<'_>, options: Option<Unknown<'_>>) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let sampling = sampling(options.as_ref())?;
-        let keys = column::uints("keys", &keys, false)?;
-        task::work_with(move || curve(&keys, Some(sampling)), curve_js)
-    })
+fn shards(keys: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
+    let sampling = sampling(options)?;
+    let keys = column::uints("keys", keys, false)?;
+    task::work_with(move || curve(&keys, Some(sampling)), task::js)
 }
 
 type SimulateArgs = (Vec<usize>, core::Policies);
 
 fn simulate_args(
     capacities: &Unknown<'_>,
-    policies: Option<&Unknown<'_>>,
+    policies: &Option<Unknown<'_>>,
 ) -> opsbrain::Result<SimulateArgs> {
     let capacities = column::uints("capacities", capacities, true)?;
     let capacities = capacities
         .into_iter()
         .map(|c| usize::try_from(c).unwrap_or(usize::MAX))
         .collect();
-    Ok((capacities, value::opt("policies", policies, &SHAPE)?))
+    Ok((
+        capacities,
+        value::opt("policies", policies.as_ref(), &SHAPE)?,
+    ))
 }
 
 fn simulate_on(
     keys: &[u64],
     (capacities, p): &SimulateArgs,
 ) -> opsbrain::Result<Vec<core::PolicyResult>> {
-    traced(keys, None, None, |t| {
-        core::compare_policies(t, &p.0, capacities)
-    })
+    core::compare_policies(&core::Trace::new(keys)?, &p.0, capacities)
 }
 
-/// Simulates cache policies at the given capacities.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
-    ts_return_type = "Array<cache.PolicyResult>"
-)]
-pub fn simulate<'e>(
-    env: &'e Env,
-    keys: Unknown<'_>,
-    capacities: Unknown<'_>,
-    policies: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let args = simulate_args(&capacities, policies.as_ref())?;
-        let keys = column::keys("keys", &keys)?;
-        value::result(env, &simulate_on(&keys, &args)?, &SHAPE)
-    })
+fn simulation(
+    keys: &Unknown<'_>,
+    capacities: &Unknown<'_>,
+    policies: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let args = simulate_args(capacities, policies)?;
+    let keys = column::uints("keys", keys, false)?;
+    task::work(&SHAPE, move || simulate_on(&keys, &args))
 }
 
-/// As `simulate`, off the main thread.
-#[napi(
-    namespace = "cache",
-    ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null",
-    ts_return_type = "Promise<Array<cache.PolicyResult>>"
-)]
-pub fn simulate_async(
-    keys: Unknown<'_>,
-    capacities: Unknown<'_>,
-    policies: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let args = simulate_args(&capacities, policies.as_ref())?;
-        let keys = column::uints("keys", &keys, false)?;
-        task::work(&SHAPE, move || simulate_on(&keys, &args))
-    })
+twins! {
+    #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
+    "The exact LRU miss-ratio curve of a trace."
+    fn lru_mrc -> "cache.MissRatioCurve";
+    "As `lruMrc`, off the main thread."
+    fn lru_mrc_async -> "Promise<MissRatioCurve>";
+    with lru(keys: Unknown<'_>);
+
+    #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys, options: ShardsOptions")]
+    "The SHARDS-sampled LRU miss-ratio curve of a trace."
+    fn shards_mrc -> "cache.MissRatioCurve";
+    "As `shardsMrc`, off the main thread."
+    fn shards_mrc_async -> "Promise<MissRatioCurve>";
+    with shards(keys: Unknown<'_>, options: Option<Unknown<'_>>);
+
+    #[napi(
+        namespace = "cache",
+        ts_args_type = "keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null"
+    )]
+    "Simulates cache policies at the given capacities."
+    fn simulate -> "Array<cache.PolicyResult>";
+    "As `simulate`, off the main thread."
+    fn simulate_async -> "Promise<Array<cache.PolicyResult>>";
+    with simulation(keys: Unknown<'_>, capacities: Unknown<'_>, policies: Option<Unknown<'_>>);
 }
 
 /// Access statistics and TTL recommendations per key pattern.
@@ -301,7 +192,7 @@ pub fn pattern_stats<'e>(
     keys: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let f = fields(
             "options",
             options.as_ref(),
@@ -324,10 +215,9 @@ pub fn pattern_stats<'e>(
             o.target_share = scalar::number("options.targetShare", v)?;
         }
         let keys = column::keys("keys", &keys)?;
-        let stats = traced(&keys, ts.as_deref(), writes.as_deref(), |t| {
-            core::pattern_stats(t, patterns.as_deref(), o.target_share)
-        })?;
-        value::result(env, &stats, &SHAPE)
+        let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
+        let stats = core::pattern_stats(&t, patterns.as_deref(), o.target_share)?;
+        Ok(stats)
     })
 }
 
@@ -343,7 +233,7 @@ pub fn warm_candidates<'e>(
     timestamps: Option<Unknown<'_>>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let ts = timestamps.as_ref().filter(|v| !is_nullish(v));
         let ts = ts.map(|v| column::floats("timestamps", v)).transpose()?;
         let f = fields(
@@ -369,10 +259,9 @@ pub fn warm_candidates<'e>(
             .map(|v| column::bools("writes", v))
             .transpose()?;
         let keys = column::keys("keys", &keys)?;
-        let top = traced(&keys, ts.as_deref(), writes.as_deref(), |t| {
-            core::warm_candidates(t, o.now, o.window_secs, o.top_k, o.half_life_secs)
-        })?;
-        value::result(env, &top, &SHAPE)
+        let t = core::Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
+        let top = core::warm_candidates(&t, o.now, o.window_secs, o.top_k, o.half_life_secs)?;
+        Ok(top)
     })
 }
 
@@ -393,80 +282,35 @@ pub fn hash_keys(keys: Unknown<'_>) -> errors::Result<BigUint64Array> {
     })
 }
 
-/// TTL and fill strategy per cache type.
-#[napi(namespace = "cache")]
-#[derive(Debug, Clone)]
-pub struct StrategyTable {
-    inner: core::StrategyTable,
+class! {
+    "TTL and fill strategy per cache type."
+    #[napi(namespace = "cache")]
+    pub struct StrategyTable(core::StrategyTable);
+    "The built-in table."
+    fn new = core::StrategyTable::builtin();
+    "The framework's four cache types."
+    fn builtin = core::StrategyTable::builtin();
+    "Parses and validates a JSON table."
+    fn from_json;
+    "Parses and validates a TOML table."
+    fn from_toml;
+    "The table as JSON."
+    fn to_json;
+    "Number of cache types."
+    fn length;
 }
 
 #[napi(namespace = "cache")]
 impl StrategyTable {
-    /// The built-in table.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The framework's four cache types.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        StrategyTable {
-            inner: core::StrategyTable::builtin(),
-        }
-    }
-
-    /// Parses and validates a JSON table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            Ok(StrategyTable {
-                inner: core::StrategyTable::from_json(&scalar::string("text", &text)?)?,
-            })
-        })
-    }
-
-    /// Parses and validates a TOML table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            Ok(StrategyTable {
-                inner: core::StrategyTable::from_toml(&scalar::string("text", &text)?)?,
-            })
-        })
-    }
-
-    /// The table as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The entry of a cache type (`null`: none).
     #[napi(
         ts_args_type = "cacheType: string",
         ts_return_type = "cache.StrategyEntry | null"
     )]
     pub fn get<'e>(&self, env: &'e Env, cache_type: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-        run(|| {
-            value::result(
-                env,
-                &self.inner.get(&scalar::string("cacheType", &cache_type)?),
-                &SHAPE,
-            )
+        task::reply(env, &SHAPE, || {
+            Ok(self.inner.get(&scalar::string("cacheType", &cache_type)?))
         })
-    }
-
-    /// Number of cache types.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
-}
-
-impl Default for StrategyTable {
-    fn default() -> Self {
-        Self::builtin()
     }
 }
 
@@ -482,11 +326,11 @@ pub fn adjust<'e>(
     table: Option<Class<'_, StrategyTable>>,
     rules: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let metrics: Vec<core::CacheTypeMetrics> = value::items("metrics", &metrics, &SHAPE, true)?;
         let table = scalar::opt_class("table", "cache.StrategyTable", &table)?;
         let table = table.map(|t| t.inner.clone()).unwrap_or_default();
         let rules: core::AdjustmentRules = value::opt("rules", rules.as_ref(), &SHAPE)?;
-        value::result(env, &core::adjust(&table, &metrics, &rules)?, &SHAPE)
+        core::adjust(&table, &metrics, &rules)
     })
 }

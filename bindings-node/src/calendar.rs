@@ -10,7 +10,7 @@ use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::types::HolidayRule;
+use crate::types::{class, parsed};
 
 fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
     let shape = Shape {
@@ -23,16 +23,21 @@ fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
     }
 }
 
-/// A business calendar: an IANA time zone, opening windows per weekday,
-/// holidays and a holiday rule.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct BusinessCalendar {
-    inner: core::BusinessCalendar,
-}
-
-fn from(inner: core::BusinessCalendar) -> BusinessCalendar {
-    BusinessCalendar { inner }
+class! {
+    "A business calendar: an IANA time zone, opening windows per weekday,"
+    "holidays and a holiday rule."
+    #[napi()]
+    pub struct BusinessCalendar(core::BusinessCalendar);
+    "The IANA time zone."
+    fn time_zone: String = |c| c.time_zone().to_owned();
+    "What a holiday closes."
+    fn holiday_rule => "HolidayRule" = core::BusinessCalendar::holiday_rule;
+    "Parses and validates a JSON calendar."
+    fn from_json;
+    "Parses and validates a TOML calendar."
+    fn from_toml;
+    "The calendar as JSON."
+    fn to_json;
 }
 
 #[napi]
@@ -46,63 +51,26 @@ impl BusinessCalendar {
                 &spec,
                 &Shape::PLAIN,
             )?)
-            .map(from)
+            .map(Self::from)
         })
-    }
-
-    /// Parses and validates a JSON calendar.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::from_json(&scalar::string("text", &text)?).map(from))
-    }
-
-    /// Parses and validates a TOML calendar.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::from_toml(&scalar::string("text", &text)?).map(from))
     }
 
     /// Open around the clock.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn always(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| core::BusinessCalendar::always(&scalar::string("timeZone", &time_zone)?).map(from))
+        parsed("timeZone", &time_zone, core::BusinessCalendar::always)
     }
 
     /// 16x5: Monday to Friday, 06:00 to 22:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn sixteen_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::BusinessCalendar::sixteen_five(&scalar::string("timeZone", &time_zone)?).map(from)
-        })
+        parsed("timeZone", &time_zone, core::BusinessCalendar::sixteen_five)
     }
 
     /// Monday to Friday, 09:00 to 17:00.
     #[napi(factory, ts_args_type = "timeZone: string")]
     pub fn nine_to_five(time_zone: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::BusinessCalendar::nine_to_five(&scalar::string("timeZone", &time_zone)?).map(from)
-        })
-    }
-
-    /// The calendar as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// The IANA time zone.
-    #[napi(getter)]
-    pub fn time_zone(&self) -> String {
-        self.inner.time_zone().to_owned()
-    }
-
-    /// What a holiday closes.
-    #[napi(getter)]
-    pub fn holiday_rule(&self) -> HolidayRule {
-        match self.inner.holiday_rule() {
-            core::HolidayRule::CalendarDate => HolidayRule::CalendarDate,
-            core::HolidayRule::ShiftStartDate => HolidayRule::ShiftStartDate,
-        }
+        parsed("timeZone", &time_zone, core::BusinessCalendar::nine_to_five)
     }
 
     /// The instant `durationSecs` of business time after `start`.
@@ -119,7 +87,7 @@ impl BusinessCalendar {
     ) -> errors::Result<Unknown<'e>> {
         run(|| {
             let start = scalar::instant("start", &start)?;
-            let duration = scalar::secs("durationSecs", &duration_secs)?;
+            let duration = scalar::secs_of(scalar::number("durationSecs", &duration_secs)?);
             let pauses = self::pauses(pauses.as_ref())?;
             scalar::date(env, "result", self.inner.add(start, duration, &pauses)?)
         })
@@ -201,11 +169,8 @@ impl BusinessCalendar {
     #[napi(ts_args_type = "t: Instant", ts_return_type = "Date")]
     pub fn next_open<'e>(&self, env: &'e Env, t: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         run(|| {
-            scalar::date(
-                env,
-                "result",
-                self.inner.next_open(scalar::instant("t", &t)?)?,
-            )
+            let next = self.inner.next_open(scalar::instant("t", &t)?)?;
+            scalar::date(env, "result", next)
         })
     }
 
@@ -217,10 +182,8 @@ impl BusinessCalendar {
         t: Unknown<'_>,
     ) -> errors::Result<Option<Unknown<'e>>> {
         run(|| {
-            self.inner
-                .next_close(scalar::instant("t", &t)?)?
-                .map(|c| scalar::date(env, "result", c))
-                .transpose()
+            let next = self.inner.next_close(scalar::instant("t", &t)?)?;
+            next.map(|c| scalar::date(env, "result", c)).transpose()
         })
     }
 }

@@ -3,20 +3,17 @@
 //! the Kubernetes HPA replica calculation. Requests are plain camelCase
 //! objects read by the one reader; series are `Float64Array`s or arrays.
 
-use std::collections::BTreeMap;
-
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::capacity::{
-    self as core, HpaRequest, ReplicaRequest, ResourceThresholds, Series, SeriesOptions,
-    ThresholdPolicy,
+    self as core, HpaRequest, ReplicaRequest, Series, SeriesOptions, ThresholdPolicy,
 };
 
 use crate::convert::column;
-use crate::convert::scalar::is_nullish;
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::errors;
+use crate::task;
 
 const SHAPE: Shape = Shape {
     instants: &[
@@ -45,12 +42,12 @@ pub fn forecast<'e>(
     values: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let v = column::floats("values", &values)?;
         let o: SeriesOptions<core::ForecastParams> =
             value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
         let series = Series::new(&v, o.start, o.step);
-        value::result(env, &core::forecast(&series, &o.params)?, &SHAPE)
+        core::forecast(&series, &o.params)
     })
 }
 
@@ -65,12 +62,12 @@ pub fn maintenance_windows<'e>(
     values: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let v = column::floats("values", &values)?;
         let o: SeriesOptions<core::WindowParams> =
             value::with("options", Some(&options), &SHAPE, SeriesOptions::from_value)?;
         let series = Series::new(&v, o.start, o.step);
-        value::result(env, &core::maintenance_windows(&series, &o.params)?, &SHAPE)
+        core::maintenance_windows(&series, &o.params)
     })
 }
 
@@ -85,25 +82,23 @@ pub fn replica_recommendation<'e>(
     request: Unknown<'_>,
     policy: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let shape = Shape {
             data_maps: &["metrics"],
             ..SHAPE
         };
         let req: ReplicaRequest = value::object("request", &request, &shape)?;
-        let policy = match policy.filter(|p| !is_nullish(p)) {
-            Some(p) => {
-                let shape = Shape {
-                    data_maps: &[""],
-                    ..SHAPE
-                };
-                ThresholdPolicy::try_from(value::object::<BTreeMap<String, ResourceThresholds>>(
-                    "policy", &p, &shape,
-                )?)?
-            }
-            None => ThresholdPolicy::default(),
+        let shape = Shape {
+            data_maps: &[""],
+            ..SHAPE
         };
-        value::result(env, &core::replica_recommendation(&req, &policy)?, &SHAPE)
+        let policy = value::with(
+            "policy",
+            policy.as_ref(),
+            &shape,
+            ThresholdPolicy::from_value,
+        )?;
+        core::replica_recommendation(&req, &policy)
     })
 }
 
@@ -114,12 +109,12 @@ pub fn replica_recommendation<'e>(
     ts_return_type = "HpaDecision"
 )]
 pub fn hpa_desired_replicas<'e>(env: &'e Env, request: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let shape = Shape {
             data_maps: &["requests", "usage"],
             ..SHAPE
         };
         let req: HpaRequest = value::object("request", &request, &shape)?;
-        value::result(env, &core::hpa_desired_replicas(&req)?, &SHAPE)
+        core::hpa_desired_replicas(&req)
     })
 }

@@ -4,17 +4,17 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::Channel;
 use opsbrain::classify as core;
-use serde_json::Value;
 
 use crate::convert::scalar::{self, Class, wrong};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::task::{self, Work, twins};
+use crate::types::class;
 
 fn ticket(path: &str, v: &Unknown<'_>) -> opsbrain::Result<core::Ticket> {
     let value = value::read(path, v, &Shape::PLAIN)?;
@@ -25,14 +25,7 @@ fn tickets(v: &Unknown<'_>) -> opsbrain::Result<Vec<core::Ticket>> {
     if !v.is_array().unwrap_or(false) {
         return Err(wrong("tickets", "an array of ticket objects", v));
     }
-    let Value::Array(list) = value::read("tickets", v, &Shape::PLAIN)? else {
-        return Err(wrong("tickets", "an array of ticket objects", v));
-    };
-    core::check_batch(list.len())?;
-    list.iter()
-        .enumerate()
-        .map(|(i, t)| core::Ticket::try_from(t).map_err(|e| e.at(format!("tickets[{i}]"))))
-        .collect()
+    core::Ticket::list(&value::read("tickets", v, &Shape::PLAIN)?, "tickets")
 }
 
 fn classify_in<'e>(
@@ -41,17 +34,13 @@ fn classify_in<'e>(
     issue_type: &Unknown<'_>,
     channel: Option<&Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &Shape::PLAIN, || {
         let issue_type = scalar::string("issueType", issue_type)?;
         let channel = match channel.filter(|c| !scalar::is_nullish(c)) {
             Some(c) => scalar::string("channel", c)?.parse()?,
             None => Channel::default(),
         };
-        value::result(
-            env,
-            &table.classify_for(&issue_type, channel),
-            &Shape::PLAIN,
-        )
+        Ok(table.classify_for(&issue_type, channel))
     })
 }
 
@@ -73,47 +62,26 @@ pub fn classify<'e>(
     )
 }
 
-/// Maps issue types to tier, priority and department.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct ClassificationTable {
-    inner: core::ClassificationTable,
+class! {
+    "Maps issue types to tier, priority and department."
+    #[napi()]
+    pub struct ClassificationTable(core::ClassificationTable);
+    "The built-in table."
+    fn new = core::default_router().table().clone();
+    "The framework's built-in table (15 issue types)."
+    fn builtin = core::default_router().table().clone();
+    "Parses and validates a JSON table."
+    fn from_json;
+    "Parses and validates a TOML table."
+    fn from_toml;
+    "The full table as JSON."
+    fn to_json;
+    "Number of entries, not counting the default."
+    fn length;
 }
 
 #[napi]
 impl ClassificationTable {
-    /// The built-in table.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The framework's built-in table (15 issue types).
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        ClassificationTable {
-            inner: core::default_router().table().clone(),
-        }
-    }
-
-    /// Parses and validates a JSON table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::ClassificationTable::from_json(&scalar::string("text", &text)?)?;
-            Ok(ClassificationTable { inner })
-        })
-    }
-
-    /// Parses and validates a TOML table.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::ClassificationTable::from_toml(&scalar::string("text", &text)?)?;
-            Ok(ClassificationTable { inner })
-        })
-    }
-
     /// Classifies an issue type; an unknown type gets the table's default.
     #[napi(
         ts_args_type = "issueType: string, channel?: Channel | null",
@@ -128,12 +96,6 @@ impl ClassificationTable {
         classify_in(env, &self.inner, &issue_type, channel.as_ref())
     }
 
-    /// The full table as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// Whether the issue type has its own entry.
     #[napi(ts_args_type = "issueType: string")]
     pub fn contains(&self, issue_type: Unknown<'_>) -> errors::Result<bool> {
@@ -143,78 +105,24 @@ impl ClassificationTable {
                 .contains(&scalar::string("issueType", &issue_type)?))
         })
     }
-
-    /// Number of entries, not counting the default.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
 }
 
-impl Default for ClassificationTable {
-    fn default() -> Self {
-        Self::builtin()
-    }
-}
-
-/// Phrases, keywords and error-code patterns that pick an issue type.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct RuleSet {
-    inner: core::RuleSet,
-}
-
-#[napi]
-impl RuleSet {
-    /// The built-in rule set.
-    #[napi(constructor)]
-    pub fn new() -> Self {
-        Self::builtin()
-    }
-
-    /// The default rule set shipped with opsbrain.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        RuleSet {
-            inner: core::default_router().rules().clone(),
-        }
-    }
-
-    /// Parses, validates and compiles a JSON rule set.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::RuleSet::from_json(&scalar::string("text", &text)?)?;
-            Ok(RuleSet { inner })
-        })
-    }
-
-    /// Parses a TOML rule set.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::RuleSet::from_toml(&scalar::string("text", &text)?)?;
-            Ok(RuleSet { inner })
-        })
-    }
-
-    /// The rule set as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// Number of rules.
-    #[napi(getter)]
-    pub fn length(&self) -> u32 {
-        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
-    }
-}
-
-impl Default for RuleSet {
-    fn default() -> Self {
-        Self::builtin()
-    }
+class! {
+    "Phrases, keywords and error-code patterns that pick an issue type."
+    #[napi()]
+    pub struct RuleSet(core::RuleSet);
+    "The built-in rule set."
+    fn new = core::default_router().rules().clone();
+    "The default rule set shipped with opsbrain."
+    fn builtin = core::default_router().rules().clone();
+    "Parses, validates and compiles a JSON rule set."
+    fn from_json;
+    "Parses a TOML rule set."
+    fn from_toml;
+    "The rule set as JSON."
+    fn to_json;
+    "Number of rules."
+    fn length;
 }
 
 /// Routes free-text tickets: a rule set picks the issue type, a table
@@ -227,14 +135,12 @@ pub struct Router {
 
 const ROUTINGS: Shape = Shape::PLAIN;
 
-fn route_batch<R>(router: R, list: &Unknown<'_>) -> AsyncTask<Job>
+fn batch<R>(router: R, list: &Unknown<'_>) -> opsbrain::Result<Work>
 where
     R: std::ops::Deref<Target = core::Router> + Send + 'static,
 {
-    task::spawn(|| {
-        let tickets = tickets(list)?;
-        task::work(&ROUTINGS, move || router.route_batch(&tickets))
-    })
+    let tickets = tickets(list)?;
+    task::work(&ROUTINGS, move || router.route_batch(&tickets))
 }
 
 #[napi]
@@ -249,13 +155,15 @@ impl Router {
         rules: Option<Class<'_, RuleSet>>,
     ) -> errors::Result<Self> {
         run(|| {
-            let builtin = core::default_router();
-            let table = scalar::opt_class("table", "ClassificationTable", &table)?
-                .map_or_else(|| builtin.table().clone(), |t| t.inner.clone());
-            let rules = scalar::opt_class("rules", "RuleSet", &rules)?
-                .map_or_else(|| builtin.rules().clone(), |r| r.inner.clone());
+            // Either left out: the built-in one (the classes' `Default`).
+            let table = scalar::opt_class("table", "ClassificationTable", &table)?.cloned();
+            let rules = scalar::opt_class("rules", "RuleSet", &rules)?.cloned();
+            let router = core::Router::new(
+                table.unwrap_or_default().inner,
+                rules.unwrap_or_default().inner,
+            );
             Ok(Router {
-                inner: Arc::new(core::Router::new(table, rules)),
+                inner: Arc::new(router),
             })
         })
     }
@@ -265,27 +173,22 @@ impl Router {
     pub fn route<'e>(&self, env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         route_one(env, &self.inner, &ticket)
     }
+}
 
-    /// Routes many tickets in parallel, keeping their order.
-    #[napi(
-        ts_args_type = "tickets: Array<Ticket>",
-        ts_return_type = "Array<Routing>"
-    )]
-    pub fn route_many<'e>(
-        &self,
-        env: &'e Env,
-        tickets: Unknown<'_>,
-    ) -> errors::Result<Unknown<'e>> {
-        route_many(env, &self.inner, &tickets)
+impl Router {
+    fn routes(&self, tickets: &Unknown<'_>) -> opsbrain::Result<Work> {
+        batch(Arc::clone(&self.inner), tickets)
     }
+}
 
-    /// As `routeMany`, off the main thread.
-    #[napi(
-        ts_args_type = "tickets: Array<Ticket>",
-        ts_return_type = "Promise<Array<Routing>>"
-    )]
-    pub fn route_many_async(&self, tickets: Unknown<'_>) -> AsyncTask<Job> {
-        route_batch(Arc::clone(&self.inner), &tickets)
+twins! {
+    impl Router {
+        #[napi(ts_args_type = "tickets: Array<Ticket>")]
+        "Routes many tickets in parallel, keeping their order."
+        fn route_many -> "Array<Routing>";
+        "As `routeMany`, off the main thread."
+        fn route_many_async -> "Promise<Array<Routing>>";
+        with routes(tickets: Unknown<'_>);
     }
 }
 
@@ -294,15 +197,9 @@ fn route_one<'e>(
     router: &core::Router,
     v: &Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| value::result(env, &router.route_ticket(&ticket("ticket", v)?)?, &ROUTINGS))
-}
-
-fn route_many<'e>(
-    env: &'e Env,
-    router: &core::Router,
-    v: &Unknown<'_>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| value::result(env, &router.route_batch(&tickets(v)?)?, &ROUTINGS))
+    task::reply(env, &ROUTINGS, || {
+        router.route_ticket(&ticket("ticket", v)?)
+    })
 }
 
 /// Routes one ticket with the built-in router.
@@ -311,20 +208,15 @@ pub fn route_ticket<'e>(env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unk
     route_one(env, core::default_router(), &ticket)
 }
 
-/// Routes many tickets with the built-in router, keeping their order.
-#[napi(
-    ts_args_type = "tickets: Array<Ticket>",
-    ts_return_type = "Array<Routing>"
-)]
-pub fn route_tickets<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    route_many(env, core::default_router(), &tickets)
+fn builtin_batch(tickets: &Unknown<'_>) -> opsbrain::Result<Work> {
+    batch(core::default_router(), tickets)
 }
 
-/// As `routeTickets`, off the main thread.
-#[napi(
-    ts_args_type = "tickets: Array<Ticket>",
-    ts_return_type = "Promise<Array<Routing>>"
-)]
-pub fn route_tickets_async(tickets: Unknown<'_>) -> AsyncTask<Job> {
-    route_batch(core::default_router(), &tickets)
+twins! {
+    #[napi(ts_args_type = "tickets: Array<Ticket>")]
+    "Routes many tickets with the built-in router, keeping their order."
+    fn route_tickets -> "Array<Routing>";
+    "As `routeTickets`, off the main thread."
+    fn route_tickets_async -> "Promise<Array<Routing>>";
+    with builtin_batch(tickets: Unknown<'_>);
 }

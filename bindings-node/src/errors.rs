@@ -17,7 +17,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use napi::bindgen_prelude::{Function, Object, Unknown};
 use napi::{Env, JsError};
-use napi_derive::napi;
 use opsbrain::{Error, ErrorKind};
 
 /// The `.code` of every error the binding throws.
@@ -44,11 +43,6 @@ impl AsRef<str> for Code {
 /// function by the last path segment of its return type being `Result`, so
 /// this alias must keep that name: write `errors::Result<T>`.)
 pub type Result<T> = napi::Result<T, Code>;
-
-/// The JS error for a core error: `.code` = `err.code()`, message unchanged.
-pub fn to_js(err: Error) -> napi::Error<Code> {
-    napi::Error::new(Code::of(err.kind), err.message)
-}
 
 /// Runs `f` (conversions and core calls), catching panics.
 pub fn guard<T>(f: impl FnOnce() -> opsbrain::Result<T>) -> std::result::Result<T, Failure> {
@@ -83,7 +77,8 @@ impl Failure {
     /// The JS error for this failure.
     pub fn into_js(self) -> napi::Error<Code> {
         match self {
-            Failure::Core(e) => to_js(e),
+            // `.code` = the core error's code, message unchanged.
+            Failure::Core(e) => napi::Error::new(Code::of(e.kind), e.message),
             Failure::Panic(detail) => napi::Error::new(
                 Code::INTERNAL,
                 format!("opsbrain panicked (this is a bug, please report it): {detail}"),
@@ -110,12 +105,10 @@ impl Failure {
 const GUARD: &str = include_str!("guard.js");
 
 /// Installs [`GUARD`] on the module's exports.
-#[napi(module_exports)]
 pub fn install_guard(exports: Object, env: Env) -> napi::Result<()> {
     let make: Function<'_, Vec<String>, Function<'_, Object, Unknown>> = env.run_script(GUARD)?;
-    let codes: Vec<String> = ErrorKind::ALL.iter().map(|k| k.code().to_owned()).collect();
-    let mut codes = codes;
-    codes.push(Code::INTERNAL.0.to_owned());
+    let codes = ErrorKind::ALL.iter().map(|k| k.code().to_owned());
+    let codes = codes.chain([Code::INTERNAL.0.to_owned()]).collect();
     let apply = make.call(codes)?;
     apply.call(exports)?;
     Ok(())

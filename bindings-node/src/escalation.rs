@@ -7,46 +7,21 @@ use napi_derive::napi;
 use opsbrain::escalation::{self as core, EscalationEvent, EscalationTimeline, TimelineOptions};
 
 use crate::convert::scalar::{self, Class};
-use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
+use crate::convert::value;
+use crate::errors;
+use crate::task;
+use crate::types::{SLA_SHAPE, class};
 
-const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    ..Shape::PLAIN
-};
-
-/// Escalation levels, timing rules and stop conditions.
-#[napi]
-#[derive(Debug, Clone)]
-pub struct EscalationPolicy {
-    inner: core::EscalationPolicy,
-}
-
-#[napi]
-impl EscalationPolicy {
-    /// Parses and validates a JSON policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::EscalationPolicy::from_json(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
-        })
-    }
-
-    /// Parses and validates a TOML policy.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_toml(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            core::EscalationPolicy::from_toml(&scalar::string("text", &text)?)
-                .map(|inner| Self { inner })
-        })
-    }
-
-    /// The policy as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
+class! {
+    "Escalation levels, timing rules and stop conditions."
+    #[napi()]
+    pub struct EscalationPolicy(core::EscalationPolicy);
+    "Parses and validates a JSON policy."
+    fn from_json;
+    "Parses and validates a TOML policy."
+    fn from_toml;
+    "The policy as JSON."
+    fn to_json;
 }
 
 /// The escalations a ticket's events trigger up to `now`.
@@ -61,13 +36,13 @@ pub fn escalation_timeline<'e>(
     now: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "EscalationPolicy", &policy)?;
-        let events: Vec<EscalationEvent> = value::items("events", &events, &SHAPE, true)?;
+        let events: Vec<EscalationEvent> = value::items("events", &events, &SLA_SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
-        let options: TimelineOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+        let options: TimelineOptions = value::opt("options", options.as_ref(), &SLA_SHAPE)?;
         let timeline = core::escalation_timeline_with(&policy.inner, &events, now, &options)?;
-        value::result(env, &timeline, &SHAPE)
+        Ok(timeline)
     })
 }
 
@@ -77,9 +52,9 @@ pub fn escalation_timeline<'e>(
     ts_return_type = "EscalationRate"
 )]
 pub fn escalation_rate<'e>(env: &'e Env, timelines: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SLA_SHAPE, || {
         let timelines: Vec<EscalationTimeline> =
-            value::items("timelines", &timelines, &SHAPE, true)?;
-        value::result(env, &core::escalation_rate(&timelines), &SHAPE)
+            value::items("timelines", &timelines, &SLA_SHAPE, true)?;
+        Ok(core::escalation_rate(&timelines))
     })
 }

@@ -2,7 +2,7 @@
 //! budgets and burn-rate alerts, latency SLOs and journey funnels. Requests
 //! are the core's request types, read by the one reader.
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::kpi::{self as core, KpiTargets};
@@ -11,8 +11,8 @@ use opsbrain::sla::SlaPolicy as CorePolicy;
 use crate::convert::column;
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::errors;
+use crate::task::{self, Work, twins};
 use crate::types::SlaPolicy;
 
 const SHAPE: Shape = Shape {
@@ -29,9 +29,7 @@ const SHAPE: Shape = Shape {
     ..Shape::PLAIN
 };
 
-type Series = (Vec<f64>, Vec<f64>);
-
-fn series(good: &Unknown<'_>, total: &Unknown<'_>) -> opsbrain::Result<Series> {
+fn series(good: &Unknown<'_>, total: &Unknown<'_>) -> opsbrain::Result<(Vec<f64>, Vec<f64>)> {
     Ok((
         column::floats("good", good)?,
         column::floats("total", total)?,
@@ -55,63 +53,35 @@ fn latencies(v: &Unknown<'_>) -> opsbrain::Result<core::LatencyData> {
     }))
 }
 
-type SupportArgs = (
-    Vec<core::TicketRecord>,
-    chrono::DateTime<chrono::Utc>,
-    core::SupportKpiOptions,
-    CorePolicy,
-);
-
-fn support_args(
+fn support(
     tickets: &Unknown<'_>,
     now: &Unknown<'_>,
-    options: Option<&Unknown<'_>>,
+    options: &Option<Unknown<'_>>,
     policy: &Option<Class<'_, SlaPolicy>>,
-) -> opsbrain::Result<SupportArgs> {
+) -> opsbrain::Result<Work> {
     let policy = scalar::opt_class("policy", "SlaPolicy", policy)?;
-    Ok((
-        value::items("tickets", tickets, &SHAPE, true)?,
-        scalar::instant("now", now)?,
-        value::opt("options", options, &SHAPE)?,
-        policy.map(|p| p.inner.clone()).unwrap_or_default(),
-    ))
+    let t: Vec<core::TicketRecord> = value::items("tickets", tickets, &SHAPE, true)?;
+    let now = scalar::instant("now", now)?;
+    let o: core::SupportKpiOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    let p: CorePolicy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+    task::work(&SHAPE, move || core::support_kpis(&p, &t, now, &o))
 }
 
-/// Support KPIs of ticket records at `now`.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
-    ts_return_type = "SupportReport"
-)]
-pub fn support_kpis<'e>(
-    env: &'e Env,
-    tickets: Unknown<'_>,
-    now: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-    policy: Option<Class<'_, SlaPolicy>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let (t, now, o, p) = support_args(&tickets, &now, options.as_ref(), &policy)?;
-        value::result(env, &core::support_kpis(&p, &t, now, &o)?, &SHAPE)
-    })
-}
-
-/// As `supportKpis`, off the main thread.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null",
-    ts_return_type = "Promise<SupportReport>"
-)]
-pub fn support_kpis_async(
-    tickets: Unknown<'_>,
-    now: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-    policy: Option<Class<'_, SlaPolicy>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let (t, now, o, p) = support_args(&tickets, &now, options.as_ref(), &policy)?;
-        task::work(&SHAPE, move || core::support_kpis(&p, &t, now, &o))
-    })
+twins! {
+    #[napi(
+        namespace = "kpi",
+        ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null"
+    )]
+    "Support KPIs of ticket records at `now`."
+    fn support_kpis -> "SupportReport";
+    "As `supportKpis`, off the main thread."
+    fn support_kpis_async -> "Promise<SupportReport>";
+    with support(
+        tickets: Unknown<'_>,
+        now: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+        policy: Option<Class<'_, SlaPolicy>>,
+    );
 }
 
 /// Monthly ticket volumes and whether they decrease.
@@ -121,9 +91,9 @@ pub fn support_kpis_async(
     ts_return_type = "{ months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }"
 )]
 pub fn volume_trend<'e>(env: &'e Env, tickets: Unknown<'_>) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let tickets: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE, true)?;
-        value::result(env, &core::volume_trend(&tickets)?, &SHAPE)
+        core::volume_trend(&tickets)
     })
 }
 
@@ -139,54 +109,35 @@ pub fn error_budget<'e>(
     total: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let opts: core::BudgetOptions = value::object("options", &options, &SHAPE)?;
         let (good, total) = series(&good, &total)?;
-        value::result(env, &opts.run(&good, &total)?, &SHAPE)
+        opts.run(&good, &total)
     })
 }
 
-/// Multi-window burn-rate alerts of a good/total count series.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions",
-    ts_return_type = "BurnRateReport"
-)]
-pub fn burn_rate_alerts<'e>(
-    env: &'e Env,
-    good: Unknown<'_>,
-    total: Unknown<'_>,
-    options: Unknown<'_>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let opts: core::BurnOptions = value::object("options", &options, &SHAPE)?;
-        let (good, total) = series(&good, &total)?;
-        value::result(env, &opts.run(&good, &total)?, &SHAPE)
-    })
+fn burn(good: &Unknown<'_>, total: &Unknown<'_>, options: &Unknown<'_>) -> opsbrain::Result<Work> {
+    let opts: core::BurnOptions = value::object("options", options, &SHAPE)?;
+    let (good, total) = series(good, total)?;
+    task::work(&SHAPE, move || opts.run(&good, &total))
 }
 
-/// As `burnRateAlerts`, off the main thread.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions",
-    ts_return_type = "Promise<BurnRateReport>"
-)]
-pub fn burn_rate_alerts_async(
-    good: Unknown<'_>,
-    total: Unknown<'_>,
-    options: Unknown<'_>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let opts: core::BurnOptions = value::object("options", &options, &SHAPE)?;
-        let (good, total) = series(&good, &total)?;
-        task::work(&SHAPE, move || opts.run(&good, &total))
-    })
+twins! {
+    #[napi(
+        namespace = "kpi",
+        ts_args_type = "good: Numbers, total: Numbers, options: SeriesOptions"
+    )]
+    "Multi-window burn-rate alerts of a good/total count series."
+    fn burn_rate_alerts -> "BurnRateReport";
+    "As `burnRateAlerts`, off the main thread."
+    fn burn_rate_alerts_async -> "Promise<BurnRateReport>";
+    with burn(good: Unknown<'_>, total: Unknown<'_>, options: Unknown<'_>);
 }
 
 /// The SRE workbook's burn-rate rules (the default of `burnRateAlerts`).
 #[napi(namespace = "kpi", ts_return_type = "Array<BurnRateRule>")]
 pub fn workbook_rules(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &core::BurnRateRule::workbook(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(core::BurnRateRule::workbook()))
 }
 
 /// The share of requests within a latency threshold, against an objective.
@@ -200,14 +151,10 @@ pub fn latency_slo<'e>(
     latencies: Unknown<'_>,
     options: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let o: core::LatencySloOptions = value::object("options", &options, &SHAPE)?;
         let data = self::latencies(&latencies)?;
-        value::result(
-            env,
-            &core::latency_slo(data.view(), o.threshold_ms, o.objective)?,
-            &SHAPE,
-        )
+        core::latency_slo(data.view(), o.threshold_ms, o.objective)
     })
 }
 
@@ -222,66 +169,44 @@ pub fn apdex<'e>(
     latencies: Unknown<'_>,
     t_ms: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let t = scalar::number("tMs", &t_ms)?;
         let data = self::latencies(&latencies)?;
-        value::result(env, &core::apdex(data.view(), t)?, &SHAPE)
+        core::apdex(data.view(), t)
     })
 }
 
-type FunnelArgs = (Vec<core::JourneyEvent>, core::Journeys, core::FunnelOptions);
-
-fn funnel_args(
+fn funnels(
     events: &Unknown<'_>,
-    journeys: Option<&Unknown<'_>>,
-    options: Option<&Unknown<'_>>,
-) -> opsbrain::Result<FunnelArgs> {
-    Ok((
-        value::items("events", events, &SHAPE, true)?,
-        value::opt("journeys", journeys, &SHAPE)?,
-        value::opt("options", options, &SHAPE)?,
-    ))
+    journeys: &Option<Unknown<'_>>,
+    options: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let e: Vec<core::JourneyEvent> = value::items("events", events, &SHAPE, true)?;
+    let j: core::Journeys = value::opt("journeys", journeys.as_ref(), &SHAPE)?;
+    let o: core::FunnelOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    task::work(&SHAPE, move || core::journey_funnels(&e, &j.0, &o))
 }
 
-/// Funnels of user journeys (default: the framework's) from events.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null",
-    ts_return_type = "FunnelReport"
-)]
-pub fn journey_funnels<'e>(
-    env: &'e Env,
-    events: Unknown<'_>,
-    journeys: Option<Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let (e, j, o) = funnel_args(&events, journeys.as_ref(), options.as_ref())?;
-        value::result(env, &core::journey_funnels(&e, &j.0, &o)?, &SHAPE)
-    })
-}
-
-/// As `journeyFunnels`, off the main thread.
-#[napi(
-    namespace = "kpi",
-    ts_args_type = "events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null",
-    ts_return_type = "Promise<FunnelReport>"
-)]
-pub fn journey_funnels_async(
-    events: Unknown<'_>,
-    journeys: Option<Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let (e, j, o) = funnel_args(&events, journeys.as_ref(), options.as_ref())?;
-        task::work(&SHAPE, move || core::journey_funnels(&e, &j.0, &o))
-    })
+twins! {
+    #[napi(
+        namespace = "kpi",
+        ts_args_type = "events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null"
+    )]
+    "Funnels of user journeys (default: the framework's) from events."
+    fn journey_funnels -> "FunnelReport";
+    "As `journeyFunnels`, off the main thread."
+    fn journey_funnels_async -> "Promise<FunnelReport>";
+    with funnels(
+        events: Unknown<'_>,
+        journeys: Option<Unknown<'_>>,
+        options: Option<Unknown<'_>>,
+    );
 }
 
 /// The framework's journeys (the default of `journeyFunnels`).
 #[napi(namespace = "kpi", ts_return_type = "Array<JourneyDef>")]
 pub fn framework_journeys(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &core::Journeys::default(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(core::Journeys::default()))
 }
 
 /// The framework's KPI thresholds and targets.
@@ -290,5 +215,5 @@ pub fn framework_journeys(env: &Env) -> errors::Result<Unknown<'_>> {
     ts_return_type = "{ firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }"
 )]
 pub fn default_targets(env: &Env) -> errors::Result<Unknown<'_>> {
-    run(|| value::result(env, &KpiTargets::default(), &SHAPE))
+    task::reply(env, &SHAPE, || Ok(KpiTargets::default()))
 }

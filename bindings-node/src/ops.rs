@@ -3,16 +3,18 @@
 //! troubleshooting assistant (`KnowledgeBase`, `extractSymptoms`,
 //! `diagnose`).
 
+use chrono::{DateTime, Utc};
 use napi::Env;
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use opsbrain::ops as core;
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
-use crate::task::{self, Job};
+use crate::errors;
+use crate::task::{self, Work, twins};
+use crate::types::class;
 
 const SHAPE: Shape = Shape {
     instants: &["since", "until"],
@@ -25,55 +27,22 @@ const ROWS: Shape = Shape {
     ..Shape::PLAIN
 };
 
-/// A validated knowledge base of the troubleshooting assistant.
-#[napi(namespace = "ops")]
-#[derive(Debug, Clone)]
-pub struct KnowledgeBase {
-    inner: core::KnowledgeBase,
-}
-
-#[napi(namespace = "ops")]
-impl KnowledgeBase {
-    /// The built-in knowledge base.
-    #[napi(factory)]
-    pub fn builtin() -> Self {
-        KnowledgeBase {
-            inner: core::KnowledgeBase::builtin(),
-        }
-    }
-
-    /// Parses and validates a JSON knowledge base.
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = core::KnowledgeBase::from_json(&scalar::string("text", &text)?)?;
-            Ok(KnowledgeBase { inner })
-        })
-    }
-
-    /// The knowledge base as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// The causes.
-    #[napi(getter, ts_return_type = "Array<CauseDef>")]
-    pub fn causes<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.causes(), &SHAPE))
-    }
-
-    /// The resolutions.
-    #[napi(getter, ts_return_type = "Array<ResolutionDef>")]
-    pub fn resolutions<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.resolutions(), &SHAPE))
-    }
-
-    /// The features.
-    #[napi(getter, ts_return_type = "Array<FeatureDef>")]
-    pub fn features<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        run(|| value::result(env, &self.inner.features(), &SHAPE))
-    }
+class! {
+    "A validated knowledge base of the troubleshooting assistant."
+    #[napi(namespace = "ops")]
+    pub struct KnowledgeBase(core::KnowledgeBase);
+    "The built-in knowledge base."
+    fn builtin = core::KnowledgeBase::builtin();
+    "Parses and validates a JSON knowledge base."
+    fn from_json;
+    "The knowledge base as JSON."
+    fn to_json;
+    "The causes."
+    fn causes => "Array<CauseDef>" = core::KnowledgeBase::causes;
+    "The resolutions."
+    fn resolutions => "Array<ResolutionDef>" = core::KnowledgeBase::resolutions;
+    "The features."
+    fn features => "Array<FeatureDef>" = core::KnowledgeBase::features;
 }
 
 /// Performance actions for metrics against thresholds.
@@ -87,15 +56,11 @@ pub fn optimize_performance<'e>(
     metrics: Unknown<'_>,
     thresholds: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let metrics: core::PerfMetrics = value::object("metrics", &metrics, &SHAPE)?;
         let thresholds: core::PerfThresholds =
             value::opt("thresholds", thresholds.as_ref(), &SHAPE)?;
-        value::result(
-            env,
-            &core::optimize_performance(&metrics, &thresholds)?,
-            &SHAPE,
-        )
+        core::optimize_performance(&metrics, &thresholds)
     })
 }
 
@@ -109,106 +74,61 @@ pub fn pg_queries<'e>(
     env: &'e Env,
     server_version_num: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let n = scalar::u32_("serverVersionNum", &server_version_num)?;
-        value::result(env, &core::pg_queries(n), &SHAPE)
+        Ok(core::pg_queries(n))
     })
 }
 
-type PgArgs = (Value, Value, Value, core::PgOptions);
-
-fn pg_args(
+fn pg_report(
     statements: &Unknown<'_>,
     indexes: &Unknown<'_>,
     tables: &Unknown<'_>,
-    options: Option<&Unknown<'_>>,
-) -> opsbrain::Result<PgArgs> {
-    Ok((
-        value::read("statements", statements, &ROWS)?,
-        value::read("indexes", indexes, &ROWS)?,
-        value::read("tables", tables, &ROWS)?,
-        value::opt("options", options, &SHAPE)?,
-    ))
-}
-
-fn pg_stats((s, i, t, o): &PgArgs) -> opsbrain::Result<core::PgHealthReport> {
-    let s: Vec<core::PgStatementRow> = core::pg_rows(s, "statements")?;
-    let i: Vec<core::PgIndexRow> = core::pg_rows(i, "indexes")?;
-    let t: Vec<core::PgTableRow> = core::pg_rows(t, "tables")?;
-    core::analyze_pg_stats(&s, &i, &t, o)
-}
-
-/// Slow statements, unused indexes and bloated tables from pg_stat rows.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null",
-    ts_return_type = "PgHealthReport"
-)]
-pub fn analyze_pg_stats<'e>(
-    env: &'e Env,
-    statements: Unknown<'_>,
-    indexes: Unknown<'_>,
-    tables: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let args = pg_args(&statements, &indexes, &tables, options.as_ref())?;
-        value::result(env, &pg_stats(&args)?, &SHAPE)
+    options: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let s = value::read("statements", statements, &ROWS)?;
+    let i = value::read("indexes", indexes, &ROWS)?;
+    let t = value::read("tables", tables, &ROWS)?;
+    let o: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    task::work(&SHAPE, move || {
+        let s: Vec<core::PgStatementRow> = core::pg_rows(&s, "statements")?;
+        let i: Vec<core::PgIndexRow> = core::pg_rows(&i, "indexes")?;
+        let t: Vec<core::PgTableRow> = core::pg_rows(&t, "tables")?;
+        core::analyze_pg_stats(&s, &i, &t, &o)
     })
 }
 
-/// As `analyzePgStats`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null",
-    ts_return_type = "Promise<PgHealthReport>"
-)]
-pub fn analyze_pg_stats_async(
-    statements: Unknown<'_>,
-    indexes: Unknown<'_>,
-    tables: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let args = pg_args(&statements, &indexes, &tables, options.as_ref())?;
-        task::work(&SHAPE, move || pg_stats(&args))
-    })
+fn explain(plan: &Unknown<'_>, options: &Option<Unknown<'_>>) -> opsbrain::Result<Work> {
+    let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    let text = value::json_text("plan", plan)?;
+    task::work(&SHAPE, move || core::analyze_explain_json(&text, &options))
 }
 
-/// Sequential scans and index suggestions from an EXPLAIN (FORMAT JSON) plan.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
-    ts_return_type = "ExplainAnalysis"
-)]
-pub fn analyze_explain<'e>(
-    env: &'e Env,
-    plan: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        let text = value::json_text(env, "plan", &plan)?;
-        value::result(env, &core::analyze_explain_json(&text, &options)?, &SHAPE)
-    })
-}
+twins! {
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "statements: Array<Record<string, unknown>>, indexes: Array<Record<string, unknown>>, tables: Array<Record<string, unknown>>, options?: PgOptions | null"
+    )]
+    "Slow statements, unused indexes and bloated tables from pg_stat rows."
+    fn analyze_pg_stats -> "PgHealthReport";
+    "As `analyzePgStats`, off the main thread."
+    fn analyze_pg_stats_async -> "Promise<PgHealthReport>";
+    with pg_report(
+        statements: Unknown<'_>,
+        indexes: Unknown<'_>,
+        tables: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    );
 
-/// As `analyzeExplain`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "plan: string | object | object[], options?: PgOptions | null",
-    ts_return_type = "Promise<ExplainAnalysis>"
-)]
-pub fn analyze_explain_async(
-    env: Env,
-    plan: Unknown<'_>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        let text = value::json_text(&env, "plan", &plan)?;
-        task::work(&SHAPE, move || core::analyze_explain_json(&text, &options))
-    })
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "plan: string | object | object[], options?: PgOptions | null"
+    )]
+    "Sequential scans and index suggestions from an EXPLAIN (FORMAT JSON) plan."
+    fn analyze_explain -> "ExplainAnalysis";
+    "As `analyzeExplain`, off the main thread."
+    fn analyze_explain_async -> "Promise<ExplainAnalysis>";
+    with explain(plan: Unknown<'_>, options: Option<Unknown<'_>>);
 }
 
 /// Whether an index paid off, from query times before and after.
@@ -223,11 +143,11 @@ pub fn evaluate_index<'e>(
     after_ms: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let before = scalar::number("beforeMs", &before_ms)?;
         let after = scalar::number("afterMs", &after_ms)?;
         let options: core::PgOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        value::result(env, &core::evaluate_index(before, after, &options)?, &SHAPE)
+        core::evaluate_index(before, after, &options)
     })
 }
 
@@ -242,32 +162,32 @@ pub fn healing_plan<'e>(
     checks: Unknown<'_>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SHAPE, || {
         let checks: core::HealthChecks = value::object("checks", &checks, &SHAPE)?;
         let options: core::HealingOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        value::result(env, &core::healing_plan(&checks, &options)?, &SHAPE)
+        core::healing_plan(&checks, &options)
     })
 }
 
-type DiagnoseArgs = (
-    core::KnowledgeBase,
-    core::Report,
-    chrono::DateTime<chrono::Utc>,
-    core::DiagnoseOptions,
-);
-
-fn diagnose_args(
+/// The troubleshooting assistant's `f` on a report at `now`.
+fn assistant<T: Serialize + Send + 'static>(
+    f: fn(
+        &core::KnowledgeBase,
+        &core::Report,
+        DateTime<Utc>,
+        &core::DiagnoseOptions,
+    ) -> opsbrain::Result<T>,
     report: &Unknown<'_>,
     now: &Unknown<'_>,
     kb: &Option<Class<'_, KnowledgeBase>>,
-    options: Option<&Unknown<'_>>,
-) -> opsbrain::Result<DiagnoseArgs> {
-    let report = value::object("report", report, &SHAPE)?;
+    options: &Option<Unknown<'_>>,
+) -> opsbrain::Result<Work> {
+    let report: core::Report = value::object("report", report, &SHAPE)?;
     let now = scalar::instant("now", now)?;
-    let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?
-        .map(|k| k.inner.clone())
-        .unwrap_or_default();
-    Ok((kb, report, now, value::opt("options", options, &SHAPE)?))
+    let kb = scalar::opt_class("kb", "KnowledgeBase", kb)?;
+    let kb = kb.map(|k| k.inner.clone()).unwrap_or_default();
+    let o: core::DiagnoseOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    task::work(&SHAPE, move || f(&kb, &report, now, &o))
 }
 
 /// The symptoms the assistant reads from a report.
@@ -283,45 +203,23 @@ pub fn extract_symptoms<'e>(
     kb: Option<Class<'_, KnowledgeBase>>,
     options: Option<Unknown<'_>>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        value::result(env, &core::extract_symptoms(&kb, &report, now, &o)?, &SHAPE)
-    })
+    let f = core::extract_symptoms;
+    task::now(env, || assistant(f, &report, &now, &kb, &options))
 }
 
-/// Ranked causes, diagnostic steps and resolutions for a report.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
-    ts_return_type = "Diagnosis"
-)]
-pub fn diagnose<'e>(
-    env: &'e Env,
-    report: Unknown<'_>,
-    now: Unknown<'_>,
-    kb: Option<Class<'_, KnowledgeBase>>,
-    options: Option<Unknown<'_>>,
-) -> errors::Result<Unknown<'e>> {
-    run(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        value::result(env, &core::diagnose(&kb, &report, now, &o)?, &SHAPE)
-    })
-}
-
-/// As `diagnose`, off the main thread.
-#[napi(
-    namespace = "ops",
-    ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null",
-    ts_return_type = "Promise<Diagnosis>"
-)]
-pub fn diagnose_async(
-    report: Unknown<'_>,
-    now: Unknown<'_>,
-    kb: Option<Class<'_, KnowledgeBase>>,
-    options: Option<Unknown<'_>>,
-) -> AsyncTask<Job> {
-    task::spawn(|| {
-        let (kb, report, now, o) = diagnose_args(&report, &now, &kb, options.as_ref())?;
-        task::work(&SHAPE, move || core::diagnose(&kb, &report, now, &o))
-    })
+twins! {
+    #[napi(
+        namespace = "ops",
+        ts_args_type = "report: Report, now: Instant, kb?: KnowledgeBase | null, options?: DiagnoseOptions | null"
+    )]
+    "Ranked causes, diagnostic steps and resolutions for a report."
+    fn diagnose -> "Diagnosis";
+    "As `diagnose`, off the main thread."
+    fn diagnose_async -> "Promise<Diagnosis>";
+    with assistant[core::diagnose](
+        report: Unknown<'_>,
+        now: Unknown<'_>,
+        kb: Option<Class<'_, KnowledgeBase>>,
+        options: Option<Unknown<'_>>,
+    );
 }

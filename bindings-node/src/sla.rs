@@ -2,22 +2,16 @@
 //! `slaStatusBatch`. Events are plain camelCase objects; instants `Date`s
 //! or ISO-8601 strings with an offset; results carry `Date`s.
 
+use napi::Env;
 use napi::bindgen_prelude::Unknown;
-use napi::{Env, JsValue};
 use napi_derive::napi;
 use opsbrain::sla::{self as core, SlaEvent};
-use serde_json::Value;
 
-use crate::convert::scalar::{self, Class, wrong};
-use crate::convert::value::{self, Shape};
-use crate::errors::{self, run};
-use crate::types::SlaPolicy;
-
-/// The shape of SLA events and statuses.
-pub const SHAPE: Shape = Shape {
-    instants: &["at", "met_at", "breach_at"],
-    ..Shape::PLAIN
-};
+use crate::convert::scalar::{self, Class};
+use crate::convert::value;
+use crate::errors;
+use crate::task;
+use crate::types::{SLA_SHAPE, SlaPolicy};
 
 /// Both SLA timers of a ticket at `now`, from its event log.
 #[napi(
@@ -30,11 +24,11 @@ pub fn sla_status<'e>(
     events: Unknown<'_>,
     now: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "SlaPolicy", &policy)?;
-        let events: Vec<SlaEvent> = value::items("events", &events, &SHAPE, true)?;
+        let events: Vec<SlaEvent> = value::items("events", &events, &SLA_SHAPE, true)?;
         let now = scalar::instant("now", &now)?;
-        value::result(env, &core::sla_status(&policy.inner, &events, now)?, &SHAPE)
+        core::sla_status(&policy.inner, &events, now)
     })
 }
 
@@ -49,24 +43,10 @@ pub fn sla_status_batch<'e>(
     tickets: Unknown<'_>,
     now: Unknown<'_>,
 ) -> errors::Result<Unknown<'e>> {
-    run(|| {
+    task::reply(env, &SLA_SHAPE, || {
         let policy = scalar::class("policy", "SlaPolicy", &policy)?;
-        if !tickets.is_array().unwrap_or(false) {
-            return Err(wrong("tickets", "an array of event arrays", &tickets));
-        }
-        let Value::Array(list) = value::read("tickets", &tickets, &SHAPE)? else {
-            return Err(wrong("tickets", "an array of event arrays", &tickets));
-        };
-        let logs = list
-            .into_iter()
-            .enumerate()
-            .map(|(i, log)| value::parse::<Vec<SlaEvent>>(&format!("tickets[{i}]"), log))
-            .collect::<opsbrain::Result<Vec<_>>>()?;
+        let logs: Vec<Vec<SlaEvent>> = value::items("tickets", &tickets, &SLA_SHAPE, false)?;
         let now = scalar::instant("now", &now)?;
-        value::result(
-            env,
-            &core::sla_status_batch(&policy.inner, &logs, now)?,
-            &SHAPE,
-        )
+        core::sla_status_batch(&policy.inner, &logs, now)
     })
 }

@@ -2,13 +2,17 @@
 //! read), run on the libuv thread pool, its result written back on the JS
 //! thread. A failure at any step rejects the promise with our `.code`;
 //! nothing throws synchronously.
+//!
+//! The same prepared work also runs at once ([`now`]), so an entry point and
+//! its `...Async` twin are declared together ([`twins!`]).
 
-use napi::bindgen_prelude::{AsyncTask, Unknown};
+use napi::bindgen_prelude::{AsyncTask, ToNapiValue, Unknown};
 use napi::{Env, ScopedTask};
 use serde::Serialize;
 
+use crate::convert::scalar::bad;
 use crate::convert::value::{Shape, result};
-use crate::errors::{Failure, guard};
+use crate::errors::{self, Failure, guard, run};
 
 /// Writes a finished result as a JS value (on the JS thread).
 pub type Write = Box<dyn for<'e> FnOnce(&'e Env) -> opsbrain::Result<Unknown<'e>> + Send>;
@@ -41,6 +45,94 @@ pub fn spawn(prepare: impl FnOnce() -> opsbrain::Result<Work>) -> AsyncTask<Job>
     AsyncTask::new(Job {
         work: Some(guard(prepare)),
     })
+}
+
+/// Runs `prepare` and its work at once, on the JS thread: the synchronous
+/// twin of [`spawn`].
+pub fn now<'e>(
+    env: &'e Env,
+    prepare: impl FnOnce() -> opsbrain::Result<Work>,
+) -> errors::Result<Unknown<'e>> {
+    run(|| prepare()?()?(env))
+}
+
+/// Declares an entry point and its `...Async` twin from one `prepare`
+/// function that reads the arguments (by reference) and returns the
+/// [`Work`]: the entry point runs the work at once ([`now`]), the twin on
+/// the thread pool ([`spawn`]); `impl Class { ... }` declares methods
+/// calling `self.prepare`; `prepare[a, b]` passes `a` and `b` first. Both take the `#[napi(...)]` attributes
+/// given; each has its own doc and TypeScript return type (string literals:
+/// napi renders doc comments passed through a macro with their raw-string
+/// prefix).
+macro_rules! twins {
+    (impl $class:ident {$(
+        #[napi($($attr:tt)*)]
+        $doc:literal fn $name:ident -> $ret:literal;
+        $adoc:literal fn $name_async:ident -> $aret:literal;
+        with $prepare:ident $([$($pre:expr),+])? ($($arg:ident: $ty:ty),* $(,)?);
+    )*}) => {
+        #[napi]
+        impl $class {$(
+            #[doc = $doc]
+            #[napi($($attr)*, ts_return_type = $ret)]
+            pub fn $name<'e>(
+                &self,
+                env: &'e napi::Env,
+                $($arg: $ty),*
+            ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
+                $crate::task::now(env, || self.$prepare($($($pre,)+)? $(&$arg),*))
+            }
+
+            #[doc = $adoc]
+            #[napi($($attr)*, ts_return_type = $aret)]
+            pub fn $name_async(
+                &self,
+                $($arg: $ty),*
+            ) -> napi::bindgen_prelude::AsyncTask<$crate::task::Job> {
+                $crate::task::spawn(|| self.$prepare($($($pre,)+)? $(&$arg),*))
+            }
+        )*}
+    };
+    ($(
+        #[napi($($attr:tt)*)]
+        $doc:literal fn $name:ident -> $ret:literal;
+        $adoc:literal fn $name_async:ident -> $aret:literal;
+        with $prepare:ident $([$($pre:expr),+])? ($($arg:ident: $ty:ty),* $(,)?);
+    )*) => {$(
+        #[doc = $doc]
+        #[napi($($attr)*, ts_return_type = $ret)]
+        pub fn $name<'e>(
+            env: &'e napi::Env,
+            $($arg: $ty),*
+        ) -> $crate::errors::Result<napi::bindgen_prelude::Unknown<'e>> {
+            $crate::task::now(env, || $prepare($($($pre,)+)? $(&$arg),*))
+        }
+
+        #[doc = $adoc]
+        #[napi($($attr)*, ts_return_type = $aret)]
+        pub fn $name_async(
+            $($arg: $ty),*
+        ) -> napi::bindgen_prelude::AsyncTask<$crate::task::Job> {
+            $crate::task::spawn(|| $prepare($($($pre,)+)? $(&$arg),*))
+        }
+    )*};
+}
+
+pub(crate) use twins;
+
+/// Runs `f` (arguments read, the core called) on the JS thread and writes
+/// its serialisable result per `shape`.
+pub fn reply<'e, T: Serialize>(
+    env: &'e Env,
+    shape: &Shape,
+    f: impl FnOnce() -> opsbrain::Result<T>,
+) -> errors::Result<Unknown<'e>> {
+    run(|| result(env, &f()?, shape))
+}
+
+/// A native value (a class instance, a typed array) as a JS value.
+pub fn js<T: ToNapiValue>(env: &Env, value: T) -> opsbrain::Result<Unknown<'_>> {
+    value.into_unknown(env).map_err(|e| bad("result", e.reason))
 }
 
 /// Work whose result is written by `write`.

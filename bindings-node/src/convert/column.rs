@@ -65,21 +65,6 @@ pub fn floats(path: &str, v: &Unknown<'_>) -> Result<Vec<f64>> {
     }
 }
 
-/// A `Float64Array` element or a number as a non-negative safe integer.
-fn whole(path: &str, x: f64) -> Result<u64> {
-    if x.is_finite() && x >= 0.0 && x.trunc() == x && x <= scalar::MAX_SAFE {
-        // Exact: an integer in [0, 2^53).
-        Ok(x as u64)
-    } else {
-        Err(bad(
-            path,
-            format_args!(
-                "must be a non-negative integer up to 2^53 - 1 (a bigint beyond), got {x}"
-            ),
-        ))
-    }
-}
-
 /// Non-negative integers, copied: a `BigUint64Array`, a `Uint32Array`, a
 /// `Float64Array` of integral values (if `floats`), or an array of safe
 /// integers and bigints.
@@ -102,7 +87,7 @@ pub fn uints(path: &str, v: &Unknown<'_>, floats: bool) -> Result<Vec<u64>> {
             .map_err(napi_err(path))?
             .iter()
             .enumerate()
-            .map(|(i, &x)| whole(&format!("{path}[{i}]"), x))
+            .map(|(i, &x)| scalar::whole(&format!("{path}[{i}]"), x))
             .collect(),
         Some(_) => Err(wrong(path, expected, v)),
         None => list(path, v, expected, scalar::uint),
@@ -202,11 +187,11 @@ impl Matrix<'_> {
 pub fn matrix<'e>(
     path: &str,
     data: &Unknown<'e>,
-    n_rows: Option<&Unknown<'_>>,
-    n_cols: Option<&Unknown<'_>>,
+    n_rows: &Option<Unknown<'_>>,
+    n_cols: &Option<Unknown<'_>>,
 ) -> Result<Matrix<'e>> {
-    let n_rows = n_rows.filter(|v| !scalar::is_nullish(v));
-    let n_cols = n_cols.filter(|v| !scalar::is_nullish(v));
+    let n_rows = n_rows.as_ref().filter(|v| !scalar::is_nullish(v));
+    let n_cols = n_cols.as_ref().filter(|v| !scalar::is_nullish(v));
     if scalar::typed_array(data) == Some(TypedArrayType::Float64) {
         let (Some(r), Some(c)) = (n_rows, n_cols) else {
             return Err(bad(path, "is a Float64Array: give nRows and nCols too"));

@@ -118,21 +118,23 @@ pub fn uint(path: &str, v: &Unknown<'_>) -> Result<u64> {
             (true, _, _) => Err(bad(path, "must be non-negative, got a negative bigint")),
             _ => Err(bad(path, "must be below 2^64, got a larger bigint")),
         },
-        ValueType::Number => {
-            let x: f64 = f64::from_unknown(*v).map_err(napi_err(path))?;
-            if x.is_finite() && x >= 0.0 && x.trunc() == x && x <= MAX_SAFE {
-                // Exact: an integer in [0, 2^53).
-                Ok(x as u64)
-            } else {
-                Err(bad(
-                    path,
-                    format_args!(
-                        "must be a non-negative integer up to 2^53 - 1 (a bigint beyond), got {x}"
-                    ),
-                ))
-            }
-        }
+        ValueType::Number => whole(path, f64::from_unknown(*v).map_err(napi_err(path))?),
         _ => Err(wrong(path, "a non-negative integer", v)),
+    }
+}
+
+/// A number as a non-negative safe integer.
+pub fn whole(path: &str, x: f64) -> Result<u64> {
+    if x.is_finite() && x >= 0.0 && x.trunc() == x && x <= MAX_SAFE {
+        // Exact: an integer in [0, 2^53).
+        Ok(x as u64)
+    } else {
+        Err(bad(
+            path,
+            format_args!(
+                "must be a non-negative integer up to 2^53 - 1 (a bigint beyond), got {x}"
+            ),
+        ))
     }
 }
 
@@ -199,13 +201,8 @@ pub fn date<'e>(env: &'e Env, path: &str, t: DateTime<Utc>) -> Result<Unknown<'e
         .map_err(|e| bad(path, format_args!("could not be created: {}", e.reason)))
 }
 
-/// A duration in seconds: finite; its fraction is kept to the nanosecond
-/// and values beyond chrono's range saturate (the core refuses them).
-pub fn secs(path: &str, v: &Unknown<'_>) -> Result<TimeDelta> {
-    Ok(secs_of(number(path, v)?))
-}
-
-/// Seconds as a duration (see [`secs`]).
+/// Seconds as a duration: its fraction is kept to the nanosecond and
+/// values beyond chrono's range saturate (the core refuses them).
 pub fn secs_of(x: f64) -> TimeDelta {
     let saturated = if x < 0.0 {
         TimeDelta::MIN

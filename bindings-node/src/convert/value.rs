@@ -12,7 +12,7 @@
 //! refused by its `length` before any element is read, so a sparse array
 //! costs only what it holds within the bound.
 //!
-//! Writing ([`write`]): serde JSON to JS, keys snake_case to camelCase,
+//! Writing ([`result`]): serde JSON to JS, keys snake_case to camelCase,
 //! instants as `Date`s and number lists as typed arrays where the result's
 //! [`Shape`] says so.
 
@@ -63,6 +63,17 @@ impl Shape {
         floats: &[],
         bigints: &[],
     };
+
+    /// How the keys under the (snake_case) key `name` are spelled.
+    fn under(&self, name: &str) -> Keys {
+        if self.raw.contains(&name) {
+            Keys::Raw
+        } else if self.data_maps.contains(&name) {
+            Keys::Data
+        } else {
+            Keys::Camel
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,13 +309,7 @@ impl Reader<'_> {
             let (name, inner) = match keys {
                 Keys::Camel => {
                     let name = snake(path, &key)?;
-                    let inner = if self.shape.raw.contains(&name.as_str()) {
-                        Keys::Raw
-                    } else if self.shape.data_maps.contains(&name.as_str()) {
-                        Keys::Data
-                    } else {
-                        Keys::Camel
-                    };
+                    let inner = self.shape.under(&name);
                     (name, inner)
                 }
                 Keys::Data => (key.clone(), Keys::Camel),
@@ -331,15 +336,8 @@ pub fn read(path: &str, v: &Unknown<'_>, shape: &Shape) -> Result<Value> {
     let mut reader = Reader { shape, values: 0 };
     let mut p = path.to_owned();
     let instant = shape.instants.contains(&"");
-    let keys = if shape.raw.contains(&"") {
-        Keys::Raw
-    } else if shape.data_maps.contains(&"") {
-        Keys::Data
-    } else {
-        Keys::Camel
-    };
     Ok(reader
-        .read(&mut p, v, 0, keys, instant)?
+        .read(&mut p, v, 0, shape.under(""), instant)?
         .unwrap_or(Value::Null))
 }
 
@@ -511,9 +509,7 @@ fn write_in<'e>(
             let mut obj = Object::new(env).map_err(|e| napi_out(&e))?;
             for (k, el) in map {
                 let (name, inner) = match keys {
-                    Keys::Camel if shape.raw.contains(&k.as_str()) => (camel(k), Keys::Raw),
-                    Keys::Camel if shape.data_maps.contains(&k.as_str()) => (camel(k), Keys::Data),
-                    Keys::Camel => (camel(k), Keys::Camel),
+                    Keys::Camel => (camel(k), shape.under(k)),
                     Keys::Data => (k.clone(), Keys::Camel),
                     Keys::Raw => (k.clone(), Keys::Raw),
                 };
@@ -526,26 +522,20 @@ fn write_in<'e>(
     }
 }
 
-/// Serde JSON as a JS value per `shape`.
-pub fn write<'e>(env: &'e Env, v: &Value, shape: &Shape) -> Result<Unknown<'e>> {
-    write_in(env, v, "", Keys::Camel, shape)
-}
-
 /// A core result as a JS value per `shape`.
 pub fn result<'e, T: Serialize>(env: &'e Env, value: &T, shape: &Shape) -> Result<Unknown<'e>> {
-    let v = serde_json::to_value(value)?;
-    write(env, &v, shape)
+    write_in(env, &serde_json::to_value(value)?, "", Keys::Camel, shape)
 }
 
 /// A JSON text argument: a string as given, an object or array through
 /// `JSON.stringify` (for documents deeper than [`MAX_DEPTH`], such as plans).
-pub fn json_text(env: &Env, path: &str, v: &Unknown<'_>) -> Result<String> {
+pub fn json_text(path: &str, v: &Unknown<'_>) -> Result<String> {
     match v.get_type().map_err(napi_err(path))? {
         ValueType::String => return scalar::string(path, v),
         ValueType::Object => {}
         _ => return Err(wrong(path, "a JSON string, an object or an array", v)),
     }
-    let json: Object<'_> = env
+    let json: Object<'_> = Env::from_raw(v.value().env)
         .get_global()
         .and_then(|g| g.get_named_property("JSON"))
         .map_err(napi_err(path))?;

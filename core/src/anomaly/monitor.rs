@@ -363,6 +363,18 @@ impl ProactiveMonitor {
         Self::new(crate::input::from_json(text)?)
     }
 
+    /// The configuration as JSON (what [`from_json`](Self::from_json) reads).
+    ///
+    /// ```
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// let m = ProactiveMonitor::framework();
+    /// assert_eq!(ProactiveMonitor::from_json(&m.to_json())?, m);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.config).expect("a monitor config always serialises")
+    }
+
     /// The configuration.
     ///
     /// ```

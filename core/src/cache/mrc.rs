@@ -91,6 +91,53 @@ impl Sampling {
 const P: u64 = 1 << 24;
 
 impl MissRatioCurve {
+    /// The curve as JSON (its serde form).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::{MissRatioCurve, Trace};
+    /// let mrc = MissRatioCurve::exact_lru(&Trace::new(&[1, 2, 1])?)?;
+    /// assert_eq!(MissRatioCurve::from_json(&mrc.to_json())?, mrc);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a miss-ratio curve always serialises")
+    }
+
+    /// A curve from [`to_json`](Self::to_json) output.
+    ///
+    /// # Errors
+    /// `parse_error` for malformed JSON or a missing or mistyped field.
+    ///
+    /// ```
+    /// use opsbrain::cache::MissRatioCurve;
+    /// assert_eq!(MissRatioCurve::from_json("{}").unwrap_err().code(), "parse_error");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// The LRU curve of a trace: exact without `sampling`
+    /// ([`exact_lru`](Self::exact_lru)), else sampled ([`shards`](Self::shards)).
+    ///
+    /// # Errors
+    /// As those two.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::{MissRatioCurve, Sampling, Trace};
+    /// let t = Trace::new(&[1, 2, 1, 2])?;
+    /// assert_eq!(MissRatioCurve::lru(&t, None)?.method, "exact");
+    /// assert_eq!(MissRatioCurve::lru(&t, Some(Sampling::Rate(1.0)))?.method, "shards");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn lru(trace: &Trace<'_>, sampling: Option<Sampling>) -> Result<Self> {
+        match sampling {
+            None => Self::exact_lru(trace),
+            Some(s) => Self::shards(trace, s),
+        }
+    }
+
     /// The exact LRU curve, in one pass, O(N log M) for N accesses over M
     /// distinct keys (a Fenwick tree over last-access positions, compacted
     /// when it fills).

@@ -26,6 +26,19 @@ pub enum CacheStrategy {
 }
 
 impl CacheStrategy {
+    /// Every strategy, in order.
+    ///
+    /// ```
+    /// use opsbrain::cache::CacheStrategy;
+    /// assert_eq!(CacheStrategy::ALL[3].as_str(), "cache_aside");
+    /// ```
+    pub const ALL: &'static [CacheStrategy] = &[
+        CacheStrategy::WriteThrough,
+        CacheStrategy::LazyLoading,
+        CacheStrategy::RefreshAhead,
+        CacheStrategy::CacheAside,
+    ];
+
     /// The snake_case name (the serde form).
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -27,6 +27,37 @@ pub struct Trace<'a> {
 }
 
 impl<'a> Trace<'a> {
+    /// A trace with its optional columns: [`new`](Self::new), then
+    /// [`with_timestamps`](Self::with_timestamps) and
+    /// [`with_writes`](Self::with_writes) for those given.
+    ///
+    /// # Errors
+    /// As those three.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::cache::Trace;
+    /// let t = Trace::with_columns(&[1, 2], Some(&[0.0, 1.0]), None)?;
+    /// assert_eq!(t.len(), 2);
+    /// let err = Trace::with_columns(&[1, 2], None, Some(&[true])).unwrap_err();
+    /// assert_eq!(err.code(), "dimension_mismatch");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn with_columns(
+        keys: &'a [u64],
+        timestamps: Option<&'a [f64]>,
+        writes: Option<&'a [bool]>,
+    ) -> Result<Self> {
+        let mut trace = Trace::new(keys)?;
+        if let Some(ts) = timestamps {
+            trace = trace.with_timestamps(ts)?;
+        }
+        if let Some(w) = writes {
+            trace = trace.with_writes(w)?;
+        }
+        Ok(trace)
+    }
+
     /// A trace of keys only.
     ///
     /// # Errors

@@ -30,6 +30,26 @@ pub enum HolidayRule {
     ShiftStartDate,
 }
 
+impl HolidayRule {
+    /// Every rule, in order.
+    ///
+    /// ```
+    /// use opsbrain::calendar::HolidayRule;
+    /// let names: Vec<&str> = HolidayRule::ALL.iter().map(|r| r.as_str()).collect();
+    /// assert_eq!(names, ["calendar_date", "shift_start_date"]);
+    /// ```
+    pub const ALL: &'static [HolidayRule] =
+        &[HolidayRule::CalendarDate, HolidayRule::ShiftStartDate];
+
+    /// The snake_case name (the serde form).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HolidayRule::CalendarDate => "calendar_date",
+            HolidayRule::ShiftStartDate => "shift_start_date",
+        }
+    }
+}
+
 /// One opening window of a weekday, in seconds after local midnight.
 /// `end <= start` means the window runs overnight into the next day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -153,6 +153,30 @@ impl ThresholdPolicy {
         Self::try_from(raw)
     }
 
+    /// Reads and validates a policy given as a value at path `at` (`null`:
+    /// the built-in one), for the bindings.
+    ///
+    /// # Errors
+    /// The one reader's codes ([`crate::input::from_value_at`]);
+    /// `invalid_config` as [`from_json`](Self::from_json).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::capacity::ThresholdPolicy;
+    /// let null = serde_json::Value::Null;
+    /// assert_eq!(ThresholdPolicy::from_value(&null, "policy")?, ThresholdPolicy::builtin());
+    /// let bad = serde_json::json!({"cpu": {"scale_up": 0.2, "scale_down": 0.5}});
+    /// assert_eq!(ThresholdPolicy::from_value(&bad, "policy").unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn from_value(value: &serde_json::Value, at: &str) -> Result<Self> {
+        if value.is_null() {
+            return Ok(Self::builtin());
+        }
+        let raw: BTreeMap<String, ResourceThresholds> = crate::input::from_value_at(value, at)?;
+        Self::try_from(raw)
+    }
+
     /// The policy as JSON (resources in name order).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a threshold policy always serialises to JSON")

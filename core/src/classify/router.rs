@@ -59,6 +59,38 @@ impl Ticket {
     }
 }
 
+impl Ticket {
+    /// A batch of tickets from a JSON array at path `at`: the batch size
+    /// checked first ([`check_batch`]), then each ticket read as
+    /// [`Ticket::try_from`] does, its errors at `at[i]`.
+    ///
+    /// # Errors
+    /// `invalid_type` for a value that is not an array; as [`check_batch`]
+    /// and [`Ticket::try_from`].
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::classify::Ticket;
+    /// let v = serde_json::json!([{"subject": "Site down"}, {"body": "?"}]);
+    /// let err = Ticket::list(&v, "tickets").unwrap_err();
+    /// assert_eq!(err.code(), "missing_key");
+    /// assert!(err.message.starts_with("tickets[1]"), "{}", err.message);
+    /// ```
+    pub fn list(value: &serde_json::Value, at: &str) -> Result<Vec<Ticket>> {
+        let list = value.as_array().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidType,
+                format!("{at} must be an array of ticket objects"),
+            )
+        })?;
+        check_batch(list.len())?;
+        list.iter()
+            .enumerate()
+            .map(|(i, t)| Ticket::try_from(t).map_err(|e| e.at(format!("{at}[{i}]"))))
+            .collect()
+    }
+}
+
 impl TryFrom<&serde_json::Value> for Ticket {
     type Error = Error;
 
