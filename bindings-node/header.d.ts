@@ -72,14 +72,58 @@ export interface Routing {
   /** Name of the rule that decided, or `null` when unclassified. */
   rule: string | null
   /**
-   * In [0, 1): grows with the winning score and its margin over the best
-   * rule for another issue type; 0 when unclassified.
+   * In [0, 1]; 0 when unclassified. With a text model (the built-in router
+   * has one), the chosen type's probability; a router of rules alone grows
+   * it with the winning score and its margin over other types.
    */
   confidence: number
   /** The winning rule's points. */
   score: number
   /** Tier, priority, department and first-response target. */
   route: Route
+  /** The most probable issue types with their probabilities, best first (at most 3). */
+  candidates: Array<{ issueType: string; probability: number }>
+  /**
+   * Why: the phrases, keywords and codes the winning type's rules matched
+   * and the text features that weighed most (`'w:password +0.42'`).
+   */
+  evidence: Array<string>
+}
+
+/** Options of `Router.fit` (every key optional). */
+export interface FitOptions {
+  /** Folds of the cross-validation reported (0 or 1: none); default 5. */
+  folds?: number
+  /** Passes over the tickets; default 20. */
+  epochs?: number
+  /** Seed of the shuffles; default 0. */
+  seed?: number
+  /** AdaGrad step size; default 0.2. */
+  learningRate?: number
+  /** L2 penalty on the weights; default 1e-4. */
+  l2?: number
+  /** Probability below which a ticket is unclassified; default the current model's, or 0.3. */
+  threshold?: number | null
+  /** Start from the current model (its labels are kept); default true. */
+  warmStart?: boolean
+  /** Learn only features found in at least this many tickets; default 2. */
+  minCount?: number
+}
+
+/** What `Router.fit` measured on held-out folds. */
+export interface FitReport {
+  /** The model's labels (the order of `confusion`). */
+  labels: Array<string>
+  /** Tickets trained on. */
+  tickets: number
+  /** Folds of the cross-validation (0 when none ran). */
+  folds: number
+  /** Share of held-out tickets labelled right (`null` without folds). */
+  cvAccuracy: number | null
+  /** Mean F1 over the labels present (`null` without folds). */
+  cvMacroF1: number | null
+  /** Held-out counts, `confusion[truth][predicted]`. */
+  confusion: Array<Array<number>>
 }
 
 /**

@@ -157,7 +157,7 @@ describe('RuleSet', () => {
 describe('routeTicket', () => {
   test('returns a camelCase Routing', () => {
     const r = routeTicket({ subject: 'Password reset link expired' })
-    assert.deepEqual(Object.keys(r).sort(), ['confidence', 'issueType', 'route', 'rule', 'score'])
+    assert.deepEqual(Object.keys(r).sort(), ['candidates', 'confidence', 'evidence', 'issueType', 'route', 'rule', 'score'])
     assert.equal(r.issueType, 'password_reset')
     assert.equal(typeof r.rule, 'string')
     assert.ok(r.confidence > 0.5 && r.confidence < 1)
@@ -316,5 +316,58 @@ describe('Router', () => {
     throwsCode(() => new Router(undefined, ClassificationTable.builtin()), 'invalid_type', /RuleSet/)
     throwsCode(() => new Router().route('x'), 'invalid_type')
     throwsCode(() => new Router().routeMany({}), 'invalid_type')
+  })
+})
+
+describe('Router.fit', () => {
+  const subjects = [
+    'The invoice PDF comes out blank',
+    'pdf export of invoices is empty',
+    'exported pdf has no content at all',
+    'blank pages when I download the invoice as pdf',
+    "Can't log in since this morning",
+    'login keeps failing, invalid credentials',
+    'unable to sign in to my account',
+    'locked out after the update',
+  ]
+  const tickets = subjects.map((subject) => ({ subject }))
+  const labels = [...Array(4).fill('pdf_export'), ...Array(4).fill('login_failed')]
+
+  test('learns a team type, reports cross-validation, survives JSON', () => {
+    const router = new Router()
+    const report = router.fit(tickets, labels, { folds: 4, seed: 1 })
+    assert.equal(report.tickets, 8)
+    assert.equal(report.folds, 4)
+    assert.ok(report.labels.includes('pdf_export') && router.labels.includes('pdf_export'))
+    assert.equal(report.confusion.flat().reduce((a, b) => a + b, 0), 8)
+    assert.ok(report.cvAccuracy >= 0 && report.cvAccuracy <= 1)
+    const r = router.route({ subject: 'my invoice pdf is blank again' })
+    assert.equal(r.issueType, 'pdf_export')
+    assert.equal(r.candidates[0].issueType, 'pdf_export')
+    assert.equal(r.confidence, r.candidates[0].probability)
+    const again = new Router()
+    assert.deepEqual(again.fit(tickets, labels, { folds: 4, seed: 1 }), report)
+    assert.equal(again.toJson(), router.toJson())
+    assert.deepEqual(Router.fromJson(router.toJson()).route({ subject: 'my invoice pdf is blank again' }), r)
+  })
+
+  test('without folds there is no cross-validation', () => {
+    const r = new Router().fit(tickets, labels, { folds: 0 })
+    assert.equal(r.folds, 0)
+    assert.equal(r.cvAccuracy, null)
+  })
+
+  test('errors are coded', () => {
+    const router = new Router()
+    throwsCode(() => router.fit(tickets, labels.slice(0, 3)), 'dimension_mismatch')
+    throwsCode(() => router.fit(tickets.slice(0, 2), ['a', 'a']), 'invalid_input')
+    throwsCode(() => router.fit(tickets, labels, { epochs: 0 }), 'invalid_config')
+    throwsCode(() => router.fit(tickets, labels, { foldz: 3 }), 'invalid_input')
+    throwsCode(() => router.fit(tickets, labels, { folds: 2.5 }), 'invalid_type')
+    throwsCode(() => router.fit(tickets, labels.map(() => 1)), 'invalid_type')
+    throwsCode(() => router.fit('x', labels), 'invalid_type')
+    throwsCode(() => Router.fromJson('{"table": {}}'), 'parse_error')
+    // A failed fit leaves the router as it was.
+    assert.equal(router.labels.includes('pdf_export'), false)
   })
 })

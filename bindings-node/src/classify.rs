@@ -173,6 +173,55 @@ impl Router {
     pub fn route<'e>(&self, env: &'e Env, ticket: Unknown<'_>) -> errors::Result<Unknown<'e>> {
         route_one(env, &self.inner, &ticket)
     }
+
+    /// Trains the text model on labelled tickets (a team's history) on top
+    /// of the rules, starting from the current model; returns the
+    /// cross-validated accuracy and confusion matrix.
+    #[napi(
+        ts_args_type = "tickets: Array<Ticket>, labels: Array<string>, options?: FitOptions | null",
+        ts_return_type = "FitReport"
+    )]
+    pub fn fit<'e>(
+        &mut self,
+        env: &'e Env,
+        tickets: Unknown<'_>,
+        labels: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> errors::Result<Unknown<'e>> {
+        let mut router = (*self.inner).clone();
+        let report = task::reply(env, &Shape::PLAIN, || {
+            let tickets = self::tickets(&tickets)?;
+            let labels: Vec<String> = value::arg("labels", &labels, &Shape::PLAIN)?;
+            let options: core::FitOptions = value::opt("options", options.as_ref(), &Shape::PLAIN)?;
+            router.fit(&tickets, &labels, &options)
+        })?;
+        self.inner = Arc::new(router);
+        Ok(report)
+    }
+
+    /// Reads (and validates) a router's JSON form: table, rules and model.
+    #[napi(factory, ts_args_type = "text: string")]
+    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
+        run(|| {
+            let text = scalar::string("text", &text)?;
+            let inner = Arc::new(opsbrain::input::from_json(&text)?);
+            Ok(Router { inner })
+        })
+    }
+
+    /// The JSON form: table, rules and text model.
+    #[napi]
+    pub fn to_json(&self) -> String {
+        opsbrain::input::JsonForm::to_json(&*self.inner)
+    }
+
+    /// The text model's labels (empty when routing by rules alone).
+    #[napi(getter)]
+    pub fn labels(&self) -> Vec<String> {
+        self.inner
+            .model()
+            .map_or_else(Vec::new, |m| m.labels().to_vec())
+    }
 }
 
 impl Router {

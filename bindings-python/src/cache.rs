@@ -41,7 +41,7 @@ impl<'py> Columns<'py> {
         let keys = self.keys.values();
         let (ts, writes) = (values(&self.timestamps), values(&self.writes));
         compute(py, || {
-            let trace = Trace::from_columns(&keys, ts.as_deref(), writes.as_deref())?;
+            let trace = Trace::with_columns(&keys, ts.as_deref(), writes.as_deref())?;
             f(&trace)
         })
     }

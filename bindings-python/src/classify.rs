@@ -8,7 +8,6 @@ use opsbrain::input::JsonForm;
 use opsbrain::limits::{MAX_BATCH_TICKETS, MAX_TICKET_ERROR_CODES};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::Value;
 
 use crate::compute::compute;
 use crate::convert::{Data, Opt, PLAIN, fields_value, opt, opt_arg, seq, string, to_py, value};
@@ -77,14 +76,12 @@ impl PyRouter {
     }
 }
 
-/// Tickets as ticket dicts (subject, body, error_codes, channel) or
-/// strings (a subject), each read as it arrives.
+/// Ticket dicts (subject, body, error_codes, channel), each read as it
+/// arrives.
 fn tickets(obj: &Bound<'_, PyAny>, max: usize) -> Res<Vec<Ticket>> {
     seq(obj, "tickets", max, |item, at| {
-        Ok(match value(item, at, MAX_TICKET_ERROR_CODES)? {
-            Value::String(s) => Ticket::new(s),
-            v => Ticket::try_from(&v).map_err(|e| e.at(at))?,
-        })
+        let v = value(item, at, MAX_TICKET_ERROR_CODES)?;
+        Ok(Ticket::try_from(&v).map_err(|e| e.at(at))?)
     })
 }
 
@@ -149,8 +146,8 @@ impl PyRouter {
         let router = self.get();
         Ok(PyRouting(compute(py, || router.route_ticket(&ticket))?))
     }
-    /// Routes a list of tickets (dicts with subject, body, error_codes,
-    /// channel; or subject strings) in parallel, the interpreter released.
+    /// Routes a list of ticket dicts (subject, body, error_codes, channel)
+    /// in parallel, with the interpreter released.
     fn route_many(&self, py: Python<'_>, tickets: &Bound<'_, PyAny>) -> Res<Vec<PyRouting>> {
         let (tickets, router) = (self::tickets(tickets, MAX_BATCH_TICKETS)?, self.get());
         let out = compute(py, || router.route_batch(&tickets))?;

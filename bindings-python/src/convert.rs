@@ -19,7 +19,6 @@ use numpy::{
     IntoPyArray, PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArray,
     PyUntypedArrayMethods,
 };
-use opsbrain::ErrorKind;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDate, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList,
@@ -300,6 +299,7 @@ fn too_many(path: impl Display, max: usize) -> BindError {
 fn each<'py>(
     obj: &Bound<'py, PyAny>,
     path: &dyn Display,
+    what: &str,
     max: usize,
     mut f: impl FnMut(Bound<'py, PyAny>, usize) -> Res<()>,
 ) -> Res<()> {
@@ -308,7 +308,7 @@ fn each<'py>(
         || obj.cast::<PyByteArray>().is_ok()
         || obj.cast::<PyDict>().is_ok()
     {
-        return Err(wrong_type(path, "a list", obj));
+        return Err(wrong_type(path, what, obj));
     }
     if let Ok(l) = obj.cast::<PyList>() {
         // By index, so user code run by `f` may shrink or grow the list.
@@ -335,9 +335,7 @@ fn each<'py>(
     } else {
         max.min(MAX_STREAMED)
     };
-    let iter = obj
-        .try_iter()
-        .map_err(|_| wrong_type(path, "a list (or another iterable)", obj))?;
+    let iter = obj.try_iter().map_err(|_| wrong_type(path, what, obj))?;
     for (i, item) in iter.enumerate() {
         if i >= limit && limit < max {
             fail!(
@@ -361,10 +359,16 @@ pub fn seq<'py, T>(
     mut f: impl FnMut(&Bound<'py, PyAny>, &dyn Display) -> Res<T>,
 ) -> Res<Vec<T>> {
     let mut out = Vec::new();
-    each(obj, &path, max, |item, i| {
-        out.push(f(&item, &Sub(&path, Ok(i)))?);
-        Ok(())
-    })?;
+    each(
+        obj,
+        &path,
+        "a list (or another iterable)",
+        max,
+        |item, i| {
+            out.push(f(&item, &Sub(&path, Ok(i)))?);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -436,19 +440,10 @@ fn read(obj: &Bound<'_, PyAny>, path: &dyn Display, max: usize, depth: usize) ->
         }
     }
     let mut out = Vec::new();
-    each(obj, path, max, |item, i| {
+    let what = "JSON-like data (dict, list, str, number, ...)";
+    each(obj, path, what, max, |item, i| {
         out.push(read(&item, &Sub(path, Ok(i)), max, depth + 1)?);
         Ok(())
-    })
-    .map_err(|e| match e {
-        BindError::Coded(c) if c.kind == ErrorKind::InvalidType => {
-            let p = path.to_string();
-            match c.message.starts_with(&p) {
-                true => wrong_type(p, "JSON-like data (dict, list, str, number, ...)", obj),
-                false => BindError::Coded(c),
-            }
-        }
-        other => other,
     })?;
     Ok(Value::Array(out))
 }

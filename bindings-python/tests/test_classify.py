@@ -148,7 +148,9 @@ def test_batch_from_threads_is_consistent() -> None:
 def test_any_text_routes_without_error(subject: str, body: str, codes: list[str], channel: str) -> None:
     r = opsbrain.route_ticket(subject, body=body, error_codes=codes, channel=channel)
     assert 0.0 <= r.confidence <= 1.0
-    assert (r.rule is None) == (r.issue_type == "unclassified")
+    # Unclassified names no rule; the text model may classify without one.
+    assert r.issue_type != "unclassified" or r.rule is None
+    assert len(r.candidates) <= 3
     assert pickle.loads(pickle.dumps(r)) == r
 
 
@@ -158,15 +160,19 @@ def test_readme_example() -> None:
 
 
 FIT_TICKETS = [
-    "The invoice PDF comes out blank",
-    {"subject": "pdf export of invoices is empty", "channel": "chat"},
-    "exported pdf has no content at all",
-    "blank pages when I download the invoice as pdf",
-    "Can't log in since this morning",
-    {"subject": "login keeps failing", "body": "invalid credentials"},
-    "unable to sign in to my account",
-    "locked out after the update",
+    {"subject": s}
+    for s in [
+        "The invoice PDF comes out blank",
+        "pdf export of invoices is empty",
+        "exported pdf has no content at all",
+        "blank pages when I download the invoice as pdf",
+        "Can't log in since this morning",
+        "login keeps failing, invalid credentials",
+        "unable to sign in to my account",
+        "locked out after the update",
+    ]
 ]
+FIT_TICKETS[1]["channel"] = "chat"
 FIT_LABELS = ["pdf_export"] * 4 + ["login_failed"] * 4
 
 

@@ -171,10 +171,10 @@ class Router:
         error_codes: Optional[Sequence[str]] = None,
         channel: Optional[_Channel] = None,
     ) -> Routing: ...
-    def route_many(self, tickets: Iterable[Union[_TicketDict, str]]) -> list[Routing]: ...
+    def route_many(self, tickets: Iterable[_TicketDict]) -> list[Routing]: ...
     def fit(
         self,
-        tickets: Iterable[Union[_TicketDict, str]],
+        tickets: Iterable[_TicketDict],
         labels: Iterable[str],
         *,
         folds: int = 5,

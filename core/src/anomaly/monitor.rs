@@ -385,19 +385,6 @@ impl ProactiveMonitor {
         &self.config
     }
 
-    /// The configuration's JSON form (what [`ProactiveMonitor::from_json`]
-    /// reads back).
-    ///
-    /// ```
-    /// use opsbrain::anomaly::ProactiveMonitor;
-    /// let m = ProactiveMonitor::framework();
-    /// assert_eq!(ProactiveMonitor::from_json(&m.to_json())?.config(), m.config());
-    /// # Ok::<(), opsbrain::Error>(())
-    /// ```
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.config).expect("a monitor config always serialises")
-    }
-
     fn group(&self, name: &str) -> Result<&MetricGroup> {
         self.config
             .groups

@@ -81,34 +81,6 @@ impl<'a> Trace<'a> {
         })
     }
 
-    /// A trace of `keys` with optional timestamps and write flags (what the
-    /// bindings read as columns): [`Trace::new`], then
-    /// [`Trace::with_timestamps`] and [`Trace::with_writes`] when given.
-    ///
-    /// ```
-    /// use opsbrain::cache::Trace;
-    /// let t = Trace::from_columns(&[1, 2, 1], Some(&[0.0, 1.0, 2.0]), None)?;
-    /// assert_eq!(t.timestamps(), Some(&[0.0, 1.0, 2.0][..]));
-    /// # Ok::<(), opsbrain::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As the three calls.
-    pub fn from_columns(
-        keys: &'a [u64],
-        timestamps: Option<&'a [f64]>,
-        writes: Option<&'a [bool]>,
-    ) -> Result<Self> {
-        let mut trace = Trace::new(keys)?;
-        if let Some(ts) = timestamps {
-            trace = trace.with_timestamps(ts)?;
-        }
-        match writes {
-            Some(w) => trace.with_writes(w),
-            None => Ok(trace),
-        }
-    }
-
     /// Adds timestamps (seconds).
     ///
     /// # Errors

@@ -87,10 +87,8 @@ fn stem(w: &str) -> &str {
         return w;
     }
     for suffix in ["ing", "ed", "es", "s", "ly"] {
-        if let Some(s) = w.strip_suffix(suffix) {
-            if s.len() >= 3 {
-                return s;
-            }
+        if let Some(s) = w.strip_suffix(suffix).filter(|s| s.len() >= 3) {
+            return s;
         }
     }
     w
