@@ -247,15 +247,15 @@ pub(crate) fn sparse<S: AsRef<str>>(
 ) -> Sparse {
     let mut out: Sparse = Vec::new();
     let mut n = 0u32;
-    text::features(subject, body, codes, |name| {
-        n += 1;
+    text::features(subject, body, codes, |name, times| {
+        n += times;
         if let Some(r) = row(name) {
-            out.push((r, 1.0));
+            out.push((r, times as f32));
         }
     });
     let scale = 1.0 / (n.max(1) as f32).sqrt();
     for x in &mut out {
-        x.1 = scale;
+        x.1 *= scale;
     }
     for &(t, s) in rule_scores {
         if let Some(r) = row(Name::Rule(t)) {
@@ -323,15 +323,15 @@ impl TextModel {
     ) -> (Vec<f64>, Sparse) {
         let mut rows: Sparse = Vec::with_capacity(64);
         let mut n = 0u32;
-        text::features(subject, body, codes, |name| {
-            n += 1;
+        text::features(subject, body, codes, |name, times| {
+            n += times;
             if let Some(&r) = self.index.get(&name.key()) {
-                rows.push((r, 1.0));
+                rows.push((r, times as f32));
             }
         });
         let scale = 1.0 / (n.max(1) as f32).sqrt();
         for x in &mut rows {
-            x.1 = scale;
+            x.1 *= scale;
         }
         for &(t, s) in rule_scores {
             if let Some(&r) = self.index.get(&Name::Rule(t).key()) {
@@ -341,7 +341,9 @@ impl TextModel {
         (self.probabilities(&rows), rows)
     }
 
-    /// Label probabilities of a sparse ticket.
+    /// Label probabilities of a sparse ticket (single-precision
+    /// exponentials: the routing hot path; the decision is the logits'
+    /// argmax either way).
     pub(crate) fn probabilities(&self, x: &Sparse) -> Vec<f64> {
         let k = self.labels.len();
         let mut z: Vec<f32> = self.bias.clone();
@@ -351,11 +353,16 @@ impl TextModel {
                 *zi += v * wi;
             }
         }
-        softmax(&z)
+        let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        for v in &mut z {
+            *v = (*v - m).exp();
+        }
+        let s: f32 = z.iter().sum();
+        z.into_iter().map(|v| f64::from(v / s)).collect()
     }
 
     /// The features of `x` that most favour `label`, strongest first: (name,
-    /// contribution of one occurrence to its logit), at most `n` distinct,
+    /// contribution of one mention to its logit), at most `n` distinct,
     /// positive only. Linear in `x`.
     pub(crate) fn evidence(&self, x: &Sparse, label: usize, n: usize) -> Vec<(&str, f64)> {
         let k = self.labels.len();
@@ -738,7 +745,7 @@ mod tests {
             "Can't log in? QuickBooks",
             "Résumé: how do I fix it, please",
             &["HTTP 503"],
-            |name| {
+            |name, _| {
                 n += 1;
                 assert_eq!(text::key_of(&name.to_string()), Some(name.key()), "{name}");
             },

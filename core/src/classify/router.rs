@@ -455,11 +455,20 @@ impl Router {
         let scores = self.type_scores(ev);
         let (p, x) = m.predict(subject, body, error_codes, &scores);
         let top = model::argmax(&p);
-        let mut order: Vec<usize> = (0..p.len()).collect();
-        order.sort_unstable_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+        // The three most probable, best first (ties to the earlier label).
+        let mut order: Vec<usize> = Vec::with_capacity(4);
+        for i in 0..p.len() {
+            let at = order
+                .iter()
+                .position(|&j| p[i] > p[j])
+                .unwrap_or(order.len());
+            if at < 3 {
+                order.insert(at, i);
+                order.truncate(3);
+            }
+        }
         let candidates = order
             .iter()
-            .take(3)
             .map(|&i| Candidate {
                 issue_type: m.labels()[i].clone(),
                 probability: p[i],

@@ -156,14 +156,14 @@ fn tokenize_ascii(text: &[u8], buf: &mut String, words: &mut Vec<(usize, usize)>
     *buf = String::from_utf8(out).unwrap_or_default();
 }
 
-/// Calls `emit` with every text feature of a ticket (a feature found twice
-/// is emitted twice). Subject words count twice: the subject is the
+/// Calls `emit` with every text feature of a ticket and how many times it
+/// occurs there (a feature found twice may be emitted twice). Subject words count twice: the subject is the
 /// writer's summary.
 pub(crate) fn features<S: AsRef<str>>(
     subject: &str,
     body: &str,
     codes: &[S],
-    mut emit: impl FnMut(Name<'_>),
+    mut emit: impl FnMut(Name<'_>, u32),
 ) {
     let mut buf = String::with_capacity(subject.len() + body.len() + 2);
     let mut subject_words = Vec::new();
@@ -173,22 +173,20 @@ pub(crate) fn features<S: AsRef<str>>(
     let text = buf.as_str();
     for (words, repeat) in [(&subject_words, 2), (&body_words, 1)] {
         if let Some(&(s, e)) = words.first() {
-            emit(Name::First(&text[s..e]));
+            emit(Name::First(&text[s..e]), 1);
         }
         let mut prev: Option<&str> = None;
         for &(s, e) in words.iter() {
             let w = stem(&text[s..e]);
-            for _ in 0..repeat {
-                emit(Name::Word(w));
-            }
+            emit(Name::Word(w), repeat);
             if let Some(p) = prev {
-                emit(Name::Pair(p, w));
+                emit(Name::Pair(p, w), 1);
             }
             prev = Some(w);
         }
     }
     if subject.contains('?') || body.contains('?') {
-        emit(Name::Cue("?"));
+        emit(Name::Cue("?"), 1);
     }
     let lead = |words: &Vec<(usize, usize)>, n: usize| -> Vec<&str> {
         words.iter().take(n).map(|&(s, e)| &text[s..e]).collect()
@@ -202,14 +200,14 @@ pub(crate) fn features<S: AsRef<str>>(
             first.as_slice(),
             ["do" | "does" | "can" | "could", "you" | "i" | "we", ..]
         ) {
-            emit(Name::Cue("question"));
+            emit(Name::Cue("question"), 1);
         }
         if first.iter().any(|w| *w == "please" || *w == "pls") {
-            emit(Name::Cue("please"));
+            emit(Name::Cue("please"), 1);
         }
     }
     if text.contains(" how to ") || text.contains("how do i ") || text.contains("how can i ") {
-        emit(Name::Cue("how_to"));
+        emit(Name::Cue("how_to"), 1);
     }
     let mut cbuf = String::new();
     let mut cwords = Vec::new();
@@ -218,7 +216,7 @@ pub(crate) fn features<S: AsRef<str>>(
         cwords.clear();
         tokenize(code.as_ref(), &mut cbuf, &mut cwords);
         for &(s, e) in &cwords {
-            emit(Name::Code(&cbuf[s..e]));
+            emit(Name::Code(&cbuf[s..e]), 1);
         }
     }
 }
