@@ -85,6 +85,8 @@ const CASES = {
     'o.routeTickets(sparse())',
     'o.routeTicketsAsync(sparse())',
     'new o.Router().routeMany(sparse())',
+    "new o.Router().fit(sparse(), ['a', 'b'])",
+    "new o.Router().fit([{ subject: 'x' }, { subject: 'y' }], sparse())",
     'o.slaStatus(policy(), sparse(), now)',
     'o.slaStatusBatch(policy(), sparse(), now)',
     'o.slaStatusBatch(policy(), [sparse()], now)',
@@ -146,6 +148,8 @@ const CASES = {
     'new o.IsolationForest({ nTrees: 10 })',
   ],
   'lossy numbers': [
+    "new o.Router().fit([{ subject: 'x' }, { subject: 'y' }], ['a', 'b'], { folds: 1.5 })",
+    "new o.Router().fit([{ subject: 'x' }, { subject: 'y' }], ['a', 'b'], { seed: -1 })",
     'o.cache.lruMrc([1.5, 1.7])',
     'o.cache.lruMrc([-1])',
     'o.cache.lruMrc([2 ** 53 + 2])',

@@ -113,6 +113,8 @@ RUNNER = textwrap.dedent(
 ENDLESS = [
     ("route_tickets", "opsbrain.route_tickets(rep({'subject': 'x'}))", "limit_exceeded"),
     ("route_many", "opsbrain.Router().route_many(rep({'subject': 'x'}))", "limit_exceeded"),
+    ("fit tickets", "opsbrain.Router().fit(rep({'subject': 'x'}), ['a', 'b'])", "limit_exceeded"),
+    ("fit labels", "opsbrain.Router().fit([{'subject': 'x'}] * 2, rep('a'))", "limit_exceeded"),
     ("error_codes", "opsbrain.route_ticket('x', error_codes=rep('E1'))", "limit_exceeded"),
     ("sla_status events", "opsbrain.sla_status(SLA, rep(CREATED), T0)", "limit_exceeded"),
     ("sla_status_batch tickets", "opsbrain.sla_status_batch(SLA, rep([]), T0)", "limit_exceeded"),
@@ -291,6 +293,8 @@ STRICT = [
     ("1e20 as a key", "cache.lru_mrc([1e20, 2e20])", "invalid_input"),
     ("-1 as a key", "cache.lru_mrc([-1, 2])", "invalid_input"),
     ("negative int64 keys", "cache.lru_mrc(np.array([-1, 2], dtype=np.int64))", "invalid_input"),
+    ("fractional folds", "opsbrain.Router().fit([{'subject': 'x'}] * 2, ['a', 'b'], folds=2.5)", "invalid_type"),
+    ("negative seed", "opsbrain.Router().fit([{'subject': 'x'}] * 2, ['a', 'b'], seed=-1)", "coded"),
     ("2.7 as a capacity", "cache.simulate([1, 2], [2.7])", "invalid_input"),
     ("writes yes/no", "cache.pattern_stats([1, 2], writes=['yes', 'no'])", "invalid_type"),
     ("writes 1/0", "cache.pattern_stats([1, 2], writes=[1, 0])", "invalid_type"),
