@@ -37,6 +37,16 @@ pub const MAX_FIT_TICKETS: usize = 1_000_000;
 /// names are `w:` (stemmed) words, `b:` word pairs, `q:` cues, `e:`
 /// error-code words, `f:` first words and `r:` the rules' evidence for an
 /// issue type.
+///
+/// ```
+/// use opsbrain::classify::{builtin_model, OTHER, TextModel};
+/// let m = builtin_model();
+/// assert!(m.labels().iter().any(|l| l == OTHER) && m.len() > 1_000);
+/// let json = serde_json::to_string(m)?;
+/// let back: TextModel = serde_json::from_str(&json)?;
+/// assert_eq!(&back, m);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ModelFile", into = "ModelFile")]
 pub struct TextModel {
@@ -216,6 +226,17 @@ impl FitOptions {
 /// confusion matrix (`confusion[truth][predicted]`, in `labels` order; a
 /// prediction under the threshold counts as [`OTHER`] when the labels have
 /// it).
+///
+/// ```
+/// use opsbrain::classify::{FitOptions, Router, Ticket};
+/// let t: Vec<Ticket> = ["refund please", "refund my order", "want a refund", "site down", "site is down", "down again"]
+///     .into_iter().map(Ticket::new).collect();
+/// let l: Vec<String> = ["refund", "refund", "refund", "outage", "outage", "outage"].map(String::from).to_vec();
+/// let report = Router::builtin().with_model(None).fit(&t, &l, &FitOptions { folds: 3, ..FitOptions::default() })?;
+/// let held: u64 = report.confusion.iter().flatten().sum();
+/// assert_eq!((report.folds, held), (3, 6));
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitReport {
     /// The model's labels.

@@ -200,6 +200,14 @@ pub struct Routing {
 }
 
 /// An issue type the text model considered, with its probability.
+///
+/// ```
+/// use opsbrain::classify::{Router, Ticket};
+/// let r = Router::builtin().route_ticket(&Ticket::new("Do you support multi-currency invoices?"))?;
+/// assert_eq!(r.issue_type, opsbrain::classify::UNCLASSIFIED);
+/// assert_eq!(r.candidates[0].issue_type, opsbrain::classify::OTHER);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Candidate {
@@ -288,6 +296,15 @@ impl Router {
 
     /// The same table and rules with another text model (`None`: rules
     /// alone).
+    ///
+    /// ```
+    /// use opsbrain::classify::{Router, Ticket};
+    /// let rules_only = Router::builtin().with_model(None);
+    /// assert!(rules_only.model().is_none() && Router::builtin().model().is_some());
+    /// let r = rules_only.route_ticket(&Ticket::new("Forgot my password"))?;
+    /// assert_eq!((r.issue_type.as_str(), r.candidates.len()), ("password_reset", 0));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
     pub fn with_model(mut self, model: Option<TextModel>) -> Self {
         self.model = model;
         self
