@@ -3,20 +3,18 @@
 //! and options are read into the core's serde types (defaults and checks
 //! are the core's); series are float64 columns.
 
-use std::collections::BTreeMap;
-
 use opsbrain::capacity::MAX_SAMPLES;
 use opsbrain::capacity::hpa::{MAX_HISTORY, MAX_PODS};
 use opsbrain::capacity::{
-    self as core, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, ResourceThresholds, Series,
-    SeriesOptions, ThresholdPolicy,
+    self as core, HpaRequest, MAX_SERIES_LEN, ReplicaRequest, Series, SeriesOptions,
+    ThresholdPolicy,
 };
 use pyo3::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::compute::compute_py;
-use crate::convert::{Opt, Shape, arg, column, fields_value, given, instants};
+use crate::convert::{Opt, Shape, arg, column, fields_value, given, instants, value};
 use crate::errors::Res;
 
 /// Instants in scaling decisions.
@@ -61,13 +59,8 @@ pub fn replica_recommendation<'py>(
     policy: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let req: ReplicaRequest = arg(request, "request", MAX_SAMPLES)?;
-    let policy = match given(policy) {
-        Some(p) => {
-            let raw: BTreeMap<String, ResourceThresholds> = arg(p, "policy", 64)?;
-            ThresholdPolicy::try_from(raw)?
-        }
-        None => ThresholdPolicy::builtin(),
-    };
+    let policy = given(policy).map_or(Ok(serde_json::Value::Null), |p| value(p, "policy", 64))?;
+    let policy = ThresholdPolicy::from_value(&policy, "policy")?;
     compute_py(py, DECISIONS, || {
         core::replica_recommendation(&req, &policy)
     })

@@ -4,7 +4,6 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use opsbrain::classify::{self as core, FitOptions, MAX_FIT_TICKETS, RuleSet, Ticket};
-use opsbrain::input::JsonForm;
 use opsbrain::limits::{MAX_BATCH_TICKETS, MAX_TICKET_ERROR_CODES};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -62,9 +61,13 @@ impl PyRuleSet {
 
 /// Routes tickets: a rule set, a classification table and a text model
 /// (the built-in one with the built-in rules); ``fit`` trains the model on
-/// your labelled tickets. Pickles through its JSON form.
+/// your labelled tickets. Pickles through its JSON form (table, rules and
+/// model), compares by value.
 #[pyclass(name = "Router", module = "opsbrain._native", frozen)]
+#[derive(Debug)]
 pub struct PyRouter(Mutex<Arc<core::Router>>);
+
+crate::value_class!(@json PyRouter(core::Router) as "Router", |s| &*s.get(), |c| Self(Mutex::new(Arc::new(c))));
 
 impl PyRouter {
     /// The current router (``fit`` swaps it; a routing call keeps its own).
@@ -93,20 +96,6 @@ impl PyRouter {
         let table = opt(table, |t| PyClassificationTable::arg(t, "table"))?.unwrap_or_default();
         let rules = opt(rules, |r| PyRuleSet::arg(r, "rules"))?.unwrap_or_default();
         Ok(Self(Mutex::new(Arc::new(core::Router::new(table, rules)))))
-    }
-    /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
-    #[staticmethod]
-    fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> Res<Self> {
-        let text = string(text, "text")?;
-        let r = compute(py, || opsbrain::input::from_json(&text))?;
-        Ok(Self(Mutex::new(Arc::new(r))))
-    }
-    /// The JSON form: table, rules and text model.
-    fn to_json(&self) -> String {
-        JsonForm::to_json(&*self.get())
-    }
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
     }
     /// The classification table.
     #[getter]
@@ -174,11 +163,5 @@ impl PyRouter {
         let report = compute(py, || router.fit(&tickets, &labels, &options))?;
         *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(router);
         to_py(py, &report, PLAIN)
-    }
-    fn __repr__(&self) -> String {
-        let r = self.get();
-        let labels = r.model().map_or(0, |m| m.labels().len());
-        let (entries, rules) = (r.table().len(), r.rules().len());
-        format!("Router({entries} table entries, {rules} rules, {labels} model labels)")
     }
 }

@@ -929,6 +929,11 @@ macro_rules! value_class {
             }
         }
 
+        $crate::value_class!(@json $py($core) as $name, |s| &s.0, |c| Self(c));
+    };
+    // The JSON-form methods of a class holding `$core` (read with `$get`,
+    // wrapped with `$wrap`).
+    (@json $py:ident($core:ty) as $name:literal, |$s:ident| $get:expr, |$c:ident| $wrap:expr) => {
         #[pymethods]
         impl $py {
             /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
@@ -936,11 +941,13 @@ macro_rules! value_class {
             fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> $crate::errors::Res<Self> {
                 let text = $crate::convert::string(text, "text")?;
                 let read = || <$core as opsbrain::input::JsonForm>::from_json(&text);
-                Ok(Self($crate::compute::compute(py, read)?))
+                let $c = $crate::compute::compute(py, read)?;
+                Ok($wrap)
             }
             /// The JSON form (what `from_json` reads, in any language).
             fn to_json(&self) -> String {
-                opsbrain::input::JsonForm::to_json(&self.0)
+                let $s = self;
+                opsbrain::input::JsonForm::to_json($get)
             }
             /// The serde form as plain Python data.
             fn to_dict<'py>(&self, py: Python<'py>) -> $crate::errors::Res<Bound<'py, PyAny>> {
