@@ -366,14 +366,8 @@ impl TextModel {
     /// exponentials: the routing hot path; the decision is the logits'
     /// argmax either way).
     pub(crate) fn probabilities(&self, x: &Sparse) -> Vec<f64> {
-        let k = self.labels.len();
         let mut z: Vec<f32> = self.bias.clone();
-        for &(r, v) in x {
-            let row = &self.weights[r as usize * k..(r as usize + 1) * k];
-            for (zi, wi) in z.iter_mut().zip(row) {
-                *zi += v * wi;
-            }
-        }
+        add_rows(&mut z, &self.weights, x);
         let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         for v in &mut z {
             *v = (*v - m).exp();
@@ -402,6 +396,18 @@ impl TextModel {
         top.into_iter()
             .map(|(r, c)| (self.names[r as usize].as_str(), f64::from(c)))
             .collect()
+    }
+}
+
+/// Adds each feature's weight row (`z.len()` weights per row), times its
+/// value, to the logits `z`.
+fn add_rows(z: &mut [f32], weights: &[f32], x: &Sparse) {
+    let k = z.len();
+    for &(r, v) in x {
+        let row = &weights[r as usize * k..(r as usize + 1) * k];
+        for (zi, wi) in z.iter_mut().zip(row) {
+            *zi += v * wi;
+        }
     }
 }
 
@@ -452,6 +458,16 @@ struct Params {
     b: Vec<f32>,
 }
 
+impl Params {
+    /// Label probabilities of a sparse ticket (double precision, as in
+    /// training).
+    fn probabilities(&self, x: &Sparse) -> Vec<f64> {
+        let mut z = self.b.clone();
+        add_rows(&mut z, &self.w, x);
+        softmax(&z)
+    }
+}
+
 /// Trains a softmax regression with AdaGrad, starting from `init`
 /// (rows beyond it, and labels beyond it, start at zero).
 fn train(
@@ -482,12 +498,7 @@ fn train(
         order.shuffle(&mut rng);
         for &i in &order {
             z.copy_from_slice(&p.b);
-            for &(r, v) in x[i].iter() {
-                let row = &p.w[r as usize * k..(r as usize + 1) * k];
-                for (zi, wi) in z.iter_mut().zip(row) {
-                    *zi += v * wi;
-                }
-            }
+            add_rows(&mut z, &p.w, x[i]);
             let probs = softmax(&z);
             for j in 0..k {
                 let g = probs[j] as f32 - f32::from(u8::from(j == y[i]));
@@ -597,10 +608,9 @@ pub(crate) fn fit(
                     .map(|i| (&x[i], y[i]))
                     .unzip();
                 let p = train(&train_x, &train_y, rows, k, init, o);
-                let m = Model { p: &p, k };
                 (0..x.len())
                     .filter(|&i| fold_of[i] == f)
-                    .map(|i| (y[i], decide(&m.probabilities(&x[i]), threshold, other)))
+                    .map(|i| (y[i], decide(&p.probabilities(&x[i]), threshold, other)))
                     .collect()
             })
             .collect();
@@ -637,25 +647,6 @@ pub(crate) fn fit(
     Ok((model, report))
 }
 
-/// Weights being evaluated during cross-validation.
-struct Model<'a> {
-    p: &'a Params,
-    k: usize,
-}
-
-impl Model<'_> {
-    fn probabilities(&self, x: &Sparse) -> Vec<f64> {
-        let k = self.k;
-        let mut z = self.p.b.clone();
-        for &(r, v) in x {
-            for (j, zj) in z.iter_mut().enumerate() {
-                *zj += v * self.p.w[r as usize * k + j];
-            }
-        }
-        softmax(&z)
-    }
-}
-
 fn macro_f1(c: &[Vec<u64>]) -> f64 {
     let k = c.len();
     let mut sum = 0.0;
@@ -689,16 +680,23 @@ impl TextModel {
             .collect();
         let mut names = Vec::new();
         let mut weights = Vec::new();
+        let mut new_row = vec![None; keep.len()];
         for (i, (n, w)) in self.names.drain(..).zip(self.weights.chunks(k)).enumerate() {
             if keep[i] {
+                new_row[i] = Some(names.len() as u32);
                 names.push(n);
                 weights.extend_from_slice(w);
             }
         }
         self.names = names;
         self.weights = weights;
-        self.reindex()
-            .expect("pruning keeps names valid and distinct");
+        self.index.retain(|_, r| match new_row[*r as usize] {
+            Some(n) => {
+                *r = n;
+                true
+            }
+            None => false,
+        });
     }
 
     /// The model with weights rounded to `decimals` places (a smaller JSON

@@ -100,9 +100,6 @@ const CUES: [&str; 4] = ["?", "please", "question", "how_to"];
 /// Lower-cases `text` into `buf` (apostrophes inside words dropped, so
 /// "can't" is "cant") and appends the byte ranges of its words to `words`.
 fn tokenize(text: &str, buf: &mut String, words: &mut Vec<(usize, usize)>) {
-    if text.is_ascii() {
-        return tokenize_ascii(text.as_bytes(), buf, words);
-    }
     let mut start = None;
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -127,33 +124,6 @@ fn tokenize(text: &str, buf: &mut String, words: &mut Vec<(usize, usize)>) {
         words.push((s, buf.len()));
     }
     buf.push(' ');
-}
-
-/// [`tokenize`] for ASCII text, byte by byte.
-fn tokenize_ascii(text: &[u8], buf: &mut String, words: &mut Vec<(usize, usize)>) {
-    let mut out = std::mem::take(buf).into_bytes();
-    let mut start = None;
-    for &b in text {
-        if b.is_ascii_alphanumeric() {
-            if start.is_none() {
-                start = Some(out.len());
-            }
-            out.push(b.to_ascii_lowercase());
-        } else if b == b'\'' && start.is_some() {
-            // inside a word: skip
-        } else {
-            if let Some(s) = start.take() {
-                words.push((s, out.len()));
-            }
-            out.push(b' ');
-        }
-    }
-    if let Some(s) = start {
-        words.push((s, out.len()));
-    }
-    out.push(b' ');
-    // Only ASCII bytes were added to a valid UTF-8 buffer.
-    *buf = String::from_utf8(out).unwrap_or_default();
 }
 
 /// Calls `emit` with every text feature of a ticket and how many times it
