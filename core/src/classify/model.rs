@@ -342,7 +342,9 @@ impl TextModel {
         codes: &[S],
         rule_scores: &[(&str, f64)],
     ) -> (Vec<f64>, Sparse) {
-        let mut rows: Sparse = Vec::with_capacity(64);
+        // About two features (a word and a pair) per five bytes of text.
+        let guess = (subject.len() * 2 + body.len()) * 2 / 5 + rule_scores.len() + 8;
+        let mut rows: Sparse = Vec::with_capacity(guess.min(4096));
         let mut n = 0u32;
         text::features(subject, body, codes, |name, times| {
             n += times;
@@ -369,11 +371,12 @@ impl TextModel {
         let mut z: Vec<f32> = self.bias.clone();
         add_rows(&mut z, &self.weights, x);
         let m = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut s = 0.0f32;
         for v in &mut z {
             *v = (*v - m).exp();
+            s += *v;
         }
-        let s: f32 = z.iter().sum();
-        z.into_iter().map(|v| f64::from(v / s)).collect()
+        z.iter().map(|&v| f64::from(v / s)).collect()
     }
 
     /// The features of `x` that most favour `label`, strongest first: (name,

@@ -218,6 +218,7 @@ pub struct Candidate {
 }
 
 /// The rules' evidence on one ticket.
+#[derive(Default)]
 struct RuleEvidence {
     /// (rule, score), in rule order, for every rule that matched.
     per_rule: Vec<(usize, f64)>,
@@ -430,12 +431,37 @@ impl Router {
         channel: Channel,
     ) -> Result<Routing> {
         check_ticket(subject, body, error_codes)?;
-        let ev = self.rule_evidence(subject, body, error_codes);
-        if let Some(m) = &self.model {
-            return Ok(self.route_with_model(m, subject, body, error_codes, channel, &ev));
+        thread_local! {
+            // Reused from ticket to ticket on one thread.
+            static EVIDENCE: std::cell::RefCell<RuleEvidence> = std::cell::RefCell::default();
         }
-        let (winner, score, runner_up) = self.best_rule(&ev);
-        Ok(match winner {
+        Ok(EVIDENCE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut ev) => self.route_in(&mut ev, subject, body, error_codes, channel),
+            Err(_) => self.route_in(
+                &mut RuleEvidence::default(),
+                subject,
+                body,
+                error_codes,
+                channel,
+            ),
+        }))
+    }
+
+    fn route_in<S: AsRef<str>>(
+        &self,
+        ev: &mut RuleEvidence,
+        subject: &str,
+        body: &str,
+        error_codes: &[S],
+        channel: Channel,
+    ) -> Routing {
+        self.rule_evidence_into(ev, subject, body, error_codes);
+        let ev = &*ev;
+        if let Some(m) = &self.model {
+            return self.route_with_model(m, subject, body, error_codes, channel, ev);
+        }
+        let (winner, score, runner_up) = self.best_rule(ev);
+        match winner {
             Some(rule) if score >= self.rules.min_score && score > 0.0 => {
                 let spec = &self.rules.specs[rule];
                 Routing {
@@ -445,7 +471,7 @@ impl Router {
                     score,
                     route: self.table.classify_for(&spec.issue_type, channel),
                     candidates: Vec::new(),
-                    evidence: self.matched_for(&ev, &spec.issue_type),
+                    evidence: self.matched_for(ev, &spec.issue_type),
                 }
             }
             _ => Routing {
@@ -457,7 +483,7 @@ impl Router {
                 candidates: Vec::new(),
                 evidence: Vec::new(),
             },
-        })
+        }
     }
 
     fn route_with_model<S: AsRef<str>>(
@@ -513,7 +539,7 @@ impl Router {
         evidence.extend(
             m.evidence(&x, top, 3)
                 .into_iter()
-                .map(|(name, w)| format!("{name} +{w:.2}")),
+                .map(|(name, w)| weighted(name, w)),
         );
         Routing {
             issue_type: issue_type.to_owned(),
@@ -546,7 +572,7 @@ impl Router {
     /// What the rules of `issue_type` matched, deduplicated.
     fn matched_for(&self, ev: &RuleEvidence, issue_type: &str) -> Vec<String> {
         let rules = &self.rules;
-        let mut out: Vec<String> = Vec::new();
+        let mut out: Vec<&str> = Vec::new();
         for &(key, rule, pts) in &ev.matched {
             let r = rule as usize;
             if rules.specs[r].issue_type != issue_type {
@@ -554,21 +580,14 @@ impl Router {
             }
             let pid = (key >> 2) as usize;
             let what = match key & 3 {
-                2 => {
-                    let specs = &rules.specs[r].error_codes;
-                    let p = specs
-                        .get(code_index(rules, r, pid))
-                        .map_or("", String::as_str);
-                    format!("code /{p}/")
-                }
-                _ if pts >= points::PHRASE_BODY => format!("phrase {:?}", rules.literals_text(pid)),
-                _ => format!("keyword {:?}", rules.literals_text(pid)),
+                2 => &rules.code_evidence[pid],
+                _ => &rules.literal_evidence[pid][usize::from(pts < points::PHRASE_BODY)],
             };
-            if !out.contains(&what) {
+            if !out.contains(&what.as_str()) {
                 out.push(what);
             }
         }
-        out
+        out.into_iter().map(str::to_owned).collect()
     }
 
     /// Routes many tickets in parallel; the output keeps the input order and
@@ -591,9 +610,27 @@ impl Router {
 
     /// Scores every rule on a ticket and records what matched.
     fn rule_evidence<S: AsRef<str>>(&self, subject: &str, body: &str, codes: &[S]) -> RuleEvidence {
+        let mut ev = RuleEvidence::default();
+        self.rule_evidence_into(&mut ev, subject, body, codes);
+        ev
+    }
+
+    /// [`Self::rule_evidence`] into reused buffers.
+    fn rule_evidence_into<S: AsRef<str>>(
+        &self,
+        ev: &mut RuleEvidence,
+        subject: &str,
+        body: &str,
+        codes: &[S],
+    ) {
         let rules = &self.rules;
         // (pattern key, rule, points): deduplicated so each pattern counts once per field.
-        let mut found: Vec<(u64, u32, f64)> = Vec::new();
+        let RuleEvidence {
+            per_rule,
+            matched: found,
+        } = ev;
+        found.clear();
+        per_rule.clear();
         for (field, text) in [(0u64, subject), (1u64, body)] {
             rules.for_each_literal(text, |rule, kind, pid| {
                 let pts = match (kind, field) {
@@ -608,28 +645,15 @@ impl Router {
         }
         if !rules.code_rule.is_empty() {
             // Error-code patterns: the best of "given" and "in text" counts once.
-            let mut code_pts: Vec<(usize, f64)> = Vec::new();
+            let code_hit = |idx: usize, pts| (((idx as u64) << 2) | 2, rules.code_rule[idx], pts);
             for code in codes {
                 let code = code.as_ref().trim();
-                code_pts.extend(
-                    rules
-                        .codes_whole
-                        .matches(code)
-                        .iter()
-                        .map(|i| (i, points::CODE_GIVEN)),
-                );
+                let hits = rules.codes_whole.matches(code);
+                found.extend(hits.iter().map(|i| code_hit(i, points::CODE_GIVEN)));
             }
             for text in [subject, body] {
-                code_pts.extend(
-                    rules
-                        .codes_in_text
-                        .matches(text)
-                        .iter()
-                        .map(|i| (i, points::CODE_IN_TEXT)),
-                );
-            }
-            for (idx, pts) in code_pts {
-                found.push((((idx as u64) << 2) | 2, rules.code_rule[idx], pts));
+                let hits = rules.codes_in_text.matches(text);
+                found.extend(hits.iter().map(|i| code_hit(i, points::CODE_IN_TEXT)));
             }
         }
         // Sort by rule, then pattern key, then points descending; keep the best
@@ -637,18 +661,13 @@ impl Router {
         found.sort_unstable_by(|a, b| (a.1, a.0).cmp(&(b.1, b.0)).then(b.2.total_cmp(&a.2)));
         found.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         // Sum per rule (found is sorted by rule).
-        let mut per_rule: Vec<(usize, f64)> = Vec::new();
-        for &(_, rule, pts) in &found {
+        for &(_, rule, pts) in found.iter() {
             let r = rule as usize;
             let w = rules.specs[r].weight;
             match per_rule.last_mut() {
                 Some((x, s)) if *x == r => *s += pts * w,
                 _ => per_rule.push((r, pts * w)),
             }
-        }
-        RuleEvidence {
-            per_rule,
-            matched: found,
         }
     }
 
@@ -677,13 +696,35 @@ impl Router {
     }
 }
 
-/// The position of error-code pattern `idx` (an index over every rule's
-/// patterns) within rule `rule`'s own list.
-fn code_index(rules: &RuleSet, rule: usize, idx: usize) -> usize {
-    rules.code_rule[..idx.min(rules.code_rule.len())]
-        .iter()
-        .filter(|&&r| r as usize == rule)
-        .count()
+/// `"{name} +{w:.2}"`, written without the formatting machinery (the
+/// routing hot path). `w` comes from an `f32`, so `w * 100` is exact and
+/// rounding it half to even gives the digits `{:.2}` gives.
+fn weighted(name: &str, w: f64) -> String {
+    let cents = (w * 100.0).round_ties_even();
+    if !(0.0..1e15).contains(&cents) {
+        return format!("{name} +{w:.2}");
+    }
+    let cents = cents as u64;
+    let mut out = String::with_capacity(name.len() + 8);
+    out.push_str(name);
+    out.push_str(" +");
+    let mut whole = cents / 100;
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push('.');
+    let frac = (cents % 100) as u8;
+    out.push(char::from(b'0' + frac / 10));
+    out.push(char::from(b'0' + frac % 10));
+    out
 }
 
 impl Default for Router {
@@ -821,6 +862,26 @@ mod tests {
         let mut t = Ticket::new("x");
         t.error_codes = vec!["E".into(); limits::MAX_TICKET_ERROR_CODES + 1];
         assert_eq!(r.route_ticket(&t).unwrap_err().code(), "limit_exceeded");
+    }
+
+    #[test]
+    fn weighted_matches_the_formatter() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // f32 weights as the model makes them, and exact ties.
+            let w = if i % 4 == 0 {
+                f64::from(i) / 1000.0 + 0.005
+            } else {
+                f64::from(f32::from_bits(0x3000_0000 + (x as u32 % 0x1200_0000)))
+            };
+            let w = f64::from(w as f32);
+            assert_eq!(weighted("w:x", w), format!("w:x +{w:.2}"), "{w:e}");
+        }
+        assert_eq!(weighted("a", 0.125), format!("a +{:.2}", 0.125));
+        assert_eq!(weighted("a", 1e20), "a +100000000000000000000.00");
     }
 
     #[test]

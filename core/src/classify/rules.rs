@@ -1,7 +1,7 @@
 //! Free-text rules: phrases, keywords and error-code patterns that point a
 //! ticket at an issue type, compiled once into linear-time matchers.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,10 @@ pub(crate) mod points {
     /// An error-code pattern found in the subject or body text.
     pub const CODE_IN_TEXT: f64 = 3.0;
 }
+
+/// Rule sets whose literals total at most this many bytes are matched by a
+/// full DFA (a few MB at most); larger ones by the default automaton.
+const DFA_MAX_LITERAL_BYTES: usize = 16 * 1024;
 
 const BUILTIN_RULES: &str = include_str!("default_rules.json");
 
@@ -119,6 +123,11 @@ pub struct RuleSet {
     pub(crate) literal_texts: Vec<String>,
     /// Owners of each literal pattern, by pattern id.
     pub(crate) hits: Vec<Vec<Hit>>,
+    /// The router's evidence text of each literal pattern, written once:
+    /// `[phrase "..", keyword ".."]` by pattern id.
+    pub(crate) literal_evidence: Vec<[String; 2]>,
+    /// The router's evidence text of each error-code pattern (`code /../`).
+    pub(crate) code_evidence: Vec<String>,
     /// Error-code patterns anchored to a whole code.
     pub(crate) codes_whole: RegexSet,
     /// The same patterns bounded by word boundaries, for scanning text.
@@ -240,16 +249,29 @@ impl RuleSet {
                 limits::MAX_ERROR_CODE_PATTERNS
             )));
         }
+        // A full DFA is the fastest matcher (about twice the default NFA on
+        // the built-in rules) but its size grows with the patterns: used
+        // only for rule sets of modest size.
+        let total: usize = literals.iter().map(String::len).sum();
+        let kind = (total <= DFA_MAX_LITERAL_BYTES).then_some(AhoCorasickKind::DFA);
         let literals_ac = AhoCorasickBuilder::new()
+            .kind(kind)
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .map_err(|e| Error::limit(format!("rule literals do not compile: {e}")))?;
         let codes_whole = code_set(codes.iter().map(|p| format!("^(?:{p})$")))?;
         let codes_in_text = code_set(codes.iter().map(|p| format!(r"(?-u:\b)(?:{p})(?-u:\b)")))?;
+        let literal_evidence = literals
+            .iter()
+            .map(|l| [format!("phrase {l:?}"), format!("keyword {l:?}")])
+            .collect();
+        let code_evidence = codes.iter().map(|p| format!("code /{p}/")).collect();
         Ok(RuleSet {
             specs,
             min_score,
+            literal_evidence,
+            code_evidence,
             literals: literals_ac,
             literal_texts: literals,
             hits,

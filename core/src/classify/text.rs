@@ -135,13 +135,49 @@ pub(crate) fn features<S: AsRef<str>>(
     codes: &[S],
     mut emit: impl FnMut(Name<'_>, u32),
 ) {
-    let mut buf = String::with_capacity(subject.len() + body.len() + 2);
-    let mut subject_words = Vec::new();
-    tokenize(subject, &mut buf, &mut subject_words);
-    let mut body_words = Vec::new();
-    tokenize(body, &mut buf, &mut body_words);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => features_in(&mut s, subject, body, codes, &mut emit),
+        // Re-entered from `emit`: work in fresh buffers.
+        Err(_) => features_in(&mut Scratch::default(), subject, body, codes, &mut emit),
+    });
+}
+
+/// Buffers reused from ticket to ticket on one thread (routing allocates
+/// nothing for them after the first ticket).
+#[derive(Default)]
+struct Scratch {
+    buf: String,
+    subject_words: Vec<(usize, usize)>,
+    body_words: Vec<(usize, usize)>,
+    code_buf: String,
+    code_words: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+fn features_in<S: AsRef<str>>(
+    scratch: &mut Scratch,
+    subject: &str,
+    body: &str,
+    codes: &[S],
+    emit: &mut impl FnMut(Name<'_>, u32),
+) {
+    let Scratch {
+        buf,
+        subject_words,
+        body_words,
+        code_buf,
+        code_words,
+    } = scratch;
+    buf.clear();
+    subject_words.clear();
+    body_words.clear();
+    tokenize(subject, buf, subject_words);
+    tokenize(body, buf, body_words);
     let text = buf.as_str();
-    for (words, repeat) in [(&subject_words, 2), (&body_words, 1)] {
+    for (words, repeat) in [(&*subject_words, 2), (&*body_words, 1)] {
         if let Some(&(s, e)) = words.first() {
             emit(Name::First(&text[s..e]), 1);
         }
@@ -158,16 +194,17 @@ pub(crate) fn features<S: AsRef<str>>(
     if subject.contains('?') || body.contains('?') {
         emit(Name::Cue("?"), 1);
     }
-    let lead = |words: &Vec<(usize, usize)>, n: usize| -> Vec<&str> {
-        words.iter().take(n).map(|&(s, e)| &text[s..e]).collect()
-    };
-    for words in [&subject_words, &body_words] {
-        let first = lead(words, 3);
+    for words in [&*subject_words, &*body_words] {
+        let mut lead = [""; 3];
+        for (l, &(s, e)) in lead.iter_mut().zip(words.iter()) {
+            *l = &text[s..e];
+        }
+        let first = &lead[..words.len().min(3)];
         if matches!(
-            first.as_slice(),
+            first,
             ["how", "do" | "can" | "to", ..] | ["is", "there" | "it", ..]
         ) || matches!(
-            first.as_slice(),
+            first,
             ["do" | "does" | "can" | "could", "you" | "i" | "we", ..]
         ) {
             emit(Name::Cue("question"), 1);
@@ -179,14 +216,12 @@ pub(crate) fn features<S: AsRef<str>>(
     if text.contains(" how to ") || text.contains("how do i ") || text.contains("how can i ") {
         emit(Name::Cue("how_to"), 1);
     }
-    let mut cbuf = String::new();
-    let mut cwords = Vec::new();
     for code in codes {
-        cbuf.clear();
-        cwords.clear();
-        tokenize(code.as_ref(), &mut cbuf, &mut cwords);
-        for &(s, e) in &cwords {
-            emit(Name::Code(&cbuf[s..e]), 1);
+        code_buf.clear();
+        code_words.clear();
+        tokenize(code.as_ref(), code_buf, code_words);
+        for &(s, e) in code_words.iter() {
+            emit(Name::Code(&code_buf[s..e]), 1);
         }
     }
 }
