@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_readme_python_blocks_run() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert blocks, "README has no python example"
+@pytest.mark.parametrize(
+    "readme", [ROOT / "README.md", ROOT / "bindings-python" / "README.md"], ids=["guide", "pypi"]
+)
+def test_readme_python_blocks_run(readme: Path) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
+    assert blocks, f"{readme} has no python example"
     for block in blocks:
-        exec(compile(block, str(README), "exec"), {})
+        exec(compile(block, str(readme), "exec"), {})
