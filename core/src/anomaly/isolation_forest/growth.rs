@@ -67,26 +67,46 @@ impl Tree {
         self.feature.len()
     }
 
-    /// Checks a deserialised tree: indices in range, children after their
-    /// parent (so walks always end), features below `n_features`.
-    pub(crate) fn check(&self, n_features: usize) -> Result<()> {
+    /// Checks a deserialised tree against what a fit guarantees: indices in
+    /// range, children after their parent (so walks always end), features
+    /// below `n_features`, at most `2 * max_samples - 1` nodes, no split
+    /// deeper than `ceil(log2(max_samples))`, leaf values (path lengths) in
+    /// `[0, max_depth + c(max_samples)]`.
+    pub(crate) fn check(&self, n_features: usize, max_samples: usize) -> Result<()> {
         let n = self.feature.len();
         let bad = |what: &str| Error::new(ErrorKind::InvalidInput, format!("corrupt tree: {what}"));
         if n == 0 || self.value.len() != n || self.left.len() != n {
             return Err(bad("node arrays are empty or of different lengths"));
         }
+        if n > max_samples.saturating_mul(2) - 1 {
+            return Err(bad("more nodes than max_samples allows"));
+        }
+        let max_depth = ceil_log2(max_samples);
+        // Path lengths as the fit writes them, with room for rounding.
+        let top = (f64::from(max_depth) + average_path_length(max_samples)) * (1.0 + 1e-12);
+        let mut depth = vec![0u32; n];
         for i in 0..n {
             if !self.value[i].is_finite() {
                 return Err(bad("non-finite value"));
             }
-            if self.feature[i] != LEAF {
-                let l = self.left[i] as usize;
-                if self.feature[i] as usize >= n_features {
-                    return Err(bad("feature index out of range"));
+            if self.feature[i] == LEAF {
+                if !(0.0..=top).contains(&self.value[i]) {
+                    return Err(bad("leaf path length outside what max_samples allows"));
                 }
-                if l <= i || l + 1 >= n {
-                    return Err(bad("child index out of range"));
-                }
+                continue;
+            }
+            let l = self.left[i] as usize;
+            if self.feature[i] as usize >= n_features {
+                return Err(bad("feature index out of range"));
+            }
+            if l <= i || l + 1 >= n {
+                return Err(bad("child index out of range"));
+            }
+            if depth[i] >= max_depth {
+                return Err(bad("deeper than max_samples allows"));
+            }
+            for c in [l, l + 1] {
+                depth[c] = depth[c].max(depth[i] + 1);
             }
         }
         Ok(())
@@ -195,7 +215,14 @@ impl GrowSpec<'_> {
                 candidates.swap_remove(k);
                 continue;
             }
-            let mut t = rng.gen_range(lo..hi);
+            let mut t = if (hi - lo).is_finite() {
+                rng.gen_range(lo..hi)
+            } else {
+                // A range wider than f64::MAX (say -1e308 to 1e308): rand's
+                // sampler would panic on it; interpolate instead.
+                let u: f64 = rng.r#gen();
+                lo * (1.0 - u) + hi * u
+            };
             if t >= hi {
                 t = lo;
             }

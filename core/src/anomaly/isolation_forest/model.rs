@@ -68,8 +68,21 @@ impl TryFrom<ForestRepr> for IsolationForest {
         if !r.offset.is_finite() {
             return Err(Error::invalid_input("corrupt model: offset is not finite"));
         }
+        if r.n_features > MAX_FEATURES {
+            return Err(Error::invalid_input(format!(
+                "corrupt model: n_features {} is over the limit of {MAX_FEATURES}",
+                r.n_features
+            )));
+        }
+        if r.trees.len() != r.params.n_estimators {
+            return Err(Error::invalid_input(format!(
+                "corrupt model: {} trees but params.n_estimators is {}",
+                r.trees.len(),
+                r.params.n_estimators
+            )));
+        }
         for (i, t) in r.trees.iter().enumerate() {
-            t.check(r.n_features)
+            t.check(r.n_features, r.max_samples)
                 .map_err(|e| e.at(format!("trees[{i}]")))?;
         }
         Ok(IsolationForest {

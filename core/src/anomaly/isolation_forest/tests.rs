@@ -334,3 +334,88 @@ proptest! {
         prop_assert_eq!(a[d], a[n - 1]);
     }
 }
+
+/// Finite data spanning more than f64::MAX used to panic in rand's sampler
+/// (range overflow); it now fits and scores finite values in [-1, 0).
+#[test]
+fn data_spanning_more_than_f64_max_fits() {
+    let x = array![[-1e308], [1e308], [0.0], [f64::MAX], [-f64::MAX]];
+    let m = IsolationForestParams::new().seed(3).fit(&x).unwrap();
+    let scores = m.score_samples(&x).unwrap();
+    assert!(
+        scores
+            .iter()
+            .all(|s| s.is_finite() && (-1.0..0.0).contains(s)),
+        "{scores}"
+    );
+    let d = m.decision_function(&x).unwrap();
+    assert!(d.iter().all(|v| v.is_finite()), "{d}");
+}
+
+/// Tampered models are refused on load with a coded error naming the tree.
+#[test]
+fn tampered_models_are_refused() {
+    let x = blob(300, 2, 3, 9);
+    let m = IsolationForestParams::new()
+        .n_estimators(4)
+        .seed(5)
+        .fit(&x)
+        .unwrap();
+    let good: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
+    let leaf = |t: &serde_json::Value| {
+        t["feature"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|f| f.as_u64() == Some(u64::from(LEAF)))
+            .unwrap()
+    };
+    let refused = |edit: &dyn Fn(&mut serde_json::Value), says: &str| {
+        let mut v = good.clone();
+        edit(&mut v);
+        let e = IsolationForest::from_json(&v.to_string()).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{e}");
+        assert!(e.to_string().contains(says), "{e} lacks {says:?}");
+    };
+    for bad in [-1e308, 1.7e308, -1.0, 1e6] {
+        refused(
+            &|v| {
+                let i = leaf(&v["trees"][0]);
+                v["trees"][0]["value"][i] = bad.into();
+            },
+            "trees[0]: corrupt tree: leaf path length",
+        );
+    }
+    refused(
+        &|v| v["params"]["n_estimators"] = 5.into(),
+        "4 trees but params.n_estimators is 5",
+    );
+    refused(&|v| v["n_features"] = (1u64 << 32).into(), "n_features");
+    // Chains: node 2i splits into a leaf (2i + 1) and the next link (2i + 2).
+    let chain = |links: usize| {
+        let n = 2 * links + 1;
+        let mut feature = vec![LEAF; n];
+        let mut left = vec![0u32; n];
+        for i in 0..links {
+            feature[2 * i] = 0;
+            left[2 * i] = (2 * i + 1) as u32;
+        }
+        serde_json::json!({"feature": feature, "value": vec![1.0; n], "left": left})
+    };
+    // max_samples is 256, so depth 8 at most: 12 links are too deep ...
+    assert_eq!(good["max_samples"], 256);
+    refused(
+        &|v| v["trees"][1] = chain(12),
+        "trees[1]: corrupt tree: deeper than max_samples allows",
+    );
+    // ... and 200,000 are more nodes than 256 samples can make.
+    refused(
+        &|v| v["trees"][1] = chain(200_000),
+        "trees[1]: corrupt tree: more nodes than max_samples allows",
+    );
+    // 8 links are within the bounds.
+    let mut ok = good.clone();
+    ok["trees"][1] = chain(8);
+    assert!(IsolationForest::from_json(&ok.to_string()).is_ok());
+    assert!(IsolationForest::from_json(&good.to_string()).is_ok());
+}
