@@ -291,6 +291,7 @@ json_form!(own:
     crate::anomaly::IsolationForest,
     crate::anomaly::FittedGroup,
     crate::anomaly::ProactiveMonitor,
+    crate::cache::MissRatioCurve,
     crate::cache::StrategyTable,
     crate::calendar::BusinessCalendar,
     crate::classify::ClassificationTable,
@@ -302,7 +303,6 @@ json_form!(own:
 json_form!(serde:
     crate::classify::Router,
     crate::anomaly::GroupAnomalies,
-    crate::cache::MissRatioCurve,
     crate::classify::Route,
     crate::classify::Routing
 );

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CurveRepr")]
 pub struct MissRatioCurve {
     /// Accesses in the trace.
     pub accesses: u64,
@@ -107,14 +108,18 @@ impl MissRatioCurve {
     /// A curve from [`to_json`](Self::to_json) output.
     ///
     /// # Errors
-    /// `parse_error` for malformed JSON or a missing or mistyped field.
+    /// `parse_error` for malformed JSON or a missing, unknown or mistyped
+    /// field; `invalid_input` for a curve no builder makes (sizes not
+    /// increasing, hit ratios outside `[0, 1]` or decreasing, a sampling
+    /// rate outside `(0, 1]`, an unknown method).
     ///
     /// ```
     /// use opsbrain::cache::MissRatioCurve;
     /// assert_eq!(MissRatioCurve::from_json("{}").unwrap_err().code(), "parse_error");
     /// ```
     pub fn from_json(text: &str) -> Result<Self> {
-        Ok(serde_json::from_str(text)?)
+        let repr: CurveRepr = crate::input::from_json(text)?;
+        Self::try_from(repr)
     }
 
     /// The LRU curve of a trace: exact without `sampling`
@@ -403,9 +408,92 @@ fn push_point(points: &mut Vec<(u64, f64)>, size: u64, ratio: f64) {
     }
 }
 
+/// The serialised fields of a curve, checked by `TryFrom`: what a curve
+/// read back must satisfy is what the builders guarantee.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CurveRepr {
+    accesses: u64,
+    distinct_keys: u64,
+    method: String,
+    sampling_rate: f64,
+    points: Vec<(u64, f64)>,
+}
+
+impl TryFrom<CurveRepr> for MissRatioCurve {
+    type Error = Error;
+
+    fn try_from(r: CurveRepr) -> Result<Self> {
+        let bad = |what: String| Err(Error::invalid_input(format!("corrupt curve: {what}")));
+        match r.method.as_str() {
+            "exact" if r.sampling_rate != 1.0 => {
+                return bad(format!(
+                    "an exact curve has sampling_rate 1, not {}",
+                    r.sampling_rate
+                ));
+            }
+            "exact" | "shards" => {}
+            m => return bad(format!("method {m:?} (expected \"exact\" or \"shards\")")),
+        }
+        if !(r.sampling_rate > 0.0 && r.sampling_rate <= 1.0) {
+            return bad(format!(
+                "sampling_rate {} is outside (0, 1]",
+                r.sampling_rate
+            ));
+        }
+        let mut last: Option<(u64, f64)> = None;
+        for (i, &(size, ratio)) in r.points.iter().enumerate() {
+            if !(0.0..=1.0).contains(&ratio) {
+                return bad(format!("points[{i}]: hit ratio {ratio} is outside [0, 1]"));
+            }
+            if let Some((s, h)) = last
+                && (size <= s || ratio < h)
+            {
+                return bad(format!(
+                    "points[{i}]: sizes must increase and hit ratios must not decrease"
+                ));
+            }
+            last = Some((size, ratio));
+        }
+        Ok(MissRatioCurve {
+            accesses: r.accesses,
+            distinct_keys: r.distinct_keys,
+            method: r.method,
+            sampling_rate: r.sampling_rate,
+            points: r.points,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tampered_curves_are_refused() {
+        let keys = [1u64, 2, 3, 1, 2, 3, 1, 2, 3, 4, 1];
+        let good = MissRatioCurve::exact_lru(&Trace::new(&keys).unwrap()).unwrap();
+        let text = good.to_json();
+        assert_eq!(MissRatioCurve::from_json(&text).unwrap(), good);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for (field, bad) in [
+            ("points", serde_json::json!([[3, 0.5], [2, 0.6]])),
+            ("points", serde_json::json!([[2, 0.6], [3, 0.5]])),
+            ("points", serde_json::json!([[2, -1.0]])),
+            ("points", serde_json::json!([[2, 2.0]])),
+            ("sampling_rate", serde_json::json!(7.0)),
+            ("method", serde_json::json!("magic")),
+        ] {
+            let mut t = v.clone();
+            t[field] = bad.clone();
+            let e = MissRatioCurve::from_json(&t.to_string()).unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{field} = {bad}: {e}");
+            assert!(e.to_string().contains("corrupt curve"), "{e}");
+        }
+        let mut t = v.clone();
+        t["extra"] = 1.into();
+        assert!(MissRatioCurve::from_json(&t.to_string()).is_err());
+    }
 
     /// Brute-force LRU hit count at `size`.
     fn lru_hits(keys: &[u64], size: usize) -> u64 {

@@ -174,6 +174,7 @@ impl TryFrom<&serde_json::Value> for Ticket {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Routing {
     /// The chosen issue type, or [`UNCLASSIFIED`].
     pub issue_type: String,
@@ -183,8 +184,10 @@ pub struct Routing {
     /// probability (calibrated on held-out tickets); a router of rules
     /// alone grows it with the winning score and with its margin over the
     /// best rule for a different issue type.
+    #[serde(deserialize_with = "unit_interval")]
     pub confidence: f64,
-    /// The winning rule's points (see [`RuleSet`]).
+    /// The winning rule's points (see [`RuleSet`]), at least 0.
+    #[serde(deserialize_with = "non_negative")]
     pub score: f64,
     /// Tier, priority, department and first-response target.
     pub route: Route,
@@ -214,7 +217,30 @@ pub struct Candidate {
     /// The issue type (`other`: not an incident).
     pub issue_type: String,
     /// Its probability under the model, in [0, 1].
+    #[serde(deserialize_with = "unit_interval")]
     pub probability: f64,
+}
+
+/// Reads a number in `[0, 1]` (a confidence or probability read back).
+fn unit_interval<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    let v = <f64 as Deserialize>::deserialize(d)?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!("{v} is outside [0, 1]")))
+    }
+}
+
+/// Reads a finite number of at least 0 (a score read back).
+fn non_negative<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    let v = <f64 as Deserialize>::deserialize(d)?;
+    if v >= 0.0 && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{v} is not a finite number >= 0"
+        )))
+    }
 }
 
 /// The rules' evidence on one ticket.
@@ -882,6 +908,33 @@ mod tests {
         }
         assert_eq!(weighted("a", 0.125), format!("a +{:.2}", 0.125));
         assert_eq!(weighted("a", 1e20), "a +100000000000000000000.00");
+    }
+
+    #[test]
+    fn routings_read_back_are_checked() {
+        let r = Router::builtin()
+            .route_ticket(&Ticket::new("Password reset link expired"))
+            .unwrap();
+        let v = serde_json::to_value(&r).unwrap();
+        let back: Routing = crate::input::from_json(&v.to_string()).unwrap();
+        assert_eq!(back, r);
+        for (path, bad) in [
+            ("/confidence", serde_json::json!(7.5)),
+            ("/confidence", serde_json::json!(-0.1)),
+            ("/score", serde_json::json!(-1.0)),
+            ("/candidates/0/probability", serde_json::json!(1.5)),
+        ] {
+            let mut t = v.clone();
+            *t.pointer_mut(path).unwrap() = bad;
+            let e = crate::input::from_json::<Routing>(&t.to_string()).unwrap_err();
+            assert!(
+                e.to_string().contains("is outside [0, 1]") || e.to_string().contains(">= 0"),
+                "{path}: {e}"
+            );
+        }
+        let mut t = v.clone();
+        t["surprise"] = 1.into();
+        assert!(crate::input::from_json::<Routing>(&t.to_string()).is_err());
     }
 
     #[test]

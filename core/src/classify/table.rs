@@ -75,6 +75,7 @@ impl Classification {
 /// assert_eq!(route.first_response.num_minutes(), 30);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Route {
     /// The issue type that was classified, as given.
     pub issue_type: String,
