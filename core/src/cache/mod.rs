@@ -41,4 +41,7 @@ pub use strategy::{
     StrategyTable, adjust,
 };
 pub use trace::{Trace, hash_key, mix64};
-pub use warming::{DEFAULT_HALF_LIFE_SECS, DEFAULT_TOP_K, WarmCandidate, warm_candidates};
+pub use warming::{
+    DEFAULT_HALF_LIFE_SECS, DEFAULT_TOP_K, MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS, WarmCandidate,
+    warm_candidates,
+};

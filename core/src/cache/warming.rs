@@ -25,6 +25,14 @@ pub const DEFAULT_TOP_K: usize = 100;
 /// The recency half-life [`warm_candidates`] uses when none is given (one hour).
 pub const DEFAULT_HALF_LIFE_SECS: f64 = 3600.0;
 
+/// The shortest half-life [`warm_candidates`] accepts (one millisecond):
+/// shorter ones overflow the decay rate and give no meaningful ranking.
+pub const MIN_HALF_LIFE_SECS: f64 = 1e-3;
+
+/// The longest window [`warm_candidates`] accepts (about 31,700 years), so
+/// that expected request counts stay finite.
+pub const MAX_WINDOW_SECS: f64 = 1e12;
+
 /// Ranks keys by how likely they are to be read in `[now, now + window)`.
 ///
 /// Each key's read rate is an exponentially decayed count of its past reads
@@ -47,8 +55,9 @@ pub const DEFAULT_HALF_LIFE_SECS: f64 = 3600.0;
 ///
 /// # Errors
 /// `invalid_input` when the trace has no timestamps, `now` is before the
-/// last access, or `window_secs`/`half_life_secs` are not positive and
-/// finite, or `top_k` is 0.
+/// last access, `window_secs` is not in `(0, MAX_WINDOW_SECS]`,
+/// `half_life_secs` is not finite and at least [`MIN_HALF_LIFE_SECS`], or
+/// `top_k` is 0. Every number of the result is finite.
 pub fn warm_candidates(
     trace: &Trace<'_>,
     now: f64,
@@ -68,6 +77,16 @@ pub fn warm_candidates(
                 "{name} must be a positive number, got {v}"
             )));
         }
+    }
+    if half_life_secs < MIN_HALF_LIFE_SECS {
+        return Err(Error::invalid_input(format!(
+            "half_life_secs must be at least {MIN_HALF_LIFE_SECS}, got {half_life_secs}"
+        )));
+    }
+    if window_secs > MAX_WINDOW_SECS {
+        return Err(Error::invalid_input(format!(
+            "window_secs must be at most {MAX_WINDOW_SECS:e}, got {window_secs}"
+        )));
     }
     if top_k == 0 {
         return Err(Error::invalid_input("top_k must be at least 1"));
@@ -137,5 +156,20 @@ mod tests {
         assert!(warm_candidates(&t, 4.0, 1.0, 1, 1.0).is_err());
         assert!(warm_candidates(&t, 5.0, 0.0, 1, 1.0).is_err());
         assert!(warm_candidates(&t, 5.0, 1.0, 0, 1.0).is_err());
+        // Extremes that gave NaN or infinite results are refused ...
+        for (window, half_life) in [(1.0, 5e-324), (1.0, 1e-4), (1e300, 1.0)] {
+            let e = warm_candidates(&t, 5.0, window, 1, half_life).unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{e}");
+        }
+        // ... and those at the bounds give finite numbers.
+        let top = warm_candidates(&t, 5.0, MAX_WINDOW_SECS, 1, MIN_HALF_LIFE_SECS).unwrap();
+        let c = &top[0];
+        assert!(
+            [c.rate_per_sec, c.expected_requests, c.probability]
+                .iter()
+                .all(|v| v.is_finite())
+        );
+        let top = warm_candidates(&t, 1e300, 1.0, 1, MIN_HALF_LIFE_SECS).unwrap();
+        assert_eq!(top[0].probability, 0.0);
     }
 }
