@@ -197,6 +197,12 @@ impl FittedGroup {
                 "corrupt fitted group: non-finite or non-positive scaler values, threshold or share",
             ));
         }
+        let c = fitted.group.contamination;
+        if !(c > 0.0 && c <= 0.5) {
+            return Err(Error::invalid_input(format!(
+                "corrupt fitted group: group.contamination must be in (0, 0.5], got {c}"
+            )));
+        }
         Ok(fitted)
     }
 
@@ -536,5 +542,27 @@ impl ProactiveMonitor {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitted_groups_read_back_are_checked() {
+        let reference = ndarray::Array2::from_shape_fn((80, 2), |(i, j)| (i * (j + 3) % 17) as f64);
+        let fitted = ProactiveMonitor::framework()
+            .fit("error_trends", &reference)
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fitted.to_json()).unwrap();
+        assert_eq!(FittedGroup::from_json(&v.to_string()).unwrap(), fitted);
+        for bad in [7.0, 0.0, -0.1] {
+            let mut t = v.clone();
+            t["group"]["contamination"] = bad.into();
+            let e = FittedGroup::from_json(&t.to_string()).unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{e}");
+            assert!(e.to_string().contains("contamination"), "{e}");
+        }
     }
 }
