@@ -45,7 +45,8 @@ impl<'a> CountSeries<'a> {
     /// `invalid_input` for a step that is not positive, a count that is
     /// negative or not finite, or `good > total` (naming the interval);
     /// `dimension_mismatch` when the lengths differ; `limit_exceeded` past
-    /// [`MAX_SERIES_INTERVALS`] or when the series ends after year 9999.
+    /// [`MAX_SERIES_INTERVALS`], when the series ends after year 9999 or
+    /// when the totals pass [`MAX_REQUESTS`](super::MAX_REQUESTS).
     pub fn new(
         start: DateTime<Utc>,
         step_secs: i64,
@@ -86,10 +87,20 @@ impl<'a> CountSeries<'a> {
                 ));
             }
         }
+        let mut sum = 0.0;
         for (i, (&g, &t)) in good.iter().zip(total).enumerate() {
             if !(g.is_finite() && t.is_finite() && g >= 0.0 && t >= 0.0) {
                 return Err(Error::invalid_input(format!(
                     "interval {i}: counts must be finite and non-negative (good {g}, total {t})"
+                )));
+            }
+            // Windows are differences of running sums: past 2^53 they lose
+            // requests (and a burst of errors could fire no alert).
+            sum += t;
+            if sum > super::MAX_REQUESTS {
+                return Err(Error::limit(format!(
+                    "interval {i}: the totals pass 2^53 ({:e}) requests",
+                    super::MAX_REQUESTS
                 )));
             }
             if g > t {
@@ -637,4 +648,34 @@ pub fn burn_rate_alerts(
     // Stable: equal instants keep rule order.
     alerts.sort_by_key(|a| a.fired_at);
     Ok(BurnRateReport { alerts, current })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Totals past 2^53 made the windows' running-sum differences lose the
+    /// errors (41% errors fired no alert); such series are now refused.
+    #[test]
+    fn totals_past_two_to_the_53_are_refused() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let total = [1e300, 1000.0, 1000.0];
+        let good = [1e300, 590.0, 590.0];
+        let e = CountSeries::new(start, 60, &good, &total).unwrap_err();
+        assert_eq!(e.code(), "limit_exceeded", "{e}");
+        assert!(e.to_string().contains("interval 0"), "{e}");
+        // Within the bound the burst fires.
+        let total = [1e15, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0];
+        let good = [1e15, 590.0, 590.0, 590.0, 590.0, 590.0];
+        let s = CountSeries::new(start, 60, &good, &total).unwrap();
+        let rule = BurnRateRule {
+            long_window_secs: 180,
+            short_window_secs: 60,
+            burn_rate: 10.0,
+            ..BurnRateRule::workbook()[0].clone()
+        };
+        let r = burn_rate_alerts(&s, 0.99, &[rule]).unwrap();
+        assert!(!r.alerts.is_empty());
+    }
 }

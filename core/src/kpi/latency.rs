@@ -64,6 +64,11 @@ impl<'a> Latencies<'a> {
     }
 }
 
+/// The most requests a histogram may count in total: 2^53, the largest
+/// count an `f64` holds exactly (sums past it lose requests, and past
+/// `f64::MAX` they made shares NaN).
+pub const MAX_REQUESTS: f64 = 9_007_199_254_740_992.0;
+
 impl Latencies<'_> {
     /// Checks the data; returns the number of requests.
     ///
@@ -71,7 +76,8 @@ impl Latencies<'_> {
     /// `invalid_input` for no requests, a negative or non-finite sample or
     /// count, or bounds that are not positive and strictly increasing;
     /// `dimension_mismatch` when bounds and counts differ in length;
-    /// `limit_exceeded` past [`MAX_HISTOGRAM_BUCKETS`].
+    /// `limit_exceeded` past [`MAX_HISTOGRAM_BUCKETS`] or when the counts
+    /// total more than [`MAX_REQUESTS`].
     pub fn count(&self) -> Result<f64> {
         let n = match *self {
             Latencies::Samples(v) => {
@@ -123,6 +129,11 @@ impl Latencies<'_> {
         };
         if n <= 0.0 {
             return Err(Error::invalid_input("no requests: latencies are empty"));
+        }
+        if n > MAX_REQUESTS {
+            return Err(Error::limit(format!(
+                "counts total {n:e} requests; at most 2^53 ({MAX_REQUESTS:e}) are allowed"
+            )));
         }
         Ok(n)
     }
@@ -330,4 +341,25 @@ pub fn apdex(latencies: Latencies<'_>, t_ms: f64) -> Result<Apdex> {
         score,
         rating,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts totalling past f64::MAX gave `count: inf` (None in Python)
+    /// and a share of NaN; past 2^53 they are now refused.
+    #[test]
+    fn huge_histogram_counts_are_refused() {
+        let h = |counts: &'static [f64]| Latencies::Histogram {
+            upper_bounds: &[100.0, 500.0],
+            counts,
+        };
+        for counts in [&[1.7e308, 1.7e308][..], &[1e16, 0.0]] {
+            let e = latency_slo(h(counts), 300.0, 0.9).unwrap_err();
+            assert_eq!(e.code(), "limit_exceeded", "{e}");
+        }
+        let s = latency_slo(h(&[MAX_REQUESTS / 2.0, MAX_REQUESTS / 2.0]), 100.0, 0.4).unwrap();
+        assert_eq!((s.count, s.share), (MAX_REQUESTS, 0.5));
+    }
 }

@@ -37,7 +37,8 @@ pub use funnel::{
     JourneyFunnel, MAX_JOURNEY_EVENTS, MAX_JOURNEY_STEPS, MAX_JOURNEYS, StepStats, journey_funnels,
 };
 pub use latency::{
-    Apdex, ApdexRating, Latencies, LatencySlo, MAX_HISTOGRAM_BUCKETS, apdex, latency_slo,
+    Apdex, ApdexRating, Latencies, LatencySlo, MAX_HISTOGRAM_BUCKETS, MAX_REQUESTS, apdex,
+    latency_slo,
 };
 pub use request::{
     BudgetOptions, BurnOptions, Histogram, Journeys, LatencyData, LatencySloOptions,
