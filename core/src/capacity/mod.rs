@@ -134,7 +134,8 @@ pub use scaling::{
     ResourceDecision, ResourceThresholds, ScaleAction, ThresholdPolicy, replica_recommendation,
 };
 pub use series::{
-    MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MIN_STEP_SECS, Series, SeriesOptions,
+    MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, MAX_SERIES_LEN, MAX_SERIES_VALUE, MIN_STEP_SECS, Series,
+    SeriesOptions,
 };
 pub use windows::{
     DailyWindow, DayOfWeek, DayRegime, MAX_REGIMES, MAX_WINDOW_DAYS, MAX_WINDOWS,

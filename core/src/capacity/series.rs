@@ -9,6 +9,11 @@ use crate::validate::check_instant;
 /// Most points in one history (10 million: about 19 years at 1 minute).
 pub const MAX_SERIES_LEN: usize = 10_000_000;
 
+/// The largest value a history may hold (1e150): forecasts and maintenance
+/// windows square values and sum the squares, which stays finite below
+/// this (a Holt-Winters forecast of values near 1e307 came out as 0).
+pub const MAX_SERIES_VALUE: f64 = 1e150;
+
 /// Most points in one forecast.
 pub const MAX_FORECAST_STEPS: usize = 100_000;
 
@@ -194,6 +199,11 @@ pub(crate) fn prepare(s: &Series<'_>, max_gap_steps: usize) -> Result<Prepared> 
                 "values[{i}] = {v} is negative: usage cannot be negative"
             )));
         }
+        if v > MAX_SERIES_VALUE {
+            return Err(Error::invalid_input(format!(
+                "values[{i}] = {v:e} is above {MAX_SERIES_VALUE:e}, the largest value supported"
+            )));
+        }
     }
     let mut y = s.values.to_vec();
     let mut filled = 0;
@@ -275,6 +285,9 @@ mod tests {
         assert!(e.message.contains("values[1]"));
         let e = prepare(&Series::new(&[1.0], t0(), TimeDelta::seconds(7 * 60)), 0).unwrap_err();
         assert!(e.message.contains("does not divide"), "{}", e.message);
+        let e = prepare(&Series::new(&[1.0, 1e307], t0(), h), 0).unwrap_err();
+        assert!(e.to_string().contains("values[1]"), "{e}");
+        assert!(prepare(&Series::new(&[1.0, MAX_SERIES_VALUE], t0(), h), 0).is_ok());
         let e = prepare(&Series::new(&[f64::NAN; 3], t0(), h), 5).unwrap_err();
         assert!(e.message.contains("NaN"));
     }

@@ -218,3 +218,24 @@ proptest! {
         prop_assert!(b.peak_replicas >= a.peak_replicas);
     }
 }
+
+/// Values near 1e307 gave a Holt-Winters mean of 0; they are refused now,
+/// and every method keeps finite, scaled results up to the bound.
+#[test]
+fn huge_values_are_refused_or_forecast_finitely() {
+    let shape = |t: usize| 0.4 + 0.2 * (std::f64::consts::TAU * (t % 24) as f64 / 24.0).sin();
+    let huge: Vec<f64> = (0..21 * 24).map(|t| 1e307 * shape(t)).collect();
+    let e = run(&huge, TimeDelta::hours(1), &with(Method::HoltWintersDaily)).unwrap_err();
+    assert_eq!(e.code(), "invalid_input", "{e}");
+    let big: Vec<f64> = (0..21 * 24).map(|t| 1e149 * shape(t)).collect();
+    for m in Method::CANDIDATES.into_iter().chain([Method::Auto]) {
+        let f = run(&big, TimeDelta::hours(1), &with(m)).unwrap();
+        let all = f.mean.iter().chain(&f.lower).chain(&f.upper);
+        assert!(all.clone().all(|v| v.is_finite()), "{m:?}");
+        assert!(
+            (f.peak.mean / 1e149 - 0.6).abs() < 1e-3,
+            "{m:?}: {}",
+            f.peak.mean
+        );
+    }
+}
