@@ -162,32 +162,37 @@ pub(crate) fn strip_casts(toks: Vec<Tok>) -> Vec<Tok> {
     out
 }
 
-pub(crate) fn strip_parens(mut t: &[Tok]) -> &[Tok] {
-    loop {
-        if t.len() >= 2 && t[0] == Tok::Open && t[t.len() - 1] == Tok::Close {
-            // Only when the first ( closes at the very end.
-            let mut depth = 0i32;
-            let mut closes_at_end = true;
-            for (k, x) in t.iter().enumerate() {
-                match x {
-                    Tok::Open => depth += 1,
-                    Tok::Close => {
-                        depth -= 1;
-                        if depth == 0 && k != t.len() - 1 {
-                            closes_at_end = false;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if closes_at_end {
-                t = &t[1..t.len() - 1];
-                continue;
-            }
-        }
+/// Drops parentheses that enclose the whole of `t`, layer by layer
+/// (`((a = 1))` -> `a = 1`; `(a) AND (b)` is left alone). Linear: the
+/// matching parenthesis of each `(` is found once.
+pub(crate) fn strip_parens(t: &[Tok]) -> &[Tok] {
+    if t.len() < 2 || t[0] != Tok::Open || t[t.len() - 1] != Tok::Close {
         return t;
     }
+    // closes[k]: where the `(` at k closes (usize::MAX: never), for the
+    // leading run of `(`.
+    let lead = t.iter().take_while(|x| **x == Tok::Open).count();
+    let mut closes = vec![usize::MAX; lead];
+    let mut stack: Vec<usize> = Vec::new();
+    for (k, x) in t.iter().enumerate() {
+        match x {
+            Tok::Open => stack.push(k),
+            Tok::Close => match stack.pop() {
+                Some(o) if o < lead => closes[o] = k,
+                // A `)` with no `(` matches nothing.
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    // A layer goes when its `(` closes at the end or not at all (an
+    // unbalanced filter keeps the old rule's reading).
+    let (mut i, mut j) = (0, t.len() - 1);
+    while i < j && i < lead && t[j] == Tok::Close && closes[i] >= j {
+        i += 1;
+        j -= 1;
+    }
+    &t[i..=j]
 }
 
 /// Splits at top-level `kw` (AND/OR).

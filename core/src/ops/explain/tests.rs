@@ -261,3 +261,58 @@ proptest::proptest! {
         }
     }
 }
+
+/// The linear `strip_parens` reads every token string as the quadratic one
+/// it replaced did (kept here as the reference).
+#[test]
+fn strip_parens_matches_the_reference() {
+    fn reference(mut t: &[Tok]) -> &[Tok] {
+        loop {
+            if t.len() >= 2 && t[0] == Tok::Open && t[t.len() - 1] == Tok::Close {
+                let mut depth = 0i32;
+                let mut closes_at_end = true;
+                for (k, x) in t.iter().enumerate() {
+                    match x {
+                        Tok::Open => depth += 1,
+                        Tok::Close => {
+                            depth -= 1;
+                            if depth == 0 && k != t.len() - 1 {
+                                closes_at_end = false;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if closes_at_end {
+                    t = &t[1..t.len() - 1];
+                    continue;
+                }
+            }
+            return t;
+        }
+    }
+    // Every string of up to 9 tokens over "(", ")" and "x".
+    let alphabet = [Tok::Open, Tok::Close, Tok::Num];
+    let mut checked = 0;
+    for len in 0..=9u32 {
+        for code in 0..3usize.pow(len) {
+            let mut c = code;
+            let toks: Vec<Tok> = (0..len)
+                .map(|_| {
+                    let t = alphabet[c % 3].clone();
+                    c /= 3;
+                    t
+                })
+                .collect();
+            assert_eq!(filter::strip_parens(&toks), reference(&toks), "{toks:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, (0..=9).map(|l| 3usize.pow(l)).sum::<usize>());
+    // Deep nesting is linear now (100k levels).
+    let mut deep = vec![Tok::Open; 100_000];
+    deep.push(Tok::Num);
+    deep.extend(vec![Tok::Close; 100_000]);
+    assert_eq!(filter::strip_parens(&deep), &[Tok::Num][..]);
+}
