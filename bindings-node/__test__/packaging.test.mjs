@@ -27,6 +27,8 @@ test('require and import give the same names and objects', async () => {
 })
 
 test('package.json entry points exist and are listed in files', () => {
+  // Only the platform binaries are installed with the package.
+  assert.equal(manifest.dependencies, undefined)
   const { require: req, import: imp } = manifest.exports['.']
   for (const f of [manifest.main, manifest.types, req.default, req.types, imp.default, imp.types]) {
     assert.ok(manifest.files.includes(f.replace(/^\.\//, '')), `${f} in files`)
