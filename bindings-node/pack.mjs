@@ -8,7 +8,8 @@
 //   the first release (`napi prepublish` adds them the same way when publishing).
 // - opsbrain-<platform>, for each npm/<platform>/ whose binary
 //   (opsbrain.<platform>.node) is in this folder or already in npm/<platform>/:
-//   the binary and the licence files are copied in, then packed.
+//   the binary and the licence files are copied in, then packed. A -gnu binary
+//   must pass ../scripts/check-glibc (glibc 2.17 at most) when packed on Linux.
 // Prints the tarballs' paths.
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -43,6 +44,11 @@ for (const platform of platforms) {
   const binary = `${manifest.napi.binaryName}.${platform}.node`
   if (existsSync(join(here, binary))) copyFileSync(join(here, binary), join(dir, binary))
   if (!existsSync(join(dir, binary))) continue
+  // A glibc binary must not need more than glibc 2.17 (npm run build:dist,
+  // not the plain npm run build, makes such a binary).
+  if (platform.endsWith('-gnu') && process.platform === 'linux') {
+    execFileSync('bash', [join(here, '..', 'scripts', 'check-glibc'), join(dir, binary)], { stdio: 'inherit' })
+  }
   for (const f of licences) copyFileSync(join(here, f), join(dir, f))
   tarballs.push(pack(dir))
 }
