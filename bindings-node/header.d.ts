@@ -28,6 +28,47 @@ export type Channel = 'chat' | 'email' | 'phone' | 'portal'
 /** What a holiday closes. */
 export type HolidayRule = 'calendar_date' | 'shift_start_date'
 
+/** `Priority`'s names at run time: `Priority.High === 'high'`. */
+export declare const Priority: {
+  readonly Low: 'low'
+  readonly Medium: 'medium'
+  readonly High: 'high'
+  readonly Critical: 'critical'
+}
+
+/** `Channel`'s names at run time: `Channel.Chat === 'chat'`. */
+export declare const Channel: {
+  readonly Chat: 'chat'
+  readonly Email: 'email'
+  readonly Phone: 'phone'
+  readonly Portal: 'portal'
+}
+
+/** `HolidayRule`'s names at run time: `HolidayRule.CalendarDate === 'calendar_date'`. */
+export declare const HolidayRule: {
+  readonly CalendarDate: 'calendar_date'
+  readonly ShiftStartDate: 'shift_start_date'
+}
+
+/**
+ * What every opsbrain error is: `err instanceof OpsbrainError` holds for
+ * any error whose `code` is one of `OpsbrainError.codes` (the errors
+ * themselves are `Error`/`TypeError`/`RangeError` instances carrying that
+ * code, so existing `instanceof Error` checks keep working).
+ *
+ * @example
+ * try { classify('') } catch (err) {
+ *   if (err instanceof OpsbrainError) console.log(err.code)
+ * }
+ */
+export declare class OpsbrainError extends Error {
+  /** The stable code, one of `OpsbrainError.codes` (`invalid_input`, `parse_error`, ...). */
+  readonly code: string
+  /** Every code opsbrain throws. */
+  static readonly codes: ReadonlyArray<string>
+  private constructor()
+}
+
 /**
  * Where an issue type goes: tier, priority, owning department and the
  * first-response target for the channel.
@@ -449,8 +490,24 @@ export declare namespace cache {
   /** A simulated eviction policy. */
   export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
 
+  /** `cache.Policy`'s names at run time: `cache.Policy.WTinyLfu === 'w_tiny_lfu'`. */
+  export const Policy: {
+    readonly Lru: 'lru'
+    readonly Fifo: 'fifo'
+    readonly Lfu: 'lfu'
+    readonly WTinyLfu: 'w_tiny_lfu'
+  }
+
   /** How a cache type is filled and kept fresh. */
   export type CacheStrategy = 'write_through' | 'lazy_loading' | 'refresh_ahead' | 'cache_aside'
+
+  /** `cache.CacheStrategy`'s names at run time. */
+  export const CacheStrategy: {
+    readonly WriteThrough: 'write_through'
+    readonly LazyLoading: 'lazy_loading'
+    readonly RefreshAhead: 'refresh_ahead'
+    readonly CacheAside: 'cache_aside'
+  }
 
   /** Options of `cache.shardsMrc`: exactly one of `rate` or `maxKeys`. */
   export interface ShardsOptions {

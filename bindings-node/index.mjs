@@ -12,6 +12,7 @@ export const {
   FittedGroup,
   IsolationForest,
   ProactiveMonitor,
+  OpsbrainError,
   Router,
   RuleSet,
   SlaPolicy,

@@ -95,3 +95,37 @@ test('a missing platform binary names the platform and how to build from source'
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('OpsbrainError: instanceof holds for every error opsbrain throws, and only those', () => {
+  const { OpsbrainError } = cjs
+  assert.ok(OpsbrainError.codes.includes('invalid_input') && OpsbrainError.codes.includes('parse_error'))
+  assert.ok(Object.isFrozen(OpsbrainError.codes))
+  const thrown = []
+  for (const f of [() => cjs.classify(42), () => cjs.RuleSet.fromJson('{'), () => cjs.routeTicket(42),
+    () => cjs.IsolationForest.fromJson('{"format_version": 99}')]) {
+    try { f(); assert.fail('no error') } catch (e) { thrown.push(e) }
+  }
+  for (const e of thrown) {
+    assert.ok(e instanceof OpsbrainError, `${e.code}: ${e.message}`)
+    assert.ok(e instanceof Error)
+    assert.ok(OpsbrainError.codes.includes(e.code))
+  }
+  assert.ok(!(new Error('plain') instanceof OpsbrainError))
+  const foreign = new Error('x'); foreign.code = 'ENOENT'
+  assert.ok(!(foreign instanceof OpsbrainError))
+  assert.ok(!('boom' instanceof OpsbrainError))
+  assert.throws(() => new OpsbrainError(), (e) => e.code === 'invalid_type')
+})
+
+test('the string enums exist at run time as declared in index.d.ts', () => {
+  assert.deepEqual({ ...cjs.Priority }, { Low: 'low', Medium: 'medium', High: 'high', Critical: 'critical' })
+  assert.equal(cjs.Channel.Portal, 'portal')
+  assert.equal(cjs.HolidayRule.ShiftStartDate, 'shift_start_date')
+  assert.equal(cjs.cache.Policy.WTinyLfu, 'w_tiny_lfu')
+  assert.equal(cjs.cache.CacheStrategy.CacheAside, 'cache_aside')
+  const dts = readFileSync(join(pkgDir, 'index.d.ts'), 'utf8')
+  for (const name of ['Priority', 'Channel', 'HolidayRule', 'OpsbrainError']) {
+    assert.match(dts, new RegExp(`export declare (const|class) ${name}\\b`), name)
+  }
+  assert.match(dts, /export const Policy: \{/)
+})

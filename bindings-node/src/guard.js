@@ -53,5 +53,21 @@
       }
     }
   };
-  return (exports) => walk(exports, '');
+  // `err instanceof OpsbrainError` for every error carrying one of our codes.
+  class OpsbrainError extends Error {
+    constructor() {
+      super('OpsbrainError is not constructed: opsbrain throws errors carrying its codes');
+      const e = new TypeError('OpsbrainError cannot be constructed');
+      e.code = 'invalid_type';
+      throw e;
+    }
+    static [Symbol.hasInstance](e) {
+      return e instanceof Error && ours.has(e.code);
+    }
+  }
+  Object.defineProperty(OpsbrainError, 'codes', { value: Object.freeze([...codes]), enumerable: true });
+  return (exports) => {
+    walk(exports, '');
+    exports.OpsbrainError = OpsbrainError;
+  };
 })
