@@ -89,8 +89,14 @@ fn ticket(v: &Value) -> Result<Ticket, Error> {
     Ticket::try_from(v)
 }
 
+/// Reads a request value as every entry point does (the one loader).
 fn de<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Error> {
-    Ok(serde_json::from_value(v.clone())?)
+    opsbrain::input::from_value(v)
+}
+
+/// [`de`] for the value of argument `at`, which prefixes error paths.
+fn de_at<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Result<T, Error> {
+    opsbrain::input::from_value_at(v, at)
 }
 
 fn opt<T: serde::de::DeserializeOwned>(input: &Value, key: &str) -> Result<Option<T>, Error> {
@@ -209,9 +215,7 @@ fn calendar(input: &Value) -> Result<BusinessCalendar, Error> {
 
 fn parse_instant(v: &Value, what: &str) -> Result<DateTime<Utc>, Error> {
     let s = v.as_str().ok_or_else(|| invalid(what))?;
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| invalid(&format!("{what}: {s:?} is not an instant with an offset")))
+    opsbrain::input::parse_instant(s).map_err(|e| e.at(what))
 }
 
 fn when(input: &Value, key: &str) -> Result<DateTime<Utc>, Error> {
@@ -275,7 +279,7 @@ fn run_sla(op: &str, input: &Value) -> Result<Value, Error> {
     };
     match op {
         "sla.status" => {
-            let events: Vec<SlaEvent> = de(&input["events"])?;
+            let events: Vec<SlaEvent> = de_at(&input["events"], "events")?;
             Ok(serde_json::to_value(sla_status(
                 &policy,
                 &events,
@@ -283,7 +287,7 @@ fn run_sla(op: &str, input: &Value) -> Result<Value, Error> {
             )?)?)
         }
         "sla.status_batch" => {
-            let tickets: Vec<Vec<SlaEvent>> = de(&input["tickets"])?;
+            let tickets: Vec<Vec<SlaEvent>> = de_at(&input["tickets"], "tickets")?;
             Ok(serde_json::to_value(sla_status_batch(
                 &policy,
                 &tickets,
@@ -378,7 +382,7 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             &RuleSet::from_toml(&text(input, "text")?)?.to_json(),
         )?),
         "route_ticket" => to_value(serde_json::to_value(
-            router(input)?.route_ticket(&ticket(&input["ticket"])?)?,
+            router(input)?.route_ticket(&de_at(&input["ticket"], "ticket")?)?,
         )),
         "route_tickets" => {
             let list = input["tickets"]
@@ -435,7 +439,12 @@ fn fixtures_pass() {
             let got = run(op, &case["input"]);
             let ok = match (case.get("expected"), case.get("error_code"), &got) {
                 (Some(exp), None, Ok(v)) => same(exp, v, tol),
-                (None, Some(code), Err(e)) => code.as_str() == Some(e.code()),
+                (None, Some(code), Err(e)) => {
+                    code.as_str() == Some(e.code())
+                        && case
+                            .get("error_message")
+                            .is_none_or(|m| m.as_str() == Some(e.message.as_str()))
+                }
                 (Some(_), Some(_), _) | (None, None, _) => {
                     panic!("{name}: needs exactly one of expected / error_code")
                 }

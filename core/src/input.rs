@@ -189,20 +189,114 @@ pub(crate) fn as_config(e: Error) -> Error {
     }
 }
 
-/// When the bad value is a record (not one of serde's own shape errors) with
-/// a string field that only lacks its UTC offset: that field and the hint.
+/// When the bad value is a record (not one of serde's own shape errors:
+/// serde reports the fields of an internally tagged record, such as an SLA
+/// event, at the record) with a field whose own check gives this mistake
+/// (a priority, channel, tier or instant), that field and the message.
 fn offset_field(bad: Option<&Value>, message: &str) -> Option<(String, String)> {
-    const SERDE_OWN: [&str; 4] = ["unknown", "missing", "invalid type", "invalid length"];
+    let record = bad?.as_object()?;
+    // An unknown key of a tagged record: name it, as serde does for others.
+    if let Some(key) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split_once('`'))
+        .map(|(k, _)| k)
+        .filter(|k| record.contains_key(*k))
+    {
+        return Some((key.to_owned(), message.to_owned()));
+    }
+    const SERDE_OWN: [&str; 5] = [
+        "unknown field",
+        "unknown variant",
+        "missing",
+        "invalid type",
+        "invalid length",
+    ];
     if SERDE_OWN.iter().any(|p| message.starts_with(p)) {
         return None;
     }
-    bad?.as_object()?.iter().find_map(|(k, v)| {
+    // An instant that only lacks its offset, whichever parser reported it.
+    let naive = record.iter().find_map(|(k, v)| {
         let s = v.as_str().filter(|s| lacks_offset(s))?;
         Some((
             k.clone(),
             instant_hint(Some(&Value::String(s.to_owned())), String::new()),
         ))
+    });
+    naive.or_else(|| {
+        record.iter().find_map(|(k, v)| {
+            let own = match v {
+                Value::String(s) => [
+                    s.parse::<crate::Priority>().err(),
+                    s.parse::<crate::Channel>().err(),
+                    parse_instant(s).err(),
+                ]
+                .into_iter()
+                .flatten()
+                .find(|e| e.message == message),
+                Value::Number(n) => n.as_i64().and_then(|n| crate::Tier::new(n).err()),
+                _ => None,
+            };
+            own.filter(|e| e.message == message)
+                .map(|e| (k.clone(), e.message))
+        })
     })
+}
+
+/// Deserialises an instant with [`parse_instant`]'s reading and messages
+/// (for `#[serde(deserialize_with = "...")]`): a date-time without its
+/// UTC offset is named as such, through serde as through every entry point.
+///
+/// # Examples
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Body {
+///     #[serde(deserialize_with = "opsbrain::input::instant")]
+///     at: chrono::DateTime<chrono::Utc>,
+/// }
+/// let e = serde_json::from_str::<Body>(r#"{"at": "2026-11-30T09:00:00"}"#).err().unwrap();
+/// assert!(e.to_string().contains("has no UTC offset"), "{e}");
+/// ```
+///
+/// # Errors
+/// As [`parse_instant`], as the deserializer's error.
+pub fn instant<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<DateTime<Utc>, D::Error> {
+    struct Instant;
+    impl serde::de::Visitor<'_> for Instant {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 instant with a UTC offset")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> std::result::Result<DateTime<Utc>, E> {
+            parse_instant(s).map_err(|e| E::custom(e.message))
+        }
+    }
+    d.deserialize_str(Instant)
+}
+
+/// [`instant`] for an optional instant (`null` or absent is `None`; pair it
+/// with `#[serde(default)]`).
+///
+/// # Examples
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Body {
+///     #[serde(default, deserialize_with = "opsbrain::input::optional_instant")]
+///     since: Option<chrono::DateTime<chrono::Utc>>,
+/// }
+/// assert!(serde_json::from_str::<Body>("{}").unwrap().since.is_none());
+/// assert!(serde_json::from_str::<Body>(r#"{"since": "2026-11-30"}"#).is_err());
+/// ```
+///
+/// # Errors
+/// As [`instant`].
+pub fn optional_instant<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "instant")] DateTime<Utc>);
+    Ok(<Option<Wrap> as serde::Deserialize>::deserialize(d)?.map(|w| w.0))
 }
 
 /// Reads a `T` from JSON configuration text (size-checked, then parsed),
@@ -235,6 +329,41 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
     de.end()
         .map_err(|e| Error::new(ErrorKind::ParseError, format!("invalid JSON: {e}")))?;
     Ok(value)
+}
+
+/// Reads a request of type `T` from a JSON body (an HTTP request's, a
+/// queue message's) with the codes of every entry point: `parse_error` only
+/// when the text is not JSON; a bad value inside it gets the code and
+/// message [`from_value`] gives, naming its path. Use it instead of
+/// `serde_json::from_str`, whose errors carry no opsbrain code.
+///
+/// # Examples
+/// ```
+/// use opsbrain::classify::Ticket;
+/// let t: Ticket = opsbrain::input::from_body(r#"{"subject": "Site down"}"#)?;
+/// assert_eq!(t.subject, "Site down");
+/// let e = opsbrain::input::from_body::<Ticket>(r#"{"subject": "x", "channel": "fax"}"#).unwrap_err();
+/// assert_eq!(e.code(), "invalid_input");
+/// assert!(e.message.starts_with("channel: unknown channel \"fax\""), "{}", e.message);
+/// assert_eq!(opsbrain::input::from_body::<Ticket>("{").unwrap_err().code(), "parse_error");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `limit_exceeded` past [`limits::MAX_REQUEST_BYTES`] (checked before
+/// parsing); `parse_error` for text that is not JSON; otherwise as
+/// [`from_value`].
+pub fn from_body<T: DeserializeOwned>(text: &str) -> Result<T> {
+    if text.len() > crate::limits::MAX_REQUEST_BYTES {
+        return Err(Error::limit(format!(
+            "request body is {} bytes; at most {} are allowed",
+            text.len(),
+            crate::limits::MAX_REQUEST_BYTES
+        )));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| Error::new(ErrorKind::ParseError, format!("invalid JSON: {e}")))?;
+    from_value(&value)
 }
 
 /// A core value with one JSON form, the same in every language: what

@@ -5,6 +5,9 @@
 /// Largest JSON or TOML text accepted for a table or rule set (16 MiB).
 pub const MAX_CONFIG_BYTES: usize = 16 * 1024 * 1024;
 
+/// Largest JSON request body [`crate::input::from_body`] reads (64 MiB).
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
+
 /// Most entries in one classification table.
 pub const MAX_TABLE_ENTRIES: usize = 100_000;
 

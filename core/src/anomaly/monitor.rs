@@ -110,6 +110,7 @@ pub struct Alert {
     /// The group's recommendation.
     pub recommendation: String,
     /// The instant given to [`ProactiveMonitor::alerts`].
+    #[serde(deserialize_with = "crate::input::instant")]
     pub timestamp: DateTime<Utc>,
     /// How many points were flagged.
     pub anomalous_count: usize,

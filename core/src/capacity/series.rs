@@ -106,6 +106,7 @@ impl<P: serde::de::DeserializeOwned> SeriesOptions<P> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Spec {
+            #[serde(deserialize_with = "crate::input::instant")]
             start: DateTime<Utc>,
             step_secs: i64,
         }

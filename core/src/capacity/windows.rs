@@ -153,8 +153,10 @@ pub struct MaintenanceWindow {
     /// Start, in seconds after local midnight.
     pub start_secs: i64,
     /// The next start after the history.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub next_start: DateTime<Utc>,
     /// The next end after the history.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub next_end: DateTime<Utc>,
     /// Mean load over the window.
     pub expected_load: f64,

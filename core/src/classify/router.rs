@@ -86,7 +86,7 @@ impl Ticket {
         check_batch(list.len())?;
         list.iter()
             .enumerate()
-            .map(|(i, t)| Ticket::try_from(t).map_err(|e| e.at(format!("{at}[{i}]"))))
+            .map(|(i, t)| ticket_at(t, &format!("{at}[{i}]")))
             .collect()
     }
 }
@@ -108,59 +108,22 @@ impl TryFrom<&serde_json::Value> for Ticket {
     /// # Ok::<(), opsbrain::Error>(())
     /// ```
     fn try_from(value: &serde_json::Value) -> Result<Ticket> {
-        use serde_json::Value;
-        let obj = value.as_object().ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidType,
-                "a ticket must be an object with a \"subject\"",
-            )
-        })?;
-        let string = |key: &str, v: &Value| match v {
-            Value::String(s) => Ok(s.clone()),
-            _ => Err(Error::new(
-                ErrorKind::InvalidType,
-                format!("{key:?} must be a string"),
-            )),
-        };
-        let mut ticket = Ticket::new(String::new());
-        let mut has_subject = false;
-        for (key, v) in obj {
-            match key.as_str() {
-                "subject" => {
-                    ticket.subject = string(key, v)?;
-                    has_subject = true;
-                }
-                "body" => ticket.body = string(key, v)?,
-                "channel" => ticket.channel = string(key, v)?.parse()?,
-                "error_codes" => {
-                    let list = v.as_array().ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::InvalidType,
-                            "\"error_codes\" must be a list of strings",
-                        )
-                    })?;
-                    check_codes_len(list.len())?;
-                    ticket.error_codes = list
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| string(&format!("error_codes[{i}]"), c))
-                        .collect::<Result<_>>()?;
-                }
-                other => {
-                    return Err(Error::invalid_input(format!(
-                        "unknown ticket key {other:?}; expected subject, body, error_codes, channel"
-                    )));
-                }
-            }
-        }
-        if !has_subject {
-            return Err(Error::new(
-                ErrorKind::MissingKey,
-                "a ticket needs a \"subject\"",
-            ));
-        }
-        Ok(ticket)
+        ticket_at(value, "")
     }
+}
+
+/// Reads the ticket at path `at` with the one loader
+/// ([`crate::input::from_value_at`]), its error codes' count checked first.
+fn ticket_at(value: &serde_json::Value, at: &str) -> Result<Ticket> {
+    if let Some(codes) = value.get("error_codes").and_then(|c| c.as_array()) {
+        let path = if at.is_empty() {
+            "error_codes".to_owned()
+        } else {
+            format!("{at}.error_codes")
+        };
+        check_codes_len(codes.len()).map_err(|e| e.at(path))?;
+    }
+    crate::input::from_value_at(value, at)
 }
 
 /// The routing decision for one ticket.

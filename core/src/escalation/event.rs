@@ -36,6 +36,7 @@ pub enum EscalationEvent {
     /// The ticket was opened, at its own tier and priority.
     Created {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// The ticket's tier at creation.
         tier: Tier,
@@ -48,6 +49,7 @@ pub enum EscalationEvent {
     /// Someone acknowledged the ticket.
     Acknowledged {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// Who, if known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,16 +58,19 @@ pub enum EscalationEvent {
     /// The ticket was resolved.
     Resolved {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// A resolved (or acknowledged) ticket was reopened.
     Reopened {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// Someone escalated the ticket by hand to `tier`.
     Escalated {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// The tier escalated to.
         tier: Tier,
@@ -74,6 +79,7 @@ pub enum EscalationEvent {
     /// `metric` has been used (above 100 after the breach).
     SlaWarning {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// The SLA metric.
         metric: SlaMetric,

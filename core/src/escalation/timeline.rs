@@ -50,6 +50,7 @@ impl EscalationReason {
 #[serde(deny_unknown_fields)]
 pub struct FiredEscalation {
     /// When it fired.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// The level notified, if any (a manual or SLA escalation past the last
     /// level, or after the ladder ran out, notifies none).
@@ -65,6 +66,7 @@ pub struct FiredEscalation {
 #[serde(deny_unknown_fields)]
 pub struct PendingEscalation {
     /// When it would fire (strictly after `now`).
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// The level it would notify.
     pub level: String,

@@ -174,8 +174,10 @@ pub struct ErrorBudget {
     /// The rolling window, seconds.
     pub window_secs: i64,
     /// Start of the intervals counted.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub window_start: DateTime<Utc>,
     /// End of the series.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub window_end: DateTime<Utc>,
     /// Intervals counted (fewer than the window holds when the series is shorter).
     pub intervals: usize,
@@ -393,10 +395,12 @@ pub struct BurnRateAlert {
     /// The rule's burn rate.
     pub burn_rate: f64,
     /// End of the first interval at which both windows burned at the rate.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub fired_at: DateTime<Utc>,
     /// End of the first interval at which they no longer did; while still
     /// firing at the end of the series, the projected instant assuming no
     /// further errors at the long window's mean traffic.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub clears_at: DateTime<Utc>,
     /// Still firing at the end of the series (`clears_at` is projected).
     pub firing: bool,

@@ -42,6 +42,7 @@ pub struct JourneyEvent {
     /// Which step of it.
     pub step: String,
     /// When.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// `"success"`, or what went wrong.
     #[serde(default = "success")]

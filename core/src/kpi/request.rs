@@ -16,6 +16,7 @@ use crate::error::Result;
 #[serde(deny_unknown_fields)]
 pub struct BudgetOptions {
     /// Start of the first interval.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub start: DateTime<Utc>,
     /// Interval length, seconds.
     pub step_secs: i64,
@@ -44,6 +45,7 @@ impl BudgetOptions {
 #[serde(deny_unknown_fields)]
 pub struct BurnOptions {
     /// Start of the first interval.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub start: DateTime<Utc>,
     /// Interval length, seconds.
     pub step_secs: i64,

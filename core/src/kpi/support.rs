@@ -97,8 +97,10 @@ pub enum GroupBy {
 #[serde(default, deny_unknown_fields)]
 pub struct SupportKpiOptions {
     /// Only tickets created at or after this instant.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub since: Option<DateTime<Utc>>,
     /// Only tickets created before this instant.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub until: Option<DateTime<Utc>>,
     /// Also report each group.
     pub group_by: Option<GroupBy>,

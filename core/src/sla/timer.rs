@@ -20,6 +20,7 @@ pub enum SlaEvent {
     /// The ticket was opened (exactly once, first).
     Created {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// Initial tier.
         tier: Tier,
@@ -32,21 +33,25 @@ pub enum SlaEvent {
     /// The first response was sent (stops the first-response timer).
     FirstResponse {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// Waiting on the customer: both clocks stop.
     Paused {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// The clocks run again.
     Resumed {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// Moved to another tier (re-targets running timers).
     Escalated {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// New tier.
         tier: Tier,
@@ -54,6 +59,7 @@ pub enum SlaEvent {
     /// Priority changed (re-targets running timers, keeping elapsed time).
     PriorityChanged {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
         /// New priority.
         priority: Priority,
@@ -61,11 +67,13 @@ pub enum SlaEvent {
     /// Resolved (stops the resolution timer).
     Resolved {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
     /// Reopened (the resolution timer runs again from where it stopped).
     Reopened {
         /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
         at: DateTime<Utc>,
     },
 }
@@ -106,6 +114,7 @@ pub struct WarningCrossing {
     /// Percent of the target.
     pub percent: f64,
     /// When it was crossed.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
 }
 
@@ -127,10 +136,12 @@ pub struct MetricStatus {
     /// Running, paused, met or breached.
     pub state: TimerState,
     /// When the timer was stopped (first response or resolution), if it was.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub met_at: Option<DateTime<Utc>>,
     /// When the target was or will be exceeded: the actual instant once
     /// breached; predicted from `now` while running (assuming no further
     /// pause); `None` while paused or once met.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub breach_at: Option<DateTime<Utc>>,
     /// Warning thresholds crossed so far, in order.
     pub warnings: Vec<WarningCrossing>,

@@ -165,6 +165,7 @@ pub struct Forecast {
     /// The method used (never `auto`).
     pub method: Method,
     /// Instant of `mean[0]`: one step after the last observation.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub start: DateTime<Utc>,
     /// Time between forecast points (the history's step).
     #[serde(rename = "step_secs", with = "crate::serde_secs")]

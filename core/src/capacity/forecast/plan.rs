@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Peak {
     /// Instant of the peak (the first one on ties).
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// Its point forecast.
     pub mean: f64,
@@ -26,12 +27,14 @@ pub struct Crossing {
     /// The threshold, in the metric's units.
     pub threshold: f64,
     /// First instant the point forecast reaches it; `None` within the horizon.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub at: Option<DateTime<Utc>>,
     /// Time from the last observation to `at`.
     #[serde(rename = "after_secs", with = "opt_secs")]
     pub after: Option<TimeDelta>,
     /// First instant the upper bound reaches it (the earliest plausible
     /// crossing); `None` within the horizon.
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub upper_at: Option<DateTime<Utc>>,
     /// Time from the last observation to `upper_at`.
     #[serde(rename = "upper_after_secs", with = "opt_secs")]
@@ -171,6 +174,7 @@ impl ScalingPolicy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalingStep {
     /// From this instant on...
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// ...run this many replicas.
     pub replicas: u32,

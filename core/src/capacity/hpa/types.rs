@@ -65,10 +65,10 @@ pub struct Pod {
     #[serde(default)]
     pub recently_started: Option<bool>,
     /// When the pod started.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::input::optional_instant", default)]
     pub start_time: Option<DateTime<Utc>>,
     /// When the Ready condition last changed.
-    #[serde(default)]
+    #[serde(deserialize_with = "crate::input::optional_instant", default)]
     pub ready_transition_time: Option<DateTime<Utc>>,
     /// Requests summed over the pod's containers, per resource.
     #[serde(default)]
@@ -127,7 +127,7 @@ pub enum MetricSpec {
         /// When the readings were taken (default `now`); with
         /// `window_secs`, decides whether a recently started pod's CPU
         /// sample covers a full window since it became ready.
-        #[serde(default)]
+        #[serde(deserialize_with = "crate::input::optional_instant", default)]
         timestamp: Option<DateTime<Utc>>,
         /// Length of the readings' window in seconds (default 60).
         #[serde(default)]
@@ -261,6 +261,7 @@ pub struct Behavior {
 #[serde(deny_unknown_fields)]
 pub struct TimedRecommendation {
     /// When it was made.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// Replicas recommended.
     pub replicas: i32,
@@ -271,6 +272,7 @@ pub struct TimedRecommendation {
 #[serde(deny_unknown_fields)]
 pub struct ScaleEvent {
     /// When it happened.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub at: DateTime<Utc>,
     /// Replicas added (scale-up list) or removed (scale-down list), > 0.
     pub change: i32,
@@ -318,6 +320,7 @@ pub struct HpaRequest {
     #[serde(default)]
     pub behavior: Option<Behavior>,
     /// The current time.
+    #[serde(deserialize_with = "crate::input::instant")]
     pub now: DateTime<Utc>,
     /// Unstabilized recommendations of earlier reconciliations.
     #[serde(default)]

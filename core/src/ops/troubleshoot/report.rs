@@ -108,8 +108,10 @@ pub struct Timeframe {
     pub phrase: String,
     /// When the problem started, at the earliest (`None` when it is tied
     /// to an event whose time the report does not give).
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub since: Option<DateTime<Utc>>,
     /// When it ended, for phrases like "yesterday".
+    #[serde(default, deserialize_with = "crate::input::optional_instant")]
     pub until: Option<DateTime<Utc>>,
     /// The event it is relative to (`update`, `release`, ...).
     pub event: Option<String>,
