@@ -382,17 +382,10 @@ fn run(op: &str, input: &Value) -> Result<Value, Error> {
             &RuleSet::from_toml(&text(input, "text")?)?.to_json(),
         )?),
         "route_ticket" => to_value(serde_json::to_value(
-            router(input)?.route_ticket(&de_at(&input["ticket"], "ticket")?)?,
+            router(input)?.route_ticket(&ticket(&input["ticket"])?)?,
         )),
         "route_tickets" => {
-            let list = input["tickets"]
-                .as_array()
-                .ok_or_else(|| invalid("tickets"))?;
-            let tickets = list
-                .iter()
-                .enumerate()
-                .map(|(i, t)| ticket(t).map_err(|e| e.at(format!("tickets[{i}]"))))
-                .collect::<Result<Vec<_>, _>>()?;
+            let tickets = Ticket::list(&input["tickets"], "tickets")?;
             to_value(serde_json::to_value(router(input)?.route_batch(&tickets)?))
         }
         other => panic!("unknown op {other:?}: every op must be mapped in every runner"),

@@ -134,12 +134,22 @@ fn a_bad_channel_reads_the_same_in_a_ticket() {
         (e.code(), e.message.as_str()),
         (code.as_str(), bare(&message))
     );
-    let e = from_body::<opsbrain::classify::Ticket>(r#"{"subject": "x", "channel": "fax"}"#)
-        .expect_err("fax");
+    let one = serde_json::json!({"subject": "x", "channel": "fax"});
+    let e = opsbrain::classify::Ticket::try_from(&one).expect_err("fax");
     assert_eq!(e.message, format!("channel: {}", bare(&message)));
-    let v = serde_json::json!({"subject": "x", "channel": "fax"});
-    let e = opsbrain::classify::Ticket::try_from(&v).expect_err("fax");
+    let e = from_body::<opsbrain::classify::Ticket>(&one.to_string()).expect_err("fax");
     assert_eq!(e.message, format!("channel: {}", bare(&message)));
+    let two = serde_json::json!([{"subject": "x"}, one]);
+    let e = opsbrain::classify::Ticket::list(&two, "tickets").expect_err("fax");
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        (code.as_str(), message.as_str())
+    );
+    let e = from_value_at::<Vec<opsbrain::classify::Ticket>>(&two, "tickets").expect_err("fax");
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        (code.as_str(), message.as_str())
+    );
 }
 
 /// The NaN row: bindings' tests assert this message too

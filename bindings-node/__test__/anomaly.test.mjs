@@ -205,6 +205,13 @@ describe('IsolationForest errors', () => {
     throwsCode(() => fitted.scoreSamples([[0, -Infinity, 1]]), 'invalid_input')
   })
 
+  test('a NaN row gets the message it gets in Rust and Python (tests/mistakes.rs NAN_ROW)', () => {
+    const nanRow = 'row 1, column 0 is NaN: isolation forests need finite values'
+    throwsCode(() => new IsolationForest().fit([[1, 2], [NaN, 3], [4, 5]]), 'invalid_input', new RegExp(`^${nanRow}$`))
+    const small = new IsolationForest().fit([[1, 2], [2, 3], [4, 5]])
+    throwsCode(() => small.decisionFunction([[1, 2], [NaN, 3], [4, 5]]), 'invalid_input', new RegExp(`^${nanRow}$`))
+  })
+
   test('zero rows, one row, zero columns are invalid_input', () => {
     throwsCode(() => new IsolationForest().fit([]), 'invalid_input', /at least 2 rows/)
     throwsCode(() => new IsolationForest().fit(new Float64Array(0), 0, 3), 'invalid_input')

@@ -330,6 +330,7 @@ for (const file of files) {
         } catch (err) {
           if (hasCode && err instanceof Error && err.code !== undefined) {
             assert.equal(err.code, c.error_code, `wrong code; message: ${err.message}`)
+            if (Object.hasOwn(c, 'error_message')) assert.equal(err.message, c.error_message)
             return
           }
           throw err

@@ -1,6 +1,6 @@
 //! `opsbrain::classify` for Node: the issue-type table, rule sets and
 //! ticket routing. Tickets are read by the one reader and handed to the
-//! core's `Ticket::try_from`, which owns their rules and error codes.
+//! core's `Ticket::from_value_at`, which owns their rules and error codes.
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use crate::types::class;
 
 fn ticket(path: &str, v: &Unknown<'_>) -> opsbrain::Result<core::Ticket> {
     let value = value::read(path, v, &Shape::PLAIN)?;
-    core::Ticket::try_from(&value).map_err(|e| e.at(path.to_owned()))
+    core::Ticket::from_value_at(&value, path)
 }
 
 fn tickets(v: &Unknown<'_>) -> opsbrain::Result<Vec<core::Ticket>> {

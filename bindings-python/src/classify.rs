@@ -84,7 +84,7 @@ impl PyRouter {
 fn tickets(obj: &Bound<'_, PyAny>, max: usize) -> Res<Vec<Ticket>> {
     seq(obj, "tickets", max, |item, at| {
         let v = value(item, at, MAX_TICKET_ERROR_CODES)?;
-        Ok(Ticket::try_from(&v).map_err(|e| e.at(at))?)
+        Ok(Ticket::from_value_at(&v, &at.to_string())?)
     })
 }
 

@@ -231,3 +231,16 @@ def test_monitor_batch_streaming_alerts_and_pickle() -> None:
         monitor.alerts([{"metric": "performance"}], when)
     with pytest.raises(opsbrain.InvalidInputError):
         monitor.detect("performance", np.array([[1.0, np.nan], [2.0, 3.0]]))
+
+
+def test_a_nan_row_gets_the_core_message() -> None:
+    """The same message as in Rust and Node (tests/mistakes.rs NAN_ROW)."""
+    nan_row = "row 1, column 0 is NaN: isolation forests need finite values"
+    x = np.array([[1.0, 2.0], [np.nan, 3.0], [4.0, 5.0]])
+    with pytest.raises(opsbrain.InvalidInputError) as info:
+        IsolationForest().fit(x)
+    assert (info.value.code, str(info.value)) == ("invalid_input", nan_row)
+    small = IsolationForest().fit(np.array([[1.0, 2.0], [2.0, 3.0], [4.0, 5.0]]))
+    with pytest.raises(opsbrain.InvalidInputError) as info:
+        small.decision_function(x)
+    assert (info.value.code, str(info.value)) == ("invalid_input", nan_row)

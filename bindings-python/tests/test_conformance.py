@@ -215,6 +215,8 @@ def test_fixture(case: dict) -> None:
         with pytest.raises(opsbrain.OpsbrainError) as info:
             op(case["input"])
         assert info.value.code == case["error_code"], str(info.value)
+        if "error_message" in case:
+            assert str(info.value) == case["error_message"]
     else:
         got = op(case["input"])
         assert same(case["expected"], got, case.get("tol", 0.0)), f"got {json.dumps(got)}"

@@ -112,6 +112,25 @@ impl TryFrom<&serde_json::Value> for Ticket {
     }
 }
 
+impl Ticket {
+    /// [`Ticket::try_from`] for the ticket at path `at` (an argument name or
+    /// `tickets[3]`), which prefixes the path of every error.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::classify::Ticket;
+    /// let v = serde_json::json!({"subject": "x", "channel": "fax"});
+    /// let e = Ticket::from_value_at(&v, "ticket").unwrap_err();
+    /// assert!(e.message.starts_with("ticket.channel: unknown channel"), "{}", e.message);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Ticket::try_from`].
+    pub fn from_value_at(value: &serde_json::Value, at: &str) -> Result<Ticket> {
+        ticket_at(value, at)
+    }
+}
+
 /// Reads the ticket at path `at` with the one loader
 /// ([`crate::input::from_value_at`]), its error codes' count checked first.
 fn ticket_at(value: &serde_json::Value, at: &str) -> Result<Ticket> {
