@@ -41,12 +41,12 @@
 //! | `classify` | [`classify`]: classification table, free-text rules, routing, the built-in rules and model | aho-corasick, regex, regex-syntax, rand, rand_chacha, rustc-hash |
 //! | `sla` | [`calendar`], [`sla`], [`escalation`]; also `classify` (escalation timelines take a classification table) | chrono-tz, rustc-hash |
 //! | `anomaly` | [`anomaly`]: Isolation Forest, scaling, monitoring; also `parallel` (its forests run on a rayon pool, [`anomaly::Threads`]) | ndarray, linfa, rand, rand_chacha |
-//! | `capacity` | [`capacity`]: scaling, HPA, forecasts, maintenance windows | ndarray, linfa, linfa-clustering, rand, rand_chacha (for the maintenance windows' k-means only) |
+//! | `capacity` | [`capacity`]: scaling, HPA, forecasts, maintenance windows | ndarray, linfa, linfa-clustering, rand, rand_chacha (for the maintenance windows' k-means only; linfa also links rayon through ndarray) |
 //! | `cache` | [`cache`]: strategy rules, miss-ratio curves, simulation, warming | rustc-hash |
 //! | `kpi` | [`kpi`]; also `sla` (KPIs are measured against SLA policies) | none more |
 //! | `ops` | [`ops`]; also `classify` (troubleshooting matches with rule sets and routes through the table) | regex, chrono-tz, rustc-hash |
 //! | `parallel` | the batch functions (`route_batch`, `sla_status_batch`, calendar batches, KPI and burn-rate reports, policy comparison, forecast validation, model cross-validation) run on rayon's pool; without it, on the calling thread, with identical results | rayon |
-//! | `toml` | the `from_toml` readers (tables, rule sets, calendars, SLA and escalation policies, strategy tables, `input::from_toml`) | toml |
+//! | `toml` | the `from_toml` readers (tables, rule sets, calendars, SLA and escalation policies, strategy tables, `input::from_toml`) and `From<toml::de::Error>` for [`Error`] | toml |
 //! | `serde` | nothing: see below | none |
 //!
 //! Always pulled: serde, serde_json, serde_path_to_error, thiserror, chrono.
