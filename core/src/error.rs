@@ -133,6 +133,12 @@ impl Error {
         Error::new(ErrorKind::InvalidInput, message)
     }
 
+    #[cfg(any(
+        feature = "classify",
+        feature = "cache",
+        feature = "anomaly",
+        feature = "capacity"
+    ))]
     pub(crate) fn invalid_config(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidConfig, message)
     }
@@ -148,6 +154,7 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+#[cfg(feature = "toml")]
 impl From<toml::de::Error> for Error {
     fn from(e: toml::de::Error) -> Self {
         Error::new(ErrorKind::ParseError, format!("invalid TOML: {e}"))

@@ -10,7 +10,8 @@
 //!   key, an unknown variant, a bad value or a null where a value is
 //!   required. Both bindings read every request through it, so one mistake
 //!   gets one code in Rust, Python and Node.
-//! - [`from_json`] and [`from_toml`] read human-written configuration text:
+//! - [`from_json`] and `from_toml` (with the `toml` feature) read
+//!   human-written configuration text:
 //!   size checked first ([`limits::MAX_CONFIG_BYTES`]), then parsed; every
 //!   failure is `parse_error` with the path of the bad value in the message.
 //! - [`parse_instant`] reads an RFC 3339 instant; a date-time without a UTC
@@ -180,6 +181,7 @@ pub fn check_years(t: DateTime<Utc>, path: &str) -> Result<DateTime<Utc>> {
 /// A parameter reader's error as a configuration error: a bad value is
 /// `invalid_config` (as the parameter checks say it); an unknown key, a
 /// missing key and a wrong type keep their codes.
+#[cfg(any(feature = "anomaly", feature = "capacity"))]
 pub(crate) fn as_config(e: Error) -> Error {
     match e.kind {
         ErrorKind::InvalidInput if !e.message.contains("unknown field") => {
@@ -393,6 +395,7 @@ pub trait JsonForm: Sized {
 
 /// [`JsonForm`] through the type's own `from_json`/`to_json` (`own:`, for
 /// types that validate), or through serde and [`from_json`] (`serde:`).
+#[cfg(any(feature = "anomaly", feature = "cache", feature = "classify"))]
 macro_rules! json_form {
     (own: $($t:ty),*) => {$(
         impl JsonForm for $t {
@@ -416,24 +419,31 @@ macro_rules! json_form {
     )*};
 }
 
+#[cfg(feature = "anomaly")]
 json_form!(own:
     crate::anomaly::IsolationForest,
     crate::anomaly::FittedGroup,
-    crate::anomaly::ProactiveMonitor,
-    crate::cache::MissRatioCurve,
-    crate::cache::StrategyTable,
-    crate::calendar::BusinessCalendar,
-    crate::classify::ClassificationTable,
-    crate::classify::RuleSet,
-    crate::escalation::EscalationPolicy,
-    crate::ops::KnowledgeBase,
-    crate::sla::SlaPolicy
+    crate::anomaly::ProactiveMonitor
 );
+#[cfg(feature = "anomaly")]
+json_form!(serde: crate::anomaly::GroupAnomalies);
+#[cfg(feature = "cache")]
+json_form!(own: crate::cache::MissRatioCurve, crate::cache::StrategyTable);
+#[cfg(feature = "classify")]
+json_form!(own: crate::classify::ClassificationTable, crate::classify::RuleSet);
+#[cfg(feature = "classify")]
 json_form!(serde:
     crate::classify::Router,
-    crate::anomaly::GroupAnomalies,
     crate::classify::Route,
     crate::classify::Routing
+);
+#[cfg(feature = "ops")]
+json_form!(own: crate::ops::KnowledgeBase);
+#[cfg(feature = "sla")]
+json_form!(own:
+    crate::calendar::BusinessCalendar,
+    crate::escalation::EscalationPolicy,
+    crate::sla::SlaPolicy
 );
 
 /// Reads a `T` from TOML configuration text (size-checked, then parsed),
@@ -449,6 +459,8 @@ json_form!(serde:
 /// # Errors
 /// `limit_exceeded` past [`limits::MAX_CONFIG_BYTES`]; `parse_error`
 /// otherwise.
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub fn from_toml<T: DeserializeOwned>(text: &str) -> Result<T> {
     check_config_size(text)?;
     let de = toml::Deserializer::parse(text)
@@ -616,6 +628,7 @@ mod tests {
         assert!(e.message.starts_with("count: invalid value: integer `-1`"));
     }
 
+    #[cfg(feature = "sla")]
     #[test]
     fn missing_offset_inside_a_tagged_record_names_the_field() {
         let e = from_value_at::<Vec<crate::sla::SlaEvent>>(
@@ -681,6 +694,11 @@ mod tests {
             from_json::<Value>("{} {}").unwrap_err().code(),
             "parse_error"
         );
+    }
+
+    #[cfg(feature = "toml")]
+    #[test]
+    fn toml_text_is_located() {
         let e = from_toml::<Batch>("count = 1\n[[tickets]]\nevents = 3\n").unwrap_err();
         assert_eq!(e.code(), "parse_error");
         assert!(

@@ -30,6 +30,36 @@
 //! | [`limits`] | documented bounds on every input |
 //! | [`input`] | the one loader: requests from JSON values, configuration text, instants; errors name the path |
 //!
+//! ## Features
+//! One Cargo feature per family; all of them are on by default. With
+//! `default-features = false`, pick the families you need: a family turns on
+//! the families it calls into. The error type, the shared types, the limits
+//! and the JSON readers of [`input`] are always there.
+//!
+//! | feature | turns on | optional dependencies it pulls |
+//! |---|---|---|
+//! | `classify` | [`classify`]: classification table, free-text rules, routing, the built-in rules and model | aho-corasick, regex, regex-syntax, rand, rand_chacha, rustc-hash |
+//! | `sla` | [`calendar`], [`sla`], [`escalation`]; also `classify` (escalation timelines take a classification table) | chrono-tz, rustc-hash |
+//! | `anomaly` | [`anomaly`]: Isolation Forest, scaling, monitoring; also `parallel` (its forests run on a rayon pool, [`anomaly::Threads`]) | ndarray, linfa, rand, rand_chacha |
+//! | `capacity` | [`capacity`]: scaling, HPA, forecasts, maintenance windows | ndarray, linfa, linfa-clustering, rand, rand_chacha (for the maintenance windows' k-means only; linfa also links rayon through ndarray) |
+//! | `cache` | [`cache`]: strategy rules, miss-ratio curves, simulation, warming | rustc-hash |
+//! | `kpi` | [`kpi`]; also `sla` (KPIs are measured against SLA policies) | none more |
+//! | `ops` | [`ops`]; also `classify` (troubleshooting matches with rule sets and routes through the table) | regex, chrono-tz, rustc-hash |
+//! | `parallel` | the batch functions (`route_batch`, `sla_status_batch`, calendar batches, KPI and burn-rate reports, policy comparison, forecast validation, model cross-validation) run on rayon's pool; without it, on the calling thread, with identical results | rayon |
+//! | `toml` | the `from_toml` readers (tables, rule sets, calendars, SLA and escalation policies, strategy tables, `input::from_toml`) and `From<toml::de::Error>` for [`Error`] | toml |
+//! | `serde` | nothing: see below | none |
+//!
+//! Always pulled: serde, serde_json, serde_path_to_error, thiserror, chrono.
+//! The `serde` feature is accepted but does not gate anything, and turning it
+//! off removes nothing: every request, configuration and result is read and
+//! written through serde (the [`input`] readers, `from_json`/`to_json`, both
+//! bindings, and the built-in rules, model and knowledge base, which are JSON
+//! inside the crate), so the serde derives are part of every family.
+//!
+//! `default-features = false, features = ["classify", "sla"]` builds no
+//! linfa, ndarray or rayon (`scripts/check-features` checks it, and builds and
+//! tests every feature alone and none).
+//!
 //! ## Example
 //! ```
 //! use opsbrain::classify::{ClassificationTable, Router, Ticket};
@@ -46,20 +76,43 @@
 //! # Ok::<(), opsbrain::Error>(())
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "anomaly")]
+#[cfg_attr(docsrs, doc(cfg(feature = "anomaly")))]
 pub mod anomaly;
+#[cfg(feature = "cache")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache;
+#[cfg(feature = "sla")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sla")))]
 pub mod calendar;
+#[cfg(feature = "capacity")]
+#[cfg_attr(docsrs, doc(cfg(feature = "capacity")))]
 pub mod capacity;
+#[cfg(feature = "classify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "classify")))]
 pub mod classify;
 pub mod error;
+#[cfg(feature = "sla")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sla")))]
 pub mod escalation;
 pub mod input;
+#[cfg(feature = "kpi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kpi")))]
 pub mod kpi;
 pub mod limits;
+#[cfg(feature = "ops")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ops")))]
 pub mod ops;
+#[cfg(any(feature = "classify", feature = "cache", feature = "capacity"))]
+mod par;
+#[cfg(any(feature = "classify", feature = "capacity"))]
 mod serde_secs;
+#[cfg(feature = "sla")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sla")))]
 pub mod sla;
+#[cfg(any(feature = "anomaly", feature = "cache", feature = "kpi"))]
 pub(crate) mod stats;
 pub mod types;
 mod validate;
@@ -69,6 +122,8 @@ pub use types::{Channel, Priority, Tier};
 
 /// The ndarray version every opsbrain crate (and linfa) uses; bindings use
 /// this re-export so that only one copy is ever linked.
+#[cfg(any(feature = "anomaly", feature = "capacity"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "anomaly", feature = "capacity"))))]
 pub use ndarray;
 
 /// The README's Rust examples, compiled and run as doctests.

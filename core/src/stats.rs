@@ -6,6 +6,8 @@
 //! thresholds) interpolates linearly between order statistics: the "type 7"
 //! definition, numpy's and pandas' default. So "p90" means the same thing in
 //! every result.
+//!
+//! Each function is compiled for the features whose families use it.
 
 /// The `q` quantile (`q` in `[0, 1]`, clamped) of sorted values,
 /// interpolating linearly between order statistics; NaN when empty.
@@ -13,6 +15,7 @@
 /// ```ignore
 /// assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), 2.5);
 /// ```
+#[cfg(any(test, feature = "anomaly", feature = "cache", feature = "kpi"))]
 pub(crate) fn quantile_sorted(v: &[f64], q: f64) -> f64 {
     match v.len() {
         0 => f64::NAN,
@@ -28,11 +31,13 @@ pub(crate) fn quantile_sorted(v: &[f64], q: f64) -> f64 {
 
 /// The `p` percentile (`p` in `[0, 100]`) of sorted values, as
 /// [`quantile_sorted`] at `p / 100`.
+#[cfg(any(test, feature = "anomaly"))]
 pub(crate) fn percentile_sorted(sorted: &[f64], p: f64) -> f64 {
     quantile_sorted(sorted, p / 100.0)
 }
 
 /// The `p` percentile (`p` in `[0, 100]`) of unsorted values (sorts a copy).
+#[cfg(any(test, feature = "anomaly"))]
 pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -40,6 +45,7 @@ pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
 }
 
 /// The median of unsorted values (sorts them); `None` when empty.
+#[cfg(any(test, feature = "kpi"))]
 pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -49,6 +55,7 @@ pub(crate) fn median(v: &mut [f64]) -> Option<f64> {
 }
 
 /// `num / den`, or `None` when `den` is zero.
+#[cfg(any(test, feature = "kpi"))]
 pub(crate) fn ratio(num: f64, den: f64) -> Option<f64> {
     (den > 0.0).then(|| num / den)
 }

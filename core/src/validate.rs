@@ -5,6 +5,13 @@ use chrono::{DateTime, Utc};
 use crate::error::{Error, Result};
 use crate::limits;
 
+// Every family checks names; the shared readers (input) do not.
+#[cfg(any(
+    feature = "classify",
+    feature = "cache",
+    feature = "anomaly",
+    feature = "capacity"
+))]
 pub(crate) fn check_name(what: &str, name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::invalid_config(format!("{what} must not be empty")));

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rayon::prelude::*;
+use crate::par::*;
 use serde::{Deserialize, Serialize};
 
 use super::Trace;
@@ -151,7 +151,8 @@ pub fn simulate(trace: &Trace<'_>, policy: Policy, capacity: usize) -> Result<Po
     Ok(run(trace.keys(), policy, capacity))
 }
 
-/// Simulates every `(policy, capacity)` pair, in parallel (rayon). The
+/// Simulates every `(policy, capacity)` pair, in parallel (rayon, with the
+/// `parallel` feature; on the calling thread without it). The
 /// output is policies-major: for each policy in order, each capacity in
 /// order; results do not depend on the number of threads and equal the
 /// corresponding [`simulate`] calls.

@@ -116,6 +116,8 @@ impl StrategyTable {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         let raw: std::collections::BTreeMap<String, StrategyEntry> = crate::input::from_toml(text)?;
         Self::try_from(raw)

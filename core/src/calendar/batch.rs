@@ -3,8 +3,8 @@
 //! missing value (`None`: NaT in pandas, `null` in JSON) in a row gives a
 //! missing result for that row.
 
+use crate::par::*;
 use chrono::{DateTime, TimeDelta, Utc};
-use rayon::prelude::*;
 
 use super::business::{BusinessCalendar, Days};
 use crate::error::{Error, Result};
@@ -52,7 +52,8 @@ fn rows<T: Send>(
 impl BusinessCalendar {
     /// [`BusinessCalendar::add`] for every row: `starts[i] + durations[i]` of
     /// business time (one duration is used for every row), without pauses,
-    /// on the current rayon pool; a row with a missing value gives `None`.
+    /// on the current rayon pool (on the calling thread without the
+    /// `parallel` feature); a row with a missing value gives `None`.
     /// Results are in row order and do not depend on the thread count.
     ///
     /// # Examples

@@ -159,6 +159,8 @@ impl BusinessCalendar {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         Self::from_spec(CalendarSpec::from_toml(text)?)
     }

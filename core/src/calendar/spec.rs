@@ -182,6 +182,7 @@ impl CalendarSpec {
         crate::input::from_json(text)
     }
 
+    #[cfg(feature = "toml")]
     pub(crate) fn from_toml(text: &str) -> Result<Self> {
         crate::input::from_toml(text)
     }

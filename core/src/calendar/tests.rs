@@ -399,11 +399,14 @@ fn serde_round_trip_and_presets() {
     let c = calendars().remove(3);
     let back = BusinessCalendar::from_json(&c.to_json()).unwrap();
     assert_eq!(back, c);
-    let toml = BusinessCalendar::from_toml(
-        "time_zone = \"UTC\"\nholidays = [\"2026-12-25\"]\n[weekly]\nmon = [[\"09:00\", \"17:00\"]]\n",
-    )
-    .unwrap();
-    assert_eq!(toml.holiday_rule(), HolidayRule::CalendarDate);
+    #[cfg(feature = "toml")]
+    {
+        let toml = BusinessCalendar::from_toml(
+            "time_zone = \"UTC\"\nholidays = [\"2026-12-25\"]\n[weekly]\nmon = [[\"09:00\", \"17:00\"]]\n",
+        )
+        .unwrap();
+        assert_eq!(toml.holiday_rule(), HolidayRule::CalendarDate);
+    }
     let t = local("UTC", 2026, 11, 30, 5, 59);
     let sf = BusinessCalendar::sixteen_five("UTC").unwrap();
     assert_eq!(sf.next_open(t).unwrap(), local("UTC", 2026, 11, 30, 6, 0));

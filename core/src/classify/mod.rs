@@ -30,6 +30,7 @@ pub use model::{FitOptions, FitReport, MAX_FIT_TICKETS, MODEL_VERSION, OTHER, Te
 pub use router::{
     Candidate, Router, Routing, Ticket, UNCLASSIFIED, builtin_model, check_batch, default_router,
 };
+#[cfg(feature = "ops")]
 pub(crate) use rules::Kind as LiteralKind;
 pub use rules::{RuleSet, RuleSpec};
 pub use table::{Classification, ClassificationTable, Route, first_response_target};

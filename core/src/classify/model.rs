@@ -2,10 +2,10 @@
 //! regression over a ticket's words, word pairs, cues, error-code words and
 //! the rules' evidence per issue type.
 
+use crate::par::*;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
+use crate::par::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{self, FitOptions, FitReport, OTHER, TextModel, Vocab};

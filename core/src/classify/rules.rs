@@ -119,7 +119,9 @@ pub struct RuleSet {
     pub(crate) specs: Vec<RuleSpec>,
     pub(crate) min_score: f64,
     pub(crate) literals: AhoCorasick,
-    /// The literal of each pattern id (lower-cased).
+    /// The literal of each pattern id (lower-cased); read by ops
+    /// (troubleshooting) only.
+    #[cfg_attr(not(feature = "ops"), allow(dead_code))]
     pub(crate) literal_texts: Vec<String>,
     /// Owners of each literal pattern, by pattern id.
     pub(crate) hits: Vec<Vec<Hit>>,
@@ -172,6 +174,8 @@ impl RuleSet {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         let file: RulesFile = crate::input::from_toml(text)?;
         Self::new(file.rules, file.min_score)
@@ -306,11 +310,13 @@ impl RuleSet {
     }
 
     /// The literal (lower-cased) of pattern `pid`.
+    #[cfg_attr(not(feature = "ops"), allow(dead_code))] // troubleshooting
     pub(crate) fn literals_text(&self, pid: usize) -> &str {
         self.literal_texts.get(pid).map_or("", String::as_str)
     }
 
     /// Rule indexes whose error-code patterns match `code` as a whole.
+    #[cfg_attr(not(feature = "ops"), allow(dead_code))] // troubleshooting
     pub(crate) fn code_rules_whole(&self, code: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
         let set = if self.code_rule.is_empty() {
             None
@@ -323,6 +329,7 @@ impl RuleSet {
     }
 
     /// Rule indexes whose error-code patterns occur as words in `text`.
+    #[cfg_attr(not(feature = "ops"), allow(dead_code))] // troubleshooting
     pub(crate) fn code_rules_in_text(&self, text: &str) -> impl Iterator<Item = (u32, usize)> + '_ {
         let set = if self.code_rule.is_empty() {
             None

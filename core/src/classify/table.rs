@@ -247,6 +247,8 @@ impl ClassificationTable {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         let file: TableFile = crate::input::from_toml(text)?;
         Self::from_file(file)

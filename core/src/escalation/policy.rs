@@ -291,6 +291,8 @@ impl EscalationPolicy {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         let raw: RawPolicy = crate::input::from_toml(text)?;
         raw.check()

@@ -681,7 +681,9 @@ fn policy_serde_round_trips() {
     assert_eq!(via_serde, p);
     assert!(serde_json::from_str::<EscalationPolicy>(r#"{"levels": []}"#).is_err());
 
-    let toml = r#"
+    #[cfg(feature = "toml")]
+    {
+        let toml = r#"
 repeat = 2
 repeat_delay_secs = 600
 critical_immediate = false
@@ -705,9 +707,10 @@ metric = "first_response"
 at_percent = 75.5
 escalate_to_tier = 2
 "#;
-    assert_eq!(EscalationPolicy::from_toml(toml).unwrap(), p);
-    let e = EscalationPolicy::from_toml("[[levels]]\nname = \"a\"\ntier = 9\n").unwrap_err();
-    assert_eq!(e.message, "levels[0].tier: 9 is outside 1..=4");
+        assert_eq!(EscalationPolicy::from_toml(toml).unwrap(), p);
+        let e = EscalationPolicy::from_toml("[[levels]]\nname = \"a\"\ntier = 9\n").unwrap_err();
+        assert_eq!(e.message, "levels[0].tier: 9 is outside 1..=4");
+    }
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Availability, error budgets and multi-window burn-rate alerts from
 //! good/total counts per interval.
 
+use crate::par::*;
 use chrono::{DateTime, TimeDelta, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Kpi, KpiResult, KpiTargets};

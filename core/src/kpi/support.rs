@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::par::*;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Kpi, KpiResult, KpiTargets};

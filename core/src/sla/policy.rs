@@ -161,6 +161,8 @@ impl SlaPolicy {
     ///
     /// # Errors
     /// As [`Self::from_json`].
+    #[cfg(feature = "toml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
     pub fn from_toml(text: &str) -> Result<Self> {
         Self::from_file(crate::input::from_toml(text)?)
     }

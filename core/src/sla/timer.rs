@@ -1,7 +1,7 @@
 //! SLA timers computed from a ticket's event log.
 
+use crate::par::*;
 use chrono::{DateTime, TimeDelta, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::policy::{Metric, SlaPolicy};

@@ -6,8 +6,8 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
+use crate::par::*;
 use chrono::{DateTime, TimeDelta, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::series::{MAX_FORECAST_STEPS, MAX_HORIZON_DAYS, Prepared, Series, gap_steps, prepare};
