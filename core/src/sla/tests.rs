@@ -215,7 +215,7 @@ fn unknown_event_keys_are_refused() {
     .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert!(
-        e.message.starts_with("[0]: unknown field `chanel`"),
+        e.message.starts_with("[0].chanel: unknown field `chanel`"),
         "{}",
         e.message
     );
