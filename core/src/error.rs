@@ -4,6 +4,16 @@
 //! [`ErrorKind::code`] unchanged: Python exceptions carry it as `.code`, Node
 //! errors as `.code`. Codes are part of the public contract: new ones may be
 //! added, none is ever renamed.
+//!
+//! # Examples
+//! ```
+//! use opsbrain::{ErrorKind, Tier};
+//! let e = Tier::new(7).unwrap_err();
+//! assert_eq!((e.kind, e.code()), (ErrorKind::InvalidInput, "invalid_input"));
+//! assert_eq!(e.to_string(), "tier 7 is outside 1..=4");
+//! // Locations are prefixed as errors travel up a request.
+//! assert_eq!(e.at("tickets[3].tier").message, "tickets[3].tier: tier 7 is outside 1..=4");
+//! ```
 
 use std::fmt;
 
@@ -22,9 +32,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorKind {
     /// An argument has a bad value.
     InvalidInput,
-    /// An argument has the wrong type (raised by the bindings while converting).
+    /// An argument or a request value has the wrong type (an object where a
+    /// list goes, a string where a number goes), in every reader.
     InvalidType,
-    /// A required field or key is missing (raised by the bindings while converting).
+    /// A required field or key is missing, in every reader.
     MissingKey,
     /// A table, policy or calendar fails validation; the message names the field.
     InvalidConfig,

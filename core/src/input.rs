@@ -18,6 +18,19 @@
 //!   offset gets a message saying so (instead of chrono's "premature end of
 //!   input"). The same message is given wherever a request's instant lacks
 //!   its offset.
+//!
+//! # Examples
+//! One reader for a service's request bodies, with opsbrain's codes and paths:
+//! ```
+//! use opsbrain::classify::Ticket;
+//! let e = opsbrain::input::from_body::<Vec<Ticket>>(r#"[{"subject": "ok"}, {"subjet": "typo"}]"#)
+//!     .unwrap_err();
+//! assert_eq!(e.code(), "invalid_input");
+//! assert!(e.message.starts_with("[1].subjet: unknown field"), "{}", e.message);
+//! let at = opsbrain::input::parse_instant("2026-11-30T09:00:00+01:00")?;
+//! assert_eq!(at.to_rfc3339(), "2026-11-30T08:00:00+00:00");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 use serde::de::DeserializeOwned;

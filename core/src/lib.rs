@@ -29,6 +29,7 @@
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
 //! | [`input`] | the one loader: requests from JSON values, configuration text, instants; errors name the path |
+//! | [`parallelism`] | [`Parallelism`]: where batch and scoring calls run (current pool, your pool, one thread); async hosts and costs |
 //!
 //! ## Features
 //! One Cargo feature per family; all of them are on by default. With
@@ -107,6 +108,9 @@ pub mod limits;
 pub mod ops;
 #[cfg(any(feature = "classify", feature = "cache", feature = "capacity"))]
 mod par;
+#[cfg(feature = "parallel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parallel")))]
+pub mod parallelism;
 #[cfg(any(feature = "classify", feature = "capacity"))]
 mod serde_secs;
 #[cfg(feature = "sla")]
@@ -117,7 +121,22 @@ pub(crate) mod stats;
 pub mod types;
 mod validate;
 
+/// The chrono crate: instants (`DateTime<Utc>`) and durations (`TimeDelta`)
+/// in every signature that takes or gives time.
+pub use chrono;
+/// The chrono-tz crate: the zones [`calendar::BusinessCalendar::from_chrono`] takes.
+#[cfg(feature = "sla")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sla")))]
+pub use chrono_tz;
 pub use error::{Error, ErrorKind, Result};
+#[cfg(feature = "parallel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parallel")))]
+pub use parallelism::Parallelism;
+/// The rayon crate, for [`Parallelism::Pool`] and
+/// [`anomaly::Threads`].
+#[cfg(feature = "parallel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parallel")))]
+pub use rayon;
 pub use types::{Channel, Priority, Tier};
 
 /// The ndarray version every opsbrain crate (and linfa) uses; bindings use

@@ -1,6 +1,16 @@
 //! Value types shared by every module: [`Tier`], [`Priority`], [`Channel`].
 //!
 //! Enums serialise as snake_case strings; [`Tier`] serialises as its number.
+//!
+//! # Examples
+//! ```
+//! use opsbrain::{Channel, Priority, Tier};
+//! assert!(Priority::Critical > Priority::Low);
+//! assert_eq!("portal".parse::<Channel>()?, Channel::Portal);
+//! assert_eq!(serde_json::to_string(&Tier::new(2)?).unwrap(), "2");
+//! assert_eq!("urgent".parse::<Priority>().unwrap_err().code(), "invalid_input");
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 use std::fmt;
 use std::str::FromStr;

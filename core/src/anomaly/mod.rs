@@ -138,7 +138,7 @@ mod scale;
 
 pub use isolation_forest::{
     AsRows, Contamination, FORMAT_VERSION, IsolationForest, IsolationForestParams, MAX_ESTIMATORS,
-    MAX_FEATURES, MAX_MODEL_BYTES, MAX_TOTAL_NODES, MaxFeatures, MaxSamples, Tree,
+    MAX_FEATURES, MAX_MODEL_BYTES, MAX_TOTAL_NODES, MaxFeatures, MaxSamples, Rows, Tree,
     average_path_length,
 };
 pub use monitor::{
@@ -241,6 +241,7 @@ impl Threads {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ForestOptions {
     /// The forest's parameters, validated.
     pub params: IsolationForestParams,

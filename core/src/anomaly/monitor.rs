@@ -30,6 +30,7 @@ pub struct MetricGroup {
 /// documentation). Each list holds the medium, high and critical bounds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct SeverityRules {
     /// Threshold minus the lowest decision score.
     pub depth: [f64; 3],
@@ -83,6 +84,7 @@ fn default_max_samples() -> MaxSamples {
 /// The anomalies found in one group's window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GroupAnomalies {
     /// The group's name.
     pub metric: String,
@@ -99,6 +101,7 @@ pub struct GroupAnomalies {
 
 /// An alert for one group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Alert {
     /// Always `anomaly_detected`.
     #[serde(rename = "type")]
@@ -254,8 +257,19 @@ impl ProactiveMonitor {
     /// percentile, 100 trees, seed 0.
     ///
     /// ```
-    /// let m = opsbrain::anomaly::ProactiveMonitor::framework();
+    /// let m = opsbrain::anomaly::ProactiveMonitor::builtin();
     /// assert_eq!(m.config().groups.len(), 3);
+    /// ```
+    pub fn builtin() -> Self {
+        Self::framework()
+    }
+
+    /// The same as [`Self::builtin`] (its name before every built-in
+    /// default was called `builtin()`; kept so existing code still builds).
+    ///
+    /// ```
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// assert_eq!(ProactiveMonitor::framework().config(), ProactiveMonitor::builtin().config());
     /// ```
     pub fn framework() -> Self {
         let group = |name: &str, contamination: f64, recommendation: &str| MetricGroup {

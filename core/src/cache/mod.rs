@@ -22,6 +22,19 @@
 //! it), evicting another key when the cache is full. Capacity counts
 //! entries, not bytes. Simulation is exact and deterministic; memory is
 //! sized by `min(capacity, trace length)`, never by the capacity alone.
+//!
+//! # Examples
+//! A looping trace of 3 keys: a cache of 2 entries thrashes, 3 entries hit
+//! every repeat, whatever the policy.
+//! ```
+//! use opsbrain::cache::{simulate, MissRatioCurve, Policy, Trace};
+//! let keys = [7u64, 8, 9, 7, 8, 9, 7, 8, 9];
+//! let trace = Trace::new(&keys)?;
+//! let curve = MissRatioCurve::exact_lru(&trace)?;
+//! assert_eq!((curve.hit_ratio(2), curve.size_for_hit_ratio(0.6)), (0.0, Some(3)));
+//! assert_eq!(simulate(&trace, Policy::Fifo, 3)?.hits, 6);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod mrc;
 mod patterns;

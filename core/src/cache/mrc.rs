@@ -40,6 +40,7 @@ pub struct MissRatioCurve {
 
 /// A point of a curve where extra cache stops paying: see [`MissRatioCurve::knee`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Knee {
     /// Cache size, in entries.
     pub size: u64,

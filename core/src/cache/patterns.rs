@@ -9,6 +9,7 @@ use crate::stats::quantile_sorted;
 
 /// Quantiles of the time between consecutive accesses to the same key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GapStats {
     /// Re-accesses measured (accesses to a key seen before).
     pub count: u64,
@@ -27,6 +28,7 @@ pub struct GapStats {
 
 /// Statistics of one key pattern.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PatternStats {
     /// The pattern id (all accesses share pattern 0 when none are given).
     pub pattern: u32,

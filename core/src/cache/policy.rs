@@ -113,6 +113,7 @@ impl fmt::Display for Policy {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PolicyResult {
     /// The simulated policy.
     pub policy: Policy,

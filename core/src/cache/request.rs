@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 /// SHARDS sampling as options: exactly one of `rate` and `max_keys`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ShardsOptions {
     /// Fixed sampling rate in (0, 1].
     pub rate: Option<f64>,
@@ -36,6 +37,7 @@ impl ShardsOptions {
 /// Options of [`super::pattern_stats`] besides the trace columns.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PatternOptions {
     /// Share of re-accesses the recommended TTL keeps (default 0.9).
     pub target_share: f64,
@@ -52,6 +54,7 @@ impl Default for PatternOptions {
 /// Options of [`super::warm_candidates`] besides the trace columns.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WarmOptions {
     /// The instant to warm for, seconds (the timestamps' clock).
     pub now: f64,

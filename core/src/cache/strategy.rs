@@ -53,6 +53,7 @@ impl CacheStrategy {
 /// TTL and strategy of one cache type.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StrategyEntry {
     /// Time to live, seconds (> 0, at most ten years).
     pub ttl_secs: u64,
@@ -203,6 +204,7 @@ pub struct CacheTypeMetrics {
 /// The framework's thresholds, as data.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct AdjustmentRules {
     /// A type below this hit ratio is adjusted (0.80).
     pub min_hit_ratio: f64,
@@ -230,6 +232,7 @@ impl Default for AdjustmentRules {
 
 /// One cache type's change, with the reason for each part of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Adjustment {
     /// The cache type.
     pub cache_type: String,
@@ -243,6 +246,7 @@ pub struct Adjustment {
 
 /// The outcome of [`adjust`]: the new table and what changed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CachePlan {
     /// Overall hit ratio (request-weighted when every type gives `requests`).
     pub overall_hit_ratio: f64,

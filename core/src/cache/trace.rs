@@ -153,6 +153,7 @@ fn check_len(what: &str, got: usize, want: usize) -> Result<()> {
     Ok(())
 }
 
+#[doc(hidden)] // a helper for the bindings and tests, not part of the documented API
 /// Mixes a `u64` into a well-distributed `u64` (the splitmix64 finaliser);
 /// used for spatial sampling and sketches. A bijection, so distinct keys
 /// stay distinct.

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 
 /// A key worth warming.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WarmCandidate {
     /// The key.
     pub key: u64,

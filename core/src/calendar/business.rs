@@ -198,6 +198,67 @@ impl BusinessCalendar {
         })
     }
 
+    /// Builds a calendar from chrono values: the zone as a
+    /// [`chrono_tz::Tz`], `weekly[0]` Monday's windows as
+    /// `(open, close)` [`NaiveTime`](chrono::NaiveTime) pairs (a close of
+    /// 00:00 means midnight at the end of the day), holidays as
+    /// [`NaiveDate`]s. Windows are whole minutes.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+    /// use opsbrain::calendar::{BusinessCalendar, HolidayRule};
+    /// let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    /// let day = vec![(at(8, 30), at(12, 0)), (at(13, 0), at(17, 30))];
+    /// let weekly = [day.clone(), day.clone(), day.clone(), day.clone(), day, vec![], vec![]];
+    /// let holidays = vec![NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()];
+    /// let cal = BusinessCalendar::from_chrono(chrono_tz::Europe::Madrid, weekly, holidays, HolidayRule::CalendarDate)?;
+    /// assert_eq!(cal.time_zone(), "Europe/Madrid");
+    /// assert!(!cal.is_open(Utc.with_ymd_and_hms(2026, 12, 1, 11, 30, 0).unwrap())); // 12:30 in Madrid: lunch
+    /// assert!(cal.is_open(Utc.with_ymd_and_hms(2026, 12, 1, 12, 30, 0).unwrap()));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_config` for a time with seconds, a window that closes
+    /// before it opens, or overlapping windows (naming the day); as
+    /// [`Self::from_json`] otherwise.
+    pub fn from_chrono(
+        time_zone: chrono_tz::Tz,
+        weekly: [Vec<(chrono::NaiveTime, chrono::NaiveTime)>; 7],
+        holidays: Vec<NaiveDate>,
+        holiday_rule: HolidayRule,
+    ) -> Result<Self> {
+        use chrono::Timelike;
+        let hhmm = |t: chrono::NaiveTime, end: bool| -> Result<String> {
+            if t.second() != 0 || t.nanosecond() != 0 {
+                return Err(Error::invalid_config(format!(
+                    "{t}: business hours are whole minutes"
+                )));
+            }
+            Ok(if end && t == chrono::NaiveTime::MIN {
+                "24:00".to_owned()
+            } else {
+                t.format("%H:%M").to_string()
+            })
+        };
+        let mut days: [Vec<(String, String)>; 7] = Default::default();
+        for (d, windows) in weekly.iter().enumerate() {
+            for &(open, close) in windows {
+                days[d].push((hhmm(open, false)?, hhmm(close, true)?));
+            }
+        }
+        Self::new(
+            time_zone.name(),
+            days,
+            holidays
+                .iter()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .collect(),
+            holiday_rule,
+        )
+    }
+
     pub(crate) fn preset(time_zone: &str, days: &[Weekday], window: (&str, &str)) -> Result<Self> {
         Self::from_spec(CalendarSpec {
             time_zone: time_zone.to_owned(),

@@ -22,6 +22,19 @@
 //! does not grow with the duration: weeks with no holiday, no DST change and
 //! no pause are skipped arithmetically (each holds the template's open time).
 //! Searches never look further than [`MAX_SEARCH_DAYS`] from their start.
+//!
+//! # Examples
+//! ```
+//! use chrono::{TimeDelta, TimeZone, Utc};
+//! use opsbrain::calendar::BusinessCalendar;
+//! let cal = BusinessCalendar::nine_to_five("Europe/Paris")?;
+//! let friday_4pm = Utc.with_ymd_and_hms(2026, 12, 4, 15, 0, 0).unwrap(); // 16:00 in Paris
+//! // Two business hours from Friday 16:00 end on Monday at 10:00 (09:00 UTC).
+//! let due = cal.add(friday_4pm, TimeDelta::hours(2), &[])?;
+//! assert_eq!(due, Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap());
+//! assert_eq!(cal.elapsed(friday_4pm, due, &[])?, TimeDelta::hours(2));
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod batch;
 mod business;

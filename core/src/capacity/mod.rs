@@ -117,6 +117,20 @@
 //!    is scored by the mean load over the requested length; the lowest,
 //!    non-overlapping ones are returned, ranked, with their expected (mean)
 //!    and highest load and their next occurrence after the history.
+//!
+//! # Examples
+//! ```
+//! use std::collections::BTreeMap;
+//! use opsbrain::capacity::{replica_recommendation, ReplicaRequest, ScaleAction, ThresholdPolicy};
+//! let quiet = ReplicaRequest {
+//!     current_replicas: 6, min_replicas: 2, max_replicas: 12,
+//!     metrics: BTreeMap::from([("cpu".to_owned(), vec![0.12, 0.10, 0.15])]),
+//! };
+//! let rec = replica_recommendation(&quiet, &ThresholdPolicy::builtin())?;
+//! assert_eq!(rec.action, ScaleAction::ScaleDown);
+//! assert!(rec.desired_replicas < 6 && rec.desired_replicas >= 2);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod forecast;
 pub mod hpa;

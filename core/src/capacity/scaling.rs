@@ -244,6 +244,7 @@ pub struct ReplicaRequest {
 
 /// The decision of one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceDecision {
     /// Resource name.
     pub resource: String,
@@ -257,6 +258,7 @@ pub struct ResourceDecision {
 
 /// A threshold recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplicaRecommendation {
     /// What to do overall (after the bounds: `hold` when they cancel the move).
     pub action: ScaleAction,

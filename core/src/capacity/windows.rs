@@ -33,6 +33,7 @@ pub const MAX_REGIMES: usize = 8;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct WindowParams {
     /// Window length (default 2 hours; at least one step, at most one day).
     #[serde(rename = "length_secs", with = "crate::serde_secs")]
@@ -108,6 +109,7 @@ pub enum RegimeLabel {
 
 /// A low-usage stretch of a regime's average day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DailyWindow {
     /// Start, in seconds after local midnight (may wrap past midnight).
     pub start_secs: i64,
@@ -119,6 +121,7 @@ pub struct DailyWindow {
 
 /// A usage regime found among the days.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Regime {
     /// Number, 0 for the busiest.
     pub id: usize,
@@ -136,6 +139,7 @@ pub struct Regime {
 
 /// The regime of one day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DayRegime {
     /// Local date.
     pub date: NaiveDate,
@@ -145,6 +149,7 @@ pub struct DayRegime {
 
 /// A ranked window of the weekly profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MaintenanceWindow {
     /// 1 for the quietest.
     pub rank: usize,
@@ -168,6 +173,7 @@ pub struct MaintenanceWindow {
 
 /// The result of [`maintenance_windows`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MaintenanceWindows {
     /// Ranked windows of the weekly profile.
     pub windows: Vec<MaintenanceWindow>,

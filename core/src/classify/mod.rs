@@ -26,7 +26,10 @@ mod rules;
 mod table;
 mod text;
 
-pub use model::{FitOptions, FitReport, MAX_FIT_TICKETS, MODEL_VERSION, OTHER, TextModel};
+pub use model::{
+    FitOptions, FitReport, MAX_FEATURES as MAX_MODEL_FEATURES, MAX_FIT_TICKETS, MAX_LABELS,
+    MODEL_VERSION, OTHER, TextModel,
+};
 pub use router::{
     Candidate, Router, Routing, Ticket, UNCLASSIFIED, builtin_model, check_batch, default_router,
 };

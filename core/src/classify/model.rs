@@ -238,6 +238,7 @@ impl FitOptions {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FitReport {
     /// The model's labels.
     pub labels: Vec<String>,

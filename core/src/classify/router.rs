@@ -157,6 +157,7 @@ fn ticket_at(value: &serde_json::Value, at: &str) -> Result<Ticket> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Routing {
     /// The chosen issue type, or [`UNCLASSIFIED`].
     pub issue_type: String,
@@ -195,6 +196,7 @@ pub struct Routing {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Candidate {
     /// The issue type (`other`: not an incident).
     pub issue_type: String,
@@ -276,6 +278,7 @@ pub fn builtin_model() -> &'static TextModel {
     })
 }
 
+#[doc(hidden)] // a helper for the bindings and tests, not part of the documented API
 /// The built-in router, built on first use and shared (it is immutable).
 pub fn default_router() -> &'static Router {
     static ROUTER: OnceLock<Router> = OnceLock::new();
@@ -781,6 +784,7 @@ fn check_codes_len(n: usize) -> Result<()> {
     Ok(())
 }
 
+#[doc(hidden)] // a helper for the bindings and tests, not part of the documented API
 /// Checks a batch size against [`limits::MAX_BATCH_TICKETS`].
 ///
 /// # Errors

@@ -76,6 +76,7 @@ impl Classification {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Route {
     /// The issue type that was classified, as given.
     pub issue_type: String,

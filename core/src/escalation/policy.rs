@@ -45,6 +45,7 @@ pub const MAX_SLA_PERCENT: f64 = 1000.0;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EscalationLevel {
     /// Unique name of the level (`"user_support"`, `"on_call_sre"`, ...).
     pub name: String,

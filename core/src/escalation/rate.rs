@@ -13,6 +13,7 @@ pub const ESCALATION_RATE_TARGET: f64 = 0.10;
 /// How many tickets escalated, against the framework's KPI
 /// ("Escalation Rate: <15% (Target: <10%)").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EscalationRate {
     /// Tickets counted.
     pub tickets: usize,

@@ -48,6 +48,7 @@ impl EscalationReason {
 /// An escalation that fired.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FiredEscalation {
     /// When it fired.
     #[serde(deserialize_with = "crate::input::instant")]
@@ -64,6 +65,7 @@ pub struct FiredEscalation {
 /// The next escalation that would fire after `now` if nothing changes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PendingEscalation {
     /// When it would fire (strictly after `now`).
     #[serde(deserialize_with = "crate::input::instant")]
@@ -77,6 +79,7 @@ pub struct PendingEscalation {
 /// The result of [`escalation_timeline`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EscalationTimeline {
     /// The tier of the `created` event.
     pub initial_tier: Tier,
@@ -112,6 +115,7 @@ impl EscalationTimeline {
 /// classification table.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TimelineOptions {
     /// Look issue types up in the built-in classification table (for
     /// `critical_immediate`).

@@ -168,6 +168,7 @@ fn check_objective(objective: f64) -> Result<()> {
 
 /// The error budget of an SLO over the last `window_secs` of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBudget {
     /// The SLO, e.g. 0.999.
     pub objective: f64,
@@ -387,6 +388,7 @@ impl BurnRateRule {
 
 /// One firing of a rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BurnRateAlert {
     /// The rule's name.
     pub rule: String,
@@ -410,6 +412,7 @@ pub struct BurnRateAlert {
 
 /// A rule's burn rates at the end of the series.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleBurn {
     /// The rule's name.
     pub rule: String,
@@ -423,6 +426,7 @@ pub struct RuleBurn {
 
 /// The result of [`burn_rate_alerts`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BurnRateReport {
     /// Every firing, by `fired_at`, then rule order.
     pub alerts: Vec<BurnRateAlert>,

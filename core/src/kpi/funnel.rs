@@ -85,7 +85,18 @@ impl JourneyDef {
     ///
     /// # Examples
     /// ```
-    /// assert_eq!(opsbrain::kpi::JourneyDef::framework().len(), 5);
+    /// assert_eq!(opsbrain::kpi::JourneyDef::builtin().len(), 5);
+    /// ```
+    pub fn builtin() -> Vec<JourneyDef> {
+        Self::framework()
+    }
+
+    /// The same as [`Self::builtin`] (its name before every built-in
+    /// default was called `builtin()`; kept so existing code still builds).
+    ///
+    /// ```
+    /// use opsbrain::kpi::JourneyDef;
+    /// assert_eq!(JourneyDef::framework(), JourneyDef::builtin());
     /// ```
     pub fn framework() -> Vec<JourneyDef> {
         let def = |name: &str, steps: &[&str]| JourneyDef {
@@ -146,6 +157,7 @@ impl JourneyDef {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FunnelOptions {
     /// How long after starting a journey (its first step) later steps still
     /// count for that attempt, seconds (default one day).
@@ -169,6 +181,7 @@ impl Default for FunnelOptions {
 
 /// One step of a funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StepStats {
     /// The step.
     pub step: String,
@@ -191,6 +204,7 @@ pub struct StepStats {
 
 /// One journey's funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JourneyFunnel {
     /// The journey.
     pub journey: String,
@@ -219,6 +233,7 @@ pub enum FrictionReason {
 
 /// A step where users are lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FrictionPoint {
     /// The journey.
     pub journey: String,
@@ -238,6 +253,7 @@ pub struct FrictionPoint {
 
 /// The result of [`journey_funnels`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FunnelReport {
     /// One funnel per journey, in the order given.
     pub journeys: Vec<JourneyFunnel>,

@@ -200,6 +200,7 @@ impl Latencies<'_> {
 
 /// The share of requests within a latency threshold, against an objective.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LatencySlo {
     /// The threshold, ms.
     pub threshold_ms: f64,
@@ -286,6 +287,7 @@ pub enum ApdexRating {
 
 /// An Apdex score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Apdex {
     /// The target time T, ms.
     pub t_ms: f64,

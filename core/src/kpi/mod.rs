@@ -21,6 +21,18 @@
 //! rejected otherwise, as by [`crate::sla::sla_status`]); journey events
 //! may come in any order (they are sorted by time, stably); count series
 //! are positional (interval `i` covers `start + i*step ..= start + (i+1)*step`).
+//!
+//! # Examples
+//! ```
+//! use opsbrain::kpi::{latency_slo, Latencies};
+//! // 97 of 100 requests under 300 ms: the 95% objective is met.
+//! let mut ms = vec![120.0; 97];
+//! ms.extend([450.0, 900.0, 1500.0]);
+//! let slo = latency_slo(Latencies::Samples(&ms), 300.0, 0.95)?;
+//! assert!(slo.meets_objective);
+//! assert_eq!(slo.good, 97.0);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod budget;
 mod funnel;
@@ -124,6 +136,7 @@ pub struct Objective {
 /// assert_eq!(r.status, KpiStatus::MeetsThreshold);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct KpiResult {
     /// Which KPI.
     pub kpi: Kpi,
@@ -208,6 +221,7 @@ impl KpiResult {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct KpiTargets {
     /// First-response time, seconds.
     pub first_response_secs: Objective,

@@ -112,6 +112,7 @@ pub struct SupportKpiOptions {
 
 /// Percentiles of a set of durations, seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TimeStats {
     /// How many tickets have a time.
     pub count: usize,
@@ -127,6 +128,7 @@ pub struct TimeStats {
 
 /// Share of decided SLA timers that were met.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SlaAttainment {
     /// First-response timers met.
     pub first_response_met: usize,
@@ -144,6 +146,7 @@ pub struct SlaAttainment {
 
 /// CSAT mean and distribution.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CsatStats {
     /// Tickets with a score.
     pub responses: usize,
@@ -155,6 +158,7 @@ pub struct CsatStats {
 
 /// The KPIs of one group of tickets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupKpis {
     /// The group (`"all"` for the whole period).
     pub key: String,
@@ -193,6 +197,7 @@ pub struct GroupKpis {
 
 /// The result of [`support_kpis`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SupportReport {
     /// The clock times were measured on.
     pub time_basis: TimeBasis,
@@ -529,6 +534,7 @@ pub fn support_kpis(
 
 /// Ticket volume of one UTC month.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MonthVolume {
     /// `"2026-11"`.
     pub month: String,
@@ -541,6 +547,7 @@ pub struct MonthVolume {
 
 /// Monthly ticket volume and the framework's "decreasing monthly" check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VolumeTrend {
     /// Every month from the first ticket's to the last's (months without
     /// tickets included, with 0).

@@ -25,6 +25,7 @@ pub const MAX_PLAN_BYTES: usize = 64 * 1024 * 1024;
 
 /// A sequential scan with a filter, as found in the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SeqScan {
     /// Schema (plans show it with `VERBOSE`).
     pub schema: Option<String>,
@@ -51,6 +52,7 @@ pub struct SeqScan {
 
 /// A suggested index.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IndexSuggestion {
     /// Schema, when the plan shows it.
     pub schema: Option<String>,
@@ -76,6 +78,7 @@ pub struct IndexSuggestion {
 
 /// What [`analyze_explain`] found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExplainAnalysis {
     /// Whether the plan carries ANALYZE figures (actual rows and times).
     pub analyzed: bool,

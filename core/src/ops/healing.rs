@@ -34,6 +34,7 @@ pub struct HealthChecks {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct HealingOptions {
     /// Clean up above this disk usage (percent; 85).
     pub disk_cleanup_percent: f64,
@@ -81,6 +82,7 @@ pub enum Safety {
 
 /// One step of a remediation plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemediationStep {
     /// Stable id (`restart_database_pool`, `reconnect_cache`,
     /// `flush_cache`, `restart_app_instances`, `cleanup_temp_files`,
@@ -103,6 +105,7 @@ pub struct RemediationStep {
 
 /// An ordered remediation plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemediationPlan {
     /// `true` when every check given passed.
     pub healthy: bool,

@@ -18,6 +18,16 @@
 //!
 //! This module may use every other family (the assistant routes
 //! escalations through [`crate::classify`]); none of them uses it.
+//!
+//! # Examples
+//! ```
+//! use opsbrain::ops::{optimize_performance, PerfMetrics, PerfThresholds};
+//! let calm = PerfMetrics { cpu_usage: Some(0.35), cache_hit_ratio: Some(0.97), ..Default::default() };
+//! assert!(optimize_performance(&calm, &PerfThresholds::default())?.is_empty());
+//! let hot = PerfMetrics { cpu_usage: Some(0.91), ..Default::default() };
+//! assert!(!optimize_performance(&hot, &PerfThresholds::default())?.is_empty());
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod explain;
 mod healing;

@@ -22,6 +22,7 @@ pub const MAX_QUERY_TEXT_BYTES: usize = 16 * 1024;
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PerfThresholds {
     /// Response time above which latency is investigated (ms; 2000).
     pub response_time_ms: f64,
@@ -129,6 +130,7 @@ pub enum PerfActionKind {
 
 /// One proposed action with the reason and the threshold it crossed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PerfAction {
     /// The action.
     pub action: PerfActionKind,
@@ -157,6 +159,7 @@ pub struct PerfAction {
 /// A rewrite hint found by reading the SQL text (no parser: plain,
 /// case-insensitive patterns, so a hint is a lead, not a proof).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RewriteHint {
     /// Stable id of the hint.
     pub id: &'static str,

@@ -62,6 +62,7 @@ pub fn pg_queries(server_version_num: u32) -> PgQueries {
 
 /// The three statistics queries (see [`pg_queries`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PgQueries {
     /// Over `pg_stat_statements`.
     pub statements: String,
@@ -193,6 +194,7 @@ pub struct PgTableRow {
     pub n_live_tup: Option<f64>,
 }
 
+#[doc(hidden)] // a helper for the bindings and tests, not part of the documented API
 /// Reads statistics rows (JSON objects, column name to value) into typed
 /// rows. A missing column is `missing_key` and a wrong type
 /// `invalid_input`, both naming the view and the row.
@@ -252,6 +254,7 @@ pub fn pg_rows<T: DeserializeOwned>(rows: &Value, what: &str) -> Result<Vec<T>> 
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PgOptions {
     /// A statement is slow when its mean time is over this (ms; 100).
     pub slow_mean_ms: f64,
@@ -327,6 +330,7 @@ impl PgOptions {
 
 /// A slow statement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SlowStatement {
     /// `queryid`, when the row had it.
     pub queryid: Option<String>,
@@ -351,6 +355,7 @@ pub struct SlowStatement {
 
 /// An index with fewer scans than [`PgOptions::unused_scans`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnusedIndex {
     /// Schema.
     pub schema: String,
@@ -369,6 +374,7 @@ pub struct UnusedIndex {
 
 /// A table with more dead tuples than [`PgOptions::bloat_dead_tuples`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BloatedTable {
     /// Schema.
     pub schema: String,
@@ -393,6 +399,7 @@ pub struct BloatedTable {
 
 /// The health report of [`analyze_pg_stats`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct PgHealthReport {
     /// Statements with mean time over the threshold, by total time
     /// (largest first), at most [`PgOptions::slow_limit`].
@@ -659,6 +666,7 @@ pub fn analyze_pg_stats(
 /// after) / before` of the measured query time, and the framework's rule
 /// (under [`PgOptions::drop_improvement`], 0.10: consider dropping it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IndexEvaluation {
     /// Measured time before the index, ms.
     pub before_ms: f64,

@@ -32,6 +32,7 @@ impl Metric {
 /// One target: filters (absent = any) and durations on a named calendar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SlaTarget {
     /// Only tickets of this tier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,9 +262,158 @@ impl SlaPolicy {
         &self.calendars
     }
 
+    /// A builder for a policy in Rust types (no JSON), validated by
+    /// [`SlaPolicyBuilder::build`] exactly as [`Self::from_json`] validates.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::calendar::BusinessCalendar;
+    /// use opsbrain::sla::{Metric, SlaPolicy, SlaTarget};
+    /// use opsbrain::{Channel, Priority, Tier};
+    /// let policy = SlaPolicy::builder()
+    ///     .calendar("new_york", BusinessCalendar::nine_to_five("America/New_York")?)
+    ///     .target(SlaTarget::new("new_york").first_response_secs(4 * 3600).resolution_secs(3 * 86_400))
+    ///     .warning_percents([75.0, 100.0])
+    ///     .build()?;
+    /// let t = policy.target(Metric::Resolution, Tier::new(2)?, Priority::Low, Channel::Email).unwrap();
+    /// assert_eq!(t.resolution_secs, Some(259_200));
+    /// assert_eq!(policy.warning_percents(), [75.0, 100.0]);
+    /// // The same checks as the JSON reader:
+    /// let e = SlaPolicy::builder().target(SlaTarget::new("nowhere").first_response_secs(60)).build();
+    /// assert_eq!(e.unwrap_err().code(), "invalid_config");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn builder() -> SlaPolicyBuilder {
+        SlaPolicyBuilder {
+            file: PolicyFile {
+                calendars: BTreeMap::new(),
+                targets: Vec::new(),
+                warning_percents: default_warnings(),
+            },
+        }
+    }
+
+    /// This policy with calendar `name` replaced (or added): the documented
+    /// way to move a policy onto your own zones and hours without a JSON
+    /// round trip. Targets keep naming their calendars.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::calendar::BusinessCalendar;
+    /// use opsbrain::sla::SlaPolicy;
+    /// let berlin = BusinessCalendar::sixteen_five("Europe/Berlin")?;
+    /// let p = SlaPolicy::builtin().with_calendar("business_16_5", berlin)?;
+    /// assert_eq!(p.calendars()["business_16_5"].time_zone(), "Europe/Berlin");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_config` for a bad calendar name.
+    pub fn with_calendar(mut self, name: &str, calendar: BusinessCalendar) -> Result<Self> {
+        check_name("calendar name", name)?;
+        self.calendars.insert(name.to_owned(), calendar);
+        Ok(self)
+    }
+
     /// The targets, in matching order.
     pub fn targets(&self) -> &[SlaTarget] {
         &self.targets
+    }
+}
+
+/// Builds an [`SlaPolicy`] from Rust values ([`SlaPolicy::builder`]).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SlaPolicyBuilder {
+    file: PolicyFile,
+}
+
+impl SlaPolicyBuilder {
+    /// Adds (or replaces) the calendar `name`.
+    pub fn calendar(mut self, name: impl Into<String>, calendar: BusinessCalendar) -> Self {
+        self.file.calendars.insert(name.into(), calendar);
+        self
+    }
+
+    /// Appends a target (targets match in the order they are added).
+    pub fn target(mut self, target: SlaTarget) -> Self {
+        self.file.targets.push(target);
+        self
+    }
+
+    /// The percentages of a target at which warnings fire (default 50, 75,
+    /// 90, 100).
+    pub fn warning_percents(mut self, percents: impl IntoIterator<Item = f64>) -> Self {
+        self.file.warning_percents = percents.into_iter().collect();
+        self
+    }
+
+    /// Validates and builds the policy.
+    ///
+    /// # Errors
+    /// As [`SlaPolicy::from_json`], minus parsing.
+    pub fn build(self) -> Result<SlaPolicy> {
+        SlaPolicy::from_file(self.file)
+    }
+}
+
+impl SlaTarget {
+    /// A target on calendar `calendar` that matches every ticket and sets
+    /// no metric yet: narrow it with [`Self::tier`], [`Self::priority`],
+    /// [`Self::channel`] and set [`Self::first_response_secs`] and/or
+    /// [`Self::resolution_secs`].
+    ///
+    /// ```
+    /// use opsbrain::sla::SlaTarget;
+    /// use opsbrain::{Channel, Tier};
+    /// let t = SlaTarget::new("24x7").tier(Tier::new(1)?).channel(Channel::Chat).first_response_secs(900);
+    /// assert_eq!((t.calendar.as_str(), t.first_response_secs, t.resolution_secs), ("24x7", Some(900), None));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn new(calendar: impl Into<String>) -> Self {
+        SlaTarget {
+            tier: None,
+            priority: None,
+            channel: None,
+            first_response_secs: None,
+            resolution_secs: None,
+            calendar: calendar.into(),
+        }
+    }
+
+    /// Only tickets of `tier`.
+    #[must_use]
+    pub fn tier(mut self, tier: Tier) -> Self {
+        self.tier = Some(tier);
+        self
+    }
+
+    /// Only tickets of `priority`.
+    #[must_use]
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Only tickets from `channel`.
+    #[must_use]
+    pub fn channel(mut self, channel: Channel) -> Self {
+        self.channel = Some(channel);
+        self
+    }
+
+    /// The first-response target, in seconds of business time.
+    #[must_use]
+    pub fn first_response_secs(mut self, secs: i64) -> Self {
+        self.first_response_secs = Some(secs);
+        self
+    }
+
+    /// The resolution target, in seconds of business time.
+    #[must_use]
+    pub fn resolution_secs(mut self, secs: i64) -> Self {
+        self.resolution_secs = Some(secs);
+        self
     }
 }
 

@@ -110,6 +110,7 @@ pub enum TimerState {
 
 /// A warning threshold crossed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WarningCrossing {
     /// Percent of the target.
     pub percent: f64,
@@ -120,6 +121,7 @@ pub struct WarningCrossing {
 
 /// One metric's timer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MetricStatus {
     /// Which metric.
     pub metric: Metric,
@@ -149,6 +151,7 @@ pub struct MetricStatus {
 
 /// Both timers of a ticket at `now`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SlaStatus {
     /// Current tier.
     pub tier: Tier,

@@ -73,6 +73,7 @@ pub enum MaxFeatures {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct IsolationForestParams {
     /// Number of trees (1 to [`MAX_ESTIMATORS`]).
     pub n_estimators: usize,

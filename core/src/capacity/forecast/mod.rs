@@ -138,6 +138,7 @@ impl Default for ForecastParams {
 
 /// Holdout error of one candidate of [`Method::Auto`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Validation {
     /// The candidate.
     pub method: Method,
@@ -161,6 +162,7 @@ pub struct Smoothing {
 
 /// A forecast with intervals and what follows from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Forecast {
     /// The method used (never `auto`).
     pub method: Method,

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// The highest point forecast and when it comes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Peak {
     /// Instant of the peak (the first one on ties).
     #[serde(deserialize_with = "crate::input::instant")]
@@ -23,6 +24,7 @@ pub struct Peak {
 
 /// When a threshold is first reached (`value >= threshold`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Crossing {
     /// The threshold, in the metric's units.
     pub threshold: f64,
@@ -172,6 +174,7 @@ impl ScalingPolicy {
 
 /// One change of the replica count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScalingStep {
     /// From this instant on...
     #[serde(deserialize_with = "crate::input::instant")]
@@ -182,6 +185,7 @@ pub struct ScalingStep {
 
 /// A proactive replica schedule over the forecast horizon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScalingSchedule {
     /// Change points, the first at the forecast start.
     pub steps: Vec<ScalingStep>,

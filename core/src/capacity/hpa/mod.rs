@@ -34,6 +34,20 @@
 //! metrics), and pod-level requests; a pod with neither `start_time` nor
 //! `recently_started` is taken as started long ago (Kubernetes counts a pod
 //! without a start time as unready for CPU).
+//!
+//! # Examples
+//! Two pods at 90% of their CPU request against a 60% target: the controller
+//! asks for `ceil(2 * 90 / 60) = 3` replicas.
+//! ```
+//! use opsbrain::capacity::{hpa_desired_replicas, HpaRequest};
+//! let req: HpaRequest = opsbrain::input::from_body(r#"{
+//!     "current_replicas": 2, "max_replicas": 5, "now": "2026-12-01T12:00:00Z",
+//!     "metrics": [{"type": "resource", "name": "cpu", "target": {"average_utilization": 60}}],
+//!     "pods": [{"name": "web-1", "requests": {"cpu": 500}, "usage": {"cpu": 450}},
+//!              {"name": "web-2", "requests": {"cpu": 500}, "usage": {"cpu": 450}}]}"#)?;
+//! assert_eq!(hpa_desired_replicas(&req)?.desired_replicas, 3);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
 
 mod calc;
 mod check;

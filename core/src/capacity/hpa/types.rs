@@ -220,6 +220,7 @@ pub enum SelectPolicy {
 /// Kubernetes defaults.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ScalingRules {
     /// Stabilization window in seconds (0 to 3600). Default: 0 for scale
     /// up, the controller's downscale window (300) for scale down.
@@ -247,6 +248,7 @@ pub struct ScalingRules {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Behavior {
     /// Scale-up rules.
     #[serde(default)]
@@ -347,6 +349,7 @@ pub struct HpaRequest {
 
 /// The outcome for one metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MetricOutcome {
     /// The metric's name.
     pub name: String,
@@ -393,6 +396,7 @@ pub struct MetricOutcome {
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HpaDecision {
     /// Replicas to scale to (equal to `current_replicas` when not scaling).
     pub desired_replicas: i32,

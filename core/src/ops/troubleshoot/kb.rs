@@ -19,6 +19,7 @@ pub struct FeatureDef {
 /// The symptoms a cause shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SymptomPatterns {
     /// Words and phrases (as [`FeatureDef::keywords`]).
     pub keywords: Vec<String>,

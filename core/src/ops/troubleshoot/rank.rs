@@ -5,6 +5,7 @@ use super::*;
 
 /// What matched for one cause.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Evidence {
     /// Keywords and phrases of the cause found in the report.
     pub keywords: Vec<String>,
@@ -18,6 +19,7 @@ pub struct Evidence {
 
 /// A possible cause, with its match strength.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PossibleCause {
     /// Cause id.
     pub id: String,
@@ -33,6 +35,7 @@ pub struct PossibleCause {
 
 /// A diagnostic step, with the cause it tests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DiagnosticStep {
     /// Cause id.
     pub cause: String,
@@ -51,6 +54,7 @@ pub struct EscalationTarget {
 
 /// A ranked resolution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RankedResolution {
     /// Resolution id.
     pub id: String,
@@ -74,6 +78,7 @@ pub struct RankedResolution {
 
 /// The assistant's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Diagnosis {
     /// The symptoms extracted.
     pub symptoms: Symptoms,

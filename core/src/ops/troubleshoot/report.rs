@@ -18,6 +18,7 @@ pub struct Report {
 /// Options of [`extract_symptoms`] and [`diagnose`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct DiagnoseOptions {
     /// IANA time zone for phrases like "since yesterday" (`UTC`).
     pub timezone: String,
@@ -119,6 +120,7 @@ pub struct Timeframe {
 
 /// Symptoms extracted from a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Symptoms {
     /// Content words, most frequent first (then first seen).
     pub keywords: Vec<String>,
