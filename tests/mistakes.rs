@@ -12,15 +12,21 @@ use opsbrain::sla::SlaEvent;
 use opsbrain::{Channel, Error, Priority, Tier};
 use serde_json::Value;
 
-/// The fixture's message for case `name`, with its path.
-fn fixture(name: &str) -> (String, String) {
+/// The fixture case `name`.
+fn case(name: &str) -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/errors/mistakes.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default())
         .unwrap_or_else(|e| panic!("{path}: {e}"));
-    let case = doc["cases"]
+    doc["cases"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no case {name}"));
+        .cloned()
+        .unwrap_or_else(|| panic!("no case {name}"))
+}
+
+/// The fixture's code and message for case `name` (the message with its path).
+fn fixture(name: &str) -> (String, String) {
+    let case = case(name);
     let s = |k: &str| case[k].as_str().unwrap_or_default().to_owned();
     (s("error_code"), s("error_message"))
 }
@@ -36,14 +42,7 @@ fn code_and_message(e: Error) -> (String, String) {
 
 /// The fixture case's events, as a service's request body.
 fn body(name: &str) -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/errors/mistakes.json");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default())
-        .unwrap_or_else(|e| panic!("{e}"));
-    let case = doc["cases"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["name"] == name))
-        .unwrap_or_else(|| panic!("no case {name}"));
-    serde_json::json!({ "events": case["input"]["events"] }).to_string()
+    serde_json::json!({ "events": case(name)["input"]["events"] }).to_string()
 }
 
 /// A service's request body type.
