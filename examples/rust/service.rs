@@ -98,6 +98,9 @@ const MAX_EVENTS: usize = 1_000;
 /// Most rows per `/score` request.
 const MAX_ROWS: usize = 10_000;
 
+/// Concurrent full batches (and as many single tickets) in the self-test.
+const BURST: usize = 8;
+
 /// Rows and seed of the synthetic training data.
 const TRAIN_ROWS: usize = 2_000;
 const SEED: u64 = 24;
@@ -180,11 +183,6 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let too_big = |n: String| {
-            limit(format!(
-                "request body is {n} bytes; this service takes at most {BODY_LIMIT}"
-            ))
-        };
         // A declared length is checked before a byte of the body is read.
         let declared = req
             .headers()
@@ -194,12 +192,16 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         if let Some(n) = declared
             && n > BODY_LIMIT as u64
         {
-            return Err(too_big(n.to_string()));
+            return Err(limit(format!(
+                "request body is {n} bytes (its Content-Length); this service takes at most {BODY_LIMIT}"
+            )));
         }
         // Without one, DefaultBodyLimit stops reading past the limit.
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                too_big("more than that".to_owned())
+                limit(format!(
+                    "request body passed {BODY_LIMIT} bytes while it was read; this service takes at most {BODY_LIMIT}"
+                ))
             } else {
                 Error::new(
                     ErrorKind::ParseError,
@@ -646,7 +648,11 @@ async fn checks(addr: SocketAddr) -> (usize, Vec<String>) {
             "oversize body, chunked",
             "/route",
             Payload::Chunked(big.into_bytes()),
-            Expect::Error(413, "limit_exceeded", "at most 1048576"),
+            Expect::Error(
+                413,
+                "limit_exceeded",
+                "passed 1048576 bytes while it was read",
+            ),
         ),
         (
             "malformed JSON",
@@ -673,7 +679,52 @@ async fn checks(addr: SocketAddr) -> (usize, Vec<String>) {
             failures.push(format!("{name} (POST {path}): {why}"));
         }
     }
+
+    // A burst: full batches and single tickets at once, so blocking work and
+    // inline work overlap; every one must be answered in full.
+    let batch = json!({ "tickets": vec![ticket; MAX_BATCH] }).to_string();
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..BURST {
+        let body = batch.clone().into_bytes();
+        burst.spawn(async move {
+            let answer = exchange(addr, "/route/batch", Payload::Sized(body)).await;
+            let verdict = match answer {
+                Err(e) => Err(format!("no answer: {e}")),
+                Ok((200, v)) if v["routings"].as_array().map(Vec::len) == Some(MAX_BATCH) => Ok(()),
+                Ok((status, v)) => Err(format!(
+                    "expected 200 with {MAX_BATCH} routings, got {status}: {}",
+                    short(&v)
+                )),
+            };
+            verdict.map_err(|why| format!("burst batch {i} (POST /route/batch): {why}"))
+        });
+        let body = json!({"subject": "Site is down"}).to_string().into_bytes();
+        burst.spawn(async move {
+            let answer = exchange(addr, "/route", Payload::Sized(body)).await;
+            let verdict = match answer {
+                Err(e) => Err(format!("no answer: {e}")),
+                Ok((200, v)) if v["route"]["department"] == "infrastructure" => Ok(()),
+                Ok((status, v)) => Err(format!(
+                    "expected 200 routed to infrastructure, got {status}: {v}"
+                )),
+            };
+            verdict.map_err(|why| format!("burst ticket {i} (POST /route): {why}"))
+        });
+    }
+    let total = total + burst.len();
+    while let Some(done) = burst.join_next().await {
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => failures.push(why),
+            Err(e) => failures.push(format!("a burst request's task failed: {e}")),
+        }
+    }
     (total, failures)
+}
+
+/// The first 300 characters of a JSON answer.
+fn short(v: &Value) -> String {
+    v.to_string().chars().take(300).collect()
 }
 
 fn field_is(v: &Value, pointer: &str, want: &Value) -> Result<(), String> {
