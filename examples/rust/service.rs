@@ -21,17 +21,18 @@
 //! `Arc`s in the axum state. The forest is fitted at start on seeded
 //! synthetic data (three columns: latency ms, error rate, CPU share), or
 //! read from the JSON a previous `to_json` wrote when `$OPSBRAIN_MODEL`
-//! names a file. Both are seconds of CPU at most and happen before the
-//! socket is bound, so a bad model stops the service instead of failing
-//! requests.
+//! names a file. Both take a fraction of a second (about 0.2 s in a debug
+//! build here) and happen before the socket is bound, so a bad model stops
+//! the service instead of failing requests.
 //!
 //! **What blocks, and where it runs.** opsbrain is synchronous and pure: no
 //! I/O, no clock, no `async`. Every call is CPU work that holds the calling
 //! thread until it returns. Routing one ticket or folding one ticket's SLA
-//! event log is microseconds (bounded by the body limit below) and runs
-//! inline on the tokio worker. A batch of tickets or a block of rows to
-//! score is milliseconds to seconds, long enough to stall every connection
-//! that worker serves, so those calls go to `tokio::task::spawn_blocking`.
+//! event log is microseconds for a usual request, and at most a 1 MiB body's
+//! worth of work (the body limit below), so it runs inline on the tokio
+//! worker. A batch of tickets or a block of rows to score is milliseconds
+//! to seconds, long enough to stall every connection that worker serves, so
+//! those calls go to `tokio::task::spawn_blocking`.
 //!
 //! **Threads.** opsbrain starts no threads of its own and has no global
 //! pool: with its `parallel` feature (on by default) the batch functions and
@@ -39,8 +40,9 @@
 //! thread is in: rayon's lazily started global pool (one thread per core)
 //! unless the caller installs another. This service builds one pool at start
 //! ([`Threads`], all cores but one, at least one) and runs every heavy call
-//! inside it from its `spawn_blocking` thread. However many requests arrive,
-//! opsbrain's CPU work stays on that pool and a core is left for tokio's I/O.
+//! inside it from its `spawn_blocking` thread. However many batches arrive,
+//! their CPU work stays on that pool, and a core is left for tokio's I/O
+//! and the inline calls.
 //!
 //! **Limits, tightened.** The crate's bounds are sized for batch jobs (a
 //! 64 MiB request body, 10,000,000 tickets per batch, 100,000 events per
@@ -59,7 +61,8 @@
 //! `Json` extractor, whose rejections carry no opsbrain code), so a bad field
 //! gets the same code and path-prefixed message it gets in Rust, Python and
 //! Node. Every error answers `{"code", "message"}` with the status
-//! [`status_for`] chooses.
+//! [`status_for`] chooses. The `Content-Type` is not checked: every body is
+//! read as JSON.
 
 use std::error::Error as StdError;
 use std::net::SocketAddr;
