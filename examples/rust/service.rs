@@ -39,8 +39,8 @@
 //! the forest split their work with rayon on whichever rayon pool the calling
 //! thread is in: rayon's lazily started global pool (one thread per core)
 //! unless the caller installs another. This service builds one pool at start
-//! ([`Threads`], all cores but one, at least one) and runs every heavy call
-//! inside it from its `spawn_blocking` thread. However many batches arrive,
+//! ([`Parallelism::Pool`], all cores but one, at least one) and runs every
+//! heavy call inside it from its `spawn_blocking` thread. However many batches arrive,
 //! their CPU work stays on that pool, and a core is left for tokio's I/O
 //! and the inline calls.
 //!
@@ -76,7 +76,8 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use opsbrain::anomaly::{IsolationForest, IsolationForestParams, Threads};
+use opsbrain::Parallelism;
+use opsbrain::anomaly::{IsolationForest, IsolationForestParams};
 use opsbrain::classify::{Router, Routing, Ticket};
 use opsbrain::ndarray::Array2;
 use opsbrain::sla::{SlaEvent, SlaPolicy, SlaStatus, sla_status};
@@ -232,7 +233,7 @@ struct AppState {
     policy: Arc<SlaPolicy>,
     model: Arc<IsolationForest>,
     /// The one rayon pool opsbrain's parallel work runs on.
-    compute: Threads,
+    compute: Parallelism,
 }
 
 impl AppState {
@@ -242,7 +243,7 @@ impl AppState {
         f: impl FnOnce(&AppState) -> opsbrain::Result<T> + Send + 'static,
     ) -> Result<T, ApiError> {
         let state = self.clone();
-        tokio::task::spawn_blocking(move || state.compute.install(|| f(&state)))
+        tokio::task::spawn_blocking(move || state.compute.run(|| f(&state)))
             .await
             .map_err(|e| ApiError::Internal(format!("the request's computation failed: {e}")))?
             .map_err(ApiError::from)
@@ -253,10 +254,16 @@ impl AppState {
 /// reading the forest) on a blocking thread inside the compute pool.
 async fn load_state() -> Result<AppState, BoxError> {
     let started = Instant::now();
-    let compute = Threads::new(Some(-2))?;
+    // All cores but one (at least one), as joblib reads n_jobs = -2.
+    let threads = opsbrain::anomaly::threads(Some(-2))?.unwrap_or(1);
+    let compute = Parallelism::Pool(Arc::new(
+        opsbrain::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?,
+    ));
     let pool = compute.clone();
     let (router, model) = tokio::task::spawn_blocking(move || {
-        pool.install(|| -> Result<_, BoxError> { Ok((Router::builtin(), load_model()?)) })
+        pool.run(|| -> Result<_, BoxError> { Ok((Router::builtin(), load_model()?)) })
     })
     .await??;
     eprintln!(
