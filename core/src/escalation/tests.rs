@@ -1398,3 +1398,63 @@ fn timelines_match_a_minute_by_minute_walk() {
     // The generator must exercise the walk, not only empty timelines.
     assert!(checked_fires > 600, "{checked_fires}");
 }
+
+/// The instants written into `tests/fixtures/escalation/timelines.json` for
+/// the calendar and pause cases, recomputed by the minute-by-minute walk.
+#[test]
+fn fixture_instants_agree_with_the_walk() {
+    let mut weekdays = [true; 7];
+    weekdays[5] = false;
+    weekdays[6] = false;
+    let ny = BruteCal {
+        tz: chrono_tz::America::New_York,
+        days: weekdays,
+        window: Some((9 * 60, 17 * 60)),
+    };
+    let lv = |delay_min, cal, follow| BruteLevel {
+        delay_min,
+        cal,
+        follow,
+    };
+    let at = |start: DateTime<Utc>, fires: &[(i64, usize)]| -> Vec<(DateTime<Utc>, usize)> {
+        fires
+            .iter()
+            .map(|&(m, i)| (start + TimeDelta::minutes(m), i))
+            .collect()
+    };
+    let cals = [ny];
+    // business_hours_level_delay_waits_over_the_weekend
+    let start = utc(2026, 12, 4, 21, 50);
+    let levels = [
+        lv(0, None, false),
+        lv(30, Some(0), false),
+        lv(60, Some(0), false),
+    ];
+    let now = (utc(2026, 12, 7, 15, 0) - start).num_minutes();
+    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[], now, now + 20_000);
+    assert_eq!(
+        at(start, &f),
+        vec![(start, 0), (utc(2026, 12, 7, 14, 20), 1)]
+    );
+    assert_eq!(
+        at(start, &[next.unwrap()]),
+        vec![(utc(2026, 12, 7, 15, 20), 2)]
+    );
+    // mixed_policy_on_call_level_on_the_wall_clock
+    let start = utc(2026, 12, 5, 8, 0);
+    let levels = [lv(15, None, false), lv(30, Some(0), false)];
+    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[], 240, 20_000);
+    assert_eq!(at(start, &f), vec![(utc(2026, 12, 5, 8, 15), 0)]);
+    assert_eq!(
+        at(start, &[next.unwrap()]),
+        vec![(utc(2026, 12, 7, 14, 30), 1)]
+    );
+    // follow_pauses_stops_the_level_delay / ..._while_paused_has_no_next
+    let start = utc(2026, 11, 30, 9, 0);
+    let levels = [lv(0, None, false), lv(30, None, true), lv(30, None, false)];
+    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[(10, Some(40))], 75, 20_000);
+    assert_eq!(f, vec![(0, 0), (60, 1)]);
+    assert_eq!(next, Some((90, 2)));
+    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[(10, None)], 120, 20_000);
+    assert_eq!((f, next), (vec![(0, 0)], None));
+}
