@@ -1201,16 +1201,30 @@ struct BruteLevel {
 /// it fires at the first minute boundary where the count reaches its delay
 /// and, when it follows pauses, the ticket is not paused. Events at a
 /// boundary apply first.
-fn brute_force(
-    cals: &[BruteCal],
-    levels: &[BruteLevel],
+/// A policy for the brute force: calendars, levels and repeats (minutes).
+struct BrutePolicy<'a> {
+    cals: &'a [BruteCal],
+    levels: &'a [BruteLevel],
     repeat: u32,
     repeat_delay: i64,
+}
+
+/// A level firing: (minute after the start, level index).
+type Fire = (i64, usize);
+
+fn brute_force(
+    bp: &BrutePolicy<'_>,
     start: DateTime<Utc>,
     pauses: &[(i64, Option<i64>)],
     now: i64,
     horizon: i64,
-) -> (Vec<(i64, usize)>, Option<(i64, usize)>) {
+) -> (Vec<Fire>, Option<Fire>) {
+    let BrutePolicy {
+        cals,
+        levels,
+        repeat,
+        repeat_delay,
+    } = *bp;
     let paused_at = |m: i64| {
         pauses
             .iter()
@@ -1327,16 +1341,13 @@ fn timelines_match_a_minute_by_minute_walk() {
             pauses.push((a, Some(b)));
             m = b;
         }
-        let (want, want_next) = brute_force(
-            &cals,
-            &levels,
+        let bp = BrutePolicy {
+            cals: &cals,
+            levels: &levels,
             repeat,
             repeat_delay,
-            start,
-            &pauses,
-            now,
-            now + 40 * 1440,
-        );
+        };
+        let (want, want_next) = brute_force(&bp, start, &pauses, now, now + 40 * 1440);
 
         let level_json: Vec<String> = levels
             .iter()
@@ -1423,6 +1434,15 @@ fn fixture_instants_agree_with_the_walk() {
             .collect()
     };
     let cals = [ny];
+    let walk = |levels: &[BruteLevel], start, pauses: &[(i64, Option<i64>)], now| {
+        let bp = BrutePolicy {
+            cals: &cals,
+            levels,
+            repeat: 0,
+            repeat_delay: 0,
+        };
+        brute_force(&bp, start, pauses, now, now + 20_000)
+    };
     // business_hours_level_delay_waits_over_the_weekend
     let start = utc(2026, 12, 4, 21, 50);
     let levels = [
@@ -1431,7 +1451,7 @@ fn fixture_instants_agree_with_the_walk() {
         lv(60, Some(0), false),
     ];
     let now = (utc(2026, 12, 7, 15, 0) - start).num_minutes();
-    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[], now, now + 20_000);
+    let (f, next) = walk(&levels, start, &[], now);
     assert_eq!(
         at(start, &f),
         vec![(start, 0), (utc(2026, 12, 7, 14, 20), 1)]
@@ -1443,7 +1463,7 @@ fn fixture_instants_agree_with_the_walk() {
     // mixed_policy_on_call_level_on_the_wall_clock
     let start = utc(2026, 12, 5, 8, 0);
     let levels = [lv(15, None, false), lv(30, Some(0), false)];
-    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[], 240, 20_000);
+    let (f, next) = walk(&levels, start, &[], 240);
     assert_eq!(at(start, &f), vec![(utc(2026, 12, 5, 8, 15), 0)]);
     assert_eq!(
         at(start, &[next.unwrap()]),
@@ -1452,9 +1472,9 @@ fn fixture_instants_agree_with_the_walk() {
     // follow_pauses_stops_the_level_delay / ..._while_paused_has_no_next
     let start = utc(2026, 11, 30, 9, 0);
     let levels = [lv(0, None, false), lv(30, None, true), lv(30, None, false)];
-    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[(10, Some(40))], 75, 20_000);
+    let (f, next) = walk(&levels, start, &[(10, Some(40))], 75);
     assert_eq!(f, vec![(0, 0), (60, 1)]);
     assert_eq!(next, Some((90, 2)));
-    let (f, next) = brute_force(&cals, &levels, 0, 0, start, &[(10, None)], 120, 20_000);
+    let (f, next) = walk(&levels, start, &[(10, None)], 120);
     assert_eq!((f, next), (vec![(0, 0)], None));
 }
