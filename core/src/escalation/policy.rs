@@ -366,7 +366,16 @@ impl EscalationPolicy {
         Ok(self)
     }
 
-    /// The named calendars levels can count their delays on.
+    /// The named calendars levels can count their delays on (empty for a
+    /// policy on the wall clock only).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::escalation::EscalationPolicy;
+    /// let p = EscalationPolicy::from_json(r#"{"levels": [{"name": "user_support", "tier": 1}]}"#)?;
+    /// assert!(p.calendars().is_empty());
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
     pub fn calendars(&self) -> &BTreeMap<String, BusinessCalendar> {
         &self.calendars
     }
