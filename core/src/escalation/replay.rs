@@ -13,7 +13,8 @@ use crate::types::Tier;
 /// The next level due: levels[idx] of pass `pass`, due once `left` more of
 /// its wait (on its calendar, or wall-clock) has passed after `from`; `held`
 /// while the ticket is paused and the level follows pauses (`from` is then
-/// reset at the resumption).
+/// reset at the resumption). `due` caches [`Run::due`] until the cursor
+/// changes (`None`: not computed yet).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Cursor {
     pub(super) pass: u32,
@@ -21,6 +22,7 @@ pub(super) struct Cursor {
     pub(super) from: DateTime<Utc>,
     pub(super) left: TimeDelta,
     pub(super) held: bool,
+    due: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(Debug)]
@@ -53,6 +55,7 @@ impl Run<'_> {
             from: at,
             left,
             held: self.paused && level.follow_pauses,
+            due: None,
         }
     }
 
@@ -62,8 +65,23 @@ impl Run<'_> {
         self.policy.calendars.get(name)
     }
 
-    /// When the cursor's level is due; `None` while held or past the end of time.
-    pub(super) fn due(&self, c: Cursor) -> Result<Option<DateTime<Utc>>> {
+    /// When the cursor's level is due; `None` without a cursor, while held
+    /// or past the end of time. Computed once per cursor change.
+    pub(super) fn due(&mut self) -> Result<Option<DateTime<Utc>>> {
+        let Some(c) = self.cursor else {
+            return Ok(None);
+        };
+        if let Some(due) = c.due {
+            return Ok(due);
+        }
+        let due = self.compute_due(c)?;
+        if let Some(c) = self.cursor.as_mut() {
+            c.due = Some(due);
+        }
+        Ok(due)
+    }
+
+    fn compute_due(&self, c: Cursor) -> Result<Option<DateTime<Utc>>> {
         if c.held {
             return Ok(None);
         }
@@ -94,6 +112,7 @@ impl Run<'_> {
         };
         c.left = (c.left - used).max(TimeDelta::zero());
         c.held = true;
+        c.due = None;
         self.cursor = Some(c);
         Ok(())
     }
@@ -106,6 +125,7 @@ impl Run<'_> {
         {
             c.from = at;
             c.held = false;
+            c.due = None;
         }
     }
 
@@ -161,7 +181,7 @@ impl Run<'_> {
     pub(super) fn fire_until(&mut self, t: DateTime<Utc>, inclusive: bool) -> Result<()> {
         while self.stopped.is_none() {
             let Some(c) = self.cursor else { break };
-            let Some(due) = self.due(c)? else { break };
+            let Some(due) = self.due()? else { break };
             if due > t || (!inclusive && due == t) {
                 break;
             }

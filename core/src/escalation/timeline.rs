@@ -295,17 +295,18 @@ pub fn escalation_timeline(
         }
     }
     run.fire_until(now, true)?;
-    let next = match (run.stopped, run.cursor) {
-        (None, Some(c)) => run.due(c)?.map(|at| {
-            let level = &policy.levels()[c.idx];
-            PendingEscalation {
-                at,
-                level: level.name.clone(),
-                tier: run.tier.max(level.tier),
-            }
-        }),
-        _ => None,
+    let due = match run.stopped {
+        None => run.due()?,
+        Some(_) => None,
     };
+    let next = run.cursor.zip(due).map(|(c, at)| {
+        let level = &policy.levels()[c.idx];
+        PendingEscalation {
+            at,
+            level: level.name.clone(),
+            tier: run.tier.max(level.tier),
+        }
+    });
     Ok(EscalationTimeline {
         initial_tier: *tier,
         fired: run.fired,
