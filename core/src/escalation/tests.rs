@@ -1195,12 +1195,6 @@ struct BruteLevel {
     follow: bool,
 }
 
-/// Fired (minute, level index) and the next due minute, walking one minute
-/// at a time: a level's wait is the count of minutes that are open on its
-/// calendar (always, without one) and, when it follows pauses, not paused;
-/// it fires at the first minute boundary where the count reaches its delay
-/// and, when it follows pauses, the ticket is not paused. Events at a
-/// boundary apply first.
 /// A policy for the brute force: calendars, levels and repeats (minutes).
 struct BrutePolicy<'a> {
     cals: &'a [BruteCal],
@@ -1212,10 +1206,28 @@ struct BrutePolicy<'a> {
 /// A level firing: (minute after the start, level index).
 type Fire = (i64, usize);
 
+/// A ticket event for the brute force.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ev {
+    Pause,
+    Resume,
+    Ack,
+    Reopen,
+}
+
+/// Fired (minute, level index) and the next due minute, walking one minute
+/// at a time. At each minute boundary the events of that minute apply
+/// first (an acknowledgement stops everything, a reopening of a stopped
+/// ticket restarts the wait of the level after the last one notified); then
+/// a level fires when the count of its minutes so far reaches its wait and,
+/// when it follows pauses, the ticket is not paused; then the minute that
+/// starts there counts for the waiting level when it is open on the level's
+/// calendar (always, without one) and, when the level follows pauses, the
+/// ticket is not paused.
 fn brute_force(
     bp: &BrutePolicy<'_>,
     start: DateTime<Utc>,
-    pauses: &[(i64, Option<i64>)],
+    events: &[(i64, Ev)],
     now: i64,
     horizon: i64,
 ) -> (Vec<Fire>, Option<Fire>) {
@@ -1225,24 +1237,33 @@ fn brute_force(
         repeat,
         repeat_delay,
     } = *bp;
-    let paused_at = |m: i64| {
-        pauses
-            .iter()
-            .any(|&(a, b)| a <= m && b.is_none_or(|b| m < b))
-    };
     let mut out = Vec::new();
     let (mut pass, mut idx, mut count) = (0u32, 0usize, 0i64);
+    let (mut paused, mut stopped) = (false, false);
     let mut m = 0i64;
     loop {
+        for &(_, e) in events.iter().filter(|(at, _)| *at == m) {
+            match e {
+                Ev::Pause => paused = true,
+                Ev::Resume => paused = false,
+                Ev::Ack => stopped = true,
+                Ev::Reopen => {
+                    if stopped {
+                        stopped = false;
+                        count = 0;
+                    }
+                }
+            }
+        }
         // Fire every level due at boundary m.
-        loop {
+        while !stopped {
             let l = &levels[idx];
             let need = if idx == 0 && pass > 0 {
                 repeat_delay
             } else {
                 l.delay_min
             };
-            if count < need || (l.follow && paused_at(m)) {
+            if count < need || (l.follow && paused) {
                 break;
             }
             if m > now {
@@ -1259,13 +1280,13 @@ fn brute_force(
                 }
             }
         }
-        if m >= horizon {
+        if m >= horizon || (stopped && m >= now) {
             return (out, None);
         }
         let l = &levels[idx];
         let t = start + TimeDelta::minutes(m);
         let open = l.cal.is_none_or(|c| cals[c].open(t));
-        if open && !(l.follow && paused_at(m)) {
+        if !stopped && open && !(l.follow && paused) {
             count += 1;
         }
         m += 1;
@@ -1326,20 +1347,22 @@ fn timelines_match_a_minute_by_minute_walk() {
         let start =
             starts[rng.gen_range(0..starts.len())] + TimeDelta::minutes(rng.gen_range(0..600));
         let now = rng.gen_range(0..4 * 1440);
-        let mut pauses = Vec::new();
-        let mut m = 0;
-        while pauses.len() < 4 {
-            let a = m + rng.gen_range(1..600);
-            if a > now {
+        // Pause/resume alternate; acknowledgements and reopenings fall anywhere.
+        let mut evs: Vec<(i64, Ev)> = Vec::new();
+        let (mut m, mut paused) = (0, false);
+        while evs.len() < 8 {
+            m += rng.gen_range(0..500);
+            if m > now {
                 break;
             }
-            let b = a + rng.gen_range(1..900);
-            if b > now {
-                pauses.push((a, None));
-                break;
-            }
-            pauses.push((a, Some(b)));
-            m = b;
+            let e = match rng.gen_range(0..10) {
+                0 | 1 => Ev::Ack,
+                2 | 3 => Ev::Reopen,
+                _ if paused => Ev::Resume,
+                _ => Ev::Pause,
+            };
+            paused ^= matches!(e, Ev::Pause | Ev::Resume);
+            evs.push((m, e));
         }
         let bp = BrutePolicy {
             cals: &cals,
@@ -1347,7 +1370,7 @@ fn timelines_match_a_minute_by_minute_walk() {
             repeat,
             repeat_delay,
         };
-        let (want, want_next) = brute_force(&bp, start, &pauses, now, now + 40 * 1440);
+        let (want, want_next) = brute_force(&bp, start, &evs, now, now + 40 * 1440);
 
         let level_json: Vec<String> = levels
             .iter()
@@ -1376,15 +1399,14 @@ fn timelines_match_a_minute_by_minute_walk() {
             cal_json.join(", ")
         ));
         let mut events = vec![ev_created(start)];
-        for &(a, b) in &pauses {
-            events.push(EscalationEvent::Paused {
-                at: start + TimeDelta::minutes(a),
+        for &(m, e) in &evs {
+            let at = start + TimeDelta::minutes(m);
+            events.push(match e {
+                Ev::Pause => EscalationEvent::Paused { at },
+                Ev::Resume => EscalationEvent::Resumed { at },
+                Ev::Ack => EscalationEvent::Acknowledged { at, by: None },
+                Ev::Reopen => EscalationEvent::Reopened { at },
             });
-            if let Some(b) = b {
-                events.push(EscalationEvent::Resumed {
-                    at: start + TimeDelta::minutes(b),
-                });
-            }
         }
         let tl = escalation_timeline(&p, &events, start + TimeDelta::minutes(now), None)
             .unwrap_or_else(|e| panic!("case {case}: {e}"));
@@ -1396,14 +1418,11 @@ fn timelines_match_a_minute_by_minute_walk() {
                 ((f.at - start).num_minutes(), name[1..].parse().unwrap())
             })
             .collect();
-        assert_eq!(got, want, "case {case}: {p:?} {pauses:?} now {now}");
+        assert_eq!(got, want, "case {case}: {p:?} {evs:?} now {now}");
         let got_next = tl
             .next
             .map(|n| ((n.at - start).num_minutes(), n.level[1..].parse().unwrap()));
-        assert_eq!(
-            got_next, want_next,
-            "case {case}: {p:?} {pauses:?} now {now}"
-        );
+        assert_eq!(got_next, want_next, "case {case}: {p:?} {evs:?} now {now}");
         checked_fires += want.len() + usize::from(want_next.is_some());
     }
     // The generator must exercise the walk, not only empty timelines.
@@ -1434,14 +1453,14 @@ fn fixture_instants_agree_with_the_walk() {
             .collect()
     };
     let cals = [ny];
-    let walk = |levels: &[BruteLevel], start, pauses: &[(i64, Option<i64>)], now| {
+    let walk = |levels: &[BruteLevel], start, events: &[(i64, Ev)], now| {
         let bp = BrutePolicy {
             cals: &cals,
             levels,
             repeat: 0,
             repeat_delay: 0,
         };
-        brute_force(&bp, start, pauses, now, now + 20_000)
+        brute_force(&bp, start, events, now, now + 20_000)
     };
     // business_hours_level_delay_waits_over_the_weekend
     let start = utc(2026, 12, 4, 21, 50);
@@ -1472,9 +1491,9 @@ fn fixture_instants_agree_with_the_walk() {
     // follow_pauses_stops_the_level_delay / ..._while_paused_has_no_next
     let start = utc(2026, 11, 30, 9, 0);
     let levels = [lv(0, None, false), lv(30, None, true), lv(30, None, false)];
-    let (f, next) = walk(&levels, start, &[(10, Some(40))], 75);
+    let (f, next) = walk(&levels, start, &[(10, Ev::Pause), (40, Ev::Resume)], 75);
     assert_eq!(f, vec![(0, 0), (60, 1)]);
     assert_eq!(next, Some((90, 2)));
-    let (f, next) = walk(&levels, start, &[(10, None)], 120);
+    let (f, next) = walk(&levels, start, &[(10, Ev::Pause)], 120);
     assert_eq!((f, next), (vec![(0, 0)], None));
 }
