@@ -1256,7 +1256,10 @@ fn brute_force(
             }
         }
         // Fire every level due at boundary m.
-        while !stopped {
+        loop {
+            if stopped {
+                break;
+            }
             let l = &levels[idx];
             let need = if idx == 0 && pass > 0 {
                 repeat_delay
