@@ -1500,3 +1500,29 @@ fn fixture_instants_agree_with_the_walk() {
     let (f, next) = walk(&levels, start, &[(10, Ev::Pause)], 120);
     assert_eq!((f, next), (vec![(0, 0)], None));
 }
+
+#[cfg(feature = "toml")]
+#[test]
+fn toml_policies_name_calendars_too() {
+    let p = EscalationPolicy::from_toml(
+        r#"
+[[levels]]
+name = "desk"
+tier = 1
+[[levels]]
+name = "technical"
+tier = 2
+delay_secs = 1800
+calendar = "new_york"
+follow_pauses = true
+[calendars.new_york]
+time_zone = "America/New_York"
+weekly = { mon = [["09:00", "17:00"]], fri = [["09:00", "17:00"]] }
+"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.levels()[1].calendar.as_deref(), Some("new_york"));
+    assert!(p.levels()[1].follow_pauses);
+    assert_eq!(p.calendars()["new_york"].time_zone(), "America/New_York");
+    assert_eq!(EscalationPolicy::from_json(&p.to_json()).unwrap(), p);
+}
