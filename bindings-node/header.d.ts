@@ -270,9 +270,9 @@ export interface AcknowledgedEvent {
   by?: string
 }
 
-/** `resolved` / `reopened` for an escalation timeline. */
+/** `resolved` / `reopened` / `paused` / `resumed` for an escalation timeline. */
 export interface LifecycleEvent {
-  type: 'resolved' | 'reopened'
+  type: 'resolved' | 'reopened' | 'paused' | 'resumed'
   at: Date | string
 }
 

@@ -4,6 +4,8 @@
 //! so that validation, not the parser, reports what is wrong and names the
 //! field.
 
+use std::collections::BTreeMap;
+
 use chrono::TimeDelta;
 use serde::Deserialize;
 
@@ -11,6 +13,7 @@ use super::policy::{
     EscalationLevel, EscalationPolicy, MAX_LEVELS, MAX_REPEAT, MAX_SLA_RULES, SlaMetric, SlaRule,
     StopOn, check_delay, normalize_stop_on,
 };
+use crate::calendar::BusinessCalendar;
 use crate::error::{Error, Result};
 use crate::types::Tier;
 
@@ -37,6 +40,8 @@ pub(super) struct RawPolicy {
     critical_immediate: Option<bool>,
     #[serde(default)]
     sla_rules: Vec<RawSlaRule>,
+    #[serde(default)]
+    calendars: BTreeMap<String, BusinessCalendar>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +51,10 @@ struct RawLevel {
     tier: Option<i64>,
     #[serde(default)]
     delay_secs: Option<i64>,
+    #[serde(default)]
+    calendar: Option<String>,
+    #[serde(default)]
+    follow_pauses: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,7 +84,10 @@ impl RawPolicy {
             )?;
             let secs = l.delay_secs.unwrap_or(0);
             check_delay(&format!("{at}.delay_secs"), secs)?;
-            levels.push(EscalationLevel::new(name, tier, TimeDelta::seconds(secs)));
+            let mut level = EscalationLevel::new(name, tier, TimeDelta::seconds(secs))
+                .with_follow_pauses(l.follow_pauses.unwrap_or(false));
+            level.calendar = l.calendar;
+            levels.push(level);
         }
         let repeat = self.repeat.unwrap_or(0);
         if repeat < 0 {
@@ -142,6 +154,7 @@ impl RawPolicy {
             stop_on,
             critical_immediate: self.critical_immediate.unwrap_or(true),
             sla_rules,
+            calendars: self.calendars,
         };
         p.validate()?;
         Ok(p)

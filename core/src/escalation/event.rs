@@ -16,10 +16,15 @@ use crate::types::{Priority, Tier};
 /// {"type": "reopened", "at": "..."}
 /// {"type": "escalated", "at": "...", "tier": 3}
 /// {"type": "sla_warning", "at": "...", "metric": "first_response", "percent": 75}
+/// {"type": "paused", "at": "..."}
+/// {"type": "resumed", "at": "..."}
 /// ```
 /// `issue_type` and `by` are optional. `sla_warning` events are what the SLA
 /// timers emit when a target crosses a warning threshold; this module reads
-/// them as plain events and does not depend on the SLA module.
+/// them as plain events and does not depend on the SLA module. `paused` and
+/// `resumed` (waiting on the customer, as in the SLA events) hold back the
+/// delays of levels with `follow_pauses`; they must alternate, starting with
+/// `paused`.
 ///
 /// # Examples
 /// ```
@@ -86,6 +91,32 @@ pub enum EscalationEvent {
         /// Percentage of the target used.
         percent: f64,
     },
+    /// The ticket was paused (levels with `follow_pauses` stop their delays).
+    ///
+    /// ```
+    /// use opsbrain::escalation::EscalationEvent;
+    /// let e: EscalationEvent = serde_json::from_str(r#"{"type": "paused", "at": "2026-03-02T09:30:00Z"}"#)?;
+    /// assert_eq!(e.kind(), "paused");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    Paused {
+        /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
+        at: DateTime<Utc>,
+    },
+    /// A paused ticket was resumed.
+    ///
+    /// ```
+    /// use opsbrain::escalation::EscalationEvent;
+    /// let e: EscalationEvent = serde_json::from_str(r#"{"type": "resumed", "at": "2026-03-02T10:30:00Z"}"#)?;
+    /// assert_eq!(e.kind(), "resumed");
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    Resumed {
+        /// When.
+        #[serde(deserialize_with = "crate::input::instant")]
+        at: DateTime<Utc>,
+    },
 }
 
 impl EscalationEvent {
@@ -96,6 +127,8 @@ impl EscalationEvent {
             | EscalationEvent::Acknowledged { at, .. }
             | EscalationEvent::Resolved { at }
             | EscalationEvent::Reopened { at }
+            | EscalationEvent::Paused { at }
+            | EscalationEvent::Resumed { at }
             | EscalationEvent::Escalated { at, .. }
             | EscalationEvent::SlaWarning { at, .. } => *at,
         }
@@ -110,6 +143,8 @@ impl EscalationEvent {
             EscalationEvent::Reopened { .. } => "reopened",
             EscalationEvent::Escalated { .. } => "escalated",
             EscalationEvent::SlaWarning { .. } => "sla_warning",
+            EscalationEvent::Paused { .. } => "paused",
+            EscalationEvent::Resumed { .. } => "resumed",
         }
     }
 }

@@ -44,6 +44,7 @@ mod config;
 mod event;
 mod policy;
 mod rate;
+mod replay;
 mod timeline;
 
 pub use event::{EscalationEvent, sla_warning_events};

@@ -1,13 +1,14 @@
 //! Escalation policies as data: levels, repeats, stop conditions and the
 //! framework's tier-ladder rules, with parsing and validation.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
 use super::config::RawPolicy;
+use crate::calendar::BusinessCalendar;
 use crate::error::{Error, Result};
 use crate::types::Tier;
 use crate::validate::check_name;
@@ -32,7 +33,16 @@ pub const MAX_SLA_PERCENT: f64 = 1000.0;
 ///
 /// `delay` counts from the moment the level before it was notified; for the
 /// first level it counts from ticket creation (usually zero). Serialises as
-/// `{"name", "tier", "delay_secs"}`.
+/// `{"name", "tier", "delay_secs", "calendar", "follow_pauses"}`; the last
+/// two are optional.
+///
+/// The delay is wall-clock time unless the level names a `calendar` (a key
+/// of the policy's `calendars`): then it is that calendar's open time
+/// ([`BusinessCalendar::add`]), so a 30-minute delay started at 16:50 on a
+/// Friday in a 9-to-5 calendar ends at 09:20 on Monday. With
+/// `follow_pauses`, the delay also stops while the ticket is paused
+/// (`paused` / `resumed` events); without a calendar it then counts
+/// wall-clock time outside pauses (an always-open calendar).
 ///
 /// # Examples
 /// ```
@@ -54,6 +64,12 @@ pub struct EscalationLevel {
     /// Wait after the previous level (or after creation, for the first level).
     #[serde(rename = "delay_secs", with = "crate::serde_secs")]
     pub delay: TimeDelta,
+    /// The calendar the delay is counted on; `None` for wall-clock time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+    /// Whether the delay stops while the ticket is paused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow_pauses: bool,
 }
 
 impl EscalationLevel {
@@ -63,7 +79,53 @@ impl EscalationLevel {
             name: name.into(),
             tier,
             delay,
+            calendar: None,
+            follow_pauses: false,
         }
+    }
+
+    /// This level with its delay counted on the policy's calendar `name`
+    /// (checked when the level becomes part of a policy).
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use opsbrain::calendar::BusinessCalendar;
+    /// use opsbrain::escalation::{EscalationLevel, EscalationPolicy};
+    /// use opsbrain::Tier;
+    /// let level = EscalationLevel::new("technical", Tier::new(2)?, TimeDelta::minutes(30))
+    ///     .with_calendar("support_hours");
+    /// assert_eq!(level.calendar.as_deref(), Some("support_hours"));
+    /// let err = EscalationPolicy::new(vec![level.clone()]).unwrap_err();
+    /// assert_eq!(err.message, "levels[0].calendar: unknown calendar \"support_hours\"");
+    /// let p = EscalationPolicy::with_calendars(
+    ///     vec![level],
+    ///     [("support_hours".to_owned(), BusinessCalendar::nine_to_five("UTC")?)].into(),
+    /// )?;
+    /// assert_eq!(p.calendars()["support_hours"].time_zone(), "UTC");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn with_calendar(mut self, name: impl Into<String>) -> Self {
+        self.calendar = Some(name.into());
+        self
+    }
+
+    /// This level with its delay stopping (`true`) or not while the ticket
+    /// is paused.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use opsbrain::escalation::EscalationLevel;
+    /// use opsbrain::Tier;
+    /// let level = EscalationLevel::new("technical", Tier::new(2)?, TimeDelta::minutes(30))
+    ///     .with_follow_pauses(true);
+    /// assert!(level.follow_pauses);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn with_follow_pauses(mut self, on: bool) -> Self {
+        self.follow_pauses = on;
+        self
     }
 }
 
@@ -152,15 +214,28 @@ pub struct SlaRule {
 ///  "repeat": 1, "repeat_delay_secs": 600,
 ///  "stop_on": ["acknowledged", "resolved"],
 ///  "critical_immediate": true,
-///  "sla_rules": [{"metric": "first_response", "at_percent": 75, "escalate_to_tier": 2}]}
+///  "sla_rules": [{"metric": "first_response", "at_percent": 75, "escalate_to_tier": 2}],
+///  "calendars": {"support_hours": {"time_zone": "America/New_York",
+///                                  "weekly": {"mon": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}}}}
 /// ```
+/// A level may add `"calendar": "support_hours"` (its delay counts that
+/// calendar's open time) and `"follow_pauses": true` (its delay stops while
+/// the ticket is paused); see [`EscalationLevel`]. `calendars` uses the
+/// calendar form of [`BusinessCalendar`], as the SLA policy does.
+/// `repeat_delay_secs` is counted like the delay of the level a repeat pass
+/// returns to, `levels[0]`: on its calendar and following pauses if it does,
+/// wall-clock time otherwise.
+///
 /// Defaults: `repeat` 0, `repeat_delay_secs` 0, `stop_on` both events,
-/// `critical_immediate` true, no `sla_rules`, `delay_secs` 0.
+/// `critical_immediate` true, no `sla_rules`, `delay_secs` 0, no
+/// `calendars`, no level `calendar` (wall-clock time), `follow_pauses` false.
 ///
 /// Validation: at least one level; level names non-empty and unique; tiers in
 /// 1..=4 and never decreasing along `levels`; delays not negative. Errors are
-/// `invalid_config` naming the field (`levels[2].tier: 7 is outside 1..=4`).
-/// More than [`MAX_LEVELS`] levels, a delay over [`MAX_DELAY_SECS`], `repeat`
+/// `invalid_config` naming the field (`levels[2].tier: 7 is outside 1..=4`);
+/// a level `calendar` must name one of `calendars` that has opening hours,
+/// and calendar names must be non-empty. More than [`MAX_LEVELS`] levels or
+/// calendars, a delay over [`MAX_DELAY_SECS`], `repeat`
 /// over [`MAX_REPEAT`], more than [`MAX_SLA_RULES`] rules or `at_percent`
 /// over [`MAX_SLA_PERCENT`] are `limit_exceeded`.
 ///
@@ -188,6 +263,8 @@ pub struct EscalationPolicy {
     pub(super) stop_on: Vec<StopOn>,
     pub(super) critical_immediate: bool,
     pub(super) sla_rules: Vec<SlaRule>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) calendars: BTreeMap<String, BusinessCalendar>,
 }
 
 impl EscalationPolicy {
@@ -212,16 +289,95 @@ impl EscalationPolicy {
     /// # Errors
     /// As the validation described on [`EscalationPolicy`].
     pub fn new(levels: Vec<EscalationLevel>) -> Result<Self> {
+        let p = Self::new_unchecked(levels);
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// [`Self::new`] with the named calendars the levels' `calendar` refer to.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::TimeDelta;
+    /// use opsbrain::calendar::BusinessCalendar;
+    /// use opsbrain::escalation::{EscalationLevel, EscalationPolicy};
+    /// use opsbrain::Tier;
+    /// let nine_to_five = BusinessCalendar::nine_to_five("America/New_York")?;
+    /// let p = EscalationPolicy::with_calendars(
+    ///     vec![
+    ///         EscalationLevel::new("on_call", Tier::new(1)?, TimeDelta::zero()),
+    ///         EscalationLevel::new("technical", Tier::new(2)?, TimeDelta::minutes(30))
+    ///             .with_calendar("new_york"),
+    ///     ],
+    ///     [("new_york".to_owned(), nine_to_five)].into(),
+    /// )?;
+    /// assert_eq!(p.levels()[1].calendar.as_deref(), Some("new_york"));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As the validation described on [`EscalationPolicy`].
+    pub fn with_calendars(
+        levels: Vec<EscalationLevel>,
+        calendars: BTreeMap<String, BusinessCalendar>,
+    ) -> Result<Self> {
         let p = EscalationPolicy {
+            calendars,
+            ..Self::new_unchecked(levels)
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    fn new_unchecked(levels: Vec<EscalationLevel>) -> Self {
+        EscalationPolicy {
             levels,
             repeat: 0,
             repeat_delay: TimeDelta::zero(),
             stop_on: StopOn::ALL.to_vec(),
             critical_immediate: true,
             sla_rules: Vec::new(),
-        };
-        p.validate()?;
-        Ok(p)
+            calendars: BTreeMap::new(),
+        }
+    }
+
+    /// This policy with calendar `name` replaced (or added); levels keep
+    /// naming their calendars.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::calendar::BusinessCalendar;
+    /// use opsbrain::escalation::EscalationPolicy;
+    /// let p = EscalationPolicy::from_json(r#"{"levels": [
+    ///     {"name": "user_support", "tier": 1},
+    ///     {"name": "technical", "tier": 2, "delay_secs": 1800, "calendar": "support"}],
+    ///   "calendars": {"support": {"time_zone": "UTC", "weekly": {"mon": [["09:00", "17:00"]]}}}}"#)?;
+    /// let p = p.with_calendar("support", BusinessCalendar::nine_to_five("Europe/Berlin")?)?;
+    /// assert_eq!(p.calendars()["support"].time_zone(), "Europe/Berlin");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As the validation described on [`EscalationPolicy`] (an empty name,
+    /// a calendar without opening hours, too many calendars).
+    pub fn with_calendar(mut self, name: &str, calendar: BusinessCalendar) -> Result<Self> {
+        self.calendars.insert(name.to_owned(), calendar);
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The named calendars levels can count their delays on (empty for a
+    /// policy on the wall clock only).
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::escalation::EscalationPolicy;
+    /// let p = EscalationPolicy::from_json(r#"{"levels": [{"name": "user_support", "tier": 1}]}"#)?;
+    /// assert!(p.calendars().is_empty());
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn calendars(&self) -> &BTreeMap<String, BusinessCalendar> {
+        &self.calendars
     }
 
     /// Sets how many extra passes follow the last level, and the wait after
@@ -352,6 +508,20 @@ impl EscalationPolicy {
                 self.levels.len()
             )));
         }
+        if self.calendars.len() > MAX_LEVELS {
+            return Err(Error::limit(format!(
+                "calendars: {} calendars; at most {MAX_LEVELS} are allowed",
+                self.calendars.len()
+            )));
+        }
+        for (name, cal) in &self.calendars {
+            check_name("calendar name", name).map_err(|e| e.at("calendars"))?;
+            if cal.week_secs == 0 {
+                return Err(Error::invalid_config(format!(
+                    "calendars.{name}: the calendar has no opening hours"
+                )));
+            }
+        }
         let mut seen: HashMap<&str, usize> = HashMap::with_capacity(self.levels.len());
         for (i, level) in self.levels.iter().enumerate() {
             let at = format!("levels[{i}]");
@@ -363,6 +533,13 @@ impl EscalationPolicy {
                 )));
             }
             check_delay(&format!("{at}.delay_secs"), level.delay.num_seconds())?;
+            if let Some(c) = &level.calendar
+                && !self.calendars.contains_key(c)
+            {
+                return Err(Error::invalid_config(format!(
+                    "{at}.calendar: unknown calendar {c:?}"
+                )));
+            }
             if i > 0 && level.tier < self.levels[i - 1].tier {
                 return Err(Error::invalid_config(format!(
                     "{at}.tier: {} is below levels[{}].tier {}; tiers must not decrease along the levels",

@@ -896,3 +896,633 @@ fn timelines_read_back_refuse_unknown_keys() {
     let typo = ok.replace("\"stopped\"", "\"stoped\": false, \"stopped\"");
     assert!(serde_json::from_str::<EscalationTimeline>(&typo).is_err());
 }
+
+// ---- Calendars and pauses (issue 16) ----
+
+fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+}
+
+fn ev_created(at: DateTime<Utc>) -> EscalationEvent {
+    EscalationEvent::Created {
+        at,
+        tier: tier(1),
+        priority: Priority::High,
+        issue_type: None,
+    }
+}
+
+fn fired_at(tl: &EscalationTimeline) -> Vec<(DateTime<Utc>, &str)> {
+    tl.fired
+        .iter()
+        .map(|f| (f.at, f.level.as_deref().unwrap_or("-")))
+        .collect()
+}
+
+const NY_9_5: &str = r#"{"time_zone": "America/New_York", "weekly": {
+    "mon": [["09:00", "17:00"]], "tue": [["09:00", "17:00"]], "wed": [["09:00", "17:00"]],
+    "thu": [["09:00", "17:00"]], "fri": [["09:00", "17:00"]]}}"#;
+
+fn ny_policy(levels: &str) -> EscalationPolicy {
+    policy(&format!(
+        r#"{{"levels": {levels}, "calendars": {{"new_york": {NY_9_5}}}}}"#
+    ))
+}
+
+#[test]
+fn business_hours_level_waits_for_monday() {
+    // The issue: a New York 9-to-5 team, ticket filed Friday 16:50 EST (21:50 UTC).
+    let p = ny_policy(
+        r#"[{"name": "desk", "tier": 1},
+            {"name": "technical", "tier": 2, "delay_secs": 1800, "calendar": "new_york"},
+            {"name": "sysadmin", "tier": 3, "delay_secs": 3600, "calendar": "new_york"}]"#,
+    );
+    let created = utc(2026, 12, 4, 21, 50);
+    let tl =
+        escalation_timeline(&p, &[ev_created(created)], utc(2026, 12, 5, 17, 0), None).unwrap();
+    assert_eq!(fired_at(&tl), vec![(created, "desk")]);
+    let next = tl.next.unwrap();
+    // Monday 09:20 EST, not Friday 17:20.
+    assert_eq!(
+        (next.at, next.level.as_str()),
+        (utc(2026, 12, 7, 14, 20), "technical")
+    );
+    let tl =
+        escalation_timeline(&p, &[ev_created(created)], utc(2026, 12, 7, 16, 0), None).unwrap();
+    assert_eq!(
+        fired_at(&tl),
+        vec![
+            (created, "desk"),
+            (utc(2026, 12, 7, 14, 20), "technical"),
+            (utc(2026, 12, 7, 15, 20), "sysadmin"),
+        ]
+    );
+    // The same policy on the wall clock pages Friday 17:20 and 18:20.
+    let wall = policy(
+        r#"{"levels": [{"name": "desk", "tier": 1},
+            {"name": "technical", "tier": 2, "delay_secs": 1800},
+            {"name": "sysadmin", "tier": 3, "delay_secs": 3600}]}"#,
+    );
+    let tl =
+        escalation_timeline(&wall, &[ev_created(created)], utc(2026, 12, 5, 17, 0), None).unwrap();
+    assert_eq!(tl.fired[1].at, utc(2026, 12, 4, 22, 20));
+    assert_eq!(tl.fired[2].at, utc(2026, 12, 4, 23, 20));
+}
+
+#[test]
+fn on_call_level_stays_on_the_wall_clock() {
+    let p = ny_policy(
+        r#"[{"name": "on_call", "tier": 1, "delay_secs": 900},
+            {"name": "technical", "tier": 2, "delay_secs": 1800, "calendar": "new_york"}]"#,
+    );
+    // Friday 16:50 EST: on-call at 17:05 (closed hours), technical 30 open
+    // minutes later: Monday 09:30 EST.
+    let created = utc(2026, 12, 4, 21, 50);
+    let tl = escalation_timeline(&p, &[ev_created(created)], utc(2026, 12, 8, 0, 0), None).unwrap();
+    assert_eq!(
+        fired_at(&tl),
+        vec![
+            (utc(2026, 12, 4, 22, 5), "on_call"),
+            (utc(2026, 12, 7, 14, 30), "technical"),
+        ]
+    );
+    // Saturday 03:00 EST: on-call pages at 03:15 all the same.
+    let created = utc(2026, 12, 5, 8, 0);
+    let tl = escalation_timeline(&p, &[ev_created(created)], utc(2026, 12, 5, 9, 0), None).unwrap();
+    assert_eq!(fired_at(&tl), vec![(utc(2026, 12, 5, 8, 15), "on_call")]);
+    assert_eq!(tl.next.unwrap().at, utc(2026, 12, 7, 14, 30));
+}
+
+#[test]
+fn follow_pauses_holds_only_its_own_level() {
+    let p = policy(
+        r#"{"levels": [{"name": "a", "tier": 1},
+            {"name": "b", "tier": 2, "delay_secs": 1800, "follow_pauses": true},
+            {"name": "c", "tier": 3, "delay_secs": 1800}]}"#,
+    );
+    let pause = |m| EscalationEvent::Paused { at: min(m) };
+    let resume = |m| EscalationEvent::Resumed { at: min(m) };
+    let c = created(1, Priority::High);
+    // b: 10 min before the pause, 20 after 09:40 -> 10:00; c ignores the
+    // second pause and fires 30 min after b.
+    let ev = [c.clone(), pause(10), resume(40), pause(65), resume(80)];
+    let tl = run(&p, &ev, 200);
+    assert_eq!(
+        fired(&tl)
+            .iter()
+            .map(|f| (f.0, f.1.unwrap()))
+            .collect::<Vec<_>>(),
+        vec![(0, "a"), (60, "b"), (90, "c")]
+    );
+    // Paused now: b has no due instant until the ticket resumes.
+    let tl = run(&p, &ev[..2], 100);
+    assert_eq!(tl.fired.len(), 1);
+    assert!(tl.next.is_none() && !tl.stopped);
+    // A delay used up exactly as the pause starts fires at the resumption.
+    let tl = run(&p, &[c.clone(), pause(30), resume(45)], 50);
+    assert_eq!(tl.fired[1].at, min(45));
+    // A level that ignores pauses fires during one.
+    let tl = run(&p, &[c.clone(), pause(5), resume(20), pause(50)], 100);
+    assert_eq!((tl.fired[2].at, tl.fired.len()), (min(75), 3));
+    // Pauses and a business calendar together: Monday 2026-12-07 09:00 EST,
+    // paused 09:10-16:50, the rest (20 min) runs 16:50-17:00 and 09:00-09:10.
+    let p = ny_policy(
+        r#"[{"name": "desk", "tier": 1},
+            {"name": "technical", "tier": 2, "delay_secs": 1800, "calendar": "new_york", "follow_pauses": true}]"#,
+    );
+    let ev = [
+        ev_created(utc(2026, 12, 7, 14, 0)),
+        EscalationEvent::Paused {
+            at: utc(2026, 12, 7, 14, 10),
+        },
+        EscalationEvent::Resumed {
+            at: utc(2026, 12, 7, 21, 50),
+        },
+    ];
+    let tl = escalation_timeline(&p, &ev, utc(2026, 12, 8, 0, 0), None).unwrap();
+    assert_eq!(tl.next.unwrap().at, utc(2026, 12, 8, 14, 10));
+}
+
+#[test]
+fn pause_events_are_checked() {
+    let p = ladder("");
+    let c = created(1, Priority::High);
+    let cases: [(Vec<EscalationEvent>, &str); 3] = [
+        (
+            vec![c.clone(), EscalationEvent::Resumed { at: min(1) }],
+            "events[1]: \"resumed\" while not paused",
+        ),
+        (
+            vec![
+                c.clone(),
+                EscalationEvent::Paused { at: min(1) },
+                EscalationEvent::Paused { at: min(2) },
+            ],
+            "events[2]: \"paused\" while already paused (since events[1])",
+        ),
+        (
+            vec![
+                c.clone(),
+                EscalationEvent::Paused { at: min(5) },
+                EscalationEvent::Resumed { at: min(2) },
+            ],
+            "events[2]: at",
+        ),
+    ];
+    for (ev, msg) in cases {
+        let e = escalation_timeline(&p, &ev, min(10), None).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert!(e.message.starts_with(msg), "{}", e.message);
+    }
+}
+
+#[test]
+fn calendar_names_are_checked() {
+    let e = EscalationPolicy::from_json(
+        r#"{"levels": [{"name": "a", "tier": 1, "calendar": "nope"}], "calendars": {}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.message.as_str()),
+        (
+            "invalid_config",
+            "levels[0].calendar: unknown calendar \"nope\""
+        )
+    );
+    let e = EscalationPolicy::from_json(&format!(
+        r#"{{"levels": [{{"name": "a", "tier": 1}}], "calendars": {{" ": {NY_9_5}}}}}"#
+    ))
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid_config");
+    let e = EscalationPolicy::from_json(
+        r#"{"levels": [{"name": "a", "tier": 1}], "calendars": {"x": {"time_zone": "UTC", "weekly": {}}}}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.message, "calendars.x: the calendar has no opening hours");
+    // Round trip keeps calendars and level options; policies without them
+    // serialise as before.
+    let p =
+        ny_policy(r#"[{"name": "a", "tier": 1, "calendar": "new_york", "follow_pauses": true}]"#);
+    assert_eq!(EscalationPolicy::from_json(&p.to_json()).unwrap(), p);
+    assert!(!ladder("").to_json().contains("calendar"));
+}
+
+#[test]
+fn repeat_delay_counts_on_the_first_levels_calendar() {
+    let p = policy(&format!(
+        r#"{{"levels": [{{"name": "a", "tier": 1, "calendar": "ny"}},
+            {{"name": "b", "tier": 2, "delay_secs": 600}}],
+          "repeat": 1, "repeat_delay_secs": 1800, "calendars": {{"ny": {NY_9_5}}}}}"#
+    ));
+    // Friday 16:40 EST: a at once (zero wait even if closed later), b at
+    // 16:50 wall clock, the repeat of a 30 open minutes later: Monday 09:20.
+    let created = utc(2026, 12, 4, 21, 40);
+    let tl = escalation_timeline(&p, &[ev_created(created)], utc(2026, 12, 8, 0, 0), None).unwrap();
+    assert_eq!(
+        fired_at(&tl),
+        vec![
+            (created, "a"),
+            (utc(2026, 12, 4, 21, 50), "b"),
+            (utc(2026, 12, 7, 14, 20), "a"),
+            (utc(2026, 12, 7, 14, 30), "b"),
+        ]
+    );
+}
+
+#[test]
+fn business_delays_across_dst_changes() {
+    let p = ny_policy(
+        r#"[{"name": "desk", "tier": 1},
+            {"name": "technical", "tier": 2, "delay_secs": 3600, "calendar": "new_york"}]"#,
+    );
+    let due = |created: DateTime<Utc>| {
+        escalation_timeline(&p, &[ev_created(created)], created, None)
+            .unwrap()
+            .next
+            .unwrap()
+            .at
+    };
+    // Friday 2026-10-30 16:30 EDT (20:30 UTC); clocks go back on Sunday:
+    // Monday 09:30 EST is 14:30 UTC.
+    assert_eq!(due(utc(2026, 10, 30, 20, 30)), utc(2026, 11, 2, 14, 30));
+    // Friday 2026-03-06 16:30 EST (21:30 UTC); clocks go forward on Sunday:
+    // Monday 09:30 EDT is 13:30 UTC.
+    assert_eq!(due(utc(2026, 3, 6, 21, 30)), utc(2026, 3, 9, 13, 30));
+}
+
+// ---- Independent minute-by-minute evaluation ----
+
+/// A calendar for the brute force: a zone, open weekdays (Monday 0) and one
+/// daily window in local minutes; `None` window for 24/7.
+#[derive(Debug, Clone)]
+struct BruteCal {
+    tz: chrono_tz::Tz,
+    days: [bool; 7],
+    window: Option<(u32, u32)>,
+}
+
+impl BruteCal {
+    fn open(&self, t: DateTime<Utc>) -> bool {
+        use chrono::{Datelike, Timelike};
+        let Some((a, b)) = self.window else {
+            return true;
+        };
+        let local = t.with_timezone(&self.tz);
+        let m = local.hour() * 60 + local.minute();
+        self.days[local.weekday().num_days_from_monday() as usize] && a <= m && m < b
+    }
+
+    fn json(&self) -> String {
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let (a, b) = self.window.unwrap_or((0, 24 * 60));
+        let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+        let days: Vec<String> = (0..7)
+            .filter(|&d| self.window.is_none() || self.days[d])
+            .map(|d| format!(r#""{}": [["{}", "{}"]]"#, names[d], hm(a), hm(b)))
+            .collect();
+        format!(
+            r#"{{"time_zone": "{}", "weekly": {{{}}}}}"#,
+            self.tz.name(),
+            days.join(", ")
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct BruteLevel {
+    delay_min: i64,
+    cal: Option<usize>,
+    follow: bool,
+}
+
+/// A policy for the brute force: calendars, levels and repeats (minutes).
+struct BrutePolicy<'a> {
+    cals: &'a [BruteCal],
+    levels: &'a [BruteLevel],
+    repeat: u32,
+    repeat_delay: i64,
+}
+
+/// A level firing: (minute after the start, level index).
+type Fire = (i64, usize);
+
+/// A ticket event for the brute force.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ev {
+    Pause,
+    Resume,
+    Ack,
+    Reopen,
+}
+
+/// Fired (minute, level index) and the next due minute, walking one minute
+/// at a time. At each minute boundary the events of that minute apply
+/// first (an acknowledgement stops everything, a reopening of a stopped
+/// ticket restarts the wait of the level after the last one notified); then
+/// a level fires when the count of its minutes so far reaches its wait and,
+/// when it follows pauses, the ticket is not paused; then the minute that
+/// starts there counts for the waiting level when it is open on the level's
+/// calendar (always, without one) and, when the level follows pauses, the
+/// ticket is not paused.
+fn brute_force(
+    bp: &BrutePolicy<'_>,
+    start: DateTime<Utc>,
+    events: &[(i64, Ev)],
+    now: i64,
+    horizon: i64,
+) -> (Vec<Fire>, Option<Fire>) {
+    let BrutePolicy {
+        cals,
+        levels,
+        repeat,
+        repeat_delay,
+    } = *bp;
+    let mut out = Vec::new();
+    let (mut pass, mut idx, mut count) = (0u32, 0usize, 0i64);
+    let (mut paused, mut stopped) = (false, false);
+    let mut m = 0i64;
+    loop {
+        for &(_, e) in events.iter().filter(|(at, _)| *at == m) {
+            match e {
+                Ev::Pause => paused = true,
+                Ev::Resume => paused = false,
+                Ev::Ack => stopped = true,
+                Ev::Reopen => {
+                    if stopped {
+                        stopped = false;
+                        count = 0;
+                    }
+                }
+            }
+        }
+        // Fire every level due at boundary m.
+        loop {
+            if stopped {
+                break;
+            }
+            let l = &levels[idx];
+            let need = if idx == 0 && pass > 0 {
+                repeat_delay
+            } else {
+                l.delay_min
+            };
+            if count < need || (l.follow && paused) {
+                break;
+            }
+            if m > now {
+                return (out, Some((m, idx)));
+            }
+            out.push((m, idx));
+            count = 0;
+            idx += 1;
+            if idx == levels.len() {
+                idx = 0;
+                pass += 1;
+                if pass > repeat {
+                    return (out, None);
+                }
+            }
+        }
+        if m >= horizon || (stopped && m >= now) {
+            return (out, None);
+        }
+        let l = &levels[idx];
+        let t = start + TimeDelta::minutes(m);
+        let open = l.cal.is_none_or(|c| cals[c].open(t));
+        if !stopped && open && !(l.follow && paused) {
+            count += 1;
+        }
+        m += 1;
+    }
+}
+
+#[test]
+fn timelines_match_a_minute_by_minute_walk() {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    let mut rng = ChaCha8Rng::seed_from_u64(16);
+    let zones = [
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Australia::Sydney,
+        chrono_tz::UTC,
+    ];
+    // Starts near DST changes (US: Mar 8 / Nov 1, EU: Mar 29 / Oct 25,
+    // Sydney: Apr 5 / Oct 4) and in ordinary weeks.
+    let starts = [
+        utc(2026, 3, 6, 20, 0),
+        utc(2026, 3, 27, 15, 0),
+        utc(2026, 4, 3, 1, 0),
+        utc(2026, 10, 2, 22, 0),
+        utc(2026, 10, 23, 12, 0),
+        utc(2026, 10, 30, 19, 0),
+        utc(2026, 6, 10, 7, 0),
+    ];
+    let mut checked_fires = 0;
+    for case in 0..300 {
+        let cals: Vec<BruteCal> = (0..rng.gen_range(1..=3))
+            .map(|_| {
+                let a = rng.gen_range(6 * 60..14 * 60);
+                let b = rng.gen_range(a + 30..=23 * 60);
+                let mut days = [false; 7];
+                days.iter_mut().for_each(|d| *d = rng.gen_bool(0.6));
+                days[rng.gen_range(0..7)] = true;
+                BruteCal {
+                    tz: zones[rng.gen_range(0..zones.len())],
+                    days,
+                    window: (!rng.gen_bool(0.15)).then_some((a, b)),
+                }
+            })
+            .collect();
+        let levels: Vec<BruteLevel> = (0..rng.gen_range(1..=4))
+            .map(|i| BruteLevel {
+                delay_min: if i == 0 && rng.gen_bool(0.5) {
+                    0
+                } else {
+                    rng.gen_range(0..=240)
+                },
+                cal: rng.gen_bool(0.6).then(|| rng.gen_range(0..cals.len())),
+                follow: rng.gen_bool(0.5),
+            })
+            .collect();
+        let repeat = rng.gen_range(0..=2);
+        let repeat_delay = rng.gen_range(0..=180);
+        let start =
+            starts[rng.gen_range(0..starts.len())] + TimeDelta::minutes(rng.gen_range(0..600));
+        let now = rng.gen_range(0..4 * 1440);
+        // Pause/resume alternate; acknowledgements and reopenings fall anywhere.
+        let mut evs: Vec<(i64, Ev)> = Vec::new();
+        let (mut m, mut paused) = (0, false);
+        while evs.len() < 8 {
+            m += rng.gen_range(0..500);
+            if m > now {
+                break;
+            }
+            let e = match rng.gen_range(0..10) {
+                0 | 1 => Ev::Ack,
+                2 | 3 => Ev::Reopen,
+                _ if paused => Ev::Resume,
+                _ => Ev::Pause,
+            };
+            paused ^= matches!(e, Ev::Pause | Ev::Resume);
+            evs.push((m, e));
+        }
+        let bp = BrutePolicy {
+            cals: &cals,
+            levels: &levels,
+            repeat,
+            repeat_delay,
+        };
+        let (want, want_next) = brute_force(&bp, start, &evs, now, now + 40 * 1440);
+
+        let level_json: Vec<String> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let cal = l
+                    .cal
+                    .map(|c| format!(r#", "calendar": "c{c}""#))
+                    .unwrap_or_default();
+                format!(
+                    r#"{{"name": "l{i}", "tier": 1, "delay_secs": {}, "follow_pauses": {}{cal}}}"#,
+                    l.delay_min * 60,
+                    l.follow
+                )
+            })
+            .collect();
+        let cal_json: Vec<String> = cals
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!(r#""c{i}": {}"#, c.json()))
+            .collect();
+        let p = policy(&format!(
+            r#"{{"levels": [{}], "repeat": {repeat}, "repeat_delay_secs": {}, "calendars": {{{}}}}}"#,
+            level_json.join(", "),
+            repeat_delay * 60,
+            cal_json.join(", ")
+        ));
+        let mut events = vec![ev_created(start)];
+        for &(m, e) in &evs {
+            let at = start + TimeDelta::minutes(m);
+            events.push(match e {
+                Ev::Pause => EscalationEvent::Paused { at },
+                Ev::Resume => EscalationEvent::Resumed { at },
+                Ev::Ack => EscalationEvent::Acknowledged { at, by: None },
+                Ev::Reopen => EscalationEvent::Reopened { at },
+            });
+        }
+        let tl = escalation_timeline(&p, &events, start + TimeDelta::minutes(now), None)
+            .unwrap_or_else(|e| panic!("case {case}: {e}"));
+        let got: Vec<(i64, usize)> = tl
+            .fired
+            .iter()
+            .map(|f| {
+                let name = f.level.as_deref().unwrap();
+                ((f.at - start).num_minutes(), name[1..].parse().unwrap())
+            })
+            .collect();
+        assert_eq!(got, want, "case {case}: {p:?} {evs:?} now {now}");
+        let got_next = tl
+            .next
+            .map(|n| ((n.at - start).num_minutes(), n.level[1..].parse().unwrap()));
+        assert_eq!(got_next, want_next, "case {case}: {p:?} {evs:?} now {now}");
+        checked_fires += want.len() + usize::from(want_next.is_some());
+    }
+    // The generator must exercise the walk, not only empty timelines.
+    assert!(checked_fires > 600, "{checked_fires}");
+}
+
+/// The instants written into `tests/fixtures/escalation/timelines.json` for
+/// the calendar and pause cases, recomputed by the minute-by-minute walk.
+#[test]
+fn fixture_instants_agree_with_the_walk() {
+    let mut weekdays = [true; 7];
+    weekdays[5] = false;
+    weekdays[6] = false;
+    let ny = BruteCal {
+        tz: chrono_tz::America::New_York,
+        days: weekdays,
+        window: Some((9 * 60, 17 * 60)),
+    };
+    let lv = |delay_min, cal, follow| BruteLevel {
+        delay_min,
+        cal,
+        follow,
+    };
+    let at = |start: DateTime<Utc>, fires: &[(i64, usize)]| -> Vec<(DateTime<Utc>, usize)> {
+        fires
+            .iter()
+            .map(|&(m, i)| (start + TimeDelta::minutes(m), i))
+            .collect()
+    };
+    let cals = [ny];
+    let walk = |levels: &[BruteLevel], start, events: &[(i64, Ev)], now| {
+        let bp = BrutePolicy {
+            cals: &cals,
+            levels,
+            repeat: 0,
+            repeat_delay: 0,
+        };
+        brute_force(&bp, start, events, now, now + 20_000)
+    };
+    // business_hours_level_delay_waits_over_the_weekend
+    let start = utc(2026, 12, 4, 21, 50);
+    let levels = [
+        lv(0, None, false),
+        lv(30, Some(0), false),
+        lv(60, Some(0), false),
+    ];
+    let now = (utc(2026, 12, 7, 15, 0) - start).num_minutes();
+    let (f, next) = walk(&levels, start, &[], now);
+    assert_eq!(
+        at(start, &f),
+        vec![(start, 0), (utc(2026, 12, 7, 14, 20), 1)]
+    );
+    assert_eq!(
+        at(start, &[next.unwrap()]),
+        vec![(utc(2026, 12, 7, 15, 20), 2)]
+    );
+    // mixed_policy_on_call_level_on_the_wall_clock
+    let start = utc(2026, 12, 5, 8, 0);
+    let levels = [lv(15, None, false), lv(30, Some(0), false)];
+    let (f, next) = walk(&levels, start, &[], 240);
+    assert_eq!(at(start, &f), vec![(utc(2026, 12, 5, 8, 15), 0)]);
+    assert_eq!(
+        at(start, &[next.unwrap()]),
+        vec![(utc(2026, 12, 7, 14, 30), 1)]
+    );
+    // follow_pauses_stops_the_level_delay / ..._while_paused_has_no_next
+    let start = utc(2026, 11, 30, 9, 0);
+    let levels = [lv(0, None, false), lv(30, None, true), lv(30, None, false)];
+    let (f, next) = walk(&levels, start, &[(10, Ev::Pause), (40, Ev::Resume)], 75);
+    assert_eq!(f, vec![(0, 0), (60, 1)]);
+    assert_eq!(next, Some((90, 2)));
+    let (f, next) = walk(&levels, start, &[(10, Ev::Pause)], 120);
+    assert_eq!((f, next), (vec![(0, 0)], None));
+}
+
+#[cfg(feature = "toml")]
+#[test]
+fn toml_policies_name_calendars_too() {
+    let p = EscalationPolicy::from_toml(
+        r#"
+[[levels]]
+name = "desk"
+tier = 1
+[[levels]]
+name = "technical"
+tier = 2
+delay_secs = 1800
+calendar = "new_york"
+follow_pauses = true
+[calendars.new_york]
+time_zone = "America/New_York"
+weekly = { mon = [["09:00", "17:00"]], fri = [["09:00", "17:00"]] }
+"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.levels()[1].calendar.as_deref(), Some("new_york"));
+    assert!(p.levels()[1].follow_pauses);
+    assert_eq!(p.calendars()["new_york"].time_zone(), "America/New_York");
+    assert_eq!(EscalationPolicy::from_json(&p.to_json()).unwrap(), p);
+}

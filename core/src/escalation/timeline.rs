@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::EscalationEvent;
 use super::policy::{EscalationPolicy, StopOn};
+use super::replay::Run;
 use crate::classify::ClassificationTable;
 use crate::error::{Error, Result};
 use crate::types::{Priority, Tier};
@@ -89,8 +90,9 @@ pub struct EscalationTimeline {
     pub current_tier: Tier,
     /// The last level notified, if any.
     pub current_level: Option<String>,
-    /// The next escalation after `now`; `None` when stopped or when the
-    /// levels and repeats are used up.
+    /// The next escalation after `now`; `None` when stopped, when the
+    /// levels and repeats are used up, or while the ticket is paused and the
+    /// next level follows pauses (its time is known once the ticket resumes).
     pub next: Option<PendingEscalation>,
     /// Whether an acknowledgement or resolution (per the policy's `stop_on`)
     /// stopped escalation and no reopening restarted it.
@@ -166,6 +168,14 @@ pub fn escalation_timeline_with(
 ///   `repeat_delay` if the last level was notified; the first level's delay if
 ///   none was). Passes already used are not given back, so the ladder is
 ///   finite. Reopening a ticket that is not stopped changes nothing.
+/// - A level with a `calendar` counts its wait (its delay, or `repeat_delay`
+///   when it starts a repeat pass) in that calendar's open time, from the
+///   instant its wait starts; a wait of zero fires at that instant even when
+///   the calendar is closed. A level without one counts wall-clock time.
+/// - A level with `follow_pauses` counts its wait only outside `paused` ..
+///   `resumed` spans; while the ticket is paused it does not fire, and a wait
+///   that started during a pause (or used up exactly at the pause) fires no
+///   earlier than the resumption. Other levels ignore pauses.
 /// - Events apply before escalations due at the same instant (an
 ///   acknowledgement at the instant a level is due prevents it).
 ///
@@ -195,8 +205,12 @@ pub fn escalation_timeline_with(
 /// `invalid_input` when `events` is empty, does not start with exactly one
 /// `created` event, is out of time order, has an event after `now` or an SLA
 /// warning with a negative or non-finite percent (the message names the
-/// index); `limit_exceeded` past [`MAX_EVENTS`] events or
-/// [`MAX_TIMELINE_ENTRIES`] fired escalations.
+/// index), a `paused` event while paused or a `resumed` event while not
+/// paused (naming the index); `limit_exceeded` past [`MAX_EVENTS`] events,
+/// [`MAX_TIMELINE_ENTRIES`] fired escalations or a level calendar that
+/// leaves its delay unfinished for [`MAX_SEARCH_DAYS`](crate::calendar::MAX_SEARCH_DAYS)
+/// days (naming the level's calendar); `invalid_input` when holidays leave
+/// no open time for such a delay is reported the same way.
 pub fn escalation_timeline(
     policy: &EscalationPolicy,
     events: &[EscalationEvent],
@@ -221,13 +235,11 @@ pub fn escalation_timeline(
         tier: *tier,
         level: None,
         last: None,
-        cursor: Some(Cursor {
-            pass: 0,
-            idx: 0,
-            base: *created,
-        }),
+        cursor: None,
         stopped: None,
+        paused: false,
     };
+    run.cursor = Some(run.start(0, 0, *created));
     if policy.critical_immediate() && *priority == Priority::Critical {
         let target = table
             .zip(issue_type.as_deref())
@@ -254,11 +266,7 @@ pub fn escalation_timeline(
                 if run.stopped.take().is_some() {
                     run.cursor = match run.last {
                         Some((pass, idx)) => run.after(pass, idx, at),
-                        None => Some(Cursor {
-                            pass: 0,
-                            idx: 0,
-                            base: at,
-                        }),
+                        None => Some(run.start(0, 0, at)),
                     };
                 }
             }
@@ -282,20 +290,23 @@ pub fn escalation_timeline(
                     run.jump(t, at, EscalationReason::SlaWarning)?;
                 }
             }
+            EscalationEvent::Paused { .. } => run.pause(at)?,
+            EscalationEvent::Resumed { .. } => run.resume(at),
         }
     }
     run.fire_until(now, true)?;
-    let next = match (run.stopped, run.cursor) {
-        (None, Some(c)) => run.due(c).map(|at| {
-            let level = &policy.levels()[c.idx];
-            PendingEscalation {
-                at,
-                level: level.name.clone(),
-                tier: run.tier.max(level.tier),
-            }
-        }),
-        _ => None,
+    let due = match run.stopped {
+        None => run.due()?,
+        Some(_) => None,
     };
+    let next = run.cursor.zip(due).map(|(c, at)| {
+        let level = &policy.levels()[c.idx];
+        PendingEscalation {
+            at,
+            level: level.name.clone(),
+            tier: run.tier.max(level.tier),
+        }
+    });
     Ok(EscalationTimeline {
         initial_tier: *tier,
         fired: run.fired,
@@ -329,7 +340,23 @@ fn check_events(events: &[EscalationEvent], now: DateTime<Utc>) -> Result<()> {
             first.kind()
         )));
     }
+    let mut paused_at: Option<usize> = None;
     for (i, e) in events.iter().enumerate() {
+        match (e, paused_at) {
+            (EscalationEvent::Paused { .. }, Some(j)) => {
+                return Err(Error::invalid_input(format!(
+                    "events[{i}]: \"paused\" while already paused (since events[{j}])"
+                )));
+            }
+            (EscalationEvent::Paused { .. }, None) => paused_at = Some(i),
+            (EscalationEvent::Resumed { .. }, None) => {
+                return Err(Error::invalid_input(format!(
+                    "events[{i}]: \"resumed\" while not paused"
+                )));
+            }
+            (EscalationEvent::Resumed { .. }, Some(_)) => paused_at = None,
+            _ => {}
+        }
         if i > 0 && matches!(e, EscalationEvent::Created { .. }) {
             return Err(Error::invalid_input(format!(
                 "events[{i}]: a second \"created\" event (only events[0] may be one)"
@@ -358,123 +385,4 @@ fn check_events(events: &[EscalationEvent], now: DateTime<Utc>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The next level due: levels[idx] of pass `pass`, due its delay after `base`.
-#[derive(Debug, Clone, Copy)]
-struct Cursor {
-    pass: u32,
-    idx: usize,
-    base: DateTime<Utc>,
-}
-
-#[derive(Debug)]
-struct Run<'a> {
-    policy: &'a EscalationPolicy,
-    fired: Vec<FiredEscalation>,
-    tier: Tier,
-    level: Option<String>,
-    /// The last level notified, as (pass, index).
-    last: Option<(u32, usize)>,
-    /// The next level due; `None` once the levels and repeats are used up.
-    cursor: Option<Cursor>,
-    stopped: Option<StopOn>,
-}
-
-impl Run<'_> {
-    /// When the cursor's level is due; `None` past the end of time.
-    fn due(&self, c: Cursor) -> Option<DateTime<Utc>> {
-        let delay = if c.idx == 0 && c.pass > 0 {
-            self.policy.repeat_delay()
-        } else {
-            self.policy.levels()[c.idx].delay
-        };
-        c.base.checked_add_signed(delay)
-    }
-
-    /// The cursor after notifying levels[idx] of pass `pass` at `at`.
-    fn after(&self, pass: u32, idx: usize, at: DateTime<Utc>) -> Option<Cursor> {
-        let (mut pass, mut idx) = (pass, idx + 1);
-        if idx == self.policy.levels().len() {
-            idx = 0;
-            pass += 1;
-        }
-        (pass <= self.policy.repeat()).then_some(Cursor {
-            pass,
-            idx,
-            base: at,
-        })
-    }
-
-    fn push(
-        &mut self,
-        at: DateTime<Utc>,
-        level: Option<String>,
-        reason: EscalationReason,
-    ) -> Result<()> {
-        if self.fired.len() >= MAX_TIMELINE_ENTRIES {
-            return Err(Error::limit(format!(
-                "the timeline has more than {MAX_TIMELINE_ENTRIES} fired escalations"
-            )));
-        }
-        self.fired.push(FiredEscalation {
-            at,
-            level,
-            tier: self.tier,
-            reason,
-        });
-        Ok(())
-    }
-
-    /// Notifies levels[idx] of pass `pass` at `at`, raising the tier to at
-    /// least `floor` and the level's tier.
-    fn notify(
-        &mut self,
-        pass: u32,
-        idx: usize,
-        at: DateTime<Utc>,
-        reason: EscalationReason,
-        floor: Tier,
-    ) -> Result<()> {
-        let level = &self.policy.levels()[idx];
-        self.tier = self.tier.max(level.tier).max(floor);
-        self.level = Some(level.name.clone());
-        self.last = Some((pass, idx));
-        self.cursor = self.after(pass, idx, at);
-        self.push(at, self.level.clone(), reason)
-    }
-
-    /// Fires every level due before `t` (or at `t` when `inclusive`).
-    fn fire_until(&mut self, t: DateTime<Utc>, inclusive: bool) -> Result<()> {
-        while self.stopped.is_none() {
-            let Some(c) = self.cursor else { break };
-            let Some(due) = self.due(c) else { break };
-            if due > t || (!inclusive && due == t) {
-                break;
-            }
-            let reason = if c.pass == 0 {
-                EscalationReason::Level
-            } else {
-                EscalationReason::Repeat
-            };
-            self.notify(c.pass, c.idx, due, reason, Tier::MIN)?;
-        }
-        Ok(())
-    }
-
-    fn jump(&mut self, target: Tier, at: DateTime<Utc>, reason: EscalationReason) -> Result<()> {
-        match self.cursor {
-            Some(c) => {
-                let levels = self.policy.levels();
-                let idx = (c.idx..levels.len())
-                    .find(|&i| levels[i].tier >= target)
-                    .unwrap_or(levels.len() - 1);
-                self.notify(c.pass, idx, at, reason, target)
-            }
-            None => {
-                self.tier = self.tier.max(target);
-                self.push(at, None, reason)
-            }
-        }
-    }
 }
