@@ -37,6 +37,7 @@ use crate::types::{Priority, Tier};
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive] // new event kinds are added without a major release
 pub enum EscalationEvent {
     /// The ticket was opened, at its own tier and priority.
     Created {

@@ -16,6 +16,7 @@ pub const MAX_EVENTS: usize = 100_000;
 /// "2026-11-30T09:00:00Z", "tier": 1, "priority": "high", "channel": "chat"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive] // new event kinds are added without a major release
 pub enum SlaEvent {
     /// The ticket was opened (exactly once, first).
     Created {
