@@ -1814,6 +1814,10 @@ export declare namespace cache {
   export function simulate(keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Array<cache.PolicyResult>
   /** As `simulate`, off the main thread. */
   export function simulateAsync(keys: TraceKeys, capacities: number[] | Float64Array | BigUint64Array, policies?: Array<Policy> | Policy | null): Promise<Array<cache.PolicyResult>>
+  /** The smallest capacity at which `policy` reaches `target` hit ratio (`null`: none does). */
+  export function sizeForHitRatio(keys: TraceKeys, policy: Policy, target: number): number | null
+  /** As `sizeForHitRatio`, off the main thread. */
+  export function sizeForHitRatioAsync(keys: TraceKeys, policy: Policy, target: number): Promise<number | null>
   /** The keys most likely to be requested in the next window. */
   export function warmCandidates(keys: TraceKeys, timestamps: Numbers | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
 }

@@ -147,6 +147,13 @@ fn run_cache(op: &str, input: &Value) -> Result<Value, Error> {
             };
             curve_summary(&MissRatioCurve::shards(t, sampling)?, input)
         }),
+        "cache.size_for_hit_ratio" => with_trace(input, |t| {
+            let policy: cache::Policy = de_at(&input["policy"], "policy")?;
+            let target = input["target"].as_f64().ok_or_else(|| invalid("target"))?;
+            to_value(serde_json::to_value(cache::size_for_hit_ratio(
+                t, policy, target,
+            )?))
+        }),
         "cache.simulate" => with_trace(input, |t| {
             let names: Vec<String> = de(&input["policies"])?;
             let policies = names

@@ -530,3 +530,30 @@ describe('adjust', () => {
     throwsCode(() => cache.adjust([documents], null, 3), 'invalid_type', /rules must be an object/)
   })
 })
+
+describe('sizeForHitRatio', () => {
+  // Hot keys 0..9 and a never-seen key every fifth request.
+  const keys = BigUint64Array.from({ length: 2000 }, (_, i) => BigInt(i % 5 === 4 ? 1000 + i : i % 10))
+
+  test('LRU agrees with the exact curve; every policy reaches the target at its answer', async () => {
+    const exact = cache.lruMrc(keys).sizeForHitRatio(0.7)
+    assert.equal(cache.sizeForHitRatio(keys, 'lru', 0.7), exact)
+    for (const policy of ['lru', 'fifo', 'lfu', 'w_tiny_lfu']) {
+      const size = cache.sizeForHitRatio(keys, policy, 0.7)
+      assert.ok(size !== null && size >= 1, `${policy}: ${size}`)
+      const [atSize, below] = cache.simulate(keys, [size, Math.max(size - 1, 1)], [policy])
+      assert.ok(atSize.hitRatio >= 0.7, `${policy} at ${size}: ${atSize.hitRatio}`)
+      assert.ok(size === 1 || below.hitRatio < 0.7, `${policy} at ${size - 1}: ${below.hitRatio}`)
+      assert.equal(await cache.sizeForHitRatioAsync(keys, policy, 0.7), size)
+    }
+    assert.equal(cache.sizeForHitRatio(keys, 'lru', 0.95), null) // a fifth of the requests are first sights
+  })
+
+  test('bad policy, target or keys give coded errors', async () => {
+    throwsCode(() => cache.sizeForHitRatio(keys, 'arc', 0.5), 'invalid_input', /arc/)
+    throwsCode(() => cache.sizeForHitRatio(keys, 'lru', 1.5), 'invalid_input', /target/)
+    throwsCode(() => cache.sizeForHitRatio(keys, 'lru', '0.5'), 'invalid_type')
+    throwsCode(() => cache.sizeForHitRatio('x', 'lru', 0.5), 'invalid_type')
+    await rejectsCode(cache.sizeForHitRatioAsync(keys, 'lru', Number.NaN), 'invalid_input')
+  })
+})

@@ -151,6 +151,8 @@ function runCache(op, input) {
       if (input.max_keys !== undefined) options.maxKeys = input.max_keys
       return curveSummary(cache.shardsMrc(bigKeys(input), options), input)
     }
+    case 'cache.size_for_hit_ratio':
+      return cache.sizeForHitRatio(bigKeys(input), input.policy, input.target)
     case 'cache.simulate':
       return cache.simulate(bigKeys(input), input.capacities, input.policies)
     case 'cache.pattern_stats': {

@@ -155,7 +155,27 @@ fn simulation(
     task::work(&SHAPE, move || simulate_on(&keys, &args))
 }
 
+fn sizing(
+    keys: &Unknown<'_>,
+    policy: &Unknown<'_>,
+    target: &Unknown<'_>,
+) -> opsbrain::Result<Work> {
+    let policy: core::Policy = value::arg("policy", policy, &SHAPE)?;
+    let target = scalar::number("target", target)?;
+    let keys = column::uints("keys", keys, false)?;
+    task::work(&SHAPE, move || {
+        core::size_for_hit_ratio(&core::Trace::new(&keys)?, policy, target)
+    })
+}
+
 twins! {
+    #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys, policy: Policy, target: number")]
+    "The smallest capacity at which `policy` reaches `target` hit ratio (`null`: none does)."
+    fn size_for_hit_ratio -> "number | null";
+    "As `sizeForHitRatio`, off the main thread."
+    fn size_for_hit_ratio_async -> "Promise<number | null>";
+    with sizing(keys: Unknown<'_>, policy: Unknown<'_>, target: Unknown<'_>);
+
     #[napi(namespace = "cache", ts_args_type = "keys: TraceKeys")]
     "The exact LRU miss-ratio curve of a trace."
     fn lru_mrc -> "cache.MissRatioCurve";

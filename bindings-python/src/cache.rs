@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Array, Column, Data, Opt, PLAIN, column, float, int, opt, opt_arg, opt_column, records, seq,
-    string, to_py, values,
+    Array, Column, Data, Opt, PLAIN, arg, column, float, int, opt, opt_arg, opt_column, records,
+    seq, string, to_py, values,
 };
 use crate::errors::Res;
 use crate::{getters, value_class};
@@ -142,6 +142,22 @@ pub fn simulate<'py>(
     let cols = Columns::new(keys, None, None)?;
     let out = cols.run(py, |t| core::compare_policies(t, &policies.0, &caps))?;
     to_py(py, &out, PLAIN)
+}
+
+/// The smallest capacity at which `policy` reaches `target` hit ratio on
+/// the trace, or None when no capacity does (bisection over simulations;
+/// exact for "lru").
+#[pyfunction]
+pub fn size_for_hit_ratio(
+    py: Python<'_>,
+    keys: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyAny>,
+    target: &Bound<'_, PyAny>,
+) -> Res<Option<u64>> {
+    let policy: core::Policy = arg(policy, "policy", 1)?;
+    let target = float(target, "target")?;
+    let cols = Columns::new(keys, None, None)?;
+    cols.run(py, |t| core::size_for_hit_ratio(t, policy, target))
 }
 
 /// Per-pattern access statistics and an idle-TTL recommendation keeping

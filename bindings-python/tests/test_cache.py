@@ -147,3 +147,20 @@ def test_curves_from_threads_agree() -> None:
     for t in threads:
         t.join()
     assert all(o == want for o in out)
+
+
+def test_size_for_hit_ratio_for_every_policy() -> None:
+    # Hot keys 0..9 and a never-seen key every fifth request.
+    keys = np.array([1000 + i if i % 5 == 4 else i % 10 for i in range(2000)], dtype=np.uint64)
+    assert cache.size_for_hit_ratio(keys, "lru", 0.7) == cache.lru_mrc(keys).size_for_hit_ratio(0.7)
+    for policy in ["lru", "fifo", "lfu", "w_tiny_lfu"]:
+        size = cache.size_for_hit_ratio(keys, policy, 0.7)
+        assert size is not None and size >= 1
+        at_size, below = cache.simulate(keys, [size, max(size - 1, 1)], policies=[policy])
+        assert at_size["hit_ratio"] >= 0.7
+        assert size == 1 or below["hit_ratio"] < 0.7
+    assert cache.size_for_hit_ratio(keys, "lru", 0.95) is None  # a fifth of the requests are first sights
+    for bad_policy, bad_target, code in [("arc", 0.5, "invalid_input"), ("lru", 1.5, "invalid_input"), ("lru", "x", "invalid_type")]:
+        with pytest.raises(opsbrain.OpsbrainError) as info:
+            cache.size_for_hit_ratio(keys, bad_policy, bad_target)
+        assert info.value.code == code

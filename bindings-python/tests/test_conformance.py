@@ -155,6 +155,7 @@ OPS: dict[str, Callable[[dict], Any]] = {
     "calendar.next_close": lambda inp: _iso(_calendar(inp).next_close(_when(inp["t"]))),
     "cache.lru_mrc": lambda inp: _curve(cache.lru_mrc(inp["keys"]), inp),
     "cache.shards_mrc": _shards,
+    "cache.size_for_hit_ratio": lambda inp: cache.size_for_hit_ratio(_keys(inp), inp["policy"], inp["target"]),
     "cache.simulate": lambda inp: cache.simulate(_keys(inp), inp["capacities"], policies=inp["policies"]),
     "cache.pattern_stats": lambda inp: cache.pattern_stats(
         _keys(inp),

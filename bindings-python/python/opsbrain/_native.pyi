@@ -51,6 +51,7 @@ __all__ = [
     "pattern_stats",
     "shards_mrc",
     "simulate",
+    "size_for_hit_ratio",
     "warm_candidates",
     "ClassificationTable",
     "Route",
@@ -247,6 +248,7 @@ def shards_mrc(keys: _Keys, rate: Optional[float] = None, max_keys: Optional[int
 def simulate(
     keys: _Keys, capacities: _Keys, policies: Union[str, Sequence[str], None] = None
 ) -> list[dict[str, Any]]: ...
+def size_for_hit_ratio(keys: _Keys, policy: str, target: float) -> Optional[int]: ...
 def pattern_stats(
     keys: _Keys,
     timestamps: Optional[npt.ArrayLike] = None,

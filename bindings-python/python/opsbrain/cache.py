@@ -12,6 +12,8 @@ hash string keys with :func:`hash_keys`). Timestamps are float seconds.
 (0.6667, 3)
 >>> [r["hits"] for r in cache.simulate(keys, [3], policies=["lru", "fifo"])]
 [6, 6]
+>>> cache.size_for_hit_ratio(keys, "fifo", 0.5), cache.size_for_hit_ratio(keys, "lru", 0.9)
+(3, None)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from opsbrain._native import (
     pattern_stats,
     shards_mrc,
     simulate,
+    size_for_hit_ratio,
     warm_candidates,
 )
 
@@ -39,5 +42,6 @@ __all__ = [
     "pattern_stats",
     "shards_mrc",
     "simulate",
+    "size_for_hit_ratio",
     "warm_candidates",
 ]

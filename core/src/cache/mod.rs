@@ -6,7 +6,8 @@
 //! - [`Trace`]: keys (`u64`), optional timestamps and write flags.
 //! - [`MissRatioCurve`]: exact LRU miss-ratio curves (Mattson stack distances) and
 //!   SHARDS sampling; sizing for a target hit ratio and the knee.
-//! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU and W-TinyLFU simulated side by side.
+//! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU and W-TinyLFU simulated side by side;
+//!   [`size_for_hit_ratio`]: the capacity each needs for a target hit ratio.
 //! - [`pattern_stats`]: per-pattern access statistics and TTL recommendations.
 //! - [`warm_candidates`]: keys most likely to be requested next.
 //!
@@ -47,7 +48,7 @@ mod warming;
 
 pub use mrc::{Knee, MissRatioCurve, Sampling};
 pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
-pub use policy::{Policy, PolicyResult, compare_policies, simulate};
+pub use policy::{Policy, PolicyResult, compare_policies, simulate, size_for_hit_ratio};
 pub use request::{PatternOptions, Policies, ShardsOptions, WarmOptions};
 pub use strategy::{
     Adjustment, AdjustmentRules, CachePlan, CacheStrategy, CacheTypeMetrics, StrategyEntry,

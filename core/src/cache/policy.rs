@@ -207,6 +207,66 @@ pub fn compare_policies(
         .collect())
 }
 
+/// The smallest capacity at which `policy` reaches `target` hit ratio on
+/// `trace`, found by bisection over simulations (each O(trace length)):
+/// `None` when no capacity up to [`limits::MAX_CACHE_CAPACITY`] reaches it
+/// (the best any cache does is to miss each distinct key once, which a
+/// capacity of the distinct-key count achieves for every policy).
+///
+/// LRU's hit ratio never falls as the cache grows, so its answer is exact
+/// (it equals [`MissRatioCurve::size_for_hit_ratio`](super::MissRatioCurve::size_for_hit_ratio)
+/// on the exact curve). FIFO and W-TinyLFU can, rarely, hit less with more
+/// room (Belady's anomaly); for them the answer is a capacity that reaches
+/// the target where the one below it does not, the smallest if their hit
+/// ratio rises with capacity on this trace. About `log2(trace length) + 2`
+/// simulations, each in the memory [`simulate`] takes.
+///
+/// # Examples
+/// ```
+/// use opsbrain::cache::{size_for_hit_ratio, MissRatioCurve, Policy, Trace};
+/// // Three hot keys in a loop, and a key never seen before every tenth request.
+/// let keys: Vec<u64> = (0..3_000u64).map(|i| if i % 10 == 9 { 1_000 + i } else { i % 3 }).collect();
+/// let trace = Trace::new(&keys)?;
+/// // LRU needs a fourth slot for the passing cold key.
+/// assert_eq!(size_for_hit_ratio(&trace, Policy::Lru, 0.85)?, Some(4));
+/// let exact = MissRatioCurve::exact_lru(&trace)?.size_for_hit_ratio(0.85);
+/// assert_eq!(exact, Some(4));
+/// assert!(size_for_hit_ratio(&trace, Policy::WTinyLfu, 0.85)?.is_some());
+/// assert_eq!(size_for_hit_ratio(&trace, Policy::Fifo, 0.95)?, None); // 10% of requests are first sights
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// `invalid_input` for a target outside [0, 1] (or NaN).
+pub fn size_for_hit_ratio(trace: &Trace<'_>, policy: Policy, target: f64) -> Result<Option<u64>> {
+    if !(0.0..=1.0).contains(&target) {
+        return Err(Error::invalid_input(format!(
+            "target {target} is not a hit ratio in [0, 1]"
+        )));
+    }
+    let keys = trace.keys();
+    let reaches = |capacity: usize| run(keys, policy, capacity).hit_ratio >= target;
+    // A cache as long as the trace never evicts (nor does one of the
+    // distinct-key count, which is not counted here: that would take memory
+    // the simulations do not need).
+    let top = keys.len().clamp(1, limits::MAX_CACHE_CAPACITY);
+    if !reaches(top) {
+        return Ok(None);
+    }
+    // Invariant: `hi` reaches the target; every capacity below `lo` is
+    // known not to (for a monotone policy).
+    let (mut lo, mut hi) = (1, top);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(Some(hi as u64))
+}
+
 fn check_capacity(capacity: usize, what: &str) -> Result<()> {
     if capacity == 0 {
         return Err(Error::invalid_input(format!(

@@ -369,3 +369,43 @@ fn serde_and_names() {
     assert!(json.contains("\"policy\":\"w_tiny_lfu\""), "{json}");
     assert_eq!(serde_json::from_str::<PolicyResult>(&json).unwrap(), r);
 }
+
+/// LRU's answer is exact: it equals the exact miss-ratio curve's on every
+/// reference trace and a grid of targets; for every policy the answer
+/// reaches the target and the capacity below it does not.
+#[test]
+fn size_for_hit_ratio_is_exact_for_lru_and_a_boundary_for_all() {
+    for keys in reference_traces() {
+        let trace = Trace::new(&keys).unwrap_or_else(|e| panic!("{e}"));
+        let curve =
+            super::super::MissRatioCurve::exact_lru(&trace).unwrap_or_else(|e| panic!("{e}"));
+        for step in 0..=20 {
+            let target = f64::from(step) / 20.0;
+            let lru =
+                size_for_hit_ratio(&trace, Policy::Lru, target).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                lru,
+                curve.size_for_hit_ratio(target).map(|s| s.max(1)),
+                "target {target}"
+            );
+            for p in [Policy::Lru, Policy::Fifo, Policy::Lfu, Policy::WTinyLfu] {
+                match size_for_hit_ratio(&trace, p, target).unwrap_or_else(|e| panic!("{e}")) {
+                    Some(c) => {
+                        let c = c as usize;
+                        assert!(ratio(&keys, p, c) >= target, "{p} {c} {target}");
+                        assert!(
+                            c == 1 || ratio(&keys, p, c - 1) < target,
+                            "{p} {c} {target}"
+                        );
+                    }
+                    None => assert!(ratio(&keys, p, keys.len().max(1)) < target, "{p} {target}"),
+                }
+            }
+        }
+    }
+    let trace = Trace::new(&[1, 2, 1]).unwrap_or_else(|e| panic!("{e}"));
+    for bad in [-0.1, 1.5, f64::NAN] {
+        let e = size_for_hit_ratio(&trace, Policy::Lru, bad).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+    }
+}
