@@ -1,0 +1,57 @@
+//! Configuration readers (tables, rule sets, calendars, SLA and escalation
+//! policies, strategy tables, knowledge bases): any text gives a value or a
+//! coded error; a value read back from its own JSON is the same value.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use opsbrain::cache::StrategyTable;
+use opsbrain::calendar::BusinessCalendar;
+use opsbrain::classify::{ClassificationTable, RuleSet};
+use opsbrain::escalation::EscalationPolicy;
+use opsbrain::ops::KnowledgeBase;
+use opsbrain::sla::SlaPolicy;
+
+mod common;
+use common::check_error;
+
+/// Reads `text` with `from_json`; a value must survive `to_json` and back.
+macro_rules! round_trip {
+    ($text:expr, $ty:ty) => {
+        match <$ty>::from_json($text) {
+            Ok(v) => {
+                let again = <$ty>::from_json(&v.to_json()).unwrap_or_else(|e| {
+                    panic!("{} does not read its own JSON: {e}", stringify!($ty))
+                });
+                assert!(
+                    again == v,
+                    "{} changed in a JSON round trip",
+                    stringify!($ty)
+                );
+            }
+            Err(e) => check_error(&e),
+        }
+    };
+}
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the reader, so one corpus covers them all.
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(rest) = std::str::from_utf8(rest) else {
+        return;
+    };
+    match pick % 7 {
+        0 => round_trip!(rest, ClassificationTable),
+        1 => round_trip!(rest, RuleSet),
+        2 => round_trip!(rest, BusinessCalendar),
+        3 => round_trip!(rest, SlaPolicy),
+        4 => round_trip!(rest, EscalationPolicy),
+        5 => round_trip!(rest, StrategyTable),
+        _ => {
+            if let Err(e) = KnowledgeBase::from_json(rest) {
+                check_error(&e);
+            }
+        }
+    }
+});
