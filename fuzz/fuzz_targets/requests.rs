@@ -75,9 +75,12 @@ fuzz_target!(|data: &[u8]| {
                         "confidence {}",
                         r.confidence
                     );
+                    // The probabilities come from single-precision
+                    // exponentials (the routing hot path): their sum is 1
+                    // to f32 precision, not f64's (1.000000073 was seen).
                     let total: f64 = r.candidates.iter().map(|c| c.probability).sum();
                     assert!(
-                        total <= 1.0 + 1e-9,
+                        total <= 1.0 + 1e-6,
                         "candidate probabilities sum to {total}"
                     );
                 }
