@@ -11,7 +11,9 @@ mod score;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use opsbrain::anomaly::stream::{EpisodeConfig, Episodes, Seasonality, StreamConfig, StreamDetector};
+use opsbrain::anomaly::stream::{
+    EpisodeConfig, Episodes, Seasonality, StreamConfig, StreamDetector,
+};
 use score::{Labelled, PROFILES, score_corpus};
 
 type Failure = Box<dyn std::error::Error>;
@@ -138,6 +140,12 @@ fn main() -> Result<(), Failure> {
         &series,
         &gauss,
     );
+    if let Ok(text) = std::env::var("NAB_DEBUG") {
+        let config = StreamConfig::from_json(&text)?;
+        for s in series.iter().filter(|s| !s.name.starts_with("realAWS")) {
+            debug(&config, s);
+        }
+    }
     for (name, config) in variants() {
         let scores: Vec<Vec<f64>> = series
             .iter()
@@ -162,8 +170,16 @@ fn variants() -> Vec<(String, StreamConfig)> {
     add("  - likelihood (raw score)", &|c| c.likelihood = false);
     add("  - suppression", &|c| c.suppress_points = 0);
     add("  - range rule", &|c| c.range_tolerance = None);
-    add("  + hour-of-day baseline", &|c| c.seasonality = Seasonality::HourOfDay);
-    add("  + hour-of-week baseline", &|c| c.seasonality = Seasonality::HourOfWeek);
+    add("  - z floor (0)", &|c| c.z_floor = 0.0);
+    add("  + slow baseline (half-life 500)", &|c| {
+        c.slow_half_life = Some(500.0)
+    });
+    add("  + hour-of-day baseline", &|c| {
+        c.seasonality = Seasonality::HourOfDay
+    });
+    add("  + hour-of-week baseline", &|c| {
+        c.seasonality = Seasonality::HourOfWeek
+    });
     if let Ok(extra) = std::env::var("NAB_EXTRA") {
         // Tuning: NAB_EXTRA='{"level_half_life": 20};{...}' adds rows.
         for (k, text) in extra.split(';').enumerate() {
@@ -191,14 +207,22 @@ fn monotone(at: &[DateTime<Utc>]) -> Vec<DateTime<Utc>> {
 
 fn stream(config: &StreamConfig, s: &Series) -> Result<Vec<f64>, Failure> {
     let mut d = StreamDetector::new(config.clone())?;
-    Ok(d.update_many(&monotone(&s.at), &s.values)?.iter().map(|p| p.score).collect())
+    Ok(d.update_many(&monotone(&s.at), &s.values)?
+        .iter()
+        .map(|p| p.score)
+        .collect())
 }
 
 /// Streamed alert episodes for the two temperature failure series.
 fn episodes(series: &[Series]) -> Result<(), Failure> {
-    println!("| series | episodes | inside a window | outside | first in each window (rows from window start / width) |");
+    println!(
+        "| series | episodes | inside a window | outside | first in each window (rows from window start / width) |"
+    );
     println!("|---|---:|---:|---:|---|");
-    for s in series.iter().filter(|s| s.name.contains("temperature_system_failure")) {
+    for s in series
+        .iter()
+        .filter(|s| s.name.contains("temperature_system_failure"))
+    {
         let mut d = StreamDetector::new(StreamConfig::default())?;
         let mut e = Episodes::new(&s.name, EpisodeConfig::default())?;
         let mut found = Vec::new();
@@ -213,12 +237,19 @@ fn episodes(series: &[Series]) -> Result<(), Failure> {
                 .iter()
                 .position(|&(l, r)| *t >= s.at[l] && *t <= s.at[r])
         };
-        let inside = found.iter().filter(|e| window_of(&e.start).is_some()).count();
+        let inside = found
+            .iter()
+            .filter(|e| window_of(&e.start).is_some())
+            .count();
         let mut firsts = Vec::new();
         for (w, &(l, r)) in s.labelled.windows.iter().enumerate() {
             let first = found.iter().find(|e| window_of(&e.start) == Some(w));
             firsts.push(match first {
-                Some(e) => format!("{}/{}", s.at.partition_point(|t| *t < e.start) - l, r - l + 1),
+                Some(e) => format!(
+                    "{}/{}",
+                    s.at.partition_point(|t| *t < e.start) - l,
+                    r - l + 1
+                ),
                 None => "missed".to_owned(),
             });
         }
@@ -233,11 +264,48 @@ fn episodes(series: &[Series]) -> Result<(), Failure> {
         for e in &found {
             println!(
                 "    {} .. {} peak {} at {} ({:?}, {} points){}",
-                e.start, e.end, format_args!("{:.3}", e.peak_score), e.peak_at, e.severity, e.points,
-                if window_of(&e.start).is_some() { " [in window]" } else { "" }
+                e.start,
+                e.end,
+                format_args!("{:.3}", e.peak_score),
+                e.peak_at,
+                e.severity,
+                e.points,
+                if window_of(&e.start).is_some() {
+                    " [in window]"
+                } else {
+                    ""
+                }
             );
         }
         println!("    de-duplicated points: {}", e.deduplicated());
     }
     Ok(())
+}
+
+/// Tuning aid: NAB_DEBUG=1 prints, per series, the highest anomaly after the
+/// warm-up and where it is.
+pub fn debug(config: &StreamConfig, s: &Series) {
+    let Ok(mut d) = StreamDetector::new(config.clone()) else {
+        return;
+    };
+    let Ok(p) = d.update_many(&monotone(&s.at), &s.values) else {
+        return;
+    };
+    let w = config.warmup;
+    let top = (w..p.len())
+        .max_by(|&a, &b| p[a].anomaly.total_cmp(&p[b].anomaly))
+        .unwrap_or(0);
+    let mean_raw = p.iter().map(|p| p.raw).sum::<f64>() / p.len() as f64;
+    let mut peaks: Vec<(usize, f64)> = p
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.score >= 0.3)
+        .map(|(i, p)| (i, (p.score * 100.0).round() / 100.0))
+        .collect();
+    peaks.sort_by(|a, b| b.1.total_cmp(&a.1));
+    peaks.truncate(8);
+    eprintln!(
+        "{:50} top {:.3} at {} windows {:?} mean raw {:.3} peaks {:?}",
+        s.name, p[top].anomaly, top, s.labelled.windows, mean_raw, peaks
+    );
 }

@@ -74,12 +74,19 @@ pub struct StreamConfig {
     pub warmup: usize,
     /// Half-life of the baseline level.
     pub level_half_life: f64,
+    /// Half-life of a second, slow level with its own scale; the raw score
+    /// is the larger of the two baselines' (drifts show against the slow
+    /// one). `None` keeps one baseline.
+    pub slow_half_life: Option<f64>,
     /// The seasonal profile added to the level.
     pub seasonality: Seasonality,
     /// Half-life of each seasonal offset, in visits of its slot.
     pub seasonal_half_life: f64,
     /// Half-life of the mean absolute residual (the robust scale).
     pub deviation_half_life: f64,
+    /// Residual z-scores up to this are normal (raw score 0); the raw score
+    /// is `1 - 2 Q(z - z_floor)` above it.
+    pub z_floor: f64,
     /// Whether the score is the anomaly likelihood of the recent raw scores
     /// (true) or the raw score itself (false).
     pub likelihood: bool,
@@ -97,19 +104,23 @@ pub struct StreamConfig {
 }
 
 impl Default for StreamConfig {
+    /// The defaults, chosen on NAB's realKnownCause and realTraffic series
+    /// (see `benches/nab`).
     fn default() -> Self {
         StreamConfig {
             warmup: 150,
             level_half_life: 10.0,
+            slow_half_life: None,
             seasonality: Seasonality::None,
             seasonal_half_life: 4.0,
             deviation_half_life: 200.0,
+            z_floor: 2.5,
             likelihood: true,
-            short_window: 10,
-            long_half_life: 2000.0,
+            short_window: 5,
+            long_half_life: 500.0,
             range_tolerance: Some(0.05),
-            detect_level: 0.5,
-            suppress_points: 200,
+            detect_level: 0.25,
+            suppress_points: 100,
         }
     }
 }
@@ -118,10 +129,10 @@ fn half_life(name: &str, h: f64) -> Result<()> {
     if h.is_finite() && h >= 1.0 && h <= 1e9 {
         Ok(())
     } else {
-        Err(Error::invalid_config(format!(
-            "must be a half-life in [1, 1e9] points, got {h}"
-        ))
-        .at(name))
+        Err(
+            Error::invalid_config(format!("must be a half-life in [1, 1e9] points, got {h}"))
+                .at(name),
+        )
     }
 }
 
@@ -147,8 +158,18 @@ impl StreamConfig {
     pub fn validate(&self) -> Result<()> {
         half_life("level_half_life", self.level_half_life)?;
         half_life("seasonal_half_life", self.seasonal_half_life)?;
+        if let Some(h) = self.slow_half_life {
+            half_life("slow_half_life", h)?;
+        }
         half_life("deviation_half_life", self.deviation_half_life)?;
         half_life("long_half_life", self.long_half_life)?;
+        if !(self.z_floor.is_finite() && self.z_floor >= 0.0) {
+            return Err(Error::invalid_config(format!(
+                "must be finite and >= 0, got {}",
+                self.z_floor
+            ))
+            .at("z_floor"));
+        }
         if self.short_window == 0 || self.short_window > MAX_SHORT_WINDOW {
             return Err(Error::invalid_config(format!(
                 "must be in 1..={MAX_SHORT_WINDOW}, got {}",

@@ -26,11 +26,23 @@ pub(crate) fn gaussian_tail(z: f64) -> f64 {
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
                             + t * (-1.135_203_98
-                                + t * (1.488_515_87
-                                    + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let erfc = t * poly.exp();
     0.5 * if x >= 0.0 { erfc } else { 2.0 - erfc }
 }
+
+/// `ln Q(z)`, accurate far into the tail (asymptotic series past z = 5).
+pub(crate) fn ln_gaussian_tail(z: f64) -> f64 {
+    if z < 5.0 {
+        gaussian_tail(z).ln()
+    } else {
+        let r = 1.0 / (z * z);
+        -0.5 * z * z - z.ln() - 0.5 * std::f64::consts::TAU.ln() + (1.0 - r + 3.0 * r * r).ln()
+    }
+}
+
+/// The tail probability whose log-scaled anomaly score is 1.
+pub(crate) const LN_TAIL_AT_ONE: f64 = -46.051_701_859_880_914; // ln(1e-20)
 
 /// The weight of the newest point in an exponentially weighted mean with
 /// half-life `h` (in points).
@@ -50,7 +62,8 @@ pub struct StreamPoint {
     /// warm-up and the suppression after a detection.
     pub score: f64,
     /// The anomaly score before suppression, in `[0, 1]` (the log-scaled
-    /// likelihood, or the raw score when the likelihood is off).
+    /// likelihood, or the raw score when the likelihood is off; 0 during
+    /// the warm-up).
     pub anomaly: f64,
     /// The raw score in `[0, 1]`: how unusual the residual is.
     pub raw: f64,
@@ -69,6 +82,9 @@ struct State {
     last_at: Option<DateTime<Utc>>,
     /// Deseasonalised level.
     level: f64,
+    /// The slow level and its mean absolute residual.
+    slow_level: f64,
+    slow_deviation: f64,
     /// Seasonal offsets and how often each slot was seen.
     offsets: Vec<f64>,
     visits: Vec<u64>,
@@ -98,7 +114,7 @@ struct State {
 /// `1 - 2 Q(z)` (1 for a value beyond the range seen by more than
 /// `range_tolerance`). The anomaly likelihood compares the mean of the last
 /// `short_window` raw scores with their long-term mean and variance: the
-/// Gaussian tail `Q` of that gap, reported as `ln(Q) / ln(1e-10)`, in
+/// Gaussian tail `Q` of that gap, reported as `ln(Q) / ln(1e-20)` clamped to
 /// `[0, 1]`. After a score reaches `detect_level`, the next
 /// `suppress_points` scores are reported as 0.
 ///
@@ -146,6 +162,8 @@ impl StreamDetector {
                 n: 0,
                 last_at: None,
                 level: 0.0,
+                slow_level: 0.0,
+                slow_deviation: 0.0,
                 offsets: vec![0.0; slots],
                 visits: vec![0; slots],
                 deviation: 0.0,
@@ -195,6 +213,7 @@ impl StreamDetector {
         let first = s.n == 0;
         if first {
             s.level = value;
+            s.slow_level = value;
             s.low = value;
             s.high = value;
         }
@@ -206,10 +225,15 @@ impl StreamDetector {
         let range = s.high - s.low;
         let floor = 1e-9 + 1e-3 * range;
         let z = residual.abs() / (1.25 * s.deviation + floor);
+        let slow_residual = value - s.slow_level - s.offsets[slot];
+        let slow_z = match c.slow_half_life {
+            Some(_) => slow_residual.abs() / (1.25 * s.slow_deviation + floor),
+            None => 0.0,
+        };
         let mut raw = if first {
             0.0
         } else {
-            1.0 - 2.0 * gaussian_tail(z)
+            1.0 - 2.0 * gaussian_tail((z.max(slow_z) - c.z_floor).max(0.0))
         };
         if let Some(tol) = c.range_tolerance
             && !first
@@ -229,8 +253,7 @@ impl StreamDetector {
         let short = s.recent_sum / s.recent.len() as f64;
         let anomaly = if c.likelihood {
             let sd = s.long_var.sqrt().max(0.01);
-            let tail = gaussian_tail((short - s.long_mean) / sd).max(1e-300);
-            (tail.ln() / 1e-10f64.ln()).clamp(0.0, 1.0)
+            (ln_gaussian_tail((short - s.long_mean) / sd) / LN_TAIL_AT_ONE).clamp(0.0, 1.0)
         } else {
             raw
         };
@@ -243,6 +266,13 @@ impl StreamDetector {
         let dev_a = alpha(c.deviation_half_life).max(1.0 / seen);
         if !first {
             s.deviation += dev_a * (residual.abs() - s.deviation);
+        }
+        if let Some(h) = c.slow_half_life {
+            if !first {
+                s.slow_deviation += dev_a * (slow_residual.abs() - s.slow_deviation);
+            }
+            let slow_a = alpha(h).max(1.0 / seen);
+            s.slow_level += slow_a * (value - s.offsets[slot] - s.slow_level);
         }
         let level_a = alpha(c.level_half_life).max(1.0 / seen);
         s.level += level_a * (value - s.offsets[slot] - s.level);
@@ -257,7 +287,9 @@ impl StreamDetector {
         s.last_at = Some(at);
 
         // Warm-up and suppression.
-        let score = if s.n <= c.warmup as u64 || s.suppress_left > 0 {
+        let warming = s.n <= c.warmup as u64;
+        let anomaly = if warming { 0.0 } else { anomaly };
+        let score = if warming || s.suppress_left > 0 {
             s.suppress_left = s.suppress_left.saturating_sub(1);
             0.0
         } else {
@@ -294,7 +326,11 @@ impl StreamDetector {
     /// `dimension_mismatch` when the lengths differ; otherwise as
     /// [`update`](Self::update), the points before the bad one staying
     /// folded in.
-    pub fn update_many(&mut self, at: &[DateTime<Utc>], values: &[f64]) -> Result<Vec<StreamPoint>> {
+    pub fn update_many(
+        &mut self,
+        at: &[DateTime<Utc>],
+        values: &[f64],
+    ) -> Result<Vec<StreamPoint>> {
         if at.len() != values.len() {
             return Err(Error::new(
                 ErrorKind::DimensionMismatch,
@@ -304,7 +340,10 @@ impl StreamDetector {
         at.iter()
             .zip(values)
             .enumerate()
-            .map(|(i, (t, v))| self.update(*t, *v).map_err(|e| e.at(format!("values[{i}]"))))
+            .map(|(i, (t, v))| {
+                self.update(*t, *v)
+                    .map_err(|e| e.at(format!("values[{i}]")))
+            })
             .collect()
     }
 
@@ -375,6 +414,8 @@ impl StreamDetector {
         let numbers = [
             s.level,
             s.deviation,
+            s.slow_level,
+            s.slow_deviation,
             s.low,
             s.high,
             s.recent_sum,
@@ -384,8 +425,13 @@ impl StreamDetector {
         if s.offsets.len() != slots
             || s.visits.len() != slots
             || s.recent.len() > d.config.short_window
-            || !numbers.iter().chain(&s.offsets).chain(&s.recent).all(|v| v.is_finite())
+            || !numbers
+                .iter()
+                .chain(&s.offsets)
+                .chain(&s.recent)
+                .all(|v| v.is_finite())
             || s.deviation < 0.0
+            || s.slow_deviation < 0.0
             || s.long_var < 0.0
             || s.low > s.high
             || s.suppress_left > d.config.suppress_points

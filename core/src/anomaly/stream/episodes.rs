@@ -40,10 +40,10 @@ pub struct EpisodeConfig {
 impl Default for EpisodeConfig {
     fn default() -> Self {
         EpisodeConfig {
-            open_level: 0.5,
+            open_level: 0.4,
             merge_gap: TimeDelta::hours(1),
-            cooldown: TimeDelta::hours(2),
-            severity: [0.6, 0.8, 0.95],
+            cooldown: TimeDelta::hours(6),
+            severity: [0.5, 0.7, 0.9],
         }
     }
 }

@@ -11,7 +11,9 @@ fn series(n: usize) -> Vec<f64> {
     let mut x = 12345u64;
     (0..n)
         .map(|i| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let noise = (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
             let day = (i as f64 * std::f64::consts::TAU / 288.0).sin() * 10.0;
             let shift = if i > 2500 { 30.0 } else { 0.0 };
@@ -73,7 +75,9 @@ fn scores_in_range_and_spike_found() {
             && (0.0..=1.0).contains(&p.anomaly)
             && (0.0..=1.0).contains(&p.raw)));
         assert!(p.iter().take(c.warmup).all(|p| p.score == 0.0));
-        let top = (c.warmup..p.len()).max_by(|&a, &b| p[a].anomaly.total_cmp(&p[b].anomaly)).unwrap();
+        let top = (c.warmup..p.len())
+            .max_by(|&a, &b| p[a].anomaly.total_cmp(&p[b].anomaly))
+            .unwrap();
         assert!(top == 1800 || (2501..2520).contains(&top), "{c:?}: {top}");
     }
 }
@@ -93,7 +97,10 @@ fn json_round_trip_equal_at_every_stage() {
                 // And the restored detector continues identically.
                 let mut a = d.clone();
                 let next = t(i as i64 + 1);
-                assert_eq!(a.update(next, 3.0).unwrap(), back.update(next, 3.0).unwrap());
+                assert_eq!(
+                    a.update(next, 3.0).unwrap(),
+                    back.update(next, 3.0).unwrap()
+                );
             }
         }
         assert!(d.state_bytes() < 64 * 1024, "{}", d.state_bytes());
@@ -105,26 +112,50 @@ fn strict_json() {
     let d = StreamDetector::new(StreamConfig::default()).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
     v["state"]["extra"] = serde_json::json!(1);
-    assert_eq!(StreamDetector::from_json(&v.to_string()).unwrap_err().code(), "parse_error");
+    assert_eq!(
+        StreamDetector::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "parse_error"
+    );
     let mut v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
     v["format_version"] = serde_json::json!(2);
-    assert_eq!(StreamDetector::from_json(&v.to_string()).unwrap_err().code(), "unsupported_version");
+    assert_eq!(
+        StreamDetector::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "unsupported_version"
+    );
     let mut v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
     v["config"]["short_window"] = serde_json::json!(0);
     let e = StreamDetector::from_json(&v.to_string()).unwrap_err();
     assert_eq!(e.code(), "invalid_config");
-    assert!(e.message.starts_with("config: short_window:"), "{}", e.message);
+    assert!(
+        e.message.starts_with("config: short_window:"),
+        "{}",
+        e.message
+    );
     let mut v: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap();
     v["state"]["offsets"] = serde_json::json!([0.0, 1.0]);
-    assert_eq!(StreamDetector::from_json(&v.to_string()).unwrap_err().code(), "invalid_input");
-    assert_eq!(StreamConfig::from_json("{\"x\": 1}").unwrap_err().code(), "parse_error");
+    assert_eq!(
+        StreamDetector::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        StreamConfig::from_json("{\"x\": 1}").unwrap_err().code(),
+        "parse_error"
+    );
 }
 
 #[test]
 fn config_validation_names_the_field() {
     let cases: Vec<(&str, fn(&mut StreamConfig))> = vec![
         ("level_half_life", |c| c.level_half_life = 0.5),
-        ("seasonal_half_life", |c| c.seasonal_half_life = f64::INFINITY),
+        ("seasonal_half_life", |c| {
+            c.seasonal_half_life = f64::INFINITY
+        }),
         ("deviation_half_life", |c| c.deviation_half_life = -1.0),
         ("long_half_life", |c| c.long_half_life = f64::NAN),
         ("short_window", |c| c.short_window = MAX_SHORT_WINDOW + 1),
@@ -147,14 +178,20 @@ fn bad_points_are_errors_and_leave_the_state_unchanged() {
     d.update(t(10), 1.0).unwrap();
     let before = d.clone();
     assert_eq!(d.update(t(9), 1.0).unwrap_err().code(), "invalid_input");
-    assert_eq!(d.update(t(11), f64::NAN).unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        d.update(t(11), f64::NAN).unwrap_err().code(),
+        "invalid_input"
+    );
     assert_eq!(d, before);
 }
 
 #[test]
 fn seasonal_slots() {
     // 2026-01-05 is a Monday.
-    let monday = Utc.with_ymd_and_hms(2026, 1, 5, 0, 30, 0).unwrap().timestamp();
+    let monday = Utc
+        .with_ymd_and_hms(2026, 1, 5, 0, 30, 0)
+        .unwrap()
+        .timestamp();
     assert_eq!(Seasonality::HourOfWeek.slot(monday), 0);
     assert_eq!(Seasonality::HourOfWeek.slot(monday - 3600), 167);
     assert_eq!(Seasonality::HourOfDay.slot(monday + 5 * 3600), 5);
@@ -178,20 +215,40 @@ fn episodes_merge_dedupe_and_rate() {
         expected: 0.0,
     };
     let mut out = Vec::new();
-    for (i, a) in [(0, 0.1), (1, 0.7), (2, 0.9), (4, 0.6), (8, 0.1), (9, 0.99), (20, 0.97), (21, 0.1)] {
+    for (i, a) in [
+        (0, 0.1),
+        (1, 0.7),
+        (2, 0.9),
+        (4, 0.6),
+        (8, 0.1),
+        (9, 0.99),
+        (20, 0.97),
+        (21, 0.1),
+    ] {
         out.extend(e.push(&point(i, a)));
     }
     out.extend(e.finish());
     // 1..=4 is one episode (gaps of 5 and 10 minutes); 9 falls in its
     // cooldown (25 minutes after its end); 20 opens a second one.
     assert_eq!(out.len(), 2);
-    assert_eq!((out[0].start, out[0].end, out[0].peak_at, out[0].points), (t(1), t(4), t(2), 3));
+    assert_eq!(
+        (out[0].start, out[0].end, out[0].peak_at, out[0].points),
+        (t(1), t(4), t(2), 3)
+    );
     assert_eq!(out[0].severity, crate::Priority::High);
-    assert_eq!((out[1].start, out[1].severity), (t(20), crate::Priority::Critical));
+    assert_eq!(
+        (out[1].start, out[1].severity),
+        (t(20), crate::Priority::Critical)
+    );
     assert_eq!(e.deduplicated(), 1);
     let bad = EpisodeConfig {
         merge_gap: TimeDelta::minutes(-1),
         ..EpisodeConfig::default()
     };
-    assert!(Episodes::new("m", bad).unwrap_err().message.starts_with("merge_gap_secs:"));
+    assert!(
+        Episodes::new("m", bad)
+            .unwrap_err()
+            .message
+            .starts_with("merge_gap_secs:")
+    );
 }
