@@ -154,6 +154,19 @@ fn main() -> Result<(), Failure> {
         print_row(&name, &series, &scores);
     }
     println!();
+    for seasonality in [Seasonality::None, Seasonality::HourOfDay, Seasonality::HourOfWeek] {
+        let mut c = StreamConfig::default();
+        c.seasonality = seasonality;
+        let mut d = StreamDetector::new(c)?;
+        let s = &series[0];
+        d.update_many(&monotone(&s.at), &s.values)?;
+        println!(
+            "per-metric state with {seasonality:?}: {} bytes in memory, {} bytes of JSON",
+            d.state_bytes(),
+            d.to_json().len()
+        );
+    }
+    println!();
     episodes(&series)?;
     Ok(())
 }
