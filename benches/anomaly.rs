@@ -7,8 +7,8 @@
 
 mod common;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use chrono::{TimeDelta, TimeZone, Utc};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use opsbrain::anomaly::IsolationForestParams;
 use opsbrain::anomaly::stream::{Seasonality, StreamConfig, StreamDetector};
 use opsbrain::ndarray::Array2;
@@ -57,8 +57,13 @@ fn bench(c: &mut Criterion) {
 fn stream(c: &mut Criterion) {
     let n = if common::full_run() { 100_000 } else { 2_000 };
     let mut rng = ChaCha8Rng::seed_from_u64(3);
-    let t0 = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).single().expect("instant");
-    let at: Vec<_> = (0..n as i64).map(|i| t0 + TimeDelta::minutes(5 * i)).collect();
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 1, 5, 0, 0, 0)
+        .single()
+        .expect("instant");
+    let at: Vec<_> = (0..n as i64)
+        .map(|i| t0 + TimeDelta::minutes(5 * i))
+        .collect();
     let values: Vec<f64> = (0..n)
         .map(|i| {
             let day = (i as f64 * std::f64::consts::TAU / 288.0).sin() * 10.0;

@@ -130,8 +130,9 @@ fn main() -> Result<(), Failure> {
         windows
     );
     println!();
+    let [a, b, c] = PROFILES.map(|p| p.name);
     println!(
-        "| detector | standard | low FP | low FN | standard on KnownCause+Traffic (tuning) | standard on AWSCloudwatch (check) |"
+        "| detector | {a} | {b} | {c} | standard on KnownCause+Traffic (tuning) | standard on AWSCloudwatch (check) |"
     );
     println!("|---|---:|---:|---:|---:|---:|");
     let gauss: Vec<Vec<f64>> = series.iter().map(|s| gaussian::scores(&s.values)).collect();
@@ -154,7 +155,11 @@ fn main() -> Result<(), Failure> {
         print_row(&name, &series, &scores);
     }
     println!();
-    for seasonality in [Seasonality::None, Seasonality::HourOfDay, Seasonality::HourOfWeek] {
+    for seasonality in [
+        Seasonality::None,
+        Seasonality::HourOfDay,
+        Seasonality::HourOfWeek,
+    ] {
         let mut c = StreamConfig::default();
         c.seasonality = seasonality;
         let mut d = StreamDetector::new(c)?;
@@ -297,7 +302,7 @@ fn episodes(series: &[Series]) -> Result<(), Failure> {
 
 /// Tuning aid: NAB_DEBUG=1 prints, per series, the highest anomaly after the
 /// warm-up and where it is.
-pub fn debug(config: &StreamConfig, s: &Series) {
+fn debug(config: &StreamConfig, s: &Series) {
     let Ok(mut d) = StreamDetector::new(config.clone()) else {
         return;
     };

@@ -126,7 +126,7 @@ impl Default for StreamConfig {
 }
 
 fn half_life(name: &str, h: f64) -> Result<()> {
-    if h.is_finite() && h >= 1.0 && h <= 1e9 {
+    if (1.0..=1e9).contains(&h) {
         Ok(())
     } else {
         Err(

@@ -41,7 +41,9 @@
 //!         flagged.push(i);
 //!     }
 //! }
-//! assert_eq!(flagged, [1500]);
+//! // One detection, as the shift starts; the suppression hides the rest.
+//! assert_eq!(flagged.len(), 1);
+//! assert!((1500..1503).contains(&flagged[0]), "{flagged:?}");
 //! # Ok::<(), opsbrain::Error>(())
 //! ```
 

@@ -25,15 +25,18 @@ fn series(n: usize) -> Vec<f64> {
 
 fn configs() -> Vec<StreamConfig> {
     let mut out = vec![StreamConfig::default()];
-    for s in [Seasonality::HourOfDay, Seasonality::HourOfWeek] {
-        let mut c = StreamConfig::default();
-        c.seasonality = s;
-        out.push(c);
+    for seasonality in [Seasonality::HourOfDay, Seasonality::HourOfWeek] {
+        out.push(StreamConfig {
+            seasonality,
+            slow_half_life: Some(300.0),
+            ..StreamConfig::default()
+        });
     }
-    let mut c = StreamConfig::default();
-    c.likelihood = false;
-    c.range_tolerance = None;
-    out.push(c);
+    out.push(StreamConfig {
+        likelihood: false,
+        range_tolerance: None,
+        ..StreamConfig::default()
+    });
     out
 }
 
@@ -151,7 +154,8 @@ fn strict_json() {
 
 #[test]
 fn config_validation_names_the_field() {
-    let cases: Vec<(&str, fn(&mut StreamConfig))> = vec![
+    type Edit = fn(&mut StreamConfig);
+    let cases: Vec<(&str, Edit)> = vec![
         ("level_half_life", |c| c.level_half_life = 0.5),
         ("seasonal_half_life", |c| {
             c.seasonal_half_life = f64::INFINITY
@@ -159,6 +163,8 @@ fn config_validation_names_the_field() {
         ("deviation_half_life", |c| c.deviation_half_life = -1.0),
         ("long_half_life", |c| c.long_half_life = f64::NAN),
         ("short_window", |c| c.short_window = MAX_SHORT_WINDOW + 1),
+        ("slow_half_life", |c| c.slow_half_life = Some(0.0)),
+        ("z_floor", |c| c.z_floor = -1.0),
         ("range_tolerance", |c| c.range_tolerance = Some(-0.1)),
         ("detect_level", |c| c.detect_level = 0.0),
     ];
