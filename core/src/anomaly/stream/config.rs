@@ -114,12 +114,12 @@ impl Default for StreamConfig {
             seasonality: Seasonality::None,
             seasonal_half_life: 4.0,
             deviation_half_life: 200.0,
-            z_floor: 2.5,
+            z_floor: 2.75,
             likelihood: true,
             short_window: 5,
-            long_half_life: 500.0,
-            range_tolerance: Some(0.05),
-            detect_level: 0.25,
+            long_half_life: 2000.0,
+            range_tolerance: Some(0.0),
+            detect_level: 0.18,
             suppress_points: 100,
         }
     }

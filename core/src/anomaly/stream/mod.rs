@@ -17,7 +17,7 @@
 //!    the last `short_window` raw scores against the long-term mean and
 //!    variance of those means; the Gaussian tail `Q` of the gap, reported
 //!    on a log scale, `ln(Q) / ln(1e-20)` clamped to `[0, 1]` (0.25 is a tail of
-//!    1e-5).
+//!    1e-5; the default `detect_level`, 0.18, one of about 2.5e-4).
 //! 4. **Suppression**: after a score reaches `detect_level`, the next
 //!    `suppress_points` scores are reported as 0, so one incident raises one
 //!    detection.
@@ -37,7 +37,7 @@
 //! for i in 0..2000 {
 //!     let value = if i >= 1500 { 80.0 } else { 40.0 + (i % 9) as f64 }; // a level shift
 //!     let p = d.update(t0 + TimeDelta::minutes(i), value)?;
-//!     if p.score >= 0.25 {
+//!     if p.score >= d.config().detect_level {
 //!         flagged.push(i);
 //!     }
 //! }
