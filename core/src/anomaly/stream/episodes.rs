@@ -241,6 +241,32 @@ impl Episodes {
         done
     }
 
+    /// The tracker (configuration, open episode, cooldown) as JSON.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::anomaly::stream::{EpisodeConfig, Episodes};
+    /// let e = Episodes::new("cpu", EpisodeConfig::default())?;
+    /// assert_eq!(Episodes::from_json(&e.to_json())?, e);
+    /// assert_eq!(Episodes::from_json("{\"metric\": 1}").unwrap_err().code(), "parse_error");
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Loads [`to_json`](Self::to_json) output strictly (unknown keys are
+    /// errors) and validates the configuration.
+    ///
+    /// # Errors
+    /// `parse_error` for malformed JSON, unknown keys or wrong types;
+    /// `invalid_config` (at `config`) as [`EpisodeConfig::validate`].
+    pub fn from_json(text: &str) -> Result<Self> {
+        let e: Episodes = crate::input::from_json(text)?;
+        e.config.validate().map_err(|err| err.at("config"))?;
+        Ok(e)
+    }
+
     /// Anomalous points dropped so far because they fell in the cooldown
     /// after an episode (de-duplicated alerts).
     pub fn deduplicated(&self) -> u64 {

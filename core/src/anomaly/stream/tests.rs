@@ -247,6 +247,7 @@ fn episodes_merge_dedupe_and_rate() {
         (t(20), crate::Priority::Critical)
     );
     assert_eq!(e.deduplicated(), 1);
+    assert_eq!(Episodes::from_json(&e.to_json()).unwrap(), e);
     let bad = EpisodeConfig {
         merge_gap: TimeDelta::minutes(-1),
         ..EpisodeConfig::default()
