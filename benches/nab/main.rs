@@ -192,11 +192,14 @@ fn variants() -> Vec<(String, StreamConfig)> {
     add("  + slow baseline (half-life 500)", &|c| {
         c.slow_half_life = Some(500.0)
     });
-    add("  + hour-of-day baseline", &|c| {
+    add("  - seasonal offsets (level only)", &|c| {
+        c.seasonality = Seasonality::None
+    });
+    add("  hour-of-day instead of hour-of-week", &|c| {
         c.seasonality = Seasonality::HourOfDay
     });
-    add("  + hour-of-week baseline", &|c| {
-        c.seasonality = Seasonality::HourOfWeek
+    add("  seasonal offsets used from the first visit", &|c| {
+        c.seasonal_min_visits = 1
     });
     if let Ok(extra) = std::env::var("NAB_EXTRA") {
         // Tuning: NAB_EXTRA='{"level_half_life": 20};{...}' adds rows.

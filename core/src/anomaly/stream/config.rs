@@ -82,6 +82,9 @@ pub struct StreamConfig {
     pub seasonality: Seasonality,
     /// Half-life of each seasonal offset, in visits of its slot.
     pub seasonal_half_life: f64,
+    /// Points a slot must have seen before its offset is used (until then
+    /// the baseline is the level alone).
+    pub seasonal_min_visits: u64,
     /// Half-life of the mean absolute residual (the robust scale).
     pub deviation_half_life: f64,
     /// Residual z-scores up to this are normal (raw score 0); the raw score
@@ -111,8 +114,9 @@ impl Default for StreamConfig {
             warmup: 150,
             level_half_life: 10.0,
             slow_half_life: None,
-            seasonality: Seasonality::None,
-            seasonal_half_life: 4.0,
+            seasonality: Seasonality::HourOfWeek,
+            seasonal_half_life: 16.0,
+            seasonal_min_visits: 24,
             deviation_half_life: 200.0,
             z_floor: 2.75,
             likelihood: true,

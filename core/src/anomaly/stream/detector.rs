@@ -220,12 +220,17 @@ impl StreamDetector {
         let seen = s.n as f64 + 1.0;
 
         // Raw score from the residual against the baseline.
-        let expected = s.level + s.offsets[slot];
+        let offset = if s.visits[slot] >= c.seasonal_min_visits {
+            s.offsets[slot]
+        } else {
+            0.0
+        };
+        let expected = s.level + offset;
         let residual = value - expected;
         let range = s.high - s.low;
         let floor = 1e-9 + 1e-3 * range;
         let z = residual.abs() / (1.25 * s.deviation + floor);
-        let slow_residual = value - s.slow_level - s.offsets[slot];
+        let slow_residual = value - s.slow_level - offset;
         let slow_z = match c.slow_half_life {
             Some(_) => slow_residual.abs() / (1.25 * s.slow_deviation + floor),
             None => 0.0,
@@ -272,10 +277,10 @@ impl StreamDetector {
                 s.slow_deviation += dev_a * (slow_residual.abs() - s.slow_deviation);
             }
             let slow_a = alpha(h).max(1.0 / seen);
-            s.slow_level += slow_a * (value - s.offsets[slot] - s.slow_level);
+            s.slow_level += slow_a * (value - offset - s.slow_level);
         }
         let level_a = alpha(c.level_half_life).max(1.0 / seen);
-        s.level += level_a * (value - s.offsets[slot] - s.level);
+        s.level += level_a * (value - offset - s.level);
         if c.seasonality.slots() > 1 {
             s.visits[slot] += 1;
             let season_a = alpha(c.seasonal_half_life).max(1.0 / s.visits[slot] as f64);

@@ -6,9 +6,11 @@
 //! cooldown).
 //!
 //! How a point is scored (all settings in [`StreamConfig`]):
-//! 1. **Baseline**: an exponentially weighted level, plus an hour-of-day or
-//!    hour-of-week offset when [`Seasonality`] asks for one, predicts the
-//!    value.
+//! 1. **Baseline**: an exponentially weighted level, plus an hour-of-week
+//!    (by default) or hour-of-day offset per [`Seasonality`], predicts the
+//!    value; a slot's offset is used once the slot has seen
+//!    `seasonal_min_visits` points (24: two weeks of 5-minute data for
+//!    hour-of-week), the level alone before that.
 //! 2. **Robust residual statistics**: the residual divided by the weighted
 //!    mean absolute residual (times 1.25, its Gaussian ratio to the standard
 //!    deviation) is a z-score; the raw score is `1 - 2 Q(z)`, or 1 for a
