@@ -111,7 +111,7 @@ mod par;
 #[cfg(feature = "parallel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "parallel")))]
 pub mod parallelism;
-#[cfg(any(feature = "classify", feature = "capacity"))]
+#[cfg(any(feature = "classify", feature = "capacity", feature = "anomaly"))]
 mod serde_secs;
 #[cfg(feature = "sla")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sla")))]

@@ -135,6 +135,7 @@ mod isolation_forest;
 mod linfa_impl;
 mod monitor;
 mod scale;
+pub mod stream;
 
 pub use isolation_forest::{
     AsRows, Contamination, FORMAT_VERSION, IsolationForest, IsolationForestParams, MAX_ESTIMATORS,
