@@ -139,8 +139,8 @@ mod series;
 mod windows;
 
 pub use forecast::{
-    Crossing, Forecast, ForecastBound, ForecastParams, Method, Peak, ScalingPolicy,
-    ScalingSchedule, ScalingStep, Smoothing, Validation, forecast,
+    Crossing, Forecast, ForecastBound, ForecastParams, ForecastWarning, Method, Peak,
+    ScalingPolicy, ScalingSchedule, ScalingStep, Smoothing, Validation, forecast,
 };
 pub use hpa::{HpaDecision, HpaRequest, hpa_desired_replicas};
 pub use scaling::{
