@@ -172,6 +172,25 @@ pub struct Validation {
 }
 
 /// Something about a forecast worth a second look.
+///
+/// # Examples
+/// ```
+/// use chrono::{TimeDelta, TimeZone, Utc};
+/// use opsbrain::capacity::{forecast, ForecastParams, Method, Series};
+/// // A utilisation (percent) climbing 1 point per 6 hours for a week.
+/// let cpu: Vec<f64> = (0..28).map(|t| 40.0 + t as f64).collect();
+/// let start = Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).unwrap();
+/// let params = ForecastParams {
+///     method: Method::HoltWintersDaily,
+///     horizon: TimeDelta::days(14),
+///     upper: Some(100.0),
+///     ..Default::default()
+/// };
+/// let f = forecast(&Series::new(&cpu, start, TimeDelta::hours(6)), &params)?;
+/// assert!(f.mean.iter().all(|&v| v <= 100.0));
+/// assert_eq!(f.warnings[0].code, "beyond_history");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ForecastWarning {
@@ -295,13 +314,13 @@ pub fn forecast(history: &Series<'_>, params: &ForecastParams) -> Result<Forecas
             params.lower
         )));
     }
-    if let Some(u) = params.upper {
-        if !(u.is_finite() && u > params.lower) {
-            return Err(Error::invalid_config(format!(
-                "upper must be a finite number above lower ({}), got {u}",
-                params.lower
-            )));
-        }
+    if let Some(u) = params.upper
+        && !(u.is_finite() && u > params.lower)
+    {
+        return Err(Error::invalid_config(format!(
+            "upper must be a finite number above lower ({}), got {u}",
+            params.lower
+        )));
     }
     let step_secs = super::series::check_step(history.step)?;
     let h = horizon_steps(params.horizon, step_secs)?;

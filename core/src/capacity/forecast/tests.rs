@@ -116,7 +116,7 @@ fn bounds_clip_the_mean_and_the_intervals() {
             .chain(&f.lower)
             .all(|v| (0.0..=1.0).contains(v))
     );
-    assert!(f.mean.iter().any(|&v| v == 1.0));
+    assert!(f.mean.contains(&1.0));
     assert_eq!(f.warnings.len(), 1);
     assert_eq!(f.warnings[0].code, "beyond_history");
     let bad = ForecastParams {
