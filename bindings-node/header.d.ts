@@ -723,7 +723,7 @@ export declare namespace capacity {
     /** How far ahead, in seconds (default 7 days, at most 35). */
     horizonSecs?: number
     /** Forecasting method (default `'auto'`). */
-    method?: 'auto' | 'seasonal_naive_daily' | 'seasonal_naive_weekly' | 'holt_winters_daily' | 'holt_winters_weekly' | 'mstl'
+    method?: 'auto' | 'seasonal_naive_daily' | 'seasonal_naive_weekly' | 'holt_winters_daily' | 'holt_winters_weekly' | 'mstl' | 'holt_winters_damped_daily' | 'holt_winters_damped_weekly'
     /** Interval coverage in (0, 1) (default 0.95). */
     level?: number
     /** Longest run of NaN filled, in seconds (default 3 hours). */
@@ -732,6 +732,10 @@ export declare namespace capacity {
     thresholds?: Array<number>
     /** A replica schedule from the forecast. */
     scaling?: ScalingOptions
+    /** Lowest value the metric takes (default 0); mean and intervals are clipped to it. */
+    lower?: number
+    /** Highest value the metric takes (e.g. 1 or 100 for a utilisation; default none). */
+    upper?: number | null
   }
 
   /** Turns forecast demand into replicas. */
@@ -754,7 +758,7 @@ export declare namespace capacity {
 
   /** The result of `capacity.forecast` (the core's `Forecast`). */
   export interface CapacityForecast {
-    /** The method used (never `'auto'`). */
+    /** The method used (never `'auto'`; under `'auto'` the best candidate, averaged with `components[1]`). */
     method: string
     /** Instant of `mean[0]`. */
     start: Date
@@ -771,9 +775,13 @@ export declare namespace capacity {
     /** RMS of the in-sample one-step errors. */
     sigma: number
     /** Fitted parameters. */
-    smoothing?: { alpha: number | null, beta: number | null, gamma: number | null, phi: number | null } | null
-    /** Holdout errors of the `auto` candidates. */
-    validation: Array<{ method: string, mae: number }>
+    smoothing?: { alpha: number | null, beta: number | null, gamma: number | null, phi: number | null, damping: number | null } | null
+    /** Rolling-origin errors of the `auto` candidates (mean over `windows` held-out windows). */
+    validation: Array<{ method: string, mae: number, windows: number }>
+    /** The methods averaged: the two best `auto` candidates, or `[method]`. */
+    components: Array<string>
+    /** Warnings, e.g. `{ code: 'beyond_history', message }`. */
+    warnings: Array<{ code: string, message: string }>
     /** Missing points filled. */
     filledGaps: number
     /** The highest point forecast. */

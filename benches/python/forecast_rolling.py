@@ -54,7 +54,15 @@ from opsbrain import capacity
 HOUR = 3600
 DAY = 24
 WEEK = 168
-OURS = ["auto", "seasonal_naive_weekly", "holt_winters_daily", "holt_winters_weekly", "mstl"]
+OURS = [
+    "auto",
+    "seasonal_naive_weekly",
+    "holt_winters_daily",
+    "holt_winters_weekly",
+    "holt_winters_damped_daily",
+    "holt_winters_damped_weekly",
+    "mstl",
+]
 BOUNDED = ("cpu_utilization",)
 PINS = ["statsforecast==2.1.1", "statsmodels==0.15.0"]
 

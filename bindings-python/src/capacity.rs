@@ -87,12 +87,14 @@ pub fn hpa_desired_replicas<'py>(
 /// Forecasts a metric history (`values[i]` observed at `start + i * step`)
 /// with prediction intervals; returns a dict with `method`, `start`,
 /// `step_secs`, `mean` / `lower` / `upper` (numpy arrays), `level`, `sigma`,
-/// `smoothing`, `validation`, `filled_gaps`, `peak`, `crossings` (one per
-/// threshold) and `schedule` (when `scaling` is given: a dict with
-/// `capacity_per_replica` and optionally `target_utilization`,
-/// `min_replicas`, `max_replicas`, `bound`, `lead_secs`, `cooldown_secs`).
+/// `smoothing`, `validation`, `components`, `warnings`, `filled_gaps`,
+/// `peak`, `crossings` (one per threshold) and `schedule` (when `scaling` is
+/// given: a dict with `capacity_per_replica` and optionally
+/// `target_utilization`, `min_replicas`, `max_replicas`, `bound`,
+/// `lead_secs`, `cooldown_secs`). `lower` (default 0) and `upper` bound the
+/// mean and the intervals.
 #[pyfunction]
-#[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None))]
+#[pyo3(signature = (values, *, start, step, horizon = None, method = None, level = None, max_gap = None, thresholds = None, scaling = None, lower = None, upper = None))]
 pub fn forecast<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
@@ -104,6 +106,8 @@ pub fn forecast<'py>(
     max_gap: Opt<'_, 'py>,
     thresholds: Opt<'_, 'py>,
     scaling: Opt<'_, 'py>,
+    lower: Opt<'_, 'py>,
+    upper: Opt<'_, 'py>,
 ) -> Res<Bound<'py, PyAny>> {
     let fields = [
         ("start", Some(start)),
@@ -114,6 +118,8 @@ pub fn forecast<'py>(
         ("max_gap_secs", max_gap),
         ("thresholds", thresholds),
         ("scaling", scaling),
+        ("lower", lower),
+        ("upper", upper),
     ];
     on_series(py, values, &fields, MAX_SERIES_LEN, core::forecast)
 }

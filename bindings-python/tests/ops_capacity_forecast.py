@@ -40,7 +40,10 @@ def _forecast(inp: dict) -> Any:
     p = dict(inp.get("params", {}))
     _secs(p, "horizon_secs", "horizon", kw)
     _secs(p, "max_gap_secs", "max_gap", kw)
-    for k in ("method", "level", "thresholds", "scaling"):
+    plain = ("method", "level", "thresholds", "scaling", "lower", "upper")
+    unknown = set(p) - set(plain) - {"horizon_secs", "max_gap_secs"}
+    assert not unknown, f"params not mapped by this runner: {sorted(unknown)}"
+    for k in plain:
         if k in p:
             kw[k] = p[k]
     return _plain(capacity.forecast(values, **kw))

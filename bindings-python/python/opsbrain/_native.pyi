@@ -510,6 +510,8 @@ _Method = Literal[
     "holt_winters_daily",
     "holt_winters_weekly",
     "mstl",
+    "holt_winters_damped_daily",
+    "holt_winters_damped_weekly",
 ]
 
 def forecast(
@@ -523,6 +525,8 @@ def forecast(
     max_gap: Optional[timedelta] = None,
     thresholds: Optional[Sequence[float]] = None,
     scaling: Optional[Mapping[str, Any]] = None,
+    lower: Optional[float] = None,
+    upper: Optional[float] = None,
 ) -> dict[str, Any]: ...
 def maintenance_windows(
     values: npt.ArrayLike,

@@ -8,9 +8,10 @@
 //!   Autoscaler as a pure function, [`hpa_desired_replicas`].
 //! - [`forecast()`]: a 7-day (configurable) forecast of a metric history
 //!   ([`Series`]) with prediction intervals: seasonal naive (daily, weekly),
-//!   Holt-Winters additive (fitted), an MSTL-style daily + weekly
-//!   decomposition, or the best of them by holdout error; with the peak,
-//!   threshold crossings and a proactive replica schedule.
+//!   Holt-Winters additive (fitted, optionally with a damped trend), an
+//!   MSTL-style daily + weekly decomposition, or a combination chosen by
+//!   rolling-origin cross-validation; optional bounds; with the peak,
+//!   threshold crossings, a proactive replica schedule and warnings.
 //! - [`maintenance_windows`]: days segmented into usage regimes (KMeans),
 //!   then the quietest windows of the weekly profile, ranked.
 //!
@@ -62,14 +63,29 @@
 //!   the sum of squared one-step errors, initial states from the first two
 //!   seasons (Hyndman & Athanasopoulos, *Forecasting: principles and
 //!   practice*).
+//! - [`Method::HoltWintersDampedDaily`] / [`Method::HoltWintersDampedWeekly`]:
+//!   the same with a damped trend, `phi` fitted in [0.8, 0.98] with the
+//!   other parameters, so that a trend flattens out over the horizon
+//!   instead of running on (ETS(A,Ad,A)).
 //! - [`Method::Mstl`]: daily + weekly decomposition in the spirit of MSTL
 //!   (moving-average trend, per-phase medians over the last 28 days / 6
 //!   weeks, two passes); the seasonally adjusted rest is forecast as an
 //!   AR(1) decaying to its mean over the last week.
-//! - [`Method::Auto`]: holds out the last week (history of 3 weeks or more)
-//!   or the last day (3 days or more), fits every method that the rest
-//!   supports, keeps the one with the smallest mean absolute error on the
-//!   held-out part, and refits it on the whole history.
+//! - [`Method::Auto`]: rolling-origin cross-validation. With 3 weeks of
+//!   history or more, the four weeks before the end are held out one at a
+//!   time (each forecast from the history before it); with less, the seven
+//!   days of the last week (a history of 3 days at least). Every candidate
+//!   that fits the most recent window is scored by its mean absolute error,
+//!   averaged over the windows where all of them fit
+//!   ([`Forecast::validation`]). The forecast is the average of the best
+//!   candidate and MSTL (the runner-up when the best is MSTL or MSTL needs
+//!   more history), both refitted on the whole history
+//!   ([`Forecast::components`]). Averaging with a robust anchor beat
+//!   picking the best alone: on the older weekly origins of two long NAB
+//!   series (ambient temperature, NYC taxi; the last eight weeks of every
+//!   series were kept for evaluation) mean MASE was 0.946 for the best
+//!   alone, 0.906 for the best two, 0.934 for MSTL alone and 0.888 for the
+//!   best with MSTL.
 //!
 //! ### Prediction intervals
 //! From the variance `sigma^2` of each method's in-sample one-step errors,
@@ -77,8 +93,19 @@
 //! `sigma^2 (k + 1)`, `k` whole seasons ahead; Holt-Winters: the ETS(A,A,A)
 //! formula of Hyndman et al. 2008; MSTL: the AR(1)'s
 //! `sigma^2 (1 - phi^(2h)) / (1 - phi^2)`), with normal quantiles at `level`.
-//! The lower bound and the mean are clipped at zero (usage is never
-//! negative).
+//! Under [`Method::Auto`] the intervals are empirical instead: the
+//! quantile of the averaged forecast's absolute errors over the held-out
+//! windows at `1 - (1 - level) * 0.4` (0.98 for a 95% interval: a few
+//! windows understate the tail, and the series drifts after the last of
+//! them), widened beyond the window length in proportion to the components'
+//! model standard deviations.
+//!
+//! The mean and both bounds are clipped to `[lower, upper]`
+//! ([`ForecastParams::lower`], default 0: usage is never negative;
+//! [`ForecastParams::upper`], default none; 1 or 100 for a utilisation). A
+//! point forecast that leaves the history's range by more than a quarter
+//! of that range (before clipping) adds a `beyond_history`
+//! [`ForecastWarning`].
 //!
 //! ### Input handling
 //! - NaN marks a missing point. Runs of at most `max_gap_secs` (default 3
@@ -139,8 +166,8 @@ mod series;
 mod windows;
 
 pub use forecast::{
-    Crossing, Forecast, ForecastBound, ForecastParams, Method, Peak, ScalingPolicy,
-    ScalingSchedule, ScalingStep, Smoothing, Validation, forecast,
+    Crossing, Forecast, ForecastBound, ForecastParams, ForecastWarning, Method, Peak,
+    ScalingPolicy, ScalingSchedule, ScalingStep, Smoothing, Validation, forecast,
 };
 pub use hpa::{HpaDecision, HpaRequest, hpa_desired_replicas};
 pub use scaling::{

@@ -23,6 +23,8 @@ pub(crate) struct Fit {
     pub gamma: Option<f64>,
     /// Autoregression of MSTL's adjusted series.
     pub phi: Option<f64>,
+    /// Damping of the Holt-Winters trend.
+    pub damping: Option<f64>,
 }
 
 /// Most objective evaluations per Nelder-Mead fit.
@@ -45,18 +47,24 @@ pub(crate) fn seasonal_naive(y: &[f64], m: usize, h: usize) -> Fit {
         beta: None,
         gamma: None,
         phi: None,
+        damping: None,
     }
 }
 
 /// Holt-Winters additive in error-correction form with period `m`:
-/// `yhat = l + b + s[t-m]`, `e = y - yhat`, `l += b + alpha e`,
-/// `b += beta e`, `s[t] = s[t-m] + gamma e`, with `0 < alpha < 1`,
-/// `0 < beta < alpha`, `0 < gamma < 1 - alpha`. Initial states from the
-/// first two seasons, after Hyndman & Athanasopoulos: `b0` the difference
-/// of the two seasons' means over `m`, `l0` the first season's mean moved
-/// back along `b0` to just before the first point, and `s` the first season
-/// minus that line. Needs `2 m` points.
-pub(crate) fn holt_winters(y: &[f64], m: usize, h: usize) -> Fit {
+/// `yhat = l + phi b + s[t-m]`, `e = y - yhat`, `l += phi b + alpha e`,
+/// `b = phi b + beta e`, `s[t] = s[t-m] + gamma e`, with `0 < alpha < 1`,
+/// `0 < beta < alpha`, `0 < gamma < 1 - alpha`; `phi = 1` (no damping)
+/// unless `damped`, when `phi` is fitted in `[0.8, 0.98]` with the others
+/// (the range of Hyndman & Athanasopoulos, section 8.2: below 0.8 the
+/// trend vanishes within a few steps, above 0.98 damping is invisible) and
+/// the trend's contribution flattens to `b phi (1 - phi^h) / (1 - phi)`.
+/// Initial states from the first two seasons, after Hyndman &
+/// Athanasopoulos: `b0` the difference of the two seasons' means over `m`,
+/// `l0` the first season's mean moved back along `b0` to just before the
+/// first point, and `s` the first season minus that line. Needs `2 m`
+/// points.
+pub(crate) fn holt_winters(y: &[f64], m: usize, h: usize, damped: bool) -> Fit {
     let n = y.len();
     let mean1 = y[..m].iter().sum::<f64>() / m as f64;
     let mean2 = y[m..2 * m].iter().sum::<f64>() / m as f64;
@@ -71,43 +79,66 @@ pub(crate) fn holt_winters(y: &[f64], m: usize, h: usize) -> Fit {
         .collect();
     let params = |x: &[f64]| {
         let a = logistic(x[0]).clamp(1e-4, 1.0 - 1e-4);
-        (a, a * logistic(x[1]), (1.0 - a) * logistic(x[2]))
+        let phi = if damped {
+            DAMPING_MIN + (DAMPING_MAX - DAMPING_MIN) * logistic(x[3])
+        } else {
+            1.0
+        };
+        (a, a * logistic(x[1]), (1.0 - a) * logistic(x[2]), phi)
     };
     let mut season = vec![0.0; m];
-    let run = |a: f64, b: f64, g: f64, season: &mut Vec<f64>| -> (f64, f64, f64) {
+    let run = |(a, b, g, phi): (f64, f64, f64, f64), season: &mut Vec<f64>| -> (f64, f64, f64) {
         season.copy_from_slice(&s0);
         let (mut l, mut tr, mut sse) = (l0, b0, 0.0);
         for (t, &v) in y.iter().enumerate() {
             let j = t % m;
-            let e = v - (l + tr + season[j]);
+            let e = v - (l + phi * tr + season[j]);
             sse += e * e;
-            l += tr + a * e;
-            tr += b * e;
+            l += phi * tr + a * e;
+            tr = phi * tr + b * e;
             season[j] += g * e;
         }
         (l, tr, sse)
     };
-    let x0 = [logit(0.3), logit(0.1), logit(0.1)];
-    let mut obj = |x: &[f64]| {
-        let (a, b, g) = params(x);
-        run(a, b, g, &mut season).2
-    };
-    let (x, _) = nelder_mead(&mut obj, &x0, 1.0, MAX_EVALS, 1e-10);
-    let (a, b, g) = params(&x);
-    let (l, tr, sse) = run(a, b, g, &mut season);
+    let x0 = [logit(0.3), logit(0.1), logit(0.1), logit(0.5)];
+    let x0 = if damped { &x0[..] } else { &x0[..3] };
+    let mut obj = |x: &[f64]| run(params(x), &mut season).2;
+    let (x, _) = nelder_mead(&mut obj, x0, 1.0, MAX_EVALS, 1e-10);
+    let (a, b, g, phi) = params(&x);
+    let (l, tr, sse) = run((a, b, g, phi), &mut season);
     let s2 = sse / n as f64;
-    let mean = (0..h)
-        .map(|i| l + (i + 1) as f64 * tr + season[(n + i) % m])
-        .collect();
-    let var = (1..=h)
-        .map(|hh| {
-            let hf = hh as f64;
-            let k = ((hh - 1) / m) as f64;
-            s2 * (1.0
-                + (hf - 1.0) * (a * a + a * b * hf + b * b * hf * (2.0 * hf - 1.0) / 6.0)
-                + k * (g * (2.0 * a + g) + b * g * (k + 1.0)))
-        })
-        .collect();
+    let mut mean = Vec::with_capacity(h);
+    let mut damp_sum = 0.0; // phi + phi^2 + ... + phi^(i+1)
+    let mut ph = 1.0;
+    for i in 0..h {
+        ph *= phi;
+        damp_sum += ph;
+        mean.push(l + damp_sum * tr + season[(n + i) % m]);
+    }
+    let var = if damped {
+        // ETS(A,Ad,A): var_h = s2 (1 + sum_{j<h} c_j^2) with
+        // c_j = alpha + beta phi (1 - phi^j) / (1 - phi) + gamma [j % m == 0]
+        // (Hyndman et al. 2008, table 6.1, class 1).
+        let mut var = Vec::with_capacity(h);
+        let (mut acc, mut pj) = (0.0, 1.0);
+        for hh in 1..=h {
+            var.push(s2 * (1.0 + acc));
+            pj *= phi; // phi^hh
+            let c = a + b * phi * (1.0 - pj) / (1.0 - phi) + if hh % m == 0 { g } else { 0.0 };
+            acc += c * c;
+        }
+        var
+    } else {
+        (1..=h)
+            .map(|hh| {
+                let hf = hh as f64;
+                let k = ((hh - 1) / m) as f64;
+                s2 * (1.0
+                    + (hf - 1.0) * (a * a + a * b * hf + b * b * hf * (2.0 * hf - 1.0) / 6.0)
+                    + k * (g * (2.0 * a + g) + b * g * (k + 1.0)))
+            })
+            .collect()
+    };
     Fit {
         mean,
         var,
@@ -116,8 +147,13 @@ pub(crate) fn holt_winters(y: &[f64], m: usize, h: usize) -> Fit {
         beta: Some(b),
         gamma: Some(g),
         phi: None,
+        damping: damped.then_some(phi),
     }
 }
+
+/// Range of the fitted damping parameter.
+const DAMPING_MIN: f64 = 0.8;
+const DAMPING_MAX: f64 = 0.98;
 
 /// Centred moving average of window `w` (a 2 x w average when `w` is even),
 /// held constant beyond the first and last centred positions. Needs
@@ -240,6 +276,7 @@ pub(crate) fn mstl(y: &[f64], day: usize, week: usize, h: usize) -> Fit {
         beta: None,
         gamma: None,
         phi: Some(phi),
+        damping: None,
     }
 }
 
@@ -260,7 +297,8 @@ mod tests {
         let truth = pattern(5 * week, week)[4 * week..].to_vec();
         for fit in [
             seasonal_naive(&y, week, week),
-            holt_winters(&y, week, week),
+            holt_winters(&y, week, week, false),
+            holt_winters(&y, week, week, true),
             mstl(&y, day, week, week),
         ] {
             for (a, b) in fit.mean.iter().zip(&truth) {
@@ -276,7 +314,7 @@ mod tests {
         let y: Vec<f64> = (0..10 * m)
             .map(|t| 5.0 + 0.05 * t as f64 + ((t % m) as f64).cos())
             .collect();
-        let fit = holt_winters(&y, m, m);
+        let fit = holt_winters(&y, m, m, false);
         let want = 5.0 + 0.05 * (10 * m) as f64 + 1.0;
         assert!(
             (fit.mean[0] - want).abs() < 0.05,

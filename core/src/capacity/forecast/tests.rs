@@ -29,18 +29,36 @@ fn auto_picks_a_weekly_method_for_a_weekly_pattern() {
         })
         .collect();
     let f = run(&y, TimeDelta::hours(1), &ForecastParams::default()).unwrap();
-    assert_eq!(f.validation.len(), 5);
+    assert_eq!(f.validation.len(), 7);
+    // Five weeks: windows start 1 to 4 weeks back; the weekly methods need
+    // two weeks of history, so every candidate skips the oldest one.
+    assert!(f.validation.iter().all(|v| v.windows == 3));
     assert!(matches!(
         f.method,
-        Method::SeasonalNaiveWeekly | Method::HoltWintersWeekly | Method::Mstl
+        Method::SeasonalNaiveWeekly
+            | Method::HoltWintersWeekly
+            | Method::HoltWintersDampedWeekly
+            | Method::Mstl
     ));
-    let best = f
-        .validation
+    let mut maes: Vec<(f64, Method)> = f.validation.iter().map(|v| (v.mae, v.method)).collect();
+    maes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let second = if maes[0].1 == Method::Mstl {
+        maes[1].1
+    } else {
+        Method::Mstl
+    };
+    assert_eq!(f.components, vec![maes[0].1, second]);
+    assert_eq!(f.method, maes[0].1);
+    // The mean is the components' average.
+    let parts: Vec<Forecast> = f
+        .components
         .iter()
-        .map(|v| v.mae)
-        .fold(f64::INFINITY, f64::min);
-    let chosen = f.validation.iter().find(|v| v.method == f.method).unwrap();
-    assert_eq!(chosen.mae, best);
+        .map(|&m| run(&y, TimeDelta::hours(1), &with(m)).unwrap())
+        .collect();
+    for i in 0..f.mean.len() {
+        let avg = (parts[0].mean[i] + parts[1].mean[i]) / 2.0;
+        assert!((f.mean[i] - avg.max(0.0)).abs() < 1e-9);
+    }
     assert!(
         f.lower
             .iter()
@@ -48,6 +66,104 @@ fn auto_picks_a_weekly_method_for_a_weekly_pattern() {
             .zip(&f.upper)
             .all(|((l, m), u)| l <= m && m <= u)
     );
+    assert!(f.warnings.is_empty());
+}
+
+#[test]
+fn damped_trend_flattens_where_the_plain_trend_runs_on() {
+    let y: Vec<f64> = (0..14 * 24)
+        .map(|t| {
+            10.0 + 0.2 * t as f64 + 3.0 * ((t % 24) as f64 / 24.0 * std::f64::consts::TAU).sin()
+        })
+        .collect();
+    let plain = run(&y, TimeDelta::hours(1), &with(Method::HoltWintersDaily)).unwrap();
+    let damped = run(
+        &y,
+        TimeDelta::hours(1),
+        &with(Method::HoltWintersDampedDaily),
+    )
+    .unwrap();
+    let phi = damped.smoothing.as_ref().and_then(|s| s.damping).unwrap();
+    assert!((0.8..=0.98).contains(&phi), "{phi}");
+    assert_eq!(plain.smoothing.as_ref().unwrap().damping, None);
+    // Over a week the plain trend adds about 0.2 per hour; the damped one
+    // adds at most b phi / (1 - phi) in all.
+    let rise = |f: &Forecast| f.mean[167] - f.mean[23];
+    assert!(rise(&plain) > 25.0, "{}", rise(&plain));
+    assert!(
+        rise(&damped) < 0.5 * rise(&plain),
+        "{} vs {}",
+        rise(&damped),
+        rise(&plain)
+    );
+    assert!(damped.upper.iter().zip(&damped.lower).all(|(u, l)| u >= l));
+}
+
+#[test]
+fn bounds_clip_the_mean_and_the_intervals() {
+    // A utilisation climbing towards 1.
+    let y: Vec<f64> = (0..7 * 24).map(|t| 0.3 + 0.004 * t as f64).collect();
+    let p = ForecastParams {
+        method: Method::HoltWintersDaily,
+        upper: Some(1.0),
+        ..Default::default()
+    };
+    let f = run(&y, TimeDelta::hours(1), &p).unwrap();
+    assert!(
+        f.mean
+            .iter()
+            .chain(&f.upper)
+            .chain(&f.lower)
+            .all(|v| (0.0..=1.0).contains(v))
+    );
+    assert!(f.mean.contains(&1.0));
+    assert_eq!(f.warnings.len(), 1);
+    assert_eq!(f.warnings[0].code, "beyond_history");
+    let bad = ForecastParams {
+        upper: Some(0.0),
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&y, TimeDelta::hours(1), &bad).unwrap_err().code(),
+        "invalid_config"
+    );
+    let bad = ForecastParams {
+        lower: f64::NAN,
+        ..Default::default()
+    };
+    assert_eq!(
+        run(&y, TimeDelta::hours(1), &bad).unwrap_err().code(),
+        "invalid_config"
+    );
+}
+
+#[test]
+fn auto_intervals_cover_about_the_level_on_noisy_seasonal_data() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let week = 168;
+    let y: Vec<f64> = (0..10 * week)
+        .map(|t| {
+            let (d, h) = ((t / 24) % 7, t % 24);
+            50.0 + if d < 5 { 20.0 } else { 0.0 }
+                + 10.0 * (h as f64 / 24.0 * std::f64::consts::TAU).sin()
+                + rng.gen_range(-5.0..5.0)
+        })
+        .collect();
+    let f = run(
+        &y[..9 * week],
+        TimeDelta::hours(1),
+        &ForecastParams::default(),
+    )
+    .unwrap();
+    assert!(f.validation.iter().all(|v| v.windows == 4));
+    let inside = y[9 * week..]
+        .iter()
+        .zip(f.lower.iter().zip(&f.upper))
+        .filter(|(v, (l, u))| **l <= **v && **v <= **u)
+        .count();
+    let cover = inside as f64 / week as f64;
+    assert!((0.88..=1.0).contains(&cover), "{cover}");
 }
 
 #[test]
