@@ -1,11 +1,14 @@
 //! Saved models and curves (Isolation Forest, miss-ratio curve, proactive
-//! monitor): any text gives a value or a coded error; a value that loads
-//! keeps the invariants its fitter guarantees (scores in [-1, 0], hit
-//! ratios in [0, 1] and non-decreasing) and survives its own JSON.
+//! monitor, stream detector state): any text gives a value or a coded
+//! error; a value that loads keeps the invariants its fitter guarantees
+//! (scores in [-1, 0], hit ratios in [0, 1] and non-decreasing, stream
+//! scores in [0, 1]) and survives its own JSON.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use opsbrain::anomaly::stream::StreamDetector;
 use opsbrain::anomaly::{IsolationForest, ProactiveMonitor};
+use opsbrain::chrono::{TimeZone, Utc};
 use opsbrain::cache::MissRatioCurve;
 
 mod common;
@@ -19,6 +22,29 @@ fuzz_target!(|data: &[u8]| {
     let Ok(rest) = std::str::from_utf8(rest) else {
         return;
     };
+    if pick >= 0xF0 {
+        // Stream detector state (first bytes 0xF0..=0xFF; the others keep
+        // the readers they had).
+        match StreamDetector::from_json(rest) {
+            Ok(mut d) => {
+                let again = StreamDetector::from_json(&d.to_json())
+                    .unwrap_or_else(|e| panic!("a detector does not read its own JSON: {e}"));
+                assert!(again == d, "a detector changed in a JSON round trip");
+                let at = Utc.with_ymd_and_hms(9000, 1, 1, 0, 0, 0).unwrap();
+                for (i, v) in [0.0, 1e300, -1e300, 5.0].into_iter().enumerate() {
+                    match d.update(at + opsbrain::chrono::TimeDelta::minutes(i as i64), v) {
+                        Ok(p) => assert!(
+                            [p.score, p.anomaly, p.raw].iter().all(|s| (0.0..=1.0).contains(s)),
+                            "stream scores outside [0, 1]: {p:?}"
+                        ),
+                        Err(e) => check_error(&e),
+                    }
+                }
+            }
+            Err(e) => check_error(&e),
+        }
+        return;
+    }
     match pick % 3 {
         0 => match IsolationForest::from_json(rest) {
             Ok(forest) => {
