@@ -315,7 +315,8 @@ describe('ProactiveMonitor', () => {
         ['error_trends', 0.15],
       ],
     )
-    assert.equal(config.thresholdPercentile, 5)
+    assert.equal(config.thresholdPercentile, null) // each group's contamination
+    assert.equal(config.otherGroups.contamination, 0.05)
     assert.equal(config.nEstimators, 100)
     assert.equal(config.maxSamples, 'auto')
     assert.deepEqual(config.severity.depth, [0.03, 0.08, 0.15])
@@ -330,7 +331,7 @@ describe('ProactiveMonitor', () => {
     assert.ok(found.scores instanceof Float64Array)
     assert.equal(found.scores.length, perf.length)
     assert.ok(found.anomalousPoints.includes(150))
-    assert.equal(found.expectedShare, 0.05)
+    assert.equal(found.expectedShare, 0.1) // performance's contamination
     found.anomalousPoints.forEach((i) => assert.ok(found.scores[i] < found.threshold))
     assert.deepEqual(monitor.detect('performance', ...flat(perf)), found)
     const now = new Date('2026-11-27T09:00:00Z')
@@ -355,7 +356,7 @@ describe('ProactiveMonitor', () => {
     const fitted = await monitor.fitAsync('error_trends', perf)
     assert.ok(fitted instanceof FittedGroup)
     assert.equal(fitted.toJson(), monitor.fit('error_trends', perf).toJson())
-    await rejectsCode(monitor.detectAsync('disk', perf), 'invalid_input')
+    await rejectsCode(monitor.detectAsync(' ', perf), 'invalid_input')
     await rejectsCode(monitor.fitAsync(7, perf), 'invalid_type')
   })
 
@@ -363,7 +364,7 @@ describe('ProactiveMonitor', () => {
     const reference = cloud(500, 2, 0, 7)
     const fitted = new ProactiveMonitor().fit('error_trends', reference)
     assert.equal(fitted.metric, 'error_trends')
-    assert.equal(fitted.expectedShare, 0.05)
+    assert.equal(fitted.expectedShare, 0.15)
     const out = fitted.score([[0, 0], [40, 40]])
     assert.deepEqual(out.anomalousPoints, [1])
     assert.equal(out.threshold, fitted.threshold)
@@ -385,7 +386,11 @@ describe('ProactiveMonitor', () => {
 
   test('errors', () => {
     const monitor = new ProactiveMonitor()
-    throwsCode(() => monitor.detect('disk', perf), 'invalid_input', /unknown metric group/)
+    const disk = monitor.detect('disk', perf) // any group name, at other_groups' 0.05
+    assert.equal(disk.expectedShare, 0.05)
+    assert.match(monitor.alerts([disk], new Date())[0].recommendation, /disk/)
+    const strict = new ProactiveMonitor('{"groups": [{"name": "performance", "contamination": 0.1, "recommendation": "r"}]}')
+    throwsCode(() => strict.detect('disk', perf), 'invalid_input', /unknown metric group/)
     throwsCode(() => monitor.detect(3, perf), 'invalid_type')
     throwsCode(() => monitor.detect('performance', 'perf'), 'invalid_type')
     throwsCode(() => new ProactiveMonitor('{"groups": []}'), 'invalid_config')

@@ -223,8 +223,15 @@ def test_monitor_batch_streaming_alerts_and_pickle() -> None:
     np.testing.assert_array_equal(again.score(window).scores, fitted.score(window).scores)
     assert pickle.loads(pickle.dumps(monitor)).config == monitor.config
 
+    # Any group name is scored at other_groups' contamination ...
+    disk = monitor.detect("disk", window)
+    assert disk.expected_share == 0.05 and "disk" in monitor.alerts([disk], when)[0]["recommendation"]
+    # ... unless the configuration has no other_groups.
+    strict = ProactiveMonitor.from_json('{"groups": [{"name": "performance", "contamination": 0.1, "recommendation": "r"}]}')
     with pytest.raises(opsbrain.InvalidInputError, match="unknown metric group"):
-        monitor.detect("disk", window)
+        strict.detect("disk", window)
+    with pytest.raises(opsbrain.InvalidInputError, match="must not be empty"):
+        monitor.detect(" ", window)
     with pytest.raises(opsbrain.InvalidInputError):
         monitor.alerts([found], datetime(2026, 1, 1))
     with pytest.raises(opsbrain.InvalidTypeError):

@@ -88,8 +88,14 @@
 //! The framework's proactive monitoring ("Anomaly Detection System") as pure
 //! functions: named metric groups, each with its own contamination; standard
 //! scaling; isolation-forest decision scores; a threshold at a percentile of
-//! the scores (the 5th by default); the anomalous points; and alerts of type
-//! `anomaly_detected` with a severity and a recommendation per group.
+//! the scores (by default each group's contamination: 0.1 flags the lowest
+//! 10%; [`MonitorConfig::threshold_percentile`] sets one percentile for
+//! every group, 5 as the framework's text does); the anomalous points; and
+//! alerts of type `anomaly_detected` with a severity and a recommendation
+//! per group. Group names outside the configuration are scored with
+//! [`MonitorConfig::other_groups`] (the built-in monitor: contamination 0.05
+//! and a generic recommendation naming the metric), or rejected when it is
+//! `None`.
 //!
 //! Two ways to use it:
 //! - **batch**, as the framework does: [`ProactiveMonitor::detect`] scales a
@@ -128,6 +134,13 @@
 //! let alerts = monitor.alerts(&[found], now)?;
 //! assert_eq!(alerts[0].kind, "anomaly_detected");
 //! assert_eq!(alerts[0].metric, "performance");
+//! // Any group name: a machine's temperature, scored at contamination 0.05.
+//! let mut temp = Array2::from_shape_fn((200, 1), |(i, _)| 70.0 + (i % 9) as f64);
+//! temp[[120, 0]] = 140.0;
+//! let t = monitor.detect("temperature", &temp)?;
+//! assert_eq!(t.expected_share, 0.05);
+//! assert!(t.anomalous_points.contains(&120));
+//! assert!(monitor.alerts(&[t], now)?[0].recommendation.contains("temperature"));
 //! # Ok::<(), opsbrain::Error>(())
 //! ```
 
@@ -143,8 +156,8 @@ pub use isolation_forest::{
     average_path_length,
 };
 pub use monitor::{
-    Alert, FittedGroup, GroupAnomalies, MAX_GROUPS, MetricGroup, MonitorConfig, ProactiveMonitor,
-    SeverityRules,
+    Alert, FittedGroup, GroupAnomalies, MAX_GROUPS, MetricGroup, MonitorConfig, OtherGroups,
+    ProactiveMonitor, SeverityRules,
 };
 pub use scale::StandardScaler;
 

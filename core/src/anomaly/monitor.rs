@@ -47,6 +47,16 @@ impl Default for SeverityRules {
     }
 }
 
+/// How a group the configuration does not name is scored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherGroups {
+    /// The contamination, in `(0, 0.5]`.
+    pub contamination: f64,
+    /// The recommendation; `{metric}` is replaced by the group's name.
+    pub recommendation: String,
+}
+
 /// A monitor's configuration: its groups, the threshold percentile and the
 /// forest settings shared by every group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,9 +64,16 @@ impl Default for SeverityRules {
 pub struct MonitorConfig {
     /// The metric groups.
     pub groups: Vec<MetricGroup>,
-    /// Percentile of decision scores below which points are anomalous.
-    #[serde(default = "default_percentile")]
-    pub threshold_percentile: f64,
+    /// How groups not in `groups` are scored; `None` makes an unknown group
+    /// name an `invalid_input` error. The built-in monitor scores them at
+    /// contamination 0.05 with a generic recommendation.
+    #[serde(default)]
+    pub other_groups: Option<OtherGroups>,
+    /// Percentile of decision scores below which points are anomalous, the
+    /// same for every group; `None` (the default) takes each group's
+    /// contamination as its percentile (0.1 flags the lowest 10%).
+    #[serde(default)]
+    pub threshold_percentile: Option<f64>,
     /// Trees per forest.
     #[serde(default = "default_trees")]
     pub n_estimators: usize,
@@ -71,9 +88,6 @@ pub struct MonitorConfig {
     pub severity: SeverityRules,
 }
 
-fn default_percentile() -> f64 {
-    5.0
-}
 fn default_trees() -> usize {
     100
 }
@@ -137,7 +151,8 @@ pub struct FittedGroup {
     pub forest: IsolationForest,
     /// The percentile of the reference window's decision scores.
     pub threshold: f64,
-    /// The percentile's share (`threshold_percentile / 100`).
+    /// The share the threshold's percentile expects to flag (the group's
+    /// contamination, or `threshold_percentile / 100` when set).
     pub expected_share: f64,
 }
 
@@ -253,8 +268,9 @@ pub struct ProactiveMonitor {
 
 impl ProactiveMonitor {
     /// The framework's three groups: `performance` (contamination 0.1),
-    /// `usage_patterns` (0.05) and `error_trends` (0.15), the 5th
-    /// percentile, 100 trees, seed 0.
+    /// `usage_patterns` (0.05) and `error_trends` (0.15), each flagging
+    /// the share its contamination names, any other group name at 0.05
+    /// with a generic recommendation, 100 trees, seed 0.
     ///
     /// ```
     /// let m = opsbrain::anomaly::ProactiveMonitor::builtin();
@@ -299,7 +315,14 @@ impl ProactiveMonitor {
                          back the latest release.",
                     ),
                 ],
-                threshold_percentile: 5.0,
+                other_groups: Some(OtherGroups {
+                    contamination: 0.05,
+                    recommendation: "Look at what changed for {metric} around the flagged \
+                                     points: deploys, configuration, load and the hardware \
+                                     behind it."
+                        .into(),
+                }),
+                threshold_percentile: None,
                 n_estimators: 100,
                 max_samples: MaxSamples::Auto,
                 seed: 0,
@@ -316,7 +339,7 @@ impl ProactiveMonitor {
     /// ```
     /// use opsbrain::anomaly::ProactiveMonitor;
     /// let mut config = ProactiveMonitor::framework().config().clone();
-    /// config.threshold_percentile = 1.0;
+    /// config.threshold_percentile = Some(1.0);
     /// assert!(ProactiveMonitor::new(config).is_ok());
     /// ```
     pub fn new(config: MonitorConfig) -> Result<Self> {
@@ -346,10 +369,19 @@ impl ProactiveMonitor {
                 )));
             }
         }
-        if !(config.threshold_percentile > 0.0 && config.threshold_percentile < 100.0) {
+        if let Some(p) = config.threshold_percentile
+            && !(p > 0.0 && p < 100.0)
+        {
             return Err(Error::invalid_config(format!(
-                "threshold_percentile must be in (0, 100), got {}",
-                config.threshold_percentile
+                "threshold_percentile must be in (0, 100), got {p}"
+            )));
+        }
+        if let Some(o) = &config.other_groups
+            && !(o.contamination > 0.0 && o.contamination <= 0.5)
+        {
+            return Err(Error::invalid_config(format!(
+                "other_groups.contamination must be in (0, 0.5], got {}",
+                o.contamination
             )));
         }
         for (what, levels) in [
@@ -377,7 +409,8 @@ impl ProactiveMonitor {
     /// let m = ProactiveMonitor::from_json(
     ///     r#"{"groups": [{"name": "latency", "contamination": 0.1, "recommendation": "Page the on-call."}]}"#,
     /// )?;
-    /// assert_eq!(m.config().threshold_percentile, 5.0);
+    /// assert_eq!(m.config().threshold_percentile, None); // each group's contamination
+    /// assert!(m.detect("temperature", &[[1.0]; 10][..]).is_err()); // no other_groups: unknown
     /// # Ok::<(), opsbrain::Error>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self> {
@@ -406,15 +439,35 @@ impl ProactiveMonitor {
         &self.config
     }
 
-    fn group(&self, name: &str) -> Result<&MetricGroup> {
-        self.config
-            .groups
-            .iter()
-            .find(|g| g.name == name)
-            .ok_or_else(|| {
+    /// The named group, or one made from `other_groups`.
+    fn group(&self, name: &str) -> Result<MetricGroup> {
+        if let Some(g) = self.config.groups.iter().find(|g| g.name == name) {
+            return Ok(g.clone());
+        }
+        match &self.config.other_groups {
+            Some(o) => {
+                crate::validate::check_name("group name", name)
+                    .map_err(|e| Error::invalid_input(e.message))?;
+                Ok(MetricGroup {
+                    name: name.into(),
+                    contamination: o.contamination,
+                    recommendation: o.recommendation.replace("{metric}", name),
+                })
+            }
+            None => {
                 let known: Vec<&str> = self.config.groups.iter().map(|g| g.name.as_str()).collect();
-                Error::invalid_input(format!("unknown metric group {name:?}; known: {known:?}"))
-            })
+                Err(Error::invalid_input(format!(
+                    "unknown metric group {name:?}; known: {known:?} (set other_groups to accept any name)"
+                )))
+            }
+        }
+    }
+
+    /// The percentile a group's threshold sits at.
+    fn percentile(&self, g: &MetricGroup) -> f64 {
+        self.config
+            .threshold_percentile
+            .unwrap_or(g.contamination * 100.0)
     }
 
     fn params(&self, contamination: f64) -> Result<IsolationForestParams> {
@@ -457,13 +510,14 @@ impl ProactiveMonitor {
         let scores = forest.decision_function(&scaled)?.to_vec();
         let mut sorted = scores.clone();
         sorted.sort_by(f64::total_cmp);
-        let threshold = percentile_sorted(&sorted, self.config.threshold_percentile);
+        let percentile = self.percentile(&g);
+        let threshold = percentile_sorted(&sorted, percentile);
         let fitted = FittedGroup {
-            group: g.clone(),
+            group: g,
             scaler,
             forest,
             threshold,
-            expected_share: self.config.threshold_percentile / 100.0,
+            expected_share: percentile / 100.0,
         };
         Ok((fitted, scores))
     }
