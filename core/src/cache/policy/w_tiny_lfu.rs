@@ -98,7 +98,7 @@ pub(super) struct WTinyLfu {
 /// Caffeine's "simple" hill climber over the window size (see
 /// [`Policy::WTinyLfuAdaptive`](super::Policy::WTinyLfuAdaptive)).
 pub(super) struct Climber {
-    /// Accesses per sample: 10 x capacity.
+    /// Accesses per sample: 10 x capacity, at least [`MIN_PERIOD`].
     pub(super) period: u64,
     pub(super) hits: u64,
     pub(super) accesses: u64,
@@ -114,24 +114,27 @@ pub(super) struct Climber {
 /// First step and restart step: 6.25% of the capacity.
 pub(super) const STEP_PERCENT: f64 = 0.0625;
 /// The step shrinks by this factor each sample while the rate moves little.
-pub(super) const STEP_DECAY: f64 = 0.98;
+pub(super) const STEP_DECAY: f64 = 0.9;
+/// The shortest sample, in accesses: small caches' samples are not left to
+/// noise.
+pub(super) const MIN_PERIOD: u64 = 10_000;
 /// A hit-rate change of at least 5 points restarts the step.
 pub(super) const RESTART_THRESHOLD: f64 = 0.05;
 
 impl Climber {
     pub(super) fn new(cap: usize, window: usize) -> Self {
         Climber {
-            period: 10 * cap as u64,
+            period: (10 * cap as u64).max(MIN_PERIOD),
             hits: 0,
             accesses: 0,
             previous: 0.0,
-            step: -STEP_PERCENT * cap as f64,
+            step: STEP_PERCENT * cap as f64,
             target: window as f64,
         }
     }
 
     /// Records one access; at the end of a sample, returns the new window
-    /// size (in `[1, max(1, cap - 1)]`) when the climber moves it.
+    /// size (in `[ceil(1%), max(1, cap - 1)]`).
     pub(super) fn record(&mut self, hit: bool, cap: usize) -> Option<usize> {
         self.hits += u64::from(hit);
         self.accesses += 1;
@@ -149,7 +152,8 @@ impl Climber {
         self.previous = rate;
         (self.hits, self.accesses) = (0, 0);
         let hi = cap.saturating_sub(1).max(1) as f64;
-        self.target = (self.target + amount).clamp(1.0, hi);
+        let lo = cap.div_ceil(100) as f64;
+        self.target = (self.target + amount).clamp(lo, hi);
         Some(self.target.round() as usize)
     }
 }
@@ -203,7 +207,7 @@ impl WTinyLfu {
             };
             let v = list.tail;
             self.arena.unlink(list, v);
-            self.arena.push_front(&mut self.window, v);
+            self.arena.push_back(&mut self.window, v);
             self.region[v as usize] = WINDOW;
         }
     }
