@@ -268,10 +268,10 @@ impl Cache for WTinyLfu {
     fn access(&mut self, key: u64) -> bool {
         let hit = self.lookup(key);
         let cap = self.window_cap + self.main_cap;
-        if let Some(window) = self.climber.as_mut().and_then(|c| c.record(hit, cap)) {
-            if window != self.window_cap {
-                self.resize(window);
-            }
+        if let Some(window) = self.climber.as_mut().and_then(|c| c.record(hit, cap))
+            && window != self.window_cap
+        {
+            self.resize(window);
         }
         hit
     }
