@@ -27,6 +27,15 @@ use w_tiny_lfu::WTinyLfu;
 /// assert_eq!(p, Policy::WTinyLfu);
 /// assert_eq!(Policy::Lru.as_str(), "lru");
 /// assert_eq!("arc".parse::<Policy>().unwrap_err().code(), "invalid_input");
+/// // Belady's clairvoyant MIN bounds every policy's hits.
+/// use opsbrain::cache::{simulate, Trace};
+/// let keys: Vec<u64> = (0..600u64).map(|i| (i * i) % 37).collect();
+/// let trace = Trace::new(&keys)?;
+/// let best = simulate(&trace, Policy::Belady, 8)?.hits;
+/// for &p in Policy::ALL {
+///     assert!(simulate(&trace, p, 8)?.hits <= best, "{p}");
+/// }
+/// assert_eq!("s3_fifo".parse::<Policy>()?, Policy::S3Fifo);
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
