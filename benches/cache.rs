@@ -1,5 +1,6 @@
 //! Cache sizing throughput: exact LRU miss-ratio curves, SHARDS, policy
-//! simulation (references per second).
+//! simulation of every policy, Belady's bound included (references per
+//! second).
 //!
 //! `cargo bench -p opsbrain-benches --bench cache` uses a 2M-reference Zipf
 //! trace over 500k keys; `cargo test --benches` runs each once on 20k.
@@ -44,7 +45,7 @@ fn curves(c: &mut Criterion) {
     let mut g = c.benchmark_group("policy");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
-    for policy in [Policy::Lru, Policy::Fifo, Policy::Lfu, Policy::WTinyLfu] {
+    for &policy in Policy::ALL {
         g.bench_function(BenchmarkId::new(policy.as_str(), n), |b| {
             b.iter(|| simulate(black_box(&trace), policy, 10_000).map(|r| r.hits))
         });

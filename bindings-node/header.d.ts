@@ -490,7 +490,7 @@ export interface GroupAnomalies {
 
 export declare namespace cache {
   /** A simulated eviction policy. */
-  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu'
+  export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu' | 'w_tiny_lfu_adaptive' | 's3_fifo' | 'sieve' | 'belady'
 
   /** `cache.Policy`'s names at run time: `cache.Policy.WTinyLfu === 'w_tiny_lfu'`. */
   export const Policy: {
@@ -498,6 +498,10 @@ export declare namespace cache {
     readonly Fifo: 'fifo'
     readonly Lfu: 'lfu'
     readonly WTinyLfu: 'w_tiny_lfu'
+    readonly WTinyLfuAdaptive: 'w_tiny_lfu_adaptive'
+    readonly S3Fifo: 's3_fifo'
+    readonly Sieve: 'sieve'
+    readonly Belady: 'belady'
   }
 
   /** How a cache type is filled and kept fresh. */

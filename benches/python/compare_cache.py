@@ -5,7 +5,8 @@ against the exact curve, policies side by side, and references per second.
     python benches/python/compare_cache.py --smoke      # generated trace, CI
 
 The data folder is the one described in its README (ARC, LIRS, cache2k,
-Corda, Scarab, CloudPhysics traces; zstd files need the `zstandard` package).
+Corda, Scarab, CloudPhysics traces; zstd files need the `zstandard` package
+or the `zstd` command).
 Published figures to compare with: exact LRU on ARC OLTP is 16.47% at 250
 entries and 42.47% at 2000 (Megiddo & Modha, FAST 2003).
 """
@@ -25,14 +26,18 @@ import numpy as np
 from opsbrain import cache
 
 SIZES = [100, 250, 500, 1000, 2000, 5000, 10_000, 50_000, 100_000]
-POLICIES = ["lru", "fifo", "lfu", "w_tiny_lfu"]
+POLICIES = ["lru", "fifo", "lfu", "w_tiny_lfu", "w_tiny_lfu_adaptive", "s3_fifo", "sieve", "belady"]
 
 
 def _open(path: Path) -> bytes:
     raw = path.read_bytes()
     if path.suffix == ".zst":
-        import zstandard  # only needed for the ARC traces
+        try:
+            import zstandard  # only needed for the ARC traces
+        except ImportError:  # fall back on the zstd command-line tool
+            import subprocess
 
+            return subprocess.run(["zstd", "-dc"], input=raw, capture_output=True, check=True).stdout
         return zstandard.ZstdDecompressor().stream_reader(raw).read()
     if path.suffix == ".xz":
         return lzma.decompress(raw)

@@ -235,7 +235,15 @@ describe('simulate', () => {
     assert.deepEqual(rows[1], { policy: 'lru', capacity: 3, accesses: 9, hits: 6, hitRatio: 6 / 9 })
   })
 
-  test('policies default to all four; a single name is accepted', () => {
+  test('the Policy object lists every name; the new ones run by name', () => {
+    assert.deepEqual(Object.values(cache.Policy), [
+      'lru', 'fifo', 'lfu', 'w_tiny_lfu', 'w_tiny_lfu_adaptive', 's3_fifo', 'sieve', 'belady',
+    ])
+    const rows = cache.simulate([1, 2, 3, 1, 2, 3, 1, 2, 3], [2], [cache.Policy.Belady, cache.Policy.Sieve])
+    assert.deepEqual(rows.map((r) => [r.policy, r.hits]), [['belady', 4], ['sieve', 0]])
+  })
+
+  test('policies default to the original four; a single name is accepted', () => {
     const all = cache.simulate(LOOP, [2])
     assert.deepEqual(
       all.map((r) => r.policy),
@@ -538,7 +546,7 @@ describe('sizeForHitRatio', () => {
   test('LRU agrees with the exact curve; every policy reaches the target at its answer', async () => {
     const exact = cache.lruMrc(keys).sizeForHitRatio(0.7)
     assert.equal(cache.sizeForHitRatio(keys, 'lru', 0.7), exact)
-    for (const policy of ['lru', 'fifo', 'lfu', 'w_tiny_lfu']) {
+    for (const policy of Object.values(cache.Policy)) {
       const size = cache.sizeForHitRatio(keys, policy, 0.7)
       assert.ok(size !== null && size >= 1, `${policy}: ${size}`)
       const [atSize, below] = cache.simulate(keys, [size, Math.max(size - 1, 1)], [policy])

@@ -126,8 +126,9 @@ pub fn shards_mrc(
     Ok(PyMissRatioCurve(curve))
 }
 
-/// Simulates cache policies ("lru", "fifo", "lfu", "w_tiny_lfu") at each
-/// capacity; returns one dict per (policy, capacity), policies-major.
+/// Simulates cache policies ("lru", "fifo", "lfu", "w_tiny_lfu",
+/// "w_tiny_lfu_adaptive", "s3_fifo", "sieve", "belady") at each capacity;
+/// returns one dict per (policy, capacity), policies-major.
 #[pyfunction]
 #[pyo3(signature = (keys, capacities, policies = None))]
 pub fn simulate<'py>(

@@ -153,7 +153,7 @@ def test_size_for_hit_ratio_for_every_policy() -> None:
     # Hot keys 0..9 and a never-seen key every fifth request.
     keys = np.array([1000 + i if i % 5 == 4 else i % 10 for i in range(2000)], dtype=np.uint64)
     assert cache.size_for_hit_ratio(keys, "lru", 0.7) == cache.lru_mrc(keys).size_for_hit_ratio(0.7)
-    for policy in ["lru", "fifo", "lfu", "w_tiny_lfu"]:
+    for policy in ["lru", "fifo", "lfu", "w_tiny_lfu", "w_tiny_lfu_adaptive", "s3_fifo", "sieve", "belady"]:
         size = cache.size_for_hit_ratio(keys, policy, 0.7)
         assert size is not None and size >= 1
         at_size, below = cache.simulate(keys, [size, max(size - 1, 1)], policies=[policy])

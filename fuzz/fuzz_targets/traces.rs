@@ -1,6 +1,7 @@
 //! Cache traces: keys from the bytes (two bytes a key, so keys repeat);
 //! the exact LRU curve is a non-decreasing share, every simulated policy
-//! hits at most once per request, and sizing LRU agrees with the curve.
+//! hits at most once per request and no more often than Belady's MIN, and
+//! sizing LRU agrees with the curve.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -31,9 +32,17 @@ fuzz_target!(|data: &[u8]| {
         last = h;
     }
     let capacity = usize::from(first % 16) + 1;
-    for policy in [Policy::Lru, Policy::Fifo, Policy::Lfu, Policy::WTinyLfu] {
+    // Belady's MIN with bypass is optimal: no policy hits more.
+    let best = match simulate(&trace, Policy::Belady, capacity) {
+        Ok(r) => r.hits,
+        Err(e) => return check_error(&e),
+    };
+    for &policy in Policy::ALL {
         match simulate(&trace, policy, capacity) {
-            Ok(r) => assert!(r.hits <= r.accesses && (0.0..=1.0).contains(&r.hit_ratio)),
+            Ok(r) => {
+                assert!(r.hits <= r.accesses && (0.0..=1.0).contains(&r.hit_ratio));
+                assert!(r.hits <= best, "{policy} hits {} > belady {best}", r.hits);
+            }
             Err(e) => check_error(&e),
         }
     }

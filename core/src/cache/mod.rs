@@ -6,23 +6,28 @@
 //! - [`Trace`]: keys (`u64`), optional timestamps and write flags.
 //! - [`MissRatioCurve`]: exact LRU miss-ratio curves (Mattson stack distances) and
 //!   SHARDS sampling; sizing for a target hit ratio and the knee.
-//! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU and W-TinyLFU simulated side by side;
-//!   [`size_for_hit_ratio`]: the capacity each needs for a target hit ratio.
+//! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU, W-TinyLFU (fixed or
+//!   adaptive window), S3-FIFO, SIEVE and Belady's clairvoyant bound simulated
+//!   side by side; [`size_for_hit_ratio`]: the capacity each needs for a target
+//!   hit ratio.
 //! - [`pattern_stats`]: per-pattern access statistics and TTL recommendations.
 //! - [`warm_candidates`]: keys most likely to be requested next.
 //!
 //! ## Policy simulation
 //!
 //! Cache replacement policies simulated over a [`Trace`]: LRU, FIFO,
-//! in-cache LFU and W-TinyLFU, for one capacity ([`simulate`]) or a grid of
-//! policies and capacities in parallel ([`compare_policies`]).
+//! in-cache LFU, W-TinyLFU with a fixed or an adaptive window, S3-FIFO,
+//! SIEVE, and Belady's MIN (an upper bound, not a deployable policy), for
+//! one capacity ([`simulate`]) or a grid of policies and capacities in
+//! parallel ([`compare_policies`]).
 //!
 //! The model is the same for every policy: each access of the trace, read or
 //! write alike, is one request for its key. It is a hit when the key is
-//! resident; on a miss the key is inserted (W-TinyLFU may refuse to admit
-//! it), evicting another key when the cache is full. Capacity counts
-//! entries, not bytes. Simulation is exact and deterministic; memory is
-//! sized by `min(capacity, trace length)`, never by the capacity alone.
+//! resident; on a miss the key is inserted (W-TinyLFU and Belady may refuse
+//! to admit it), evicting another key when the cache is full. Capacity
+//! counts entries, not bytes. Simulation is exact and deterministic; memory
+//! is sized by `min(capacity, trace length)` (Belady: by the trace length),
+//! never by the capacity alone.
 //!
 //! # Examples
 //! A looping trace of 3 keys: a cache of 2 entries thrashes, 3 entries hit

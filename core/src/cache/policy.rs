@@ -12,10 +12,13 @@ use crate::limits;
 use fifo::Fifo;
 use lfu::Lfu;
 use lru::Lru;
+use s3_fifo::S3Fifo;
+use sieve::Sieve;
 use w_tiny_lfu::WTinyLfu;
 
 /// A cache replacement policy; the serde form is the snake_case name
-/// (`"lru"`, `"fifo"`, `"lfu"`, `"w_tiny_lfu"`), also accepted by `parse`.
+/// (`"lru"`, `"fifo"`, `"lfu"`, `"w_tiny_lfu"`, `"w_tiny_lfu_adaptive"`,
+/// `"s3_fifo"`, `"sieve"`, `"belady"`), also accepted by `parse`.
 ///
 /// # Examples
 /// ```
@@ -24,6 +27,15 @@ use w_tiny_lfu::WTinyLfu;
 /// assert_eq!(p, Policy::WTinyLfu);
 /// assert_eq!(Policy::Lru.as_str(), "lru");
 /// assert_eq!("arc".parse::<Policy>().unwrap_err().code(), "invalid_input");
+/// // Belady's clairvoyant MIN bounds every policy's hits.
+/// use opsbrain::cache::{simulate, Trace};
+/// let keys: Vec<u64> = (0..600u64).map(|i| (i * i) % 37).collect();
+/// let trace = Trace::new(&keys)?;
+/// let best = simulate(&trace, Policy::Belady, 8)?.hits;
+/// for &p in Policy::ALL {
+///     assert!(simulate(&trace, p, 8)?.hits <= best, "{p}");
+/// }
+/// assert_eq!("s3_fifo".parse::<Policy>()?, Policy::S3Fifo);
 /// # Ok::<(), opsbrain::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,11 +75,113 @@ pub enum Policy {
     /// hill-climbing window sizing and its randomised admission of warm
     /// candidates are left out: the window is fixed at 1%.
     WTinyLfu,
+    /// W-TinyLFU as [`WTinyLfu`](Policy::WTinyLfu) (same regions, sketch and
+    /// admission), with the window size tuned by a hill climber after
+    /// Caffeine's default "simple" climber (Manes' description in the
+    /// Caffeine wiki, "Efficiency"; Einziger et al., "Adaptive Software
+    /// Cache Management", Middleware 2018):
+    ///
+    /// - the window starts at `ceil(1%)` of the capacity. The climber
+    ///   samples the hit rate over periods of `max(10 x capacity, 10,000)`
+    ///   accesses; at the end of each it compares the period's hit rate with
+    ///   the previous period's (0 before the first) and moves the window by
+    ///   the current step if the rate did not fall, by minus the step if it
+    ///   fell;
+    /// - the step starts at +6.25% of the capacity (the first move grows
+    ///   the window). After a move by `amount`, the next step is
+    ///   `0.9 x amount` (decay, keeping the direction), or, when the rate
+    ///   changed by at least 5 points, 6.25% of the capacity in the
+    ///   direction of `amount` (restart);
+    /// - the climber's target size is fractional, clamped to
+    ///   `[ceil(1%), capacity - 1]` (never below the fixed policy's
+    ///   window); the window is that target rounded to the nearest entry,
+    ///   so small caches move by whole entries once steps accumulate.
+    ///   Capacity 1 (and 2, whose window can only be 1) does not adapt;
+    /// - resizing evicts nothing: a smaller window hands its LRU keys to the
+    ///   front of probation; a larger one takes main's LRU keys (probation's
+    ///   first, then protected's) at its LRU end, where they are the next
+    ///   candidates for admission. Protected stays at most `floor(80%)` of
+    ///   the new main region (overflow is demoted to probation's front).
+    ///   The sketch keeps its size and aging period.
+    ///
+    /// Where this departs from Caffeine (whose step starts negative, decays
+    /// by 0.98, samples 10 x capacity accesses and lets the window shrink
+    /// to almost nothing), the choice was tuned on the public traces
+    /// described in `benches/python/cache_policies.py`: a 10,000-access
+    /// floor keeps small caches' samples out of noise, the faster decay
+    /// settles sooner, the 1% floor keeps the fixed policy's window for
+    /// frequency-biased traces, and a first step upwards reaches the
+    /// recency-biased ones within few samples. Caffeine applies a move
+    /// lazily, at most 1,000 entries per maintenance run, and keeps
+    /// probation's size fixed; here a move is applied at once and probation
+    /// is the main region's remaining 20%. It is not guaranteed to match
+    /// the better of LRU and the fixed window on every trace: a climber
+    /// needs several samples, and a trace shorter than a few periods, or
+    /// whose phases change faster, leaves it behind.
+    WTinyLfuAdaptive,
+    /// S3-FIFO (Yang et al., "FIFO Queues are All You Need for Cache
+    /// Eviction", SOSP 2023):
+    ///
+    /// - a small FIFO queue of `max(1, floor(10%))` of the capacity, a main
+    ///   FIFO queue (the rest) and a ghost FIFO of up to main's size in keys
+    ///   (no values; it counts no capacity). Each resident key has a 2-bit
+    ///   hit count, 0 on insertion, incremented on a hit up to 3;
+    /// - a miss whose key is in the ghost (looked up before anything is
+    ///   evicted) goes to main, leaving the ghost; other misses go to the
+    ///   small queue. Before inserting into a full cache, one slot is freed: from the small queue when it holds at
+    ///   least its share (or main is empty), from main otherwise;
+    /// - freeing from the small queue takes its oldest key: if it was hit at
+    ///   least once (count > 0, the paper's "accessed again while in S") it
+    ///   moves to main with its count reset to 0 (main frees a slot if now
+    ///   over its share) and the next oldest is tried; if never hit, it is
+    ///   evicted and enters the ghost (the ghost drops its oldest key when
+    ///   full). If the small queue empties without evicting, main frees the
+    ///   slot;
+    /// - freeing from main takes its oldest key: a nonzero count sends it
+    ///   back to main's front with the count decremented (lazy promotion),
+    ///   a count of 0 evicts it.
+    ///
+    /// Choices where the paper leaves room: counts reset on promotion to
+    /// main, the small queue's size rounds down (at least 1 entry), and the
+    /// ghost's size is main's size in entries.
+    S3Fifo,
+    /// SIEVE (Zhang et al., "SIEVE is Simpler than LRU: an Efficient
+    /// Turn-Key Eviction Algorithm for Web Caches", NSDI 2024): one FIFO
+    /// queue, newest at the head, each key with a visited bit set by a hit
+    /// and cleared on insertion. To evict, a hand moves from its last place
+    /// (initially the tail, the oldest key) towards the head, clearing
+    /// visited bits, wrapping from the head back to the tail, and evicts the
+    /// first unvisited key; the hand then rests on that key's neighbour
+    /// towards the head. Survivors are not moved.
+    Sieve,
+    /// Belady's clairvoyant MIN with bypass (Belady, "A study of
+    /// replacement algorithms for a virtual-storage computer", IBM Systems
+    /// Journal 1966): on a miss with the cache full, evict the resident key
+    /// whose next request is farthest in the future, or, when the newcomer's
+    /// next request is farther than every resident's (or never comes), do not
+    /// admit it. Keys never requested again count as farthest, the earliest
+    /// inserted first among them.
+    ///
+    /// It reads the whole trace ahead, so it is no deployable policy: it is
+    /// an upper bound, the most hits any policy can get for unit-size
+    /// entries, to measure the others against. Its hit ratio never falls as
+    /// the capacity grows. O(n log n) time and O(n) memory (the next request
+    /// of each position, and an ordered set of the residents' next requests).
+    Belady,
 }
 
 impl Policy {
     /// Every policy, in declaration order.
-    pub const ALL: &'static [Policy] = &[Policy::Lru, Policy::Fifo, Policy::Lfu, Policy::WTinyLfu];
+    pub const ALL: &'static [Policy] = &[
+        Policy::Lru,
+        Policy::Fifo,
+        Policy::Lfu,
+        Policy::WTinyLfu,
+        Policy::WTinyLfuAdaptive,
+        Policy::S3Fifo,
+        Policy::Sieve,
+        Policy::Belady,
+    ];
 
     /// The snake_case name (the serde form).
     pub const fn as_str(self) -> &'static str {
@@ -76,6 +190,10 @@ impl Policy {
             Policy::Fifo => "fifo",
             Policy::Lfu => "lfu",
             Policy::WTinyLfu => "w_tiny_lfu",
+            Policy::WTinyLfuAdaptive => "w_tiny_lfu_adaptive",
+            Policy::S3Fifo => "s3_fifo",
+            Policy::Sieve => "sieve",
+            Policy::Belady => "belady",
         }
     }
 }
@@ -130,8 +248,10 @@ pub struct PolicyResult {
 /// Replays `trace` through a cache of `capacity` entries under `policy`
 /// (see the [module docs](crate::cache) for the model and [`Policy`] for each rule).
 ///
-/// Runs in O(trace length) time (O(1) per access) and
-/// O(min(capacity, trace length)) memory.
+/// Runs in O(trace length) time (O(1) per access, amortised for S3-FIFO
+/// and SIEVE) and O(min(capacity, trace length)) memory, except
+/// [`Policy::Belady`]: O(n log n) time and O(n) memory for a trace of n
+/// accesses.
 ///
 /// # Examples
 /// ```
@@ -213,13 +333,15 @@ pub fn compare_policies(
 /// (the best any cache does is to miss each distinct key once, which a
 /// capacity of the distinct-key count achieves for every policy).
 ///
-/// LRU's hit ratio never falls as the cache grows, so its answer is exact
-/// (it equals [`MissRatioCurve::size_for_hit_ratio`](super::MissRatioCurve::size_for_hit_ratio)
-/// on the exact curve). FIFO and W-TinyLFU can, rarely, hit less with more
-/// room (Belady's anomaly); for them the answer is a capacity that reaches
-/// the target where the one below it does not, the smallest if their hit
-/// ratio rises with capacity on this trace. About `log2(trace length) + 2`
-/// simulations, each in the memory [`simulate`] takes.
+/// LRU and Belady are stack algorithms: their hit ratio never falls as the
+/// cache grows, so their answer is exact, the smallest such capacity (LRU's
+/// equals [`MissRatioCurve::size_for_hit_ratio`](super::MissRatioCurve::size_for_hit_ratio)
+/// on the exact curve). The others (FIFO, LFU, both W-TinyLFUs, S3-FIFO,
+/// SIEVE) can, rarely, hit less with more room (Belady's anomaly); for them
+/// the answer is a capacity that reaches the target where the one below it
+/// does not, the smallest if their hit ratio rises with capacity on this
+/// trace. About `log2(trace length) + 2` simulations, each in the memory
+/// [`simulate`] takes.
 ///
 /// # Examples
 /// ```
@@ -287,7 +409,11 @@ fn run(keys: &[u64], policy: Policy, capacity: usize) -> PolicyResult {
         Policy::Lru => count_hits(Lru::new(capacity, keys.len()), keys),
         Policy::Fifo => count_hits(Fifo::new(capacity, keys.len()), keys),
         Policy::Lfu => count_hits(Lfu::new(capacity, keys.len()), keys),
-        Policy::WTinyLfu => count_hits(WTinyLfu::new(capacity, keys.len()), keys),
+        Policy::WTinyLfu => count_hits(WTinyLfu::new(capacity, keys.len(), false), keys),
+        Policy::WTinyLfuAdaptive => count_hits(WTinyLfu::new(capacity, keys.len(), true), keys),
+        Policy::S3Fifo => count_hits(S3Fifo::new(capacity, keys.len()), keys),
+        Policy::Sieve => count_hits(Sieve::new(capacity, keys.len()), keys),
+        Policy::Belady => belady::hits(keys, capacity),
     };
     let accesses = keys.len() as u64;
     PolicyResult {
@@ -312,10 +438,13 @@ fn count_hits<C: Cache>(mut cache: C, keys: &[u64]) -> u64 {
     keys.iter().map(|&k| u64::from(cache.access(k))).sum()
 }
 
+mod belady;
 mod fifo;
 mod lfu;
 mod list;
 mod lru;
+mod s3_fifo;
+mod sieve;
 mod w_tiny_lfu;
 
 #[cfg(test)]

@@ -81,6 +81,20 @@ impl Arena {
         list.len += 1;
     }
 
+    pub(super) fn push_back(&mut self, list: &mut List, i: u32) {
+        let old = list.tail;
+        let n = &mut self.nodes[i as usize];
+        n.next = NIL;
+        n.prev = old;
+        if old == NIL {
+            list.head = i;
+        } else {
+            self.nodes[old as usize].next = i;
+        }
+        list.tail = i;
+        list.len += 1;
+    }
+
     pub(super) fn unlink(&mut self, list: &mut List, i: u32) {
         let Node { prev, next, .. } = self.nodes[i as usize];
         if prev == NIL {

@@ -214,7 +214,7 @@ fn check_invariants(c: &WTinyLfu, cap: usize, key: u64) {
 fn w_tiny_lfu_invariants_hold_at_every_step() {
     for keys in reference_traces() {
         for cap in [1, 2, 3, 4, 7, 150, 300] {
-            let mut c = WTinyLfu::new(cap, keys.len());
+            let mut c = WTinyLfu::new(cap, keys.len(), false);
             for &k in &keys {
                 let resident = c.map.contains_key(&k);
                 assert_eq!(c.access(k), resident);
@@ -324,7 +324,8 @@ fn errors() {
     );
     let e = "LRU".parse::<Policy>().unwrap_err();
     assert!(
-        e.message.contains("lru, fifo, lfu, w_tiny_lfu"),
+        e.message
+            .contains("lru, fifo, lfu, w_tiny_lfu, w_tiny_lfu_adaptive, s3_fifo, sieve, belady"),
         "{}",
         e.message
     );
@@ -388,7 +389,7 @@ fn size_for_hit_ratio_is_exact_for_lru_and_a_boundary_for_all() {
                 curve.size_for_hit_ratio(target).map(|s| s.max(1)),
                 "target {target}"
             );
-            for p in [Policy::Lru, Policy::Fifo, Policy::Lfu, Policy::WTinyLfu] {
+            for &p in Policy::ALL {
                 match size_for_hit_ratio(&trace, p, target).unwrap_or_else(|e| panic!("{e}")) {
                     Some(c) => {
                         let c = c as usize;
@@ -409,3 +410,5 @@ fn size_for_hit_ratio_is_exact_for_lru_and_a_boundary_for_all() {
         assert_eq!(e.code(), "invalid_input");
     }
 }
+
+mod more;

@@ -91,10 +91,75 @@ pub(super) struct WTinyLfu {
     pub(super) main_cap: usize,
     pub(super) protected_cap: usize,
     pub(super) sketch: Sketch,
+    /// The adaptive window's hill climber (`None`: the window stays at 1%).
+    pub(super) climber: Option<Climber>,
+}
+
+/// Caffeine's "simple" hill climber over the window size (see
+/// [`Policy::WTinyLfuAdaptive`](super::Policy::WTinyLfuAdaptive)).
+pub(super) struct Climber {
+    /// Accesses per sample: 10 x capacity, at least [`MIN_PERIOD`].
+    pub(super) period: u64,
+    pub(super) hits: u64,
+    pub(super) accesses: u64,
+    /// The previous sample's hit rate (0 before the first).
+    pub(super) previous: f64,
+    /// Signed step in entries: the next move if the hit rate does not fall.
+    pub(super) step: f64,
+    /// The window size the climber aims at, in entries (fractional steps
+    /// accumulate here; the window is this rounded).
+    pub(super) target: f64,
+}
+
+/// First step and restart step: 6.25% of the capacity.
+pub(super) const STEP_PERCENT: f64 = 0.0625;
+/// The step shrinks by this factor each sample while the rate moves little.
+pub(super) const STEP_DECAY: f64 = 0.9;
+/// The shortest sample, in accesses: small caches' samples are not left to
+/// noise.
+pub(super) const MIN_PERIOD: u64 = 10_000;
+/// A hit-rate change of at least 5 points restarts the step.
+pub(super) const RESTART_THRESHOLD: f64 = 0.05;
+
+impl Climber {
+    pub(super) fn new(cap: usize, window: usize) -> Self {
+        Climber {
+            period: (10 * cap as u64).max(MIN_PERIOD),
+            hits: 0,
+            accesses: 0,
+            previous: 0.0,
+            step: STEP_PERCENT * cap as f64,
+            target: window as f64,
+        }
+    }
+
+    /// Records one access; at the end of a sample, returns the new window
+    /// size (in `[ceil(1%), max(1, cap - 1)]`).
+    pub(super) fn record(&mut self, hit: bool, cap: usize) -> Option<usize> {
+        self.hits += u64::from(hit);
+        self.accesses += 1;
+        if self.accesses < self.period {
+            return None;
+        }
+        let rate = self.hits as f64 / self.accesses as f64;
+        let change = rate - self.previous;
+        let amount = if change >= 0.0 { self.step } else { -self.step };
+        self.step = if change.abs() >= RESTART_THRESHOLD {
+            STEP_PERCENT * cap as f64 * amount.signum()
+        } else {
+            STEP_DECAY * amount
+        };
+        self.previous = rate;
+        (self.hits, self.accesses) = (0, 0);
+        let hi = cap.saturating_sub(1).max(1) as f64;
+        let lo = cap.div_ceil(100) as f64;
+        self.target = (self.target + amount).clamp(lo, hi);
+        Some(self.target.round() as usize)
+    }
 }
 
 impl WTinyLfu {
-    pub(super) fn new(cap: usize, trace_len: usize) -> Self {
+    pub(super) fn new(cap: usize, trace_len: usize, adaptive: bool) -> Self {
         let n = initial_slots(cap, trace_len);
         let window_cap = cap.div_ceil(100);
         let main_cap = cap - window_cap;
@@ -109,6 +174,41 @@ impl WTinyLfu {
             main_cap,
             protected_cap: main_cap * 4 / 5,
             sketch: Sketch::new(cap.min(trace_len), 10 * cap as u64),
+            climber: (adaptive && cap >= 2).then(|| Climber::new(cap, window_cap)),
+        }
+    }
+
+    /// Moves the window/main boundary so the window holds at most `window`
+    /// entries, without evicting: a smaller window hands its LRU keys to the
+    /// front of probation; a larger one takes main's LRU keys (probation's,
+    /// then protected's) at its front. Protected stays at most 80% of main.
+    pub(super) fn resize(&mut self, window: usize) {
+        let cap = self.window_cap + self.main_cap;
+        self.window_cap = window;
+        self.main_cap = cap - window;
+        self.protected_cap = self.main_cap * 4 / 5;
+        while self.window.len > self.window_cap {
+            let c = self.window.tail;
+            self.arena.unlink(&mut self.window, c);
+            self.arena.push_front(&mut self.probation, c);
+            self.region[c as usize] = PROBATION;
+        }
+        while self.protected.len > self.protected_cap {
+            let d = self.protected.tail;
+            self.arena.unlink(&mut self.protected, d);
+            self.arena.push_front(&mut self.probation, d);
+            self.region[d as usize] = PROBATION;
+        }
+        while self.probation.len + self.protected.len > self.main_cap {
+            let list = if self.probation.len > 0 {
+                &mut self.probation
+            } else {
+                &mut self.protected
+            };
+            let v = list.tail;
+            self.arena.unlink(list, v);
+            self.arena.push_back(&mut self.window, v);
+            self.region[v as usize] = WINDOW;
         }
     }
 
@@ -166,6 +266,19 @@ impl WTinyLfu {
 
 impl Cache for WTinyLfu {
     fn access(&mut self, key: u64) -> bool {
+        let hit = self.lookup(key);
+        let cap = self.window_cap + self.main_cap;
+        if let Some(window) = self.climber.as_mut().and_then(|c| c.record(hit, cap))
+            && window != self.window_cap
+        {
+            self.resize(window);
+        }
+        hit
+    }
+}
+
+impl WTinyLfu {
+    fn lookup(&mut self, key: u64) -> bool {
         self.sketch.increment(key);
         if let Some(&i) = self.map.get(&key) {
             self.on_hit(i);
