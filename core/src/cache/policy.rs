@@ -40,6 +40,7 @@ use w_tiny_lfu::WTinyLfu;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Policy {
     /// Least recently used: a hit moves the key to the front; the key used
     /// longest ago is evicted.

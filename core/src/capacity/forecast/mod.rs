@@ -26,6 +26,7 @@ pub use plan::{Crossing, ForecastBound, Peak, ScalingPolicy, ScalingSchedule, Sc
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Method {
     /// Choose by holdout error (the default).
     #[default]
