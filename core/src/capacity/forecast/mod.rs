@@ -28,7 +28,8 @@ pub use plan::{Crossing, ForecastBound, Peak, ScalingPolicy, ScalingSchedule, Sc
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Method {
-    /// Choose by holdout error (the default).
+    /// Rolling-origin cross-validation: the best candidate averaged with
+    /// MSTL (the default; see the [module docs](crate::capacity)).
     #[default]
     Auto,
     /// The value one day earlier.
