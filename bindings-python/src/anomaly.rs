@@ -4,20 +4,20 @@
 //! parameters there), `fit_isolation_forest`, `ProactiveMonitor`,
 //! `FittedGroup` and `GroupAnomalies`.
 
+use chrono::{DateTime, Utc};
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
+use opsbrain::anomaly::stream::{
+    EpisodeConfig, Episodes, MAX_BATCH_POINTS, StreamConfig, StreamDetector, StreamPoint,
+};
 use opsbrain::anomaly::{FittedGroup, GroupAnomalies, MAX_GROUPS};
 use opsbrain::anomaly::{
     ForestOptions, IsolationForest, Threads, average_path_length as core_average_path_length,
 };
-use opsbrain::anomaly::stream::{
-    EpisodeConfig, Episodes, MAX_BATCH_POINTS, StreamConfig, StreamDetector, StreamPoint,
-};
 use opsbrain::anomaly::{IsolationForestParams, MonitorConfig, ProactiveMonitor};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use opsbrain::ndarray::{Array1, ArrayView2};
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
@@ -310,9 +310,10 @@ impl PyStreamDetector {
         values: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyDict>> {
         let at = time_column::<DateTime<Utc>>(instants, "instants", MAX_BATCH_POINTS)?;
-        let at = at.into_iter().enumerate().map(|(i, t)| {
-            t.ok_or_else(|| coded!(InvalidInput, "instants[{i}] is NaT or None"))
-        });
+        let at = at
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| t.ok_or_else(|| coded!(InvalidInput, "instants[{i}] is NaT or None")));
         let at = at.collect::<Res<Vec<_>>>()?;
         let values = column::<f64>(values, "values", MAX_BATCH_POINTS)?;
         let values = values.values();
@@ -368,7 +369,10 @@ impl PyEpisodes {
     #[pyo3(signature = (metric, config = None))]
     fn new(metric: &Bound<'_, PyAny>, config: Opt<'_, '_>) -> Res<Self> {
         let config: EpisodeConfig = opt_arg(config, "config", 16)?;
-        Ok(Self(Mutex::new(Episodes::new(string(metric, "metric")?, config)?)))
+        Ok(Self(Mutex::new(Episodes::new(
+            string(metric, "metric")?,
+            config,
+        )?)))
     }
     /// Takes one point (a dict as ``StreamDetector.update`` returns); returns
     /// the episode it closes, or ``None``.

@@ -62,9 +62,15 @@ fn stream_run(input: &Value) -> Result<Value, Error> {
         .iter()
         .map(|p| super::parse_instant(&p[0], "at"))
         .collect::<Result<Vec<_>, _>>()?;
-    let values: Vec<f64> = pts.iter().map(|p| p[1].as_f64().unwrap_or(f64::NAN)).collect();
+    let values: Vec<f64> = pts
+        .iter()
+        .map(|p| p[1].as_f64().unwrap_or(f64::NAN))
+        .collect();
     let n = at.len();
-    let k = input.get("resume_at").and_then(Value::as_u64).map_or(n, |k| k as usize);
+    let k = input
+        .get("resume_at")
+        .and_then(Value::as_u64)
+        .map_or(n, |k| k as usize);
     let batch = input.get("batch").and_then(Value::as_bool).unwrap_or(false);
     let (mut points, mut episodes) = (Vec::new(), Vec::new());
     for (part, range) in [0..k, k..n].into_iter().enumerate() {
