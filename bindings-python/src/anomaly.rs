@@ -321,15 +321,11 @@ impl PyStreamDetector {
         let out = PyDict::new(py);
         let ats: Vec<_> = points.iter().map(|p| Some(p.at)).collect();
         out.set_item("at", time_array(py, &ats)?)?;
-        let cols: [(&str, fn(&StreamPoint) -> f64); 4] = [
-            ("score", |p| p.score),
-            ("anomaly", |p| p.anomaly),
-            ("raw", |p| p.raw),
-            ("expected", |p| p.expected),
-        ];
-        for (name, f) in cols {
-            out.set_item(name, Array(points.iter().map(f).collect()))?;
-        }
+        let col = |f: fn(&StreamPoint) -> f64| Array(points.iter().map(f).collect());
+        out.set_item("score", col(|p| p.score))?;
+        out.set_item("anomaly", col(|p| p.anomaly))?;
+        out.set_item("raw", col(|p| p.raw))?;
+        out.set_item("expected", col(|p| p.expected))?;
         Ok(out)
     }
     /// Bytes the detector's state holds.
