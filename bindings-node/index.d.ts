@@ -1809,6 +1809,12 @@ export declare namespace anomaly {
    * it returns an episode when one closes; `finish` closes the last.
    */
   export class Episodes {
+    /** Anomalous points dropped in cooldowns (de-duplicated alerts; exact). */
+    get deduplicated(): number
+    /** The tracker as JSON. */
+    toJson(): string
+    /** A tracker from `toJson` (strict). */
+    static fromJson(text: string): Episodes
     /** A tracker for `metric` with `config` (durations in seconds). */
     constructor(metric: string, config?: EpisodeConfig | null)
     /**
@@ -1818,18 +1824,22 @@ export declare namespace anomaly {
     push(point: StreamPoint): Episode | null
     /** Closes the open episode, if any (at the end of the stream). */
     finish(): Episode | null
-    /** Anomalous points dropped in cooldowns (de-duplicated alerts). */
-    get deduplicated(): number
-    /** The tracker as JSON. */
-    toJson(): string
-    /** A tracker from `toJson` (strict). */
-    static fromJson(text: string): Episodes
   }
   /**
    * A streaming anomaly detector for one metric: `update` scores one point
    * from it and the points before it; the state round-trips through JSON.
    */
   export class StreamDetector {
+    /** Bytes the detector's state holds (a few kilobytes: exact). */
+    get stateBytes(): number
+    /** Points seen (far below 2^53: exact). */
+    get points(): number
+    /** The configuration. */
+    get config(): Required<StreamConfig>
+    /** The detector (configuration and state) as versioned JSON. */
+    toJson(): string
+    /** A detector from `toJson` (strict). */
+    static fromJson(text: string): StreamDetector
     /**
      * A detector with `config` (`StreamConfig` fields; the core's defaults
      * for the rest).
@@ -1843,16 +1853,6 @@ export declare namespace anomaly {
      * point field.
      */
     updateMany(instants: Float64Array | Instant[], values: Numbers): StreamColumns
-    /** Bytes the detector's state holds. */
-    get stateBytes(): number
-    /** Points seen. */
-    get points(): number
-    /** The configuration. */
-    get config(): Required<StreamConfig>
-    /** The detector (configuration and state) as versioned JSON. */
-    toJson(): string
-    /** A detector from `toJson` (strict). */
-    static fromJson(text: string): StreamDetector
   }
 }
 

@@ -400,12 +400,21 @@ struct Columns {
     expected: Vec<f64>,
 }
 
-/// A streaming anomaly detector for one metric: `update` scores one point
-/// from it and the points before it; the state round-trips through JSON.
-#[napi(namespace = "anomaly")]
-#[derive(Debug)]
-pub struct StreamDetector {
-    inner: stream::StreamDetector,
+class! {
+    "A streaming anomaly detector for one metric: `update` scores one point"
+    "from it and the points before it; the state round-trips through JSON."
+    #[napi(namespace = "anomaly")]
+    pub struct StreamDetector(stream::StreamDetector);
+    "Bytes the detector's state holds (a few kilobytes: exact)."
+    fn state_bytes: f64 = |d| d.state_bytes() as f64;
+    "Points seen (far below 2^53: exact)."
+    fn points: f64 = |d| d.points() as f64;
+    "The configuration."
+    fn config => "Required<StreamConfig>" = stream::StreamDetector::config;
+    "The detector (configuration and state) as versioned JSON."
+    fn to_json;
+    "A detector from `toJson` (strict)."
+    fn from_json;
 }
 
 #[napi(namespace = "anomaly")]
@@ -416,9 +425,7 @@ impl StreamDetector {
     pub fn new(config: Option<Unknown<'_>>) -> errors::Result<Self> {
         run(|| {
             let config = value::opt("config", config.as_ref(), &Shape::PLAIN)?;
-            Ok(Self {
-                inner: stream::StreamDetector::new(config)?,
-            })
+            stream::StreamDetector::new(config).map(Self::from)
         })
     }
 
@@ -455,9 +462,8 @@ impl StreamDetector {
         task::reply(env, &STREAM, || {
             let at = column::instants("instants", &instants)?;
             let at = at.into_iter().enumerate().map(|(i, t)| {
-                t.ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidInput, format!("instants[{i}] is missing"))
-                })
+                let missing = || format!("instants[{i}] is missing");
+                t.ok_or_else(|| Error::new(ErrorKind::InvalidInput, missing()))
             });
             let at = at.collect::<opsbrain::Result<Vec<_>>>()?;
             let points = self
@@ -473,49 +479,19 @@ impl StreamDetector {
             })
         })
     }
-
-    /// Bytes the detector's state holds.
-    #[napi(getter)]
-    pub fn state_bytes(&self) -> f64 {
-        // A few kilobytes: exact.
-        self.inner.state_bytes() as f64
-    }
-
-    /// Points seen.
-    #[napi(getter)]
-    pub fn points(&self) -> f64 {
-        // Counts stay far below 2^53: exact.
-        self.inner.points() as f64
-    }
-
-    /// The configuration.
-    #[napi(getter, ts_return_type = "Required<StreamConfig>")]
-    pub fn config<'e>(&self, env: &'e Env) -> errors::Result<Unknown<'e>> {
-        task::reply(env, &Shape::PLAIN, || Ok(self.inner.config()))
-    }
-
-    /// The detector (configuration and state) as versioned JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// A detector from `toJson` (strict).
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = stream::StreamDetector::from_json(&scalar::string("text", &text)?)?;
-            Ok(Self { inner })
-        })
-    }
 }
 
-/// Turns one metric's stream points into alert episodes: `push` each point;
-/// it returns an episode when one closes; `finish` closes the last.
-#[napi(namespace = "anomaly")]
-#[derive(Debug)]
-pub struct Episodes {
-    inner: stream::Episodes,
+class! {
+    "Turns one metric's stream points into alert episodes: `push` each point;"
+    "it returns an episode when one closes; `finish` closes the last."
+    #[napi(namespace = "anomaly")]
+    pub struct Episodes(stream::Episodes);
+    "Anomalous points dropped in cooldowns (de-duplicated alerts; exact)."
+    fn deduplicated: f64 = |e| e.deduplicated() as f64;
+    "The tracker as JSON."
+    fn to_json;
+    "A tracker from `toJson` (strict)."
+    fn from_json;
 }
 
 #[napi(namespace = "anomaly")]
@@ -528,10 +504,7 @@ impl Episodes {
     pub fn new(metric: Unknown<'_>, config: Option<Unknown<'_>>) -> errors::Result<Self> {
         run(|| {
             let config = value::opt("config", config.as_ref(), &Shape::PLAIN)?;
-            let metric = scalar::string("metric", &metric)?;
-            Ok(Self {
-                inner: stream::Episodes::new(metric, config)?,
-            })
+            stream::Episodes::new(scalar::string("metric", &metric)?, config).map(Self::from)
         })
     }
 
@@ -549,27 +522,5 @@ impl Episodes {
     #[napi(ts_return_type = "Episode | null")]
     pub fn finish<'e>(&mut self, env: &'e Env) -> errors::Result<Unknown<'e>> {
         task::reply(env, &STREAM, || Ok(self.inner.finish()))
-    }
-
-    /// Anomalous points dropped in cooldowns (de-duplicated alerts).
-    #[napi(getter)]
-    pub fn deduplicated(&self) -> f64 {
-        // Counts stay far below 2^53: exact.
-        self.inner.deduplicated() as f64
-    }
-
-    /// The tracker as JSON.
-    #[napi]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// A tracker from `toJson` (strict).
-    #[napi(factory, ts_args_type = "text: string")]
-    pub fn from_json(text: Unknown<'_>) -> errors::Result<Self> {
-        run(|| {
-            let inner = stream::Episodes::from_json(&scalar::string("text", &text)?)?;
-            Ok(Self { inner })
-        })
     }
 }
