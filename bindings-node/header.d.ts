@@ -488,6 +488,64 @@ export interface GroupAnomalies {
   expectedShare: number
 }
 
+/** Types of the streaming detector (`anomaly.StreamDetector`, `anomaly.Episodes`). */
+export declare namespace anomaly {
+  /** The stream detector's settings (every key optional; the core's defaults for the rest; an unknown key is an error). */
+  export interface StreamConfig {
+    warmup?: number
+    levelHalfLife?: number
+    slowHalfLife?: number | null
+    seasonality?: 'none' | 'hour_of_day' | 'hour_of_week'
+    seasonalHalfLife?: number
+    seasonalMinVisits?: number
+    deviationHalfLife?: number
+    zFloor?: number
+    likelihood?: boolean
+    shortWindow?: number
+    longHalfLife?: number
+    rangeTolerance?: number | null
+    detectLevel?: number
+    suppressPoints?: number
+  }
+  /** What the detector says about one point. */
+  export interface StreamPoint {
+    at: Date
+    /** The reported score in [0, 1] (0 in the warm-up and the suppression). */
+    score: number
+    /** The score before suppression. */
+    anomaly: number
+    /** How unusual the residual is, in [0, 1]. */
+    raw: number
+    /** The baseline's expectation for the value. */
+    expected: number
+  }
+  /** `updateMany`'s result: one column per `StreamPoint` field. */
+  export interface StreamColumns {
+    at: Date[]
+    score: Float64Array
+    anomaly: Float64Array
+    raw: Float64Array
+    expected: Float64Array
+  }
+  /** How points become episodes (durations in seconds). */
+  export interface EpisodeConfig {
+    openLevel?: number
+    mergeGapSecs?: number
+    cooldownSecs?: number
+    severity?: [number, number, number]
+  }
+  /** One alert: a run of anomalous points of one metric. */
+  export interface Episode {
+    metric: string
+    start: Date
+    end: Date
+    peakAt: Date
+    peakScore: number
+    points: number
+    severity: Priority
+  }
+}
+
 export declare namespace cache {
   /** A simulated eviction policy. */
   export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu' | 'w_tiny_lfu_adaptive' | 's3_fifo' | 'sieve' | 'belady'

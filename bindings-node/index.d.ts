@@ -486,6 +486,64 @@ export interface GroupAnomalies {
   expectedShare: number
 }
 
+/** Types of the streaming detector (`anomaly.StreamDetector`, `anomaly.Episodes`). */
+export declare namespace anomaly {
+  /** The stream detector's settings (every key optional; the core's defaults for the rest; an unknown key is an error). */
+  export interface StreamConfig {
+    warmup?: number
+    levelHalfLife?: number
+    slowHalfLife?: number | null
+    seasonality?: 'none' | 'hour_of_day' | 'hour_of_week'
+    seasonalHalfLife?: number
+    seasonalMinVisits?: number
+    deviationHalfLife?: number
+    zFloor?: number
+    likelihood?: boolean
+    shortWindow?: number
+    longHalfLife?: number
+    rangeTolerance?: number | null
+    detectLevel?: number
+    suppressPoints?: number
+  }
+  /** What the detector says about one point. */
+  export interface StreamPoint {
+    at: Date
+    /** The reported score in [0, 1] (0 in the warm-up and the suppression). */
+    score: number
+    /** The score before suppression. */
+    anomaly: number
+    /** How unusual the residual is, in [0, 1]. */
+    raw: number
+    /** The baseline's expectation for the value. */
+    expected: number
+  }
+  /** `updateMany`'s result: one column per `StreamPoint` field. */
+  export interface StreamColumns {
+    at: Date[]
+    score: Float64Array
+    anomaly: Float64Array
+    raw: Float64Array
+    expected: Float64Array
+  }
+  /** How points become episodes (durations in seconds). */
+  export interface EpisodeConfig {
+    openLevel?: number
+    mergeGapSecs?: number
+    cooldownSecs?: number
+    severity?: [number, number, number]
+  }
+  /** One alert: a run of anomalous points of one metric. */
+  export interface Episode {
+    metric: string
+    start: Date
+    end: Date
+    peakAt: Date
+    peakScore: number
+    points: number
+    severity: Priority
+  }
+}
+
 export declare namespace cache {
   /** A simulated eviction policy. */
   export type Policy = 'lru' | 'fifo' | 'lfu' | 'w_tiny_lfu' | 'w_tiny_lfu_adaptive' | 's3_fifo' | 'sieve' | 'belady'
@@ -1756,6 +1814,59 @@ export declare function slaStatus(policy: SlaPolicy, events: Array<SlaCreatedEve
 
 /** `slaStatus` for many tickets (one event log each), in parallel. */
 export declare function slaStatusBatch(policy: SlaPolicy, tickets: Array<Array<SlaCreatedEvent | SlaInstantEvent | EscalatedEvent | PriorityChangedEvent>>, now: Instant): Array<SlaStatus>
+
+export declare namespace anomaly {
+  /**
+   * Turns one metric's stream points into alert episodes: `push` each point;
+   * it returns an episode when one closes; `finish` closes the last.
+   */
+  export class Episodes {
+    /** Anomalous points dropped in cooldowns (de-duplicated alerts; exact). */
+    get deduplicated(): number
+    /** The tracker as JSON. */
+    toJson(): string
+    /** A tracker from `toJson` (strict). */
+    static fromJson(text: string): Episodes
+    /** A tracker for `metric` with `config` (durations in seconds). */
+    constructor(metric: string, config?: EpisodeConfig | null)
+    /**
+     * Takes one point (as `StreamDetector.update` returns it); returns the
+     * episode it closes, or `null`.
+     */
+    push(point: StreamPoint): Episode | null
+    /** Closes the open episode, if any (at the end of the stream). */
+    finish(): Episode | null
+  }
+  /**
+   * A streaming anomaly detector for one metric: `update` scores one point
+   * from it and the points before it; the state round-trips through JSON.
+   */
+  export class StreamDetector {
+    /** Bytes the detector's state holds (a few kilobytes: exact). */
+    get stateBytes(): number
+    /** Points seen (far below 2^53: exact). */
+    get points(): number
+    /** The configuration. */
+    get config(): Required<StreamConfig>
+    /** The detector (configuration and state) as versioned JSON. */
+    toJson(): string
+    /** A detector from `toJson` (strict). */
+    static fromJson(text: string): StreamDetector
+    /**
+     * A detector with `config` (`StreamConfig` fields; the core's defaults
+     * for the rest).
+     */
+    constructor(config?: StreamConfig | null)
+    /** Scores one point. */
+    update(at: Instant, value: number): StreamPoint
+    /**
+     * Scores many points: `instants` as `BusinessCalendar.addMany` reads
+     * them, `values` a `Float64Array` or numbers. Returns one column per
+     * point field.
+     */
+    updateMany(instants: Float64Array | Instant[], values: Numbers): StreamColumns
+  }
+}
 
 export declare namespace cache {
   /** A miss-ratio curve: hit ratio as a function of cache size. */

@@ -853,6 +853,7 @@ module.exports.routeTickets = nativeBinding.routeTickets
 module.exports.routeTicketsAsync = nativeBinding.routeTicketsAsync
 module.exports.slaStatus = nativeBinding.slaStatus
 module.exports.slaStatusBatch = nativeBinding.slaStatusBatch
+module.exports.anomaly = nativeBinding.anomaly
 module.exports.cache = nativeBinding.cache
 module.exports.capacity = nativeBinding.capacity
 module.exports.kpi = nativeBinding.kpi

@@ -25,6 +25,7 @@ export const {
   routeTicketsAsync,
   slaStatus,
   slaStatusBatch,
+  anomaly,
   cache,
   capacity,
   kpi,

@@ -6,12 +6,14 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{
     AsyncTask, Float64Array, Int32Array, Object, This, ToNapiValue, Unknown,
 };
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use opsbrain::anomaly as monitor;
+use opsbrain::anomaly::stream;
 use opsbrain::anomaly::{self as iforest, ForestOptions, IsolationForestParams, Threads};
 use opsbrain::ndarray::ArrayView2;
 use opsbrain::{Error, ErrorKind};
@@ -378,5 +380,147 @@ impl FittedGroup {
             let m = column::matrix("data", &data, &n_rows, &n_cols)?;
             self.inner.score(&m.view()?)
         })
+    }
+}
+
+/// Instants in stream points and episodes; the columns of `updateMany`.
+const STREAM: Shape = Shape {
+    instants: &["at", "start", "end", "peak_at"],
+    floats: &["score", "anomaly", "raw", "expected"],
+    ..Shape::PLAIN
+};
+
+/// `updateMany`'s result: one column per `StreamPoint` field.
+#[derive(serde::Serialize)]
+struct Columns {
+    at: Vec<DateTime<Utc>>,
+    score: Vec<f64>,
+    anomaly: Vec<f64>,
+    raw: Vec<f64>,
+    expected: Vec<f64>,
+}
+
+class! {
+    "A streaming anomaly detector for one metric: `update` scores one point"
+    "from it and the points before it; the state round-trips through JSON."
+    #[napi(namespace = "anomaly")]
+    pub struct StreamDetector(stream::StreamDetector);
+    "Bytes the detector's state holds (a few kilobytes: exact)."
+    fn state_bytes: f64 = |d| d.state_bytes() as f64;
+    "Points seen (far below 2^53: exact)."
+    fn points: f64 = |d| d.points() as f64;
+    "The configuration."
+    fn config => "Required<StreamConfig>" = stream::StreamDetector::config;
+    "The detector (configuration and state) as versioned JSON."
+    fn to_json;
+    "A detector from `toJson` (strict)."
+    fn from_json;
+}
+
+#[napi(namespace = "anomaly")]
+impl StreamDetector {
+    /// A detector with `config` (`StreamConfig` fields; the core's defaults
+    /// for the rest).
+    #[napi(constructor, ts_args_type = "config?: StreamConfig | null")]
+    pub fn new(config: Option<Unknown<'_>>) -> errors::Result<Self> {
+        run(|| {
+            let config = value::opt("config", config.as_ref(), &Shape::PLAIN)?;
+            stream::StreamDetector::new(config).map(Self::from)
+        })
+    }
+
+    /// Scores one point.
+    #[napi(
+        ts_args_type = "at: Instant, value: number",
+        ts_return_type = "StreamPoint"
+    )]
+    pub fn update<'e>(
+        &mut self,
+        env: &'e Env,
+        at: Unknown<'_>,
+        value: Unknown<'_>,
+    ) -> errors::Result<Unknown<'e>> {
+        task::reply(env, &STREAM, || {
+            let at = scalar::instant("at", &at)?;
+            self.inner.update(at, scalar::number("value", &value)?)
+        })
+    }
+
+    /// Scores many points: `instants` as `BusinessCalendar.addMany` reads
+    /// them, `values` a `Float64Array` or numbers. Returns one column per
+    /// point field.
+    #[napi(
+        ts_args_type = "instants: Float64Array | Instant[], values: Numbers",
+        ts_return_type = "StreamColumns"
+    )]
+    pub fn update_many<'e>(
+        &mut self,
+        env: &'e Env,
+        instants: Unknown<'_>,
+        values: Unknown<'_>,
+    ) -> errors::Result<Unknown<'e>> {
+        task::reply(env, &STREAM, || {
+            let at = column::instants("instants", &instants)?;
+            let at = at.into_iter().enumerate().map(|(i, t)| {
+                let missing = || format!("instants[{i}] is missing");
+                t.ok_or_else(|| Error::new(ErrorKind::InvalidInput, missing()))
+            });
+            let at = at.collect::<opsbrain::Result<Vec<_>>>()?;
+            let points = self
+                .inner
+                .update_many(&at, &column::floats("values", &values)?)?;
+            let col = |f: fn(&stream::StreamPoint) -> f64| points.iter().map(f).collect();
+            Ok(Columns {
+                at: points.iter().map(|p| p.at).collect(),
+                score: col(|p| p.score),
+                anomaly: col(|p| p.anomaly),
+                raw: col(|p| p.raw),
+                expected: col(|p| p.expected),
+            })
+        })
+    }
+}
+
+class! {
+    "Turns one metric's stream points into alert episodes: `push` each point;"
+    "it returns an episode when one closes; `finish` closes the last."
+    #[napi(namespace = "anomaly")]
+    pub struct Episodes(stream::Episodes);
+    "Anomalous points dropped in cooldowns (de-duplicated alerts; exact)."
+    fn deduplicated: f64 = |e| e.deduplicated() as f64;
+    "The tracker as JSON."
+    fn to_json;
+    "A tracker from `toJson` (strict)."
+    fn from_json;
+}
+
+#[napi(namespace = "anomaly")]
+impl Episodes {
+    /// A tracker for `metric` with `config` (durations in seconds).
+    #[napi(
+        constructor,
+        ts_args_type = "metric: string, config?: EpisodeConfig | null"
+    )]
+    pub fn new(metric: Unknown<'_>, config: Option<Unknown<'_>>) -> errors::Result<Self> {
+        run(|| {
+            let config = value::opt("config", config.as_ref(), &Shape::PLAIN)?;
+            stream::Episodes::new(scalar::string("metric", &metric)?, config).map(Self::from)
+        })
+    }
+
+    /// Takes one point (as `StreamDetector.update` returns it); returns the
+    /// episode it closes, or `null`.
+    #[napi(ts_args_type = "point: StreamPoint", ts_return_type = "Episode | null")]
+    pub fn push<'e>(&mut self, env: &'e Env, point: Unknown<'_>) -> errors::Result<Unknown<'e>> {
+        task::reply(env, &STREAM, || {
+            let p: stream::StreamPoint = value::object("point", &point, &STREAM)?;
+            Ok(self.inner.push(&p))
+        })
+    }
+
+    /// Closes the open episode, if any (at the end of the stream).
+    #[napi(ts_return_type = "Episode | null")]
+    pub fn finish<'e>(&mut self, env: &'e Env) -> errors::Result<Unknown<'e>> {
+        task::reply(env, &STREAM, || Ok(self.inner.finish()))
     }
 }

@@ -4,7 +4,11 @@
 //! parameters there), `fit_isolation_forest`, `ProactiveMonitor`,
 //! `FittedGroup` and `GroupAnomalies`.
 
+use chrono::{DateTime, Utc};
 use numpy::{AllowTypeChange, IntoPyArray, PyArray1, PyArrayLike2};
+use opsbrain::anomaly::stream::{
+    EpisodeConfig, Episodes, MAX_BATCH_POINTS, StreamConfig, StreamDetector, StreamPoint,
+};
 use opsbrain::anomaly::{FittedGroup, GroupAnomalies, MAX_GROUPS};
 use opsbrain::anomaly::{
     ForestOptions, IsolationForest, Threads, average_path_length as core_average_path_length,
@@ -13,11 +17,12 @@ use opsbrain::anomaly::{IsolationForestParams, MonitorConfig, ProactiveMonitor};
 use opsbrain::ndarray::{Array1, ArrayView2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Array, Data, Opt, Shape, float, instance, instant, instants, int, is_float, opt, seq, string,
-    type_name, value,
+    Array, Data, Opt, PLAIN, Shape, arg, column, float, instance, instant, instants, int, is_float,
+    opt, opt_arg, seq, string, time_array, time_column, to_py, type_name, value,
 };
 use crate::errors::Res;
 use crate::{coded, getters, value_class};
@@ -245,5 +250,139 @@ impl PyProactiveMonitor {
         })?;
         let at = instant(timestamp, "timestamp")?;
         compute_py(py, ALERTS, || self.0.alerts(&found, at))
+    }
+}
+
+/// A streaming anomaly detector for one metric (``opsbrain::anomaly::stream``):
+/// ``update`` scores one point from it and the points before it; the state
+/// round-trips through ``to_json``/``from_json`` and pickles.
+#[pyclass(name = "StreamDetector", module = "opsbrain._native", frozen)]
+#[derive(Debug)]
+pub struct PyStreamDetector(Mutex<StreamDetector>);
+
+crate::value_class!(@json PyStreamDetector(StreamDetector) as "StreamDetector", |s| &*s.lock(), |c| Self(Mutex::new(c)));
+
+/// Locks a binding object's core state (a panic never leaves it poisoned
+/// for good: the core changes nothing before its checks pass).
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl PyStreamDetector {
+    fn lock(&self) -> MutexGuard<'_, StreamDetector> {
+        locked(&self.0)
+    }
+}
+
+/// Instants in stream points.
+const POINT: Shape = instants(&["at"]);
+
+#[pymethods]
+impl PyStreamDetector {
+    /// A detector with ``config`` (a dict of ``StreamConfig`` fields; the
+    /// core's defaults for the rest).
+    #[new]
+    #[pyo3(signature = (config = None))]
+    fn new(config: Opt<'_, '_>) -> Res<Self> {
+        let config: StreamConfig = opt_arg(config, "config", 16)?;
+        Ok(Self(Mutex::new(StreamDetector::new(config)?)))
+    }
+    /// Scores one point (``at`` an aware datetime or ``numpy.datetime64``);
+    /// returns the point as a dict (``at``, ``score``, ``anomaly``, ``raw``,
+    /// ``expected``).
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+        value: &Bound<'py, PyAny>,
+    ) -> Res<Bound<'py, PyAny>> {
+        let (at, value) = (instant(at, "at")?, float(value, "value")?);
+        compute_py(py, POINT, || locked(&self.0).update(at, value))
+    }
+    /// Scores many points with the GIL released: ``instants`` a
+    /// ``DatetimeIndex``, ``datetime64`` array or datetimes, ``values``
+    /// floats. Returns a dict of numpy arrays (``pandas.DataFrame(result)``
+    /// makes a frame).
+    fn update_many<'py>(
+        &self,
+        py: Python<'py>,
+        instants: &Bound<'py, PyAny>,
+        values: &Bound<'py, PyAny>,
+    ) -> Res<Bound<'py, PyDict>> {
+        let at = time_column::<DateTime<Utc>>(instants, "instants", MAX_BATCH_POINTS)?;
+        let at = at
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| t.ok_or_else(|| coded!(InvalidInput, "instants[{i}] is NaT or None")));
+        let at = at.collect::<Res<Vec<_>>>()?;
+        let values = column::<f64>(values, "values", MAX_BATCH_POINTS)?;
+        let values = values.values();
+        let points = compute(py, || locked(&self.0).update_many(&at, &values))?;
+        let out = PyDict::new(py);
+        let ats: Vec<_> = points.iter().map(|p| Some(p.at)).collect();
+        out.set_item("at", time_array(py, &ats)?)?;
+        let col = |f: fn(&StreamPoint) -> f64| Array(points.iter().map(f).collect());
+        out.set_item("score", col(|p| p.score))?;
+        out.set_item("anomaly", col(|p| p.anomaly))?;
+        out.set_item("raw", col(|p| p.raw))?;
+        out.set_item("expected", col(|p| p.expected))?;
+        Ok(out)
+    }
+    /// Bytes the detector's state holds.
+    #[getter]
+    fn state_bytes(&self) -> usize {
+        self.lock().state_bytes()
+    }
+    /// Points seen.
+    #[getter]
+    fn points(&self) -> u64 {
+        self.lock().points()
+    }
+    /// The configuration as a dict.
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
+        to_py(py, self.lock().config(), PLAIN)
+    }
+}
+
+/// Turns one metric's stream points into alert episodes: ``push`` each point
+/// (the dicts ``StreamDetector.update`` returns); it returns an episode (a
+/// dict) when one closes; ``finish`` closes the last.
+#[pyclass(name = "Episodes", module = "opsbrain._native", frozen)]
+#[derive(Debug)]
+pub struct PyEpisodes(Mutex<Episodes>);
+
+crate::value_class!(@json PyEpisodes(Episodes) as "Episodes", |s| &*locked(&s.0), |c| Self(Mutex::new(c)));
+
+/// Instants in episodes.
+const EPISODE: Shape = instants(&["start", "end", "peak_at"]);
+
+#[pymethods]
+impl PyEpisodes {
+    /// A tracker for ``metric`` with ``config`` (a dict of ``EpisodeConfig``
+    /// fields; durations as ``timedelta`` or seconds).
+    #[new]
+    #[pyo3(signature = (metric, config = None))]
+    fn new(metric: &Bound<'_, PyAny>, config: Opt<'_, '_>) -> Res<Self> {
+        let config: EpisodeConfig = opt_arg(config, "config", 16)?;
+        Ok(Self(Mutex::new(Episodes::new(
+            string(metric, "metric")?,
+            config,
+        )?)))
+    }
+    /// Takes one point (a dict as ``StreamDetector.update`` returns); returns
+    /// the episode it closes, or ``None``.
+    fn push<'py>(&self, py: Python<'py>, point: &Bound<'py, PyAny>) -> Res<Bound<'py, PyAny>> {
+        let p: StreamPoint = arg(point, "point", 16)?;
+        compute_py(py, EPISODE, || Ok(locked(&self.0).push(&p)))
+    }
+    /// Closes the open episode, if any (at the end of the stream).
+    fn finish<'py>(&self, py: Python<'py>) -> Res<Bound<'py, PyAny>> {
+        compute_py(py, EPISODE, || Ok(locked(&self.0).finish()))
+    }
+    /// Anomalous points dropped in cooldowns (de-duplicated alerts).
+    #[getter]
+    fn deduplicated(&self) -> u64 {
+        locked(&self.0).deduplicated()
     }
 }

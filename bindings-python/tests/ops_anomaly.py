@@ -104,6 +104,45 @@ def _score(inp: dict) -> dict:
     return _found(m, fitted.score(_rows(inp["data"])), inp["now"])
 
 
+def _zulu(t: Any) -> str:
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _stream_run(inp: dict) -> dict:
+    """As `stream_run` in tests/conformance/anomaly.rs, through the public API."""
+    d = anomaly.StreamDetector(inp.get("config"))
+    e = anomaly.Episodes(inp["metric"], inp.get("episode_config"))
+    at = [a for a, _ in inp["points"]]
+    values = [np.nan if v is None else v for _, v in inp["points"]]
+    n = len(at)
+    k = inp.get("resume_at", n)
+    points: list[dict] = []
+    episodes: list[dict] = []
+    for part, (lo, hi) in enumerate([(0, k), (k, n)]):
+        if part == 1:
+            d = anomaly.StreamDetector.from_json(d.to_json())
+            e = anomaly.Episodes.from_json(e.to_json())
+        if inp.get("batch"):
+            # numpy datetime64 (UTC by convention) and a float64 array.
+            instants = np.array([a.rstrip("Z") for a in at[lo:hi]], dtype="datetime64[us]")
+            cols = d.update_many(instants, np.array(values[lo:hi], dtype=np.float64))
+            stamps = [t.item().replace(tzinfo=timezone.utc) for t in cols["at"]]
+            new = [{"at": t, **{c: float(cols[c][i]) for c in ("score", "anomaly", "raw", "expected")}} for i, t in enumerate(stamps)]
+        else:
+            new = [d.update(_when(a), v) for a, v in zip(at[lo:hi], values[lo:hi])]
+        for p in new:
+            closed = e.push(p)
+            if closed is not None:
+                episodes.append(closed)
+            points.append({**p, "at": _zulu(p["at"])})
+    last = e.finish()
+    episodes += [] if last is None else [last]
+    for x in episodes:
+        for key in ("start", "end", "peak_at"):
+            x[key] = _zulu(x[key])
+    return {"points": points, "episodes": episodes, "deduplicated": e.deduplicated}
+
+
 OPS: dict[str, Callable[[dict], Any]] = {
     "anomaly.isolation_forest": _forest,
     "anomaly.isolation_forest.json_round_trip": _round_trip,
@@ -112,4 +151,6 @@ OPS: dict[str, Callable[[dict], Any]] = {
     "anomaly.monitor.detect": _detect,
     "anomaly.monitor.score": _score,
     "anomaly.monitor.from_json": lambda inp: opsbrain.ProactiveMonitor.from_json(inp["text"]).config,
+    "anomaly.stream.run": _stream_run,
+    "anomaly.stream.from_json": lambda inp: anomaly.StreamDetector.from_json(inp["text"]).points,
 }

@@ -436,7 +436,9 @@ macro_rules! json_form {
 json_form!(own:
     crate::anomaly::IsolationForest,
     crate::anomaly::FittedGroup,
-    crate::anomaly::ProactiveMonitor
+    crate::anomaly::ProactiveMonitor,
+    crate::anomaly::stream::StreamDetector,
+    crate::anomaly::stream::Episodes
 );
 #[cfg(feature = "anomaly")]
 json_form!(serde: crate::anomaly::GroupAnomalies);

@@ -2,6 +2,7 @@
 
 use opsbrain::Error;
 use opsbrain::anomaly::ProactiveMonitor;
+use opsbrain::anomaly::stream::{EpisodeConfig, Episodes, StreamConfig, StreamDetector};
 use opsbrain::anomaly::{IsolationForest, IsolationForestParams, average_path_length};
 use opsbrain::ndarray::Array2;
 use serde_json::{Value, json};
@@ -41,6 +42,53 @@ fn forest_summary(m: &IsolationForest, test: &Array2<f64>) -> Result<Value, Erro
         "max_samples": m.max_samples(),
         "n_features": m.n_features(),
     }))
+}
+
+/// An optional configuration read as the bindings read it (path `config`).
+fn config<T: serde::de::DeserializeOwned + Default>(v: Option<&Value>) -> Result<T, Error> {
+    v.map_or_else(|| Ok(T::default()), |c| super::de_at(c, "config"))
+}
+
+/// `anomaly.stream.run`: scores `points` (`[instant, value]`, `null` for
+/// NaN) one by one (or with `update_many` when `batch`), feeds each point to
+/// an episode tracker, and (with `resume_at` = k) reloads both from their
+/// JSON after k points before going on.
+fn stream_run(input: &Value) -> Result<Value, Error> {
+    let mut d = StreamDetector::new(config::<StreamConfig>(input.get("config"))?)?;
+    let ep = config::<EpisodeConfig>(input.get("episode_config"))?;
+    let mut e = Episodes::new(super::text(input, "metric")?, ep)?;
+    let pts = input["points"].as_array().expect("points array");
+    let at = pts
+        .iter()
+        .map(|p| super::parse_instant(&p[0], "at"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let values: Vec<f64> = pts
+        .iter()
+        .map(|p| p[1].as_f64().unwrap_or(f64::NAN))
+        .collect();
+    let n = at.len();
+    let k = input
+        .get("resume_at")
+        .and_then(Value::as_u64)
+        .map_or(n, |k| k as usize);
+    let batch = input.get("batch").and_then(Value::as_bool).unwrap_or(false);
+    let (mut points, mut episodes) = (Vec::new(), Vec::new());
+    for (part, range) in [0..k, k..n].into_iter().enumerate() {
+        if part == 1 {
+            d = StreamDetector::from_json(&d.to_json())?;
+            e = Episodes::from_json(&e.to_json())?;
+        }
+        let new = match batch {
+            true => d.update_many(&at[range.clone()], &values[range])?,
+            false => range
+                .map(|i| d.update(at[i], values[i]))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        episodes.extend(new.iter().filter_map(|p| e.push(p)));
+        points.extend(new);
+    }
+    episodes.extend(e.finish());
+    Ok(json!({"points": points, "episodes": episodes, "deduplicated": e.deduplicated()}))
 }
 
 pub fn run(op: &str, input: &Value) -> Result<Value, Error> {
@@ -83,6 +131,10 @@ pub fn run(op: &str, input: &Value) -> Result<Value, Error> {
         }
         "anomaly.monitor.from_json" => {
             ProactiveMonitor::from_json(&super::text(input, "text")?).map(|m| json!(m.config()))
+        }
+        "anomaly.stream.run" => stream_run(input),
+        "anomaly.stream.from_json" => {
+            StreamDetector::from_json(&super::text(input, "text")?).map(|d| json!(d.points()))
         }
         other => panic!("unknown op {other:?}: every op must be mapped in every runner"),
     }

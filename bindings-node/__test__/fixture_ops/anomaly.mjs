@@ -7,7 +7,45 @@
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const { IsolationForest, ProactiveMonitor, averagePathLength } = require('../../index.js')
+const { IsolationForest, ProactiveMonitor, averagePathLength, anomaly } = require('../../index.js')
+
+const camel = (o) =>
+  o === undefined ? undefined : Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_(.)/g, (_, c) => c.toUpperCase()), v]))
+
+// As `stream_run` in tests/conformance/anomaly.rs, through the public API.
+function streamRun(input) {
+  let d = new anomaly.StreamDetector(camel(input.config))
+  let e = new anomaly.Episodes(input.metric, camel(input.episode_config))
+  const at = input.points.map((p) => p[0])
+  const values = input.points.map((p) => (p[1] === null ? NaN : p[1]))
+  const n = at.length
+  const k = input.resume_at ?? n
+  const points = []
+  const episodes = []
+  for (const [part, lo, hi] of [[0, 0, k], [1, k, n]]) {
+    if (part === 1) {
+      d = anomaly.StreamDetector.fromJson(d.toJson())
+      e = anomaly.Episodes.fromJson(e.toJson())
+    }
+    let fresh
+    if (input.batch) {
+      // Epoch milliseconds and a Float64Array.
+      const ms = Float64Array.from(at.slice(lo, hi), (a) => Date.parse(a))
+      const cols = d.updateMany(ms, Float64Array.from(values.slice(lo, hi)))
+      fresh = cols.at.map((t, i) => ({ at: t, score: cols.score[i], anomaly: cols.anomaly[i], raw: cols.raw[i], expected: cols.expected[i] }))
+    } else {
+      fresh = at.slice(lo, hi).map((a, i) => d.update(new Date(a), values[lo + i]))
+    }
+    for (const p of fresh) {
+      const closed = e.push(p)
+      if (closed !== null) episodes.push(closed)
+      points.push(p)
+    }
+  }
+  const last = e.finish()
+  if (last !== null) episodes.push(last)
+  return { points, episodes, deduplicated: e.deduplicated }
+}
 
 // The core's serde parameters as constructor options: a count becomes an
 // integer, a fraction a number in (0, 1) (or {fraction} for 1, which would
@@ -97,6 +135,10 @@ export function run(op, input) {
     }
     case 'anomaly.monitor.from_json':
       return new ProactiveMonitor(input.text).config
+    case 'anomaly.stream.run':
+      return streamRun(input)
+    case 'anomaly.stream.from_json':
+      return anomaly.StreamDetector.fromJson(input.text).points
     default:
       throw new Error(`unknown op ${JSON.stringify(op)}: every op must be mapped in every runner`)
   }

@@ -49,21 +49,25 @@ from typing import Any
 import numpy as np
 
 from opsbrain._native import (
+    Episodes,
     FittedGroup,
     GroupAnomalies,
     IsolationForestModel,
     ProactiveMonitor,
+    StreamDetector,
     average_path_length,
     fit_isolation_forest,
 )
 from opsbrain.errors import DimensionMismatchError, InvalidInputError, InvalidTypeError, NotFittedError
 
 __all__ = [
+    "Episodes",
     "FittedGroup",
     "GroupAnomalies",
     "IsolationForest",
     "IsolationForestModel",
     "ProactiveMonitor",
+    "StreamDetector",
     "average_path_length",
 ]
 

@@ -328,7 +328,8 @@ impl StreamDetector {
     /// ```
     ///
     /// # Errors
-    /// `dimension_mismatch` when the lengths differ; otherwise as
+    /// `limit_exceeded` for more than [`MAX_BATCH_POINTS`](super::MAX_BATCH_POINTS)
+    /// points; `dimension_mismatch` when the lengths differ; otherwise as
     /// [`update`](Self::update), the points before the bad one staying
     /// folded in.
     pub fn update_many(
@@ -336,6 +337,12 @@ impl StreamDetector {
         at: &[DateTime<Utc>],
         values: &[f64],
     ) -> Result<Vec<StreamPoint>> {
+        if values.len() > super::MAX_BATCH_POINTS {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!("more than {} points in one call", super::MAX_BATCH_POINTS),
+            ));
+        }
         if at.len() != values.len() {
             return Err(Error::new(
                 ErrorKind::DimensionMismatch,

@@ -53,6 +53,10 @@ mod config;
 mod detector;
 mod episodes;
 
+/// Most points one [`StreamDetector::update_many`] call takes (bindings
+/// read their arrays up to this bound).
+pub const MAX_BATCH_POINTS: usize = 10_000_000;
+
 pub use config::{MAX_SHORT_WINDOW, Seasonality, StreamConfig};
 pub use detector::{STREAM_FORMAT_VERSION, StreamDetector, StreamPoint};
 pub use episodes::{Episode, EpisodeConfig, Episodes};
