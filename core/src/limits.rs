@@ -85,6 +85,7 @@ pub mod anomaly {
     pub use crate::anomaly::{
         MAX_ESTIMATORS, MAX_FEATURES, MAX_GROUPS, MAX_MODEL_BYTES, MAX_THREADS, MAX_TOTAL_NODES,
     };
+    pub use crate::anomaly::stream::MAX_BATCH_POINTS;
 }
 
 /// Bounds of [`crate::cache`]: traces, capacities and curve sizes (shared,
