@@ -437,8 +437,10 @@ export interface AnomalyAlert {
 /** A monitor configuration as `config` returns it (camelCase keys). */
 export interface MonitorConfig {
   groups: Array<{ name: string, contamination: number, recommendation: string }>
-  /** Percentile of decision scores below which points are anomalous. */
-  thresholdPercentile: number
+  /** How groups not in `groups` are scored (`{metric}` in the recommendation is the name); `null` rejects them. */
+  otherGroups: { contamination: number, recommendation: string } | null
+  /** One percentile for every group; `null`: each group's contamination (x 100). */
+  thresholdPercentile: number | null
   /** Trees per forest. */
   nEstimators: number
   maxSamples: 'auto' | { count: number } | { fraction: number }
