@@ -399,7 +399,7 @@ describe('ProactiveMonitor', () => {
     const found = monitor.detect('performance', perf)
     throwsCode(() => monitor.alerts([found], '2026-11-27T09:00:00'), 'invalid_input')
     throwsCode(() => monitor.alerts([found], 12), 'invalid_type')
-    throwsCode(() => monitor.alerts([{ ...found, metric: 'disk' }], new Date()), 'invalid_input')
+    throwsCode(() => strict.alerts([{ ...found, metric: 'disk' }], new Date()), 'invalid_input')
     throwsCode(() => monitor.alerts([{ metric: 'performance' }], new Date()), 'missing_key')
     throwsCode(() => monitor.alerts(['x'], new Date()), 'invalid_type')
   })
