@@ -260,7 +260,7 @@ impl PyProactiveMonitor {
 #[derive(Debug)]
 pub struct PyStreamDetector(Mutex<StreamDetector>);
 
-crate::value_class!(@json PyStreamDetector(StreamDetector) as "StreamDetector", |s| &*s.lock(), |c| Self(Mutex::new(c)));
+crate::value_class!(@json mut PyStreamDetector(StreamDetector) as "StreamDetector", |s| &*s.lock(), |c| Self(Mutex::new(c)));
 
 /// Locks a binding object's core state (a panic never leaves it poisoned
 /// for good: the core changes nothing before its checks pass).
@@ -352,7 +352,7 @@ impl PyStreamDetector {
 #[derive(Debug)]
 pub struct PyEpisodes(Mutex<Episodes>);
 
-crate::value_class!(@json PyEpisodes(Episodes) as "Episodes", |s| &*locked(&s.0), |c| Self(Mutex::new(c)));
+crate::value_class!(@json mut PyEpisodes(Episodes) as "Episodes", |s| &*locked(&s.0), |c| Self(Mutex::new(c)));
 
 /// Instants in episodes.
 const EPISODE: Shape = instants(&["start", "end", "peak_at"]);

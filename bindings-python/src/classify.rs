@@ -67,7 +67,7 @@ impl PyRuleSet {
 #[derive(Debug)]
 pub struct PyRouter(Mutex<Arc<core::Router>>);
 
-crate::value_class!(@json PyRouter(core::Router) as "Router", |s| &*s.get(), |c| Self(Mutex::new(Arc::new(c))));
+crate::value_class!(@json mut PyRouter(core::Router) as "Router", |s| &*s.get(), |c| Self(Mutex::new(Arc::new(c))));
 
 impl PyRouter {
     /// The current router (``fit`` swaps it; a routing call keeps its own).

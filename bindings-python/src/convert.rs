@@ -933,7 +933,29 @@ macro_rules! value_class {
     };
     // The JSON-form methods of a class holding `$core` (read with `$get`,
     // wrapped with `$wrap`).
+    // A class whose state changes (a router refitted, a detector fed):
+    // equal by value but unhashable, as Python's mutable containers are.
+    (@json mut $py:ident($core:ty) as $name:literal, |$s:ident| $get:expr, |$c:ident| $wrap:expr) => {
+        $crate::value_class!(@json_body $py($core) as $name, |$s| $get, |$c| $wrap);
+        #[pymethods]
+        impl $py {
+            #[classattr]
+            const __hash__: Option<Py<PyAny>> = None;
+        }
+    };
     (@json $py:ident($core:ty) as $name:literal, |$s:ident| $get:expr, |$c:ident| $wrap:expr) => {
+        $crate::value_class!(@json_body $py($core) as $name, |$s| $get, |$c| $wrap);
+        #[pymethods]
+        impl $py {
+            fn __hash__(&self) -> u64 {
+                // SipHash with fixed keys: equal values hash alike in every call.
+                use std::hash::BuildHasher;
+                let fixed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
+                fixed.hash_one(self.to_json())
+            }
+        }
+    };
+    (@json_body $py:ident($core:ty) as $name:literal, |$s:ident| $get:expr, |$c:ident| $wrap:expr) => {
         #[pymethods]
         impl $py {
             /// Reads (and validates) the JSON form, as any opsbrain binding writes it.
@@ -961,12 +983,6 @@ macro_rules! value_class {
             }
             fn __repr__(&self) -> String {
                 $crate::convert::repr($name, &self.to_json())
-            }
-            fn __hash__(&self) -> u64 {
-                // SipHash with fixed keys: equal values hash alike in every call.
-                use std::hash::BuildHasher;
-                let fixed = std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default();
-                fixed.hash_one(self.to_json())
             }
         }
     };

@@ -31,6 +31,10 @@ def test_stream_update_many_matches_update_and_pickles() -> None:
     assert many == one and pickle.loads(pickle.dumps(one)) == one
     assert one.points == len(at) and 0 < one.state_bytes < 64 * 1024
     assert one.config["warmup"] == 50
+    # Equal by value, but unhashable: the state changes with every point.
+    for mutable in (one, opsbrain.anomaly.Episodes("cpu"), opsbrain.Router()):
+        with pytest.raises(TypeError, match="unhashable"):
+            hash(mutable)
 
 
 def test_stream_errors_are_coded() -> None:

@@ -2,7 +2,7 @@
 # `python -m mypy.stubtest opsbrain._native` in scripts/test.
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Optional, Union, final
+from typing import Any, ClassVar, Literal, Optional, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -169,7 +169,7 @@ class Router:
     def to_dict(self) -> dict[str, Any]: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
-    def __hash__(self) -> int: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # refitted in place: unhashable
     def route(
         self,
         subject: str,
@@ -451,6 +451,7 @@ class StreamDetector:
     @property
     def config(self) -> dict[str, Any]: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # changes with every point: unhashable
 
 @final
 class Episodes:
@@ -464,6 +465,7 @@ class Episodes:
     @property
     def deduplicated(self) -> int: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]  # changes with every point: unhashable
 
 # --- capacity: scaling decisions (opsbrain.capacity) ---
 
