@@ -162,6 +162,8 @@ const CASES = {
     'o.kpi.errorBudget([1], [1], { ...series, stepSecs: 1.5 })',
     'o.kpi.supportKpis([{ events: [created], csat: 4.5 }], now)',
     'new o.IsolationForest({ nEstimators: 2.7 })',
+    'new o.IsolationForest({ nEstimators: true }).fit([[1, 2], [3, 4]])',
+    'new o.IsolationForest({ maxSamples: true }).fit([[1, 2], [3, 4]])',
     'new o.IsolationForest({ randomState: -1 })',
     'o.averagePathLength(2 ** 53 + 2)',
     'o.averagePathLength(-1)',

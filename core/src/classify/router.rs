@@ -660,11 +660,17 @@ impl Router {
             for code in codes {
                 let code = code.as_ref().trim();
                 let hits = rules.codes_whole.matches(code);
-                found.extend(hits.iter().map(|i| code_hit(i, points::CODE_GIVEN)));
+                found.extend(
+                    hits.iter()
+                        .map(|i| code_hit(i.as_usize(), points::CODE_GIVEN)),
+                );
             }
             for text in [subject, body] {
                 let hits = rules.codes_in_text.matches(text);
-                found.extend(hits.iter().map(|i| code_hit(i, points::CODE_IN_TEXT)));
+                found.extend(
+                    hits.iter()
+                        .map(|i| code_hit(i.as_usize(), points::CODE_IN_TEXT)),
+                );
             }
         }
         // Sort by rule, then pattern key, then points descending; keep the best

@@ -335,3 +335,24 @@ proptest::proptest! {
         proptest::prop_assert!(d.symptoms.error_codes.len() <= MAX_SYMPTOMS);
     }
 }
+
+#[test]
+fn timeframes_stay_in_the_supported_years() {
+    // Issue 22: "10000 months ago" near year 1 gave a timeframe in year 0.
+    let early = Utc.with_ymd_and_hms(1, 1, 3, 12, 0, 0).unwrap();
+    let s = extract_symptoms(
+        &KnowledgeBase::builtin(),
+        &report("broken for 10000 months ago, since yesterday, it broke last week"),
+        early,
+        &DiagnoseOptions::default(),
+    )
+    .unwrap();
+    for tf in &s.timeframes {
+        for t in [tf.since, tf.until].into_iter().flatten() {
+            assert!(t.year() >= 1, "{} gave {t}", tf.phrase);
+            crate::validate::check_instant(t, "t").unwrap();
+        }
+    }
+    let phrases: Vec<&str> = s.timeframes.iter().map(|t| t.phrase.as_str()).collect();
+    assert!(!phrases.iter().any(|p| p.contains("10000")), "{phrases:?}");
+}

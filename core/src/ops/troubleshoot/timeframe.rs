@@ -90,7 +90,7 @@ pub(crate) fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timefram
             let Some(n) = count_word(&n).filter(|n| *n <= 10_000) else {
                 continue;
             };
-            tf.since = Some(now - unit(&u, n));
+            tf.since = now.checked_sub_signed(unit(&u, n));
         } else if let (Some(which), Some(u)) = (g(6), g(7)) {
             let back = i64::from(which == "last");
             tf.since = if u == "week" {
@@ -143,7 +143,13 @@ pub(crate) fn timeframes(text: &str, now: DateTime<Utc>, tz: Tz) -> Vec<Timefram
                 ev
             });
         }
-        if !out.iter().any(|t| t.phrase == tf.phrase) {
+        // A bound before year 1 ("10000 months ago" near year 1) is not a
+        // timeframe the core can represent: the phrase is dropped.
+        let supported = |t: Option<DateTime<Utc>>| {
+            t.is_none_or(|t| crate::validate::check_instant(t, "timeframe").is_ok())
+        };
+        if supported(tf.since) && supported(tf.until) && !out.iter().any(|t| t.phrase == tf.phrase)
+        {
             out.push(tf);
         }
     }
