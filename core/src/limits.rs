@@ -216,7 +216,7 @@ pub mod escalation {
 pub mod kpi {
     pub use crate::kpi::{
         MAX_BURN_RULES, MAX_HISTOGRAM_BUCKETS, MAX_JOURNEY_EVENTS, MAX_JOURNEY_STEPS, MAX_JOURNEYS,
-        MAX_REQUESTS, MAX_SERIES_INTERVALS,
+        MAX_KPI_GROUPS, MAX_REQUESTS, MAX_SERIES_INTERVALS,
     };
 }
 

@@ -56,8 +56,8 @@ pub use request::{
     BudgetOptions, BurnOptions, Histogram, Journeys, LatencyData, LatencySloOptions,
 };
 pub use support::{
-    CsatStats, GroupBy, GroupKpis, MonthVolume, SlaAttainment, SupportKpiOptions, SupportReport,
-    TicketRecord, TimeBasis, TimeStats, VolumeTrend, support_kpis, volume_trend,
+    CsatStats, GroupBy, GroupKpis, MAX_KPI_GROUPS, MonthVolume, SlaAttainment, SupportKpiOptions,
+    SupportReport, TicketRecord, TimeBasis, TimeStats, VolumeTrend, support_kpis, volume_trend,
 };
 
 use serde::{Deserialize, Serialize};

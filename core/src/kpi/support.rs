@@ -65,6 +65,17 @@ pub enum TimeBasis {
     Business,
 }
 
+/// Most groups in one [`support_kpis`] report. Each group's report is about
+/// 1 KB in Rust and about 29 KB once converted to Python objects, so
+/// 200,000 agents (2% of the ticket bound) would pass 4 GB in Python; past
+/// this bound the call fails with `limit_exceeded` while grouping.
+///
+/// # Examples
+/// ```
+/// assert_eq!(opsbrain::kpi::MAX_KPI_GROUPS, 10_000);
+/// ```
+pub const MAX_KPI_GROUPS: usize = 10_000;
+
 /// How to split tickets into groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,6 +92,25 @@ pub enum GroupBy {
     Agent,
     /// UTC month of creation (`"2026-11"`).
     Month,
+}
+
+impl GroupBy {
+    /// The snake_case name (`"agent"`), as in the serde form.
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(opsbrain::kpi::GroupBy::Agent.as_str(), "agent");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Tier => "tier",
+            GroupBy::Channel => "channel",
+            GroupBy::Priority => "priority",
+            GroupBy::Department => "department",
+            GroupBy::Agent => "agent",
+            GroupBy::Month => "month",
+        }
+    }
 }
 
 /// Options of [`support_kpis`]. Serde form: every field optional, e.g.
@@ -464,7 +494,8 @@ fn check_batch(n: usize) -> Result<()> {
 /// period (an empty period), for a bad event log (out of time order, after
 /// `now`, ...; naming `tickets[i]`) or a CSAT outside 1..=5;
 /// `invalid_config` for bad targets; `limit_exceeded` past
-/// [`MAX_BATCH_TICKETS`](crate::limits::MAX_BATCH_TICKETS).
+/// [`MAX_BATCH_TICKETS`](crate::limits::MAX_BATCH_TICKETS) or
+/// [`MAX_KPI_GROUPS`] groups.
 pub fn support_kpis(
     policy: &SlaPolicy,
     tickets: &[TicketRecord],
@@ -518,6 +549,12 @@ pub fn support_kpis(
                     GroupBy::Agent => (0, t.agent.clone().unwrap_or_else(|| "none".into())),
                     GroupBy::Month => (0, month_key(m.created)),
                 };
+                if map.len() == MAX_KPI_GROUPS && !map.contains_key(&key) {
+                    return Err(Error::limit(format!(
+                        "more than {MAX_KPI_GROUPS} distinct {} groups; at most {MAX_KPI_GROUPS} are reported (group the tickets more coarsely)",
+                        by.as_str()
+                    )));
+                }
                 map.entry(key).or_default().push((t, m));
             }
             map.into_iter()

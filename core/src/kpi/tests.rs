@@ -134,6 +134,34 @@ fn business_time_excludes_pauses_and_groups_sort_numerically() {
 }
 
 #[test]
+fn support_groups_are_bounded() {
+    // Issue 22: one group per distinct agent cost about 29 KB in Python;
+    // 200,000 agents passed 4 GB. The bound is checked while grouping.
+    let p = SlaPolicy::builtin();
+    let agents = |n: usize| -> Vec<TicketRecord> {
+        (0..n)
+            .map(|i| TicketRecord {
+                agent: Some(format!("a{i}")),
+                ..ticket(1, Priority::Low, Channel::Chat, Some(5), None)
+            })
+            .collect()
+    };
+    let by_agent = SupportKpiOptions {
+        group_by: Some(GroupBy::Agent),
+        ..Default::default()
+    };
+    let ok = support_kpis(&p, &agents(MAX_KPI_GROUPS), mins(60), &by_agent).unwrap();
+    assert_eq!(ok.groups.len(), MAX_KPI_GROUPS);
+    let mut many = agents(MAX_KPI_GROUPS + 1);
+    let e = support_kpis(&p, &many, mins(60), &by_agent).unwrap_err();
+    assert_eq!(e.code(), "limit_exceeded", "{e}");
+    assert!(e.message.contains("agent"), "{e}");
+    // A repeated agent is not a new group.
+    many.last_mut().unwrap().agent = Some("a0".into());
+    assert!(support_kpis(&p, &many, mins(60), &by_agent).is_ok());
+}
+
+#[test]
 fn support_bad_input() {
     let p = SlaPolicy::builtin();
     let t = ticket(1, Priority::Low, Channel::Chat, Some(5), None);
