@@ -87,7 +87,7 @@ pub const MAX_CACHE_CAPACITY: usize = 1 << 30;
 #[cfg(feature = "anomaly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "anomaly")))]
 pub mod anomaly {
-    pub use crate::anomaly::stream::MAX_BATCH_POINTS;
+    pub use crate::anomaly::stream::{MAX_BATCH_POINTS, MAX_STREAM_VALUE};
     pub use crate::anomaly::{
         MAX_ESTIMATORS, MAX_FEATURES, MAX_GROUPS, MAX_MODEL_BYTES, MAX_THREADS, MAX_TOTAL_NODES,
     };

@@ -273,7 +273,9 @@ pub fn error_budget(
     let error_rate = bad / total;
     let budget_secs = (1.0 - objective) * window_secs as f64;
     let allowed_bad = (1.0 - objective) * total;
-    let consumed = bad / allowed_bad;
+    // From the error rate, so that a subnormal total (whose allowed_bad
+    // underflows to 0) still gives a finite share.
+    let consumed = error_rate / (1.0 - objective);
     Ok(ErrorBudget {
         objective,
         window_secs,

@@ -192,12 +192,19 @@ impl StreamDetector {
     /// Scores one point and folds it into the statistics.
     ///
     /// # Errors
-    /// `invalid_input` for a value that is not finite or an instant before
-    /// the previous point's (the state is then unchanged).
+    /// `invalid_input` for a value that is not finite or whose magnitude is
+    /// above [`MAX_STREAM_VALUE`](super::MAX_STREAM_VALUE), or an instant
+    /// before the previous point's (the state is then unchanged).
     pub fn update(&mut self, at: DateTime<Utc>, value: f64) -> Result<StreamPoint> {
         if !value.is_finite() {
             return Err(Error::invalid_input(format!(
                 "value at {at} must be finite, got {value}"
+            )));
+        }
+        if value.abs() > super::MAX_STREAM_VALUE {
+            return Err(Error::invalid_input(format!(
+                "value at {at} is {value:e}; magnitudes above {:e} are not supported",
+                super::MAX_STREAM_VALUE
             )));
         }
         if let Some(last) = self.state.last_at
@@ -423,25 +430,30 @@ impl StreamDetector {
         d.config.validate().map_err(|e| e.at("config"))?;
         let s = &d.state;
         let slots = d.config.seasonality.slots();
-        let numbers = [
+        // What values within MAX_STREAM_VALUE can produce: levels, bounds
+        // and deviations within a few times the bound, the recent window's
+        // sum within the window times it, the variance finite.
+        let bound = 4.0 * super::MAX_STREAM_VALUE;
+        let first_order = [
             s.level,
             s.deviation,
             s.slow_level,
             s.slow_deviation,
             s.low,
             s.high,
-            s.recent_sum,
             s.long_mean,
-            s.long_var,
         ];
+        let numbers = first_order
+            .iter()
+            .chain(&s.offsets)
+            .chain(&s.recent)
+            .all(|v| v.abs() <= bound)
+            && s.recent_sum.abs() <= bound * d.config.short_window as f64
+            && s.long_var.is_finite();
         if s.offsets.len() != slots
             || s.visits.len() != slots
             || s.recent.len() > d.config.short_window
             || !numbers
-                .iter()
-                .chain(&s.offsets)
-                .chain(&s.recent)
-                .all(|v| v.is_finite())
             || s.deviation < 0.0
             || s.slow_deviation < 0.0
             || s.long_var < 0.0

@@ -57,6 +57,22 @@ mod episodes;
 /// read their arrays up to this bound).
 pub const MAX_BATCH_POINTS: usize = 10_000_000;
 
+/// Largest magnitude of a value [`StreamDetector::update`] reads (1e150, as
+/// capacity histories): the detector's running variance squares its values,
+/// so larger ones would overflow to infinite expectations and scores.
+///
+/// # Examples
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use opsbrain::anomaly::stream::{StreamConfig, StreamDetector, MAX_STREAM_VALUE};
+/// let mut d = StreamDetector::new(StreamConfig::default())?;
+/// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// assert!(d.update(at, MAX_STREAM_VALUE).is_ok());
+/// assert_eq!(d.update(at, 1e300).unwrap_err().code(), "invalid_input");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+pub const MAX_STREAM_VALUE: f64 = 1e150;
+
 pub use config::{MAX_SHORT_WINDOW, Seasonality, StreamConfig};
 pub use detector::{STREAM_FORMAT_VERSION, StreamDetector, StreamPoint};
 pub use episodes::{Episode, EpisodeConfig, Episodes};
