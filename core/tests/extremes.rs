@@ -163,7 +163,7 @@ proptest! {
         ts.sort_by(f64::total_cmp);
         let keys: Vec<u64> = keys.iter().cycle().take(ts.len()).copied().collect();
         if let Ok(trace) = Trace::new(&keys) {
-            if let Ok(t) = trace.clone().with_timestamps(&ts) {
+            if let Ok(t) = trace.with_timestamps(&ts) {
                 check("warm", warm_candidates(&t, now, window, 3, half_life))?;
             }
             check("exact curve", MissRatioCurve::exact_lru(&trace))?;
