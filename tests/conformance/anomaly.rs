@@ -49,6 +49,14 @@ fn config<T: serde::de::DeserializeOwned + Default>(v: Option<&Value>) -> Result
     v.map_or_else(|| Ok(T::default()), |c| super::de_at(c, "config"))
 }
 
+/// `instants`: a list of instant texts.
+fn instants(v: &Value) -> Result<Vec<opsbrain::chrono::DateTime<opsbrain::chrono::Utc>>, Error> {
+    let list = v.as_array().map(Vec::as_slice).unwrap_or_default();
+    list.iter()
+        .map(|t| super::parse_instant(t, "instants"))
+        .collect()
+}
+
 /// `anomaly.stream.run`: scores `points` (`[instant, value]`, `null` for
 /// NaN) one by one (or with `update_many` when `batch`), feeds each point to
 /// an episode tracker, and (with `resume_at` = k) reloads both from their
@@ -118,7 +126,10 @@ pub fn run(op: &str, input: &Value) -> Result<Value, Error> {
         "anomaly.monitor.detect" => {
             let m = monitor(input)?;
             let data = rows(&input["data"])?;
-            let found = m.detect(&super::text(input, "group")?, &data)?;
+            let mut found = m.detect(&super::text(input, "group")?, &data)?;
+            if let Some(at) = input.get("instants") {
+                found = found.with_instants(&instants(at)?)?;
+            }
             let alerts = m.alerts(std::slice::from_ref(&found), super::when(input, "now")?)?;
             Ok(json!({"anomalies": found, "alerts": alerts}))
         }
@@ -128,6 +139,18 @@ pub fn run(op: &str, input: &Value) -> Result<Value, Error> {
             let found = fitted.score(&rows(&input["data"])?)?;
             let alerts = m.alerts(std::slice::from_ref(&found), super::when(input, "now")?)?;
             Ok(json!({"anomalies": found, "alerts": alerts}))
+        }
+        "anomaly.monitor.detect_stream" => {
+            let m = monitor(input)?;
+            let at = instants(&input["instants"])?;
+            let found = m.detect_stream(
+                &super::text(input, "group")?,
+                &rows(&input["data"])?,
+                &at,
+                &config(input.get("stream"))?,
+                &config(input.get("episodes"))?,
+            )?;
+            Ok(json!(found))
         }
         "anomaly.monitor.from_json" => {
             ProactiveMonitor::from_json(&super::text(input, "text")?).map(|m| json!(m.config()))

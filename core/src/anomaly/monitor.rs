@@ -111,6 +111,113 @@ pub struct GroupAnomalies {
     pub anomalous_points: Vec<usize>,
     /// The share of rows the threshold percentile expects to flag.
     pub expected_share: f64,
+    /// Which input columns drove the flags: the mean, over the anomalous
+    /// rows weighted by their depth below the threshold, of
+    /// [`IsolationForest::feature_attributions`] with each column reset to
+    /// the reference window's mean (one share per column, summing to 1, or
+    /// all 0 when no single column explains the flags; empty when no row
+    /// is anomalous).
+    #[serde(default)]
+    pub attribution: Vec<f64>,
+    /// The instant of each anomalous point, in the order of
+    /// `anomalous_points`, once the rows' instants were given
+    /// ([`with_instants`](Self::with_instants)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anomalous_instants: Option<Vec<DateTime<Utc>>>,
+}
+
+impl GroupAnomalies {
+    /// Flags and attributions of rows already scaled for `forest` and
+    /// scored by it.
+    fn new(
+        metric: String,
+        forest: &IsolationForest,
+        scaled: &ndarray::Array2<f64>,
+        scores: Vec<f64>,
+        threshold: f64,
+        expected_share: f64,
+    ) -> Result<Self> {
+        let anomalous_points = flag(&scores, threshold);
+        let attribution = if anomalous_points.is_empty() {
+            Vec::new()
+        } else {
+            // Scaled columns have mean 0 on the reference window: the
+            // typical value each column is reset to.
+            let flagged = scaled.select(ndarray::Axis(0), &anomalous_points);
+            let per_row = forest.feature_attributions(&flagged, &vec![0.0; scaled.ncols()])?;
+            // Weighted by depth below the threshold: the worst rows speak
+            // loudest, borderline ones barely.
+            let mut sum = vec![0.0; scaled.ncols()];
+            let mut weights = 0.0;
+            for (row, &i) in per_row.rows().into_iter().zip(&anomalous_points) {
+                let w = threshold - scores[i];
+                weights += w;
+                sum.iter_mut().zip(row).for_each(|(s, v)| *s += w * v);
+            }
+            if weights > 0.0 {
+                sum.iter_mut().for_each(|s| *s /= weights);
+            }
+            sum
+        };
+        Ok(GroupAnomalies {
+            metric,
+            scores,
+            threshold,
+            anomalous_points,
+            expected_share,
+            attribution,
+            anomalous_instants: None,
+        })
+    }
+
+    /// The same anomalies with the instant of every scored row, one per
+    /// score in row order (non-decreasing): alerts then carry the first,
+    /// peak and last anomalous instants.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// use opsbrain::ndarray::Array2;
+    /// let mut x = Array2::from_shape_fn((100, 1), |(i, _)| (i % 10) as f64);
+    /// x[[42, 0]] = 500.0;
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap();
+    /// let at: Vec<_> = (0..100).map(|i| t0 + TimeDelta::minutes(i)).collect();
+    /// let found = ProactiveMonitor::framework().detect("error_trends", &x)?.with_instants(&at)?;
+    /// let i = found.anomalous_points.iter().position(|&p| p == 42).unwrap();
+    /// assert_eq!(found.anomalous_instants.unwrap()[i], t0 + TimeDelta::minutes(42));
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `dimension_mismatch` when the instants are not one per score;
+    /// `invalid_input` for an instant outside the years 1 to 9999 or
+    /// before the previous one (naming `instants[i]`).
+    pub fn with_instants(mut self, instants: &[DateTime<Utc>]) -> Result<Self> {
+        if instants.len() != self.scores.len() {
+            return Err(Error::new(
+                crate::ErrorKind::DimensionMismatch,
+                format!(
+                    "{} instants for {} scored rows",
+                    instants.len(),
+                    self.scores.len()
+                ),
+            ));
+        }
+        for (i, t) in instants.iter().enumerate() {
+            crate::validate::check_instant(*t, "instant")
+                .map_err(|e| e.at(format!("instants[{i}]")))?;
+            if i > 0 && *t < instants[i - 1] {
+                return Err(Error::invalid_input(format!(
+                    "instants[{i}]: {t} is before the previous instant {}",
+                    instants[i - 1]
+                )));
+            }
+        }
+        self.anomalous_instants =
+            Some(self.anomalous_points.iter().map(|&i| instants[i]).collect());
+        Ok(self)
+    }
 }
 
 /// An alert for one group.
@@ -137,6 +244,31 @@ pub struct Alert {
     pub excess: f64,
     /// The lowest score.
     pub min_score: f64,
+    /// Which input columns drove the flags (the anomalies'
+    /// [`attribution`](GroupAnomalies::attribution)).
+    #[serde(default)]
+    pub attribution: Vec<f64>,
+    /// The first anomalous instant, when the anomalies carry instants.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::input::optional_instant"
+    )]
+    pub first_at: Option<DateTime<Utc>>,
+    /// The instant of the lowest score (the first of equals).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::input::optional_instant"
+    )]
+    pub peak_at: Option<DateTime<Utc>>,
+    /// The last anomalous instant.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::input::optional_instant"
+    )]
+    pub last_at: Option<DateTime<Utc>>,
 }
 
 /// One group fitted on a reference window, for streaming scoring.
@@ -242,14 +374,14 @@ impl FittedGroup {
     pub fn score<X: AsRows + ?Sized>(&self, x: &X) -> Result<GroupAnomalies> {
         let scaled = self.scaler.transform(x)?;
         let scores = self.forest.decision_function(&scaled)?.to_vec();
-        let anomalous_points = flag(&scores, self.threshold);
-        Ok(GroupAnomalies {
-            metric: self.group.name.clone(),
+        GroupAnomalies::new(
+            self.group.name.clone(),
+            &self.forest,
+            &scaled,
             scores,
-            threshold: self.threshold,
-            anomalous_points,
-            expected_share: self.expected_share,
-        })
+            self.threshold,
+            self.expected_share,
+        )
     }
 }
 
@@ -497,12 +629,12 @@ impl ProactiveMonitor {
     }
 
     /// [`fit`](Self::fit), also returning the reference window's decision
-    /// scores in row order.
+    /// scores in row order and the scaled window.
     fn fit_scored<X: AsRows + ?Sized>(
         &self,
         group: &str,
         reference: &X,
-    ) -> Result<(FittedGroup, Vec<f64>)> {
+    ) -> Result<(FittedGroup, Vec<f64>, ndarray::Array2<f64>)> {
         let g = self.group(group)?;
         let scaler = StandardScaler::fit(reference)?;
         let scaled = scaler.transform(reference)?;
@@ -519,7 +651,7 @@ impl ProactiveMonitor {
             threshold,
             expected_share: percentile / 100.0,
         };
-        Ok((fitted, scores))
+        Ok((fitted, scores, scaled))
     }
 
     /// The framework's batch detection on one group's window: scale, fit,
@@ -535,15 +667,96 @@ impl ProactiveMonitor {
     /// # Ok::<(), opsbrain::Error>(())
     /// ```
     pub fn detect<X: AsRows + ?Sized>(&self, group: &str, x: &X) -> Result<GroupAnomalies> {
-        let (fitted, scores) = self.fit_scored(group, x)?;
-        let anomalous_points = flag(&scores, fitted.threshold);
-        Ok(GroupAnomalies {
-            metric: fitted.group.name,
+        let (fitted, scores, scaled) = self.fit_scored(group, x)?;
+        GroupAnomalies::new(
+            fitted.group.name,
+            &fitted.forest,
+            &scaled,
             scores,
-            threshold: fitted.threshold,
-            anomalous_points,
-            expected_share: fitted.expected_share,
-        })
+            fitted.threshold,
+            fitted.expected_share,
+        )
+    }
+
+    /// The group's rows streamed causally, one
+    /// [`StreamDetector`](super::stream::StreamDetector) per column (each
+    /// with its own seasonal baseline), each column's scored points turned
+    /// into [`Episode`](super::stream::Episode)s named after the group and
+    /// carrying their `column`: the streaming alternative to
+    /// [`detect`](Self::detect) for an on-call feed (episodes with start,
+    /// end, peak and severity rather than every flagged row). Episodes are
+    /// sorted by start, then column.
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// use opsbrain::anomaly::ProactiveMonitor;
+    /// use opsbrain::anomaly::stream::{EpisodeConfig, StreamConfig};
+    /// use opsbrain::ndarray::Array2;
+    /// // Two columns every 5 minutes for 3.5 days; column 1 jumps for an hour.
+    /// let n = 1000;
+    /// let mut x = Array2::from_shape_fn((n, 2), |(i, j)| 50.0 + ((i * (3 + j)) % 7) as f64);
+    /// for i in 800..812 { x[[i, 1]] = 400.0; }
+    /// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap();
+    /// let at: Vec<_> = (0..n as i64).map(|i| t0 + TimeDelta::minutes(5 * i)).collect();
+    /// let m = ProactiveMonitor::builtin();
+    /// let found = m.detect_stream("latency", &x, &at, &StreamConfig::default(), &EpisodeConfig::default())?;
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!((found[0].metric.as_str(), found[0].column), ("latency", Some(1)));
+    /// assert!(found[0].start >= at[800] && found[0].start <= at[802]);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `invalid_input` for a group this monitor does not accept, a value
+    /// that is not finite or too large, or instants out of order (naming
+    /// the row and column); `dimension_mismatch` when the instants are not
+    /// one per row; `invalid_config` for bad configurations;
+    /// `limit_exceeded` past
+    /// [`MAX_BATCH_POINTS`](super::stream::MAX_BATCH_POINTS) rows.
+    pub fn detect_stream<X: AsRows + ?Sized>(
+        &self,
+        group: &str,
+        x: &X,
+        instants: &[DateTime<Utc>],
+        stream: &super::stream::StreamConfig,
+        episodes: &super::stream::EpisodeConfig,
+    ) -> Result<Vec<super::stream::Episode>> {
+        use super::stream::{Episodes, MAX_BATCH_POINTS, StreamDetector};
+        let g = self.group(group)?;
+        let x = x.as_rows();
+        if x.nrows() > MAX_BATCH_POINTS {
+            return Err(Error::limit(format!(
+                "{} rows in one call; at most {MAX_BATCH_POINTS} are allowed",
+                x.nrows()
+            )));
+        }
+        if instants.len() != x.nrows() {
+            return Err(Error::new(
+                crate::ErrorKind::DimensionMismatch,
+                format!("{} instants for {} rows", instants.len(), x.nrows()),
+            ));
+        }
+        let mut out = Vec::new();
+        for (j, column) in x.columns().into_iter().enumerate() {
+            let mut detector = StreamDetector::new(stream.clone())?;
+            let mut tracker = Episodes::new(g.name.clone(), episodes.clone())?;
+            for (i, (&v, &at)) in column.iter().zip(instants).enumerate() {
+                let p = detector
+                    .update(at, v)
+                    .map_err(|e| e.at(format!("row {i}, column {j}")))?;
+                out.extend(tracker.push(&p).map(|e| (j, e)));
+            }
+            out.extend(tracker.finish().map(|e| (j, e)));
+        }
+        out.sort_by_key(|(j, e)| (e.start, *j));
+        Ok(out
+            .into_iter()
+            .map(|(j, mut e)| {
+                e.column = Some(j);
+                e
+            })
+            .collect())
     }
 
     /// One `anomaly_detected` alert per group with at least one anomalous
@@ -598,16 +811,27 @@ impl ProactiveMonitor {
                 2 => Priority::High,
                 _ => Priority::Critical,
             };
+            let at =
+                |k: Option<usize>| Some(a.anomalous_instants.as_ref()?.get(k?).copied()).flatten();
+            let n = a.anomalous_points.len();
+            let peak = a
+                .anomalous_points
+                .iter()
+                .position(|&i| a.scores.get(i) == Some(&min_score));
             out.push(Alert {
                 kind: "anomaly_detected".into(),
                 metric: a.metric.clone(),
                 severity,
                 recommendation: g.recommendation.clone(),
                 timestamp,
-                anomalous_count: a.anomalous_points.len(),
+                anomalous_count: n,
                 depth,
                 excess,
                 min_score,
+                attribution: a.attribution.clone(),
+                first_at: at(Some(0)),
+                peak_at: at(peak),
+                last_at: at(n.checked_sub(1)),
             });
         }
         Ok(out)

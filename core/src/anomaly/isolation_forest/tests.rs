@@ -419,3 +419,45 @@ fn tampered_models_are_refused() {
     assert!(IsolationForest::from_json(&ok.to_string()).is_ok());
     assert!(IsolationForest::from_json(&good.to_string()).is_ok());
 }
+
+#[test]
+fn attributions_name_the_column_that_isolates() {
+    // Five columns of ordinary values; a row extreme in one column at a
+    // time, inside the training data (as the monitor's batch detection
+    // scores) and outside it (as a fitted group scores new rows). That
+    // column must carry most of the row's attribution.
+    let reference = [11.0; 5];
+    for j in 0..5 {
+        let mut x = Array2::from_shape_fn((300, 5), |(i, k)| ((i * 31 + k * 7) % 23) as f64);
+        x[[3, j]] = -60.0;
+        let m = IsolationForestParams::new().seed(5).fit(&x).unwrap();
+        let mut probe = Array2::from_elem((1, 5), 11.0);
+        probe[[0, j]] = 95.0;
+        for (a, r) in [
+            (m.feature_attributions(&x, &reference).unwrap(), 3),
+            (m.feature_attributions(&probe, &reference).unwrap(), 0),
+        ] {
+            let row = a.row(r);
+            let best = (0..5).max_by(|&p, &q| row[p].total_cmp(&row[q])).unwrap();
+            assert_eq!(best, j, "{row:?}");
+            assert!(row[j] > 0.4, "{row:?}");
+            for r in a.rows() {
+                let s = r.sum();
+                assert!(s == 0.0 || (s - 1.0).abs() < 1e-9, "{r:?}");
+                assert!(r.iter().all(|v| (0.0..=1.0).contains(v)));
+            }
+        }
+    }
+    // Identical rows are never split: no column changes anything.
+    let same = Array2::from_elem((10, 2), 4.0);
+    let m = IsolationForestParams::new().fit(&same).unwrap();
+    let a = m.feature_attributions(&same, &[0.0, 9.0]).unwrap();
+    assert!(a.iter().all(|v| *v == 0.0));
+    // Checked as scoring is.
+    let e = m
+        .feature_attributions(&Array2::<f64>::zeros((2, 3)), &[0.0; 3])
+        .unwrap_err();
+    assert_eq!(e.code(), "dimension_mismatch");
+    let e = m.feature_attributions(&same, &[0.0]).unwrap_err();
+    assert_eq!(e.code(), "dimension_mismatch");
+}

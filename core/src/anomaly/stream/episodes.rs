@@ -122,6 +122,10 @@ pub struct Episode {
     pub points: usize,
     /// From the peak score ([`EpisodeConfig::severity`]).
     pub severity: Priority,
+    /// The input column that raised it, for a group of several columns
+    /// streamed together ([`ProactiveMonitor::detect_stream`](crate::anomaly::ProactiveMonitor::detect_stream)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 /// Turns one metric's scored points into episodes: feed every point with
@@ -228,6 +232,7 @@ impl Episodes {
             peak_score: p.anomaly,
             points: 1,
             severity: Self::severity(self.config.severity, p.anomaly),
+            column: None,
         });
         done
     }
