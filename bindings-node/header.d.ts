@@ -432,6 +432,22 @@ export interface AnomalyAlert {
   excess: number
   /** The lowest score. */
   minScore: number
+  /** Share of the flags each input column drove (sums to 1; see `GroupAnomalies.attribution`). */
+  attribution: Array<number>
+  /** The first anomalous instant (when the anomalies carry instants: `detectAt`). */
+  firstAt?: Date
+  /** The instant of the lowest score. */
+  peakAt?: Date
+  /** The last anomalous instant. */
+  lastAt?: Date
+}
+
+/** The settings of `ProactiveMonitor.detectStream` (each key optional, the core's defaults for the rest). */
+export interface StreamMonitorOptions {
+  /** Each column's detector. */
+  stream?: anomaly.StreamConfig
+  /** Each column's episode tracker. */
+  episodes?: anomaly.EpisodeConfig
 }
 
 /** A monitor configuration as `config` returns it (camelCase keys). */
@@ -486,6 +502,15 @@ export interface GroupAnomalies {
   anomalousPoints: Array<number>
   /** The share of rows the threshold percentile expects to flag. */
   expectedShare: number
+  /**
+   * Share of the flags each input column drove: per flagged row, how much
+   * its isolation path grows when that column alone is reset to the
+   * reference window's mean, weighted by the row's depth below the
+   * threshold (sums to 1; empty without flags).
+   */
+  attribution: Array<number>
+  /** The instants of the anomalous rows (from `detectAt`). */
+  anomalousInstants?: Array<Date>
 }
 
 /** Types of the streaming detector (`anomaly.StreamDetector`, `anomaly.Episodes`). */
@@ -543,6 +568,8 @@ export declare namespace anomaly {
     peakScore: number
     points: number
     severity: Priority
+    /** The input column that raised it (`ProactiveMonitor.detectStream`). */
+    column?: number
   }
 }
 

@@ -432,6 +432,22 @@ export interface AnomalyAlert {
   excess: number
   /** The lowest score. */
   minScore: number
+  /** Share of the flags each input column drove (sums to 1; see `GroupAnomalies.attribution`). */
+  attribution: Array<number>
+  /** The first anomalous instant (when the anomalies carry instants: `detectAt`). */
+  firstAt?: Date
+  /** The instant of the lowest score. */
+  peakAt?: Date
+  /** The last anomalous instant. */
+  lastAt?: Date
+}
+
+/** The settings of `ProactiveMonitor.detectStream` (each key optional, the core's defaults for the rest). */
+export interface StreamMonitorOptions {
+  /** Each column's detector. */
+  stream?: anomaly.StreamConfig
+  /** Each column's episode tracker. */
+  episodes?: anomaly.EpisodeConfig
 }
 
 /** A monitor configuration as `config` returns it (camelCase keys). */
@@ -486,6 +502,15 @@ export interface GroupAnomalies {
   anomalousPoints: Array<number>
   /** The share of rows the threshold percentile expects to flag. */
   expectedShare: number
+  /**
+   * Share of the flags each input column drove: per flagged row, how much
+   * its isolation path grows when that column alone is reset to the
+   * reference window's mean, weighted by the row's depth below the
+   * threshold (sums to 1; empty without flags).
+   */
+  attribution: Array<number>
+  /** The instants of the anomalous rows (from `detectAt`). */
+  anomalousInstants?: Array<Date>
 }
 
 /** Types of the streaming detector (`anomaly.StreamDetector`, `anomaly.Episodes`). */
@@ -543,6 +568,8 @@ export declare namespace anomaly {
     peakScore: number
     points: number
     severity: Priority
+    /** The input column that raised it (`ProactiveMonitor.detectStream`). */
+    column?: number
   }
 }
 
@@ -1724,6 +1751,14 @@ export declare class ProactiveMonitor {
   detect(group: string, data: Matrix, nRows?: number, nCols?: number): GroupAnomalies
   /** As `detect`, off the main thread. */
   detectAsync(group: string, data: Matrix, nRows?: number, nCols?: number): Promise<GroupAnomalies>
+  /** As `detect`, with one instant per row: the anomalies carry `anomalousInstants` and their alerts `firstAt`, `peakAt` and `lastAt`. */
+  detectAt(group: string, data: Matrix, instants: Float64Array | Instant[], nRows?: number, nCols?: number): GroupAnomalies
+  /** As `detectAt`, off the main thread. */
+  detectAtAsync(group: string, data: Matrix, instants: Float64Array | Instant[], nRows?: number, nCols?: number): Promise<GroupAnomalies>
+  /** Streams the rows causally, one `anomaly.StreamDetector` per column; the alert episodes (each with its `column`), sorted by start. */
+  detectStream(group: string, data: Matrix, instants: Float64Array | Instant[], options?: StreamMonitorOptions | null, nRows?: number, nCols?: number): Array<anomaly.Episode>
+  /** As `detectStream`, off the main thread. */
+  detectStreamAsync(group: string, data: Matrix, instants: Float64Array | Instant[], options?: StreamMonitorOptions | null, nRows?: number, nCols?: number): Promise<Array<anomaly.Episode>>
   /** Fits a group's forest on reference data, for scoring later. */
   fit(group: string, reference: Matrix, nRows?: number, nCols?: number): FittedGroup
   /** As `fit`, off the main thread. */

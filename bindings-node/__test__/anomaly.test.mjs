@@ -404,3 +404,48 @@ describe('ProactiveMonitor', () => {
     throwsCode(() => monitor.alerts(['x'], new Date()), 'invalid_type')
   })
 })
+
+describe('ProactiveMonitor: instants, attribution and streaming', () => {
+  const t0 = Date.UTC(2026, 10, 2)
+  const at = (n) => Float64Array.from({ length: n }, (_, i) => t0 + i * 300_000)
+  const data = Array.from({ length: 80 }, (_, i) => [(i * 7) % 11, (i * 5) % 13])
+  data[50][1] = 90
+
+  test('detectAt carries the instants of the flagged rows and alerts their span', async () => {
+    const m = new ProactiveMonitor()
+    const found = m.detectAt('performance', data, at(80))
+    const i = found.anomalousPoints.indexOf(50)
+    assert.ok(i >= 0)
+    assert.equal(found.anomalousInstants[i].getTime(), t0 + 50 * 300_000)
+    assert.ok(found.attribution[1] > found.attribution[0], String(found.attribution))
+    const [alert] = m.alerts([found], new Date(t0 + 86_400_000))
+    assert.deepEqual(alert.peakAt, found.anomalousInstants[i])
+    assert.ok(alert.firstAt <= alert.peakAt && alert.peakAt <= alert.lastAt)
+    assert.deepEqual(await m.detectAtAsync('performance', data, at(80)), found)
+    // Without instants: no instants anywhere.
+    assert.equal(m.detect('performance', data).anomalousInstants, undefined)
+  })
+
+  test('detectAt checks its instants', () => {
+    const m = new ProactiveMonitor()
+    const short = at(79)
+    assert.throws(() => m.detectAt('performance', data, short), { code: 'dimension_mismatch' })
+    const gap = at(80)
+    gap[3] = NaN
+    assert.throws(() => m.detectAt('performance', data, gap), { code: 'invalid_input', message: /instants\[3\]/ })
+  })
+
+  test('detectStream returns one episode per disturbed column, with the column', async () => {
+    const n = 450
+    const rows = Array.from({ length: n }, (_, i) => [50 + ((i * 3) % 7), 20 + ((i * 4) % 5)])
+    for (let i = 400; i < 408; i++) rows[i][0] = 400
+    const m = new ProactiveMonitor()
+    const found = m.detectStream('latency', rows, at(n))
+    assert.equal(found.length, 1)
+    assert.equal(found[0].column, 0)
+    assert.equal(found[0].metric, 'latency')
+    assert.ok(found[0].start instanceof Date)
+    assert.deepEqual(await m.detectStreamAsync('latency', rows, at(n), {}), found)
+    assert.throws(() => m.detectStream('latency', rows, at(n), { stream: { warmupp: 1 } }), { code: 'invalid_input' })
+  })
+})

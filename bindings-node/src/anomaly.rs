@@ -26,7 +26,13 @@ use crate::task::{self, Job, Work, twins};
 use crate::types::{class, parsed};
 
 const SHAPE: Shape = Shape {
-    instants: &["timestamp"],
+    instants: &[
+        "timestamp",
+        "anomalous_instants",
+        "first_at",
+        "peak_at",
+        "last_at",
+    ],
     floats: &["scores"],
     ..Shape::PLAIN
 };
@@ -305,10 +311,55 @@ impl ProactiveMonitor {
         n_rows: &Opt<'_>,
         n_cols: &Opt<'_>,
     ) -> opsbrain::Result<Work> {
+        self.detection_at(group, data, &None, n_rows, n_cols)
+    }
+
+    fn detection_at(
+        &self,
+        group: &Unknown<'_>,
+        data: &Unknown<'_>,
+        instants: &Opt<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
         let group = scalar::string("group", group)?;
         let x = column::matrix("data", data, n_rows, n_cols)?.into_owned()?;
+        let at = instants
+            .as_ref()
+            .map(|v| column::required_instants("instants", v))
+            .transpose()?;
         let m = self.inner.clone();
-        task::work(&SHAPE, move || m.detect(&group, &x.view()))
+        task::work(&SHAPE, move || {
+            let found = m.detect(&group, &x.view())?;
+            match at {
+                Some(at) => found.with_instants(&at),
+                None => Ok(found),
+            }
+        })
+    }
+
+    fn streaming(
+        &self,
+        group: &Unknown<'_>,
+        data: &Unknown<'_>,
+        instants: &Unknown<'_>,
+        options: &Opt<'_>,
+        n_rows: &Opt<'_>,
+        n_cols: &Opt<'_>,
+    ) -> opsbrain::Result<Work> {
+        let group = scalar::string("group", group)?;
+        let x = column::matrix("data", data, n_rows, n_cols)?.into_owned()?;
+        let at = column::required_instants("instants", instants)?;
+        let o: monitor::StreamMonitorOptions = match options {
+            Some(o) if o.get_type().ok() != Some(ValueType::Undefined) => {
+                value::object("options", o, &STREAM)?
+            }
+            _ => Default::default(),
+        };
+        let m = self.inner.clone();
+        task::work(&STREAM, move || {
+            m.detect_stream(&group, &x.view(), &at, &o.stream, &o.episodes)
+        })
     }
 
     fn fitting(
@@ -336,6 +387,20 @@ twins! {
         "As `detect`, off the main thread."
         fn detect_async -> "Promise<GroupAnomalies>";
         with detection(group: Unknown<'_>, data: Unknown<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+
+        #[napi(ts_args_type = "group: string, data: Matrix, instants: Float64Array | Instant[], nRows?: number, nCols?: number")]
+        "As `detect`, with one instant per row: the anomalies carry `anomalousInstants` and their alerts `firstAt`, `peakAt` and `lastAt`."
+        fn detect_at -> "GroupAnomalies";
+        "As `detectAt`, off the main thread."
+        fn detect_at_async -> "Promise<GroupAnomalies>";
+        with detection_at(group: Unknown<'_>, data: Unknown<'_>, instants: Opt<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
+
+        #[napi(ts_args_type = "group: string, data: Matrix, instants: Float64Array | Instant[], options?: StreamMonitorOptions | null, nRows?: number, nCols?: number")]
+        "Streams the rows causally, one `anomaly.StreamDetector` per column; the alert episodes (each with its `column`), sorted by start."
+        fn detect_stream -> "Array<anomaly.Episode>";
+        "As `detectStream`, off the main thread."
+        fn detect_stream_async -> "Promise<Array<anomaly.Episode>>";
+        with streaming(group: Unknown<'_>, data: Unknown<'_>, instants: Unknown<'_>, options: Opt<'_>, n_rows: Opt<'_>, n_cols: Opt<'_>);
 
         #[napi(ts_args_type = "group: string, reference: Matrix, nRows?: number, nCols?: number")]
         "Fits a group's forest on reference data, for scoring later."
@@ -460,12 +525,7 @@ impl StreamDetector {
         values: Unknown<'_>,
     ) -> errors::Result<Unknown<'e>> {
         task::reply(env, &STREAM, || {
-            let at = column::instants("instants", &instants)?;
-            let at = at.into_iter().enumerate().map(|(i, t)| {
-                let missing = || format!("instants[{i}] is missing");
-                t.ok_or_else(|| Error::new(ErrorKind::InvalidInput, missing()))
-            });
-            let at = at.collect::<opsbrain::Result<Vec<_>>>()?;
+            let at = column::required_instants("instants", &instants)?;
             let points = self
                 .inner
                 .update_many(&at, &column::floats("values", &values)?)?;

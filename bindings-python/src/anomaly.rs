@@ -21,8 +21,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::compute::{compute, compute_py};
 use crate::convert::{
-    Array, Data, Opt, PLAIN, Shape, arg, column, float, instance, instant, instants, int, is_float,
-    opt, opt_arg, seq, string, time_array, time_column, to_py, type_name, value,
+    Array, Data, Opt, PLAIN, Shape, arg, column, float, given, instance, instant, instants, int,
+    is_float, opt, opt_arg, seq, string, time_array, time_column, to_py, type_name, value,
 };
 use crate::errors::Res;
 use crate::{coded, getters, value_class};
@@ -170,7 +170,34 @@ getters!(PyGroupAnomalies {
     scores -> Array<f64> = |v| Array(v.scores.clone());
     /// Rows scored below the threshold.
     anomalous_points -> Array<i64> = |v| Array(v.anomalous_points.iter().map(|&i| i as i64).collect());
+    /// Share of the flags each input column drove (sums to 1; empty
+    /// without flags).
+    attribution -> Array<f64> = |v| Array(v.attribution.clone());
 });
+
+#[pymethods]
+impl PyGroupAnomalies {
+    /// The instants of the anomalous rows (``datetime64[ns]`` UTC), or
+    /// ``None`` when the rows' instants were not given.
+    #[getter]
+    fn anomalous_instants<'py>(&self, py: Python<'py>) -> Res<Option<Bound<'py, PyAny>>> {
+        let Some(at) = &self.0.anomalous_instants else {
+            return Ok(None);
+        };
+        let at: Vec<_> = at.iter().copied().map(Some).collect();
+        Ok(Some(time_array(py, &at)?))
+    }
+}
+
+/// One instant per row: a ``DatetimeIndex``, ``datetime64`` array or aware
+/// datetimes, read up to `max`; NaT and None are errors.
+fn instant_column(obj: &Bound<'_, PyAny>, name: &str, max: usize) -> Res<Vec<DateTime<Utc>>> {
+    let at = time_column::<DateTime<Utc>>(obj, name, max)?;
+    at.into_iter()
+        .enumerate()
+        .map(|(i, t)| t.ok_or_else(|| coded!(InvalidInput, "{name}[{i}] is NaT or None")))
+        .collect()
+}
 
 value_class! {
     /// One metric group fitted on a reference window, for streaming scoring.
@@ -205,7 +232,7 @@ value_class! {
 }
 
 /// Instants in alerts.
-const ALERTS: Shape = instants(&["timestamp"]);
+const ALERTS: Shape = instants(&["timestamp", "first_at", "peak_at", "last_at"]);
 
 getters!(PyProactiveMonitor {
     /// The configuration as a dict.
@@ -216,15 +243,51 @@ getters!(PyProactiveMonitor {
 impl PyProactiveMonitor {
     /// Batch detection as the framework does it: scale the window, fit the
     /// group's forest on it, flag rows below the window's percentile.
+    /// With ``instants`` (one per row), the anomalies and their alerts
+    /// carry the instants of the flagged rows.
+    #[pyo3(signature = (group, x, instants = None))]
     fn detect(
         &self,
         py: Python<'_>,
         group: &Bound<'_, PyAny>,
         x: &Bound<'_, PyAny>,
+        instants: Opt<'_, '_>,
     ) -> Res<PyGroupAnomalies> {
         let group = string(group, "group")?;
-        let found = on_matrix(py, x, "X", |v| self.0.detect(&group, v))?;
+        let at = given(instants)
+            .map(|a| instant_column(a, "instants", MAX_BATCH_POINTS))
+            .transpose()?;
+        let found = on_matrix(py, x, "X", |v| {
+            let found = self.0.detect(&group, v)?;
+            match &at {
+                Some(a) => found.with_instants(a),
+                None => Ok(found),
+            }
+        })?;
         Ok(PyGroupAnomalies(found))
+    }
+    /// Streams the group's rows causally, one ``StreamDetector`` per
+    /// column; returns the alert episodes (dicts with ``column``), sorted
+    /// by start. ``stream`` and ``episodes`` are ``StreamConfig`` and
+    /// ``EpisodeConfig`` dicts (the core's defaults when omitted).
+    #[pyo3(signature = (group, x, instants, stream = None, episodes = None))]
+    fn detect_stream<'py>(
+        &self,
+        py: Python<'py>,
+        group: &Bound<'py, PyAny>,
+        x: &Bound<'py, PyAny>,
+        instants: &Bound<'py, PyAny>,
+        stream: Opt<'_, 'py>,
+        episodes: Opt<'_, 'py>,
+    ) -> Res<Bound<'py, PyAny>> {
+        let group = string(group, "group")?;
+        let at = instant_column(instants, "instants", MAX_BATCH_POINTS)?;
+        let stream: StreamConfig = opt_arg(stream, "stream", 16)?;
+        let episodes: EpisodeConfig = opt_arg(episodes, "episodes", 16)?;
+        let found = on_matrix(py, x, "X", |v| {
+            self.0.detect_stream(&group, v, &at, &stream, &episodes)
+        })?;
+        to_py(py, &found, EPISODE)
     }
     /// Fits a group on a reference window for streaming scoring.
     fn fit(
@@ -309,12 +372,7 @@ impl PyStreamDetector {
         instants: &Bound<'py, PyAny>,
         values: &Bound<'py, PyAny>,
     ) -> Res<Bound<'py, PyDict>> {
-        let at = time_column::<DateTime<Utc>>(instants, "instants", MAX_BATCH_POINTS)?;
-        let at = at
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| t.ok_or_else(|| coded!(InvalidInput, "instants[{i}] is NaT or None")));
-        let at = at.collect::<Res<Vec<_>>>()?;
+        let at = instant_column(instants, "instants", MAX_BATCH_POINTS)?;
         let values = column::<f64>(values, "values", MAX_BATCH_POINTS)?;
         let values = values.values();
         let points = compute(py, || locked(&self.0).update_many(&at, &values))?;

@@ -81,7 +81,9 @@ def _when(s: str) -> datetime:
 
 def _iso(alerts: list[dict]) -> list[dict]:
     for a in alerts:
-        a["timestamp"] = a["timestamp"].astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for key in ("timestamp", "first_at", "peak_at", "last_at"):
+            if key in a:
+                a[key] = a[key].astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return alerts
 
 
@@ -90,12 +92,29 @@ def _found(monitor: opsbrain.ProactiveMonitor, found: anomaly.GroupAnomalies, no
     d = found.to_dict()
     assert d["scores"] == found.scores.tolist()
     assert d["anomalous_points"] == found.anomalous_points.tolist()
+    assert d["attribution"] == found.attribution.tolist()
+    at = found.anomalous_instants
+    if at is None:
+        assert "anomalous_instants" not in d
+    else:
+        assert d["anomalous_instants"] == [np.datetime_as_string(t, unit="s") + "Z" for t in at]
     return {"anomalies": d, "alerts": _iso(monitor.alerts([found], _when(now)))}
 
 
 def _detect(inp: dict) -> dict:
     m = _monitor(inp)
-    return _found(m, m.detect(inp["group"], _rows(inp["data"])), inp["now"])
+    instants = [_when(t) for t in inp["instants"]] if "instants" in inp else None
+    return _found(m, m.detect(inp["group"], _rows(inp["data"]), instants), inp["now"])
+
+
+def _detect_stream(inp: dict) -> list:
+    m = _monitor(inp)
+    at = [_when(t) for t in inp["instants"]]
+    found = m.detect_stream(inp["group"], _rows(inp["data"]), at, inp.get("stream"), inp.get("episodes"))
+    for x in found:
+        for key in ("start", "end", "peak_at"):
+            x[key] = _zulu(x[key])
+    return found
 
 
 def _score(inp: dict) -> dict:
@@ -150,6 +169,7 @@ OPS: dict[str, Callable[[dict], Any]] = {
     "anomaly.average_path_length": lambda inp: anomaly.average_path_length(inp["n"]),
     "anomaly.monitor.detect": _detect,
     "anomaly.monitor.score": _score,
+    "anomaly.monitor.detect_stream": _detect_stream,
     "anomaly.monitor.from_json": lambda inp: opsbrain.ProactiveMonitor.from_json(inp["text"]).config,
     "anomaly.stream.run": _stream_run,
     "anomaly.stream.from_json": lambda inp: anomaly.StreamDetector.from_json(inp["text"]).points,

@@ -251,3 +251,34 @@ def test_a_nan_row_gets_the_core_message() -> None:
     with pytest.raises(opsbrain.InvalidInputError) as info:
         small.decision_function(x)
     assert (info.value.code, str(info.value)) == ("invalid_input", nan_row)
+
+
+def test_monitor_instants_attribution_and_streaming() -> None:
+    import pandas as pd
+
+    data = np.array([[(i * 7) % 11, (i * 5) % 13] for i in range(80)], dtype=float)
+    data[50, 1] = 90.0
+    index = pd.date_range("2026-11-02", periods=80, freq="5min", tz="UTC")
+    m = opsbrain.ProactiveMonitor()
+    found = m.detect("performance", data, index)
+    i = found.anomalous_points.tolist().index(50)
+    assert found.anomalous_instants[i] == np.datetime64("2026-11-02T04:10:00")
+    assert found.attribution[1] > found.attribution[0]
+    (alert,) = m.alerts([found], index[-1].to_pydatetime())
+    assert alert["peak_at"] == index[50].to_pydatetime()
+    assert alert["first_at"] <= alert["peak_at"] <= alert["last_at"]
+    assert m.detect("performance", data).anomalous_instants is None
+    with pytest.raises(opsbrain.OpsbrainError) as e:
+        m.detect("performance", data, index[:-1])
+    assert e.value.code == "dimension_mismatch"
+
+    n = 450
+    rows = np.array([[50 + (i * 3) % 7, 20 + (i * 4) % 5] for i in range(n)], dtype=float)
+    rows[400:408, 0] = 400.0
+    at = pd.date_range("2026-11-02", periods=n, freq="5min", tz="UTC")
+    (episode,) = m.detect_stream("latency", rows, at)
+    assert (episode["metric"], episode["column"]) == ("latency", 0)
+    assert at[400] <= pd.Timestamp(episode["start"]) <= at[402]
+    with pytest.raises(opsbrain.OpsbrainError) as e:
+        m.detect_stream("latency", rows, at, stream={"warmupp": 1})
+    assert e.value.code == "invalid_input"

@@ -124,8 +124,15 @@ export function run(op, input) {
       return averagePathLength(input.n)
     case 'anomaly.monitor.detect': {
       const m = monitor(input)
-      const found = m.detect(input.group, input.data)
+      const found =
+        input.instants === undefined
+          ? m.detect(input.group, input.data)
+          : m.detectAt(input.group, input.data, input.instants.map((t) => new Date(t)))
       return { anomalies: found, alerts: m.alerts([found], input.now) }
+    }
+    case 'anomaly.monitor.detect_stream': {
+      const options = { stream: input.stream, episodes: input.episodes }
+      return monitor(input).detectStream(input.group, input.data, input.instants, options)
     }
     case 'anomaly.monitor.score': {
       const m = monitor(input)

@@ -242,6 +242,16 @@ pub fn matrix<'e>(
         .map_err(|e| bad(path, e))
 }
 
+/// [`instants`] where every row must have one (a missing one is
+/// `invalid_input` naming its index).
+pub fn required_instants(path: &str, v: &Unknown<'_>) -> Result<Vec<DateTime<Utc>>> {
+    instants(path, v)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.ok_or_else(|| bad(&format!("{path}[{i}]"), "is missing")))
+        .collect()
+}
+
 /// Instants by row: a `Float64Array` of epoch milliseconds (whole), an
 /// array of `Date`s or ISO-8601 strings, or one instant for every row;
 /// `NaN`, `null` and `undefined` are missing values.

@@ -157,7 +157,7 @@ pub use isolation_forest::{
 };
 pub use monitor::{
     Alert, FittedGroup, GroupAnomalies, MAX_GROUPS, MetricGroup, MonitorConfig, OtherGroups,
-    ProactiveMonitor, SeverityRules,
+    ProactiveMonitor, SeverityRules, StreamMonitorOptions,
 };
 pub use scale::StandardScaler;
 

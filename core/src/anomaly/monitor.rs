@@ -95,6 +95,26 @@ fn default_max_samples() -> MaxSamples {
     MaxSamples::Auto
 }
 
+/// The settings of [`ProactiveMonitor::detect_stream`] in one value (for
+/// callers that pass them as one options object). Serde form: both keys
+/// optional, `{"stream": {...}, "episodes": {...}}`.
+///
+/// # Examples
+/// ```
+/// use opsbrain::anomaly::StreamMonitorOptions;
+/// let o: StreamMonitorOptions = opsbrain::input::from_json(r#"{"episodes": {"open_level": 0.8}}"#)?;
+/// assert_eq!(o.episodes.open_level, 0.8);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreamMonitorOptions {
+    /// Each column's detector.
+    pub stream: super::stream::StreamConfig,
+    /// Each column's episode tracker.
+    pub episodes: super::stream::EpisodeConfig,
+}
+
 /// The anomalies found in one group's window.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
