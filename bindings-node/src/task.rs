@@ -75,6 +75,7 @@ macro_rules! twins {
         impl $class {$(
             #[doc = $doc]
             #[napi($($attr)*, ts_return_type = $ret)]
+            #[allow(clippy::too_many_arguments)] // a JS signature
             pub fn $name<'e>(
                 &self,
                 env: &'e napi::Env,
