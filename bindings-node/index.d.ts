@@ -1628,25 +1628,20 @@ export declare class BusinessCalendar {
   add(start: Instant, durationSecs: number, pauses?: Array<[Instant, Instant]> | null): Date
   /** Business seconds between `start` and `end`. */
   elapsed(start: Instant, end: Instant, pauses?: Array<[Instant, Instant]> | null): number
-  /**
-   * `add` for every row, in parallel: `starts` (a `Float64Array` of epoch
-   * milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one
-   * number for every row, or one per row). Returns epoch milliseconds;
-   * a missing value (`NaN`, `null`) gives `NaN`.
-   */
-  addMany(starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers): Float64Array
-  /**
-   * `elapsed` for every row, in parallel: business seconds from `starts`
-   * to `ends` (columns as `addMany` reads them; one end for every row
-   * allowed). A missing value gives `NaN`.
-   */
-  elapsedMany(starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant): Float64Array
   /** Whether the calendar is open at `t`. */
   isOpen(t: Instant): boolean
   /** The next instant at or after `t` when the calendar is open. */
   nextOpen(t: Instant): Date
   /** The next instant after `t` when the calendar closes (`null`: never). */
   nextClose(t: Instant): Date | null
+  /** `add` for every row, in parallel: `starts` (a `Float64Array` of epoch milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one number for every row, or one per row). Returns epoch milliseconds; a missing value (`NaN`, `null`) gives `NaN`. */
+  addMany(starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers): Float64Array
+  /** As `addMany`, off the main thread (the columns are read before it returns). */
+  addManyAsync(starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers): Promise<Float64Array>
+  /** `elapsed` for every row, in parallel: business seconds from `starts` to `ends` (columns as `addMany` reads them; one end for every row allowed). A missing value gives `NaN`. */
+  elapsedMany(starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant): Float64Array
+  /** As `elapsedMany`, off the main thread. */
+  elapsedManyAsync(starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant): Promise<Float64Array>
 }
 
 /** Maps issue types to tier, priority and department. */

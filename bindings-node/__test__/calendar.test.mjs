@@ -281,4 +281,13 @@ describe('addMany / elapsedMany', () => {
     assert.throws(() => cal.addMany(new Int32Array(2), 1), { code: 'invalid_type' })
     assert.throws(() => cal.addMany(Float64Array.of(0), 'x'), { code: 'invalid_type' })
   })
+  test('the async twins equal the sync calls and reject as they throw', async () => {
+    const starts = Float64Array.from({ length: 5000 }, (_, i) => Date.parse('2026-03-02T00:00:00Z') + i * 61 * 60000)
+    const due = await cal.addManyAsync(starts, 5400)
+    assert.deepEqual(due, cal.addMany(starts, 5400))
+    assert.deepEqual(await cal.elapsedManyAsync(starts, due), cal.elapsedMany(starts, due))
+    // Columns are read before the call returns; a bad one rejects the promise.
+    await assert.rejects(cal.addManyAsync(Float64Array.of(0.5), 1), { code: 'invalid_input' })
+    await assert.rejects(cal.addManyAsync(Float64Array.of(0, 1), [1, -1]), { code: 'invalid_input', message: /rows\[1\]/ })
+  })
 })

@@ -10,6 +10,7 @@ use crate::convert::column;
 use crate::convert::scalar::{self, is_nullish};
 use crate::convert::value::{self, Shape};
 use crate::errors::{self, run};
+use crate::task::{self, Work, twins};
 use crate::types::{class, parsed};
 
 fn pauses(v: Option<&Unknown<'_>>) -> opsbrain::Result<Vec<Pause>> {
@@ -112,53 +113,6 @@ impl BusinessCalendar {
         })
     }
 
-    /// `add` for every row, in parallel: `starts` (a `Float64Array` of epoch
-    /// milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one
-    /// number for every row, or one per row). Returns epoch milliseconds;
-    /// a missing value (`NaN`, `null`) gives `NaN`.
-    #[napi(
-        ts_args_type = "starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers"
-    )]
-    pub fn add_many(
-        &self,
-        starts: Unknown<'_>,
-        durations_secs: Unknown<'_>,
-    ) -> errors::Result<Float64Array> {
-        run(|| {
-            let s = column::instants("starts", &starts)?;
-            let d = column::durations("durationsSecs", &durations_secs)?;
-            let due = self.inner.add_many(&s, &d)?;
-            // Milliseconds of years 1..=9999 are far below 2^53: exact.
-            let ms = due
-                .iter()
-                .map(|t| t.map_or(f64::NAN, |t| t.timestamp_millis() as f64));
-            Ok(Float64Array::new(ms.collect()))
-        })
-    }
-
-    /// `elapsed` for every row, in parallel: business seconds from `starts`
-    /// to `ends` (columns as `addMany` reads them; one end for every row
-    /// allowed). A missing value gives `NaN`.
-    #[napi(
-        ts_args_type = "starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant"
-    )]
-    pub fn elapsed_many(
-        &self,
-        starts: Unknown<'_>,
-        ends: Unknown<'_>,
-    ) -> errors::Result<Float64Array> {
-        run(|| {
-            let s = column::instants("starts", &starts)?;
-            let e = column::instants("ends", &ends)?;
-            let spent = self.inner.elapsed_many(&s, &e)?;
-            // Spans are at most ten years of seconds: exact.
-            let secs = spent
-                .iter()
-                .map(|d| d.map_or(f64::NAN, |d| d.num_seconds() as f64));
-            Ok(Float64Array::new(secs.collect()))
-        })
-    }
-
     /// Whether the calendar is open at `t`.
     #[napi(ts_args_type = "t: Instant")]
     pub fn is_open(&self, t: Unknown<'_>) -> errors::Result<bool> {
@@ -185,5 +139,55 @@ impl BusinessCalendar {
             let next = self.inner.next_close(scalar::instant("t", &t)?)?;
             next.map(|c| scalar::date(env, "result", c)).transpose()
         })
+    }
+}
+
+impl BusinessCalendar {
+    fn adding(&self, starts: &Unknown<'_>, durations_secs: &Unknown<'_>) -> opsbrain::Result<Work> {
+        let s = column::instants("starts", starts)?;
+        let d = column::durations("durationsSecs", durations_secs)?;
+        let cal = self.inner.clone();
+        task::work_with(
+            move || {
+                let due = cal.add_many(&s, &d)?;
+                // Milliseconds of years 1..=9999 are far below 2^53: exact.
+                let ms = due.iter().map(|t| t.map_or(f64::NAN, |t| t.timestamp_millis() as f64));
+                Ok(Float64Array::new(ms.collect()))
+            },
+            task::js,
+        )
+    }
+
+    fn spanning(&self, starts: &Unknown<'_>, ends: &Unknown<'_>) -> opsbrain::Result<Work> {
+        let s = column::instants("starts", starts)?;
+        let e = column::instants("ends", ends)?;
+        let cal = self.inner.clone();
+        task::work_with(
+            move || {
+                let spent = cal.elapsed_many(&s, &e)?;
+                // Spans are at most ten years of seconds: exact.
+                let secs = spent.iter().map(|d| d.map_or(f64::NAN, |d| d.num_seconds() as f64));
+                Ok(Float64Array::new(secs.collect()))
+            },
+            task::js,
+        )
+    }
+}
+
+twins! {
+    impl BusinessCalendar {
+        #[napi(ts_args_type = "starts: Float64Array | Array<Instant | null>, durationsSecs: number | Numbers")]
+        "`add` for every row, in parallel: `starts` (a `Float64Array` of epoch milliseconds or an array of `Date`s/strings) plus `durationsSecs` (one number for every row, or one per row). Returns epoch milliseconds; a missing value (`NaN`, `null`) gives `NaN`."
+        fn add_many -> "Float64Array";
+        "As `addMany`, off the main thread (the columns are read before it returns)."
+        fn add_many_async -> "Promise<Float64Array>";
+        with adding(starts: Unknown<'_>, durations_secs: Unknown<'_>);
+
+        #[napi(ts_args_type = "starts: Float64Array | Array<Instant | null>, ends: Float64Array | Array<Instant | null> | Instant")]
+        "`elapsed` for every row, in parallel: business seconds from `starts` to `ends` (columns as `addMany` reads them; one end for every row allowed). A missing value gives `NaN`."
+        fn elapsed_many -> "Float64Array";
+        "As `elapsedMany`, off the main thread."
+        fn elapsed_many_async -> "Promise<Float64Array>";
+        with spanning(starts: Unknown<'_>, ends: Unknown<'_>);
     }
 }
