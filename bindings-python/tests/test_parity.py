@@ -42,6 +42,9 @@ def test_table_is_complete() -> None:
             "anomaly::average_path_length",
             "anomaly::FittedGroup::score",
             "anomaly::FittedGroup::from_json",
+            # Python's detect takes instants as an optional argument; Node,
+            # without keyword arguments, has detectAt.
+            "anomaly::GroupAnomalies::with_instants",
         }, (core, py, node)
 
 
