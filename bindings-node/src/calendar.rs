@@ -151,7 +151,9 @@ impl BusinessCalendar {
             move || {
                 let due = cal.add_many(&s, &d)?;
                 // Milliseconds of years 1..=9999 are far below 2^53: exact.
-                let ms = due.iter().map(|t| t.map_or(f64::NAN, |t| t.timestamp_millis() as f64));
+                let ms = due
+                    .iter()
+                    .map(|t| t.map_or(f64::NAN, |t| t.timestamp_millis() as f64));
                 Ok(Float64Array::new(ms.collect()))
             },
             task::js,
@@ -166,7 +168,9 @@ impl BusinessCalendar {
             move || {
                 let spent = cal.elapsed_many(&s, &e)?;
                 // Spans are at most ten years of seconds: exact.
-                let secs = spent.iter().map(|d| d.map_or(f64::NAN, |d| d.num_seconds() as f64));
+                let secs = spent
+                    .iter()
+                    .map(|d| d.map_or(f64::NAN, |d| d.num_seconds() as f64));
                 Ok(Float64Array::new(secs.collect()))
             },
             task::js,

@@ -109,7 +109,7 @@ pub mod anomaly {
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache {
     pub use super::{MAX_CACHE_CAPACITY, MAX_CACHE_SIZES, MAX_TRACE_LEN};
-    pub use crate::cache::{MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS};
+    pub use crate::cache::{MAX_TRACE_BYTES, MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS};
 }
 
 /// Bounds of [`crate::calendar`]: holidays, windows per day, pauses, the

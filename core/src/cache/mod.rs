@@ -45,6 +45,7 @@
 mod mrc;
 mod patterns;
 mod policy;
+mod read;
 mod request;
 mod stack;
 mod strategy;
@@ -54,6 +55,7 @@ mod warming;
 pub use mrc::{Knee, MissRatioCurve, Sampling};
 pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
 pub use policy::{Policy, PolicyResult, compare_policies, simulate, size_for_hit_ratio};
+pub use read::{Compression, MAX_TRACE_BYTES, ParsedTrace, TraceFormat, TraceOptions, read_trace};
 pub use request::{PatternOptions, Policies, ShardsOptions, WarmOptions};
 pub use strategy::{
     Adjustment, AdjustmentRules, CachePlan, CacheStrategy, CacheTypeMetrics, StrategyEntry,
