@@ -26,6 +26,9 @@
 
 mod sketch;
 
+#[cfg(feature = "kpi")]
+pub(crate) use sketch::limit_error;
+
 pub use sketch::{DEFAULT_ALPHA, MAX_ALPHA, MAX_SKETCH_BUCKETS, MIN_ALPHA, QuantileSketch};
 
 /// The `q` quantile (`q` in `[0, 1]`, clamped) of sorted values,

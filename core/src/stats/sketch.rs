@@ -351,14 +351,17 @@ impl QuantileSketch {
     /// indices not increasing, zero counts, `min`/`max` inconsistent with the
     /// counts).
     pub fn from_json(text: &str) -> Result<Self> {
-        let repr: SketchRepr = crate::input::from_json(text).map_err(|e| {
-            if e.message.contains(LIMIT_MARK) {
-                too_many_buckets()
-            } else {
-                e
-            }
-        })?;
+        let repr: SketchRepr = crate::input::from_json(text).map_err(limit_error)?;
         Self::try_from(repr)
+    }
+}
+
+/// A reading error caused by the bucket bound, as `limit_exceeded`.
+pub(crate) fn limit_error(e: Error) -> Error {
+    if e.message.contains(LIMIT_MARK) {
+        too_many_buckets()
+    } else {
+        e
     }
 }
 

@@ -1,0 +1,520 @@
+//! Support KPIs computed per partition and merged: [`SupportPartial`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::support::{GroupBy, Measured, evaluate, group_key, in_period, prepare};
+use super::{
+    CsatStats, GroupKpis, KpiTargets, SlaAttainment, SupportKpiOptions, SupportReport,
+    TicketRecord, TimeBasis, TimeStats,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sla::SlaPolicy;
+use crate::stats::{QuantileSketch, limit_error, ratio};
+use crate::types::Priority;
+
+/// The serde format of [`SupportPartial`].
+const FORMAT_VERSION: u32 = 1;
+
+/// Durations of one clock in one group: exact count and sum, sketched
+/// quantiles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimePartial {
+    count: u64,
+    /// Exact: times are whole seconds, and sums of integers below 2^53 are
+    /// exact in f64 whatever the order.
+    sum: f64,
+    sketch: QuantileSketch,
+}
+
+impl TimePartial {
+    fn new(alpha: f64) -> Result<Self> {
+        Ok(TimePartial {
+            count: 0,
+            sum: 0.0,
+            sketch: QuantileSketch::with_alpha(alpha)?,
+        })
+    }
+
+    fn add(&mut self, x: Option<f64>) -> Result<()> {
+        if let Some(x) = x {
+            self.sketch.add(x)?;
+            self.count += 1;
+            self.sum += x;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, o: &TimePartial) -> Result<()> {
+        self.sketch.merge(&o.sketch)?;
+        self.count += o.count;
+        self.sum += o.sum;
+        Ok(())
+    }
+
+    fn finish(&self, kpi_q: f64) -> Result<(TimeStats, Option<f64>)> {
+        let count = usize::try_from(self.count)
+            .map_err(|_| Error::limit(format!("{} times do not fit in memory", self.count)))?;
+        let q = |p: f64| self.sketch.quantile(p);
+        let stats = TimeStats {
+            count,
+            // The same division as `support_kpis` (the sum is exact).
+            mean: ratio(self.sum, count as f64),
+            p50: q(0.5),
+            p90: q(0.9),
+            p99: q(0.99),
+        };
+        Ok((stats, q(kpi_q)))
+    }
+}
+
+/// Everything a group's KPIs need, as exact counts and mergeable sketches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupPartial {
+    /// Sort key (the tier for tiers, else 0) and label.
+    order: u8,
+    key: String,
+    tickets: u64,
+    first_response: TimePartial,
+    resolution: TimePartial,
+    resolution_critical: TimePartial,
+    resolution_normal: TimePartial,
+    first_response_met: u64,
+    first_response_breached: u64,
+    resolution_met: u64,
+    resolution_breached: u64,
+    escalated: u64,
+    fcr_known: u64,
+    fcr_yes: u64,
+    csat: [u64; 5],
+    automated: u64,
+    self_service_attempts: u64,
+    self_service_ok: u64,
+    agent_resolved: u64,
+    agent_days: BTreeSet<(String, NaiveDate)>,
+}
+
+fn count(b: bool) -> u64 {
+    u64::from(b)
+}
+
+impl GroupPartial {
+    fn new(order: u8, key: String, alpha: f64) -> Result<Self> {
+        Ok(GroupPartial {
+            order,
+            key,
+            tickets: 0,
+            first_response: TimePartial::new(alpha)?,
+            resolution: TimePartial::new(alpha)?,
+            resolution_critical: TimePartial::new(alpha)?,
+            resolution_normal: TimePartial::new(alpha)?,
+            first_response_met: 0,
+            first_response_breached: 0,
+            resolution_met: 0,
+            resolution_breached: 0,
+            escalated: 0,
+            fcr_known: 0,
+            fcr_yes: 0,
+            csat: [0; 5],
+            automated: 0,
+            self_service_attempts: 0,
+            self_service_ok: 0,
+            agent_resolved: 0,
+            agent_days: BTreeSet::new(),
+        })
+    }
+
+    fn add(&mut self, t: &TicketRecord, m: &Measured) -> Result<()> {
+        self.tickets += 1;
+        self.first_response.add(m.first_response)?;
+        self.resolution.add(m.resolution)?;
+        let critical = m.priority == Priority::Critical;
+        self.resolution_critical
+            .add(m.resolution.filter(|_| critical))?;
+        self.resolution_normal
+            .add(m.resolution.filter(|_| !critical))?;
+        self.first_response_met += count(m.fr_met == Some(true));
+        self.first_response_breached += count(m.fr_met == Some(false));
+        self.resolution_met += count(m.res_met == Some(true));
+        self.resolution_breached += count(m.res_met == Some(false));
+        self.escalated += count(m.escalated);
+        self.fcr_known += count(t.first_contact_resolution.is_some());
+        self.fcr_yes += count(t.first_contact_resolution == Some(true));
+        if let Some(c) = t.csat {
+            // Checked to be in 1..=5 when measured.
+            if let Some(slot) = self.csat.get_mut(usize::from(c).wrapping_sub(1)) {
+                *slot += 1;
+            }
+        }
+        self.automated += count(t.automated);
+        self.self_service_attempts += count(t.self_service.is_some());
+        self.self_service_ok += count(t.self_service == Some(true));
+        if let (Some(agent), Some(at)) = (&t.agent, m.resolved_at) {
+            self.agent_days.insert((agent.clone(), at.date_naive()));
+            self.agent_resolved += 1;
+        }
+        Ok(())
+    }
+
+    fn merge(&mut self, o: &GroupPartial) -> Result<()> {
+        self.first_response.merge(&o.first_response)?;
+        self.resolution.merge(&o.resolution)?;
+        self.resolution_critical.merge(&o.resolution_critical)?;
+        self.resolution_normal.merge(&o.resolution_normal)?;
+        self.tickets += o.tickets;
+        self.first_response_met += o.first_response_met;
+        self.first_response_breached += o.first_response_breached;
+        self.resolution_met += o.resolution_met;
+        self.resolution_breached += o.resolution_breached;
+        self.escalated += o.escalated;
+        self.fcr_known += o.fcr_known;
+        self.fcr_yes += o.fcr_yes;
+        for (a, b) in self.csat.iter_mut().zip(o.csat) {
+            *a += b;
+        }
+        self.automated += o.automated;
+        self.self_service_attempts += o.self_service_attempts;
+        self.self_service_ok += o.self_service_ok;
+        self.agent_resolved += o.agent_resolved;
+        self.agent_days.extend(o.agent_days.iter().cloned());
+        Ok(())
+    }
+
+    fn finish(&self, targets: &KpiTargets) -> Result<GroupKpis> {
+        let size = |n: u64| {
+            usize::try_from(n).map_err(|_| Error::limit(format!("count {n} does not fit")))
+        };
+        let q = targets.time_quantile;
+        let (first_response, fr_q) = self.first_response.finish(q)?;
+        let (resolution, _) = self.resolution.finish(q)?;
+        let (resolution_critical, crit_q) = self.resolution_critical.finish(q)?;
+        let (resolution_normal, normal_q) = self.resolution_normal.finish(q)?;
+        let n = self.tickets as f64;
+        let (fr_met, fr_br) = (self.first_response_met, self.first_response_breached);
+        let (res_met, res_br) = (self.resolution_met, self.resolution_breached);
+        let sla = SlaAttainment {
+            first_response_met: size(fr_met)?,
+            first_response_breached: size(fr_br)?,
+            first_response: ratio(fr_met as f64, (fr_met + fr_br) as f64),
+            resolution_met: size(res_met)?,
+            resolution_breached: size(res_br)?,
+            resolution: ratio(res_met as f64, (res_met + res_br) as f64),
+        };
+        let mut distribution = [0usize; 5];
+        let mut csat_sum = 0.0;
+        for (i, (d, &c)) in distribution.iter_mut().zip(&self.csat).enumerate() {
+            *d = size(c)?;
+            // Score i + 1, c times (in order, as `support_kpis` adds them:
+            // every partial sum is an integer, so both are exact).
+            csat_sum += (i + 1) as f64 * c as f64;
+        }
+        let responses: usize = distribution.iter().sum();
+        let mut g = GroupKpis {
+            key: self.key.clone(),
+            tickets: size(self.tickets)?,
+            first_response,
+            resolution,
+            resolution_critical,
+            resolution_normal,
+            sla,
+            escalated: size(self.escalated)?,
+            escalation_rate: ratio(self.escalated as f64, n),
+            first_contact_resolution: ratio(self.fcr_yes as f64, self.fcr_known as f64),
+            csat: CsatStats {
+                responses,
+                mean: ratio(csat_sum, responses as f64),
+                distribution,
+            },
+            automation_rate: ratio(self.automated as f64, n),
+            self_service_attempts: size(self.self_service_attempts)?,
+            self_service_success: ratio(
+                self.self_service_ok as f64,
+                self.self_service_attempts as f64,
+            ),
+            agent_productivity: ratio(self.agent_resolved as f64, self.agent_days.len() as f64),
+            kpis: Vec::new(),
+        };
+        g.kpis = evaluate(&g, targets, [fr_q, crit_q, normal_q]);
+        Ok(g)
+    }
+}
+
+/// Support KPIs of one part of the tickets, mergeable with the other parts'
+/// into the KPIs of all of them: made by [`support_kpis_partial`], combined
+/// by [`merge`](Self::merge) (in any order and grouping), turned into a
+/// [`SupportReport`] by [`finish`](Self::finish). For a cluster: one partial
+/// per partition of the tickets, shipped as JSON, merged, finished once.
+///
+/// **What equals [`support_kpis`](super::support_kpis) on all the tickets.**
+/// Every count (tickets, timers met and breached, escalations, CSAT
+/// responses and distribution, self-service attempts, time counts), every
+/// rate and mean (exact integer sums), agent productivity (the agent-day
+/// sets are merged exactly) and each KPI's status when it rates those, bit
+/// for bit. **What is estimated.** The time percentiles `p50`, `p90`, `p99`
+/// and the KPI value at [`KpiTargets::time_quantile`] come from a
+/// [`QuantileSketch`] of relative accuracy `alpha` (1 % by default): each is
+/// within `alpha * exact` of the exact value `support_kpis` reports (its
+/// linear interpolation between order statistics), so a time KPI whose
+/// exact value lies within that margin of its threshold or target may be
+/// rated differently.
+///
+/// Serde form: an object with `"format_version": 1`, the options that must
+/// agree for a merge (`time_basis`, `group_by`, `targets`, `alpha`) and the
+/// overall and per-group counts and sketches; unknown fields and other
+/// versions are refused.
+///
+/// # Examples
+/// ```
+/// use chrono::{TimeZone, Utc, TimeDelta};
+/// use opsbrain::kpi::{support_kpis, support_kpis_partial, SupportKpiOptions, TicketRecord};
+/// use opsbrain::sla::{SlaEvent, SlaPolicy};
+/// use opsbrain::{Channel, Priority, Tier};
+/// let t0 = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let ticket = |mins: i64| TicketRecord {
+///     events: vec![
+///         SlaEvent::Created { at: t0, tier: Tier::new(1).unwrap(), priority: Priority::High, channel: Channel::Chat },
+///         SlaEvent::FirstResponse { at: t0 + TimeDelta::minutes(mins) },
+///     ],
+///     department: None, agent: None, first_contact_resolution: None,
+///     csat: Some(5), automated: false, self_service: None,
+/// };
+/// let tickets: Vec<TicketRecord> = (1..=40).map(ticket).collect();
+/// let (policy, now, o) = (SlaPolicy::builtin(), t0 + TimeDelta::hours(2), SupportKpiOptions::default());
+/// let mut merged = support_kpis_partial(&policy, &tickets[..25], now, &o)?;
+/// merged.merge(&support_kpis_partial(&policy, &tickets[25..], now, &o)?)?;
+/// let (approx, exact) = (merged.finish()?, support_kpis(&policy, &tickets, now, &o)?);
+/// assert_eq!(approx.overall.first_response.count, exact.overall.first_response.count);
+/// assert_eq!(approx.overall.sla, exact.overall.sla);
+/// let (p90, want) = (approx.overall.first_response.p90.unwrap(), exact.overall.first_response.p90.unwrap());
+/// assert!((p90 - want).abs() <= 0.01 * want);
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportPartial {
+    format_version: u32,
+    time_basis: TimeBasis,
+    group_by: Option<GroupBy>,
+    targets: KpiTargets,
+    alpha: f64,
+    overall: GroupPartial,
+    groups: Vec<GroupPartial>,
+}
+
+/// The mergeable support KPIs of `tickets` (one partition of them), as
+/// [`support_kpis`](super::support_kpis) measures them: same options, same
+/// checks and errors, except that a partition with no ticket in the period
+/// is not an error (an empty partial; [`SupportPartial::finish`] refuses an
+/// empty total). Percentiles are sketched at the default 1 % relative
+/// accuracy ([`SupportPartial`] says what is exact and what is estimated).
+///
+/// # Examples
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use opsbrain::kpi::{support_kpis_partial, SupportKpiOptions};
+/// use opsbrain::sla::SlaPolicy;
+/// let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+/// let p = support_kpis_partial(&SlaPolicy::builtin(), &[], now, &SupportKpiOptions::default())?;
+/// assert_eq!(p.tickets(), 0);
+/// assert_eq!(p.finish().unwrap_err().code(), "invalid_input");
+/// # Ok::<(), opsbrain::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`support_kpis`](super::support_kpis), but for the empty period;
+/// `invalid_input` for a negative time (a stop before creation).
+pub fn support_kpis_partial(
+    policy: &SlaPolicy,
+    tickets: &[TicketRecord],
+    now: DateTime<Utc>,
+    options: &SupportKpiOptions,
+) -> Result<SupportPartial> {
+    let measured = prepare(policy, tickets, now, options)?;
+    let alpha = crate::stats::DEFAULT_ALPHA;
+    let mut overall = GroupPartial::new(0, "all".into(), alpha)?;
+    let mut groups: BTreeMap<(u8, String), GroupPartial> = BTreeMap::new();
+    for (i, (t, m)) in tickets.iter().zip(&measured).enumerate() {
+        if !in_period(options, m) {
+            continue;
+        }
+        let at = |e: Error| e.at(format!("tickets[{i}]"));
+        overall.add(t, m).map_err(at)?;
+        if let Some(by) = options.group_by {
+            let (order, key) = group_key(by, t, m);
+            let g = match groups.entry((order, key)) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    let (order, key) = e.key().clone();
+                    e.insert(GroupPartial::new(order, key, alpha)?)
+                }
+            };
+            g.add(t, m).map_err(at)?;
+        }
+    }
+    Ok(SupportPartial {
+        format_version: FORMAT_VERSION,
+        time_basis: options.time_basis,
+        group_by: options.group_by,
+        targets: options.targets,
+        alpha,
+        overall,
+        groups: groups.into_values().collect(),
+    })
+}
+
+impl SupportPartial {
+    /// Tickets of the period counted so far.
+    ///
+    /// # Examples
+    /// See [`support_kpis_partial`].
+    pub fn tickets(&self) -> u64 {
+        self.overall.tickets
+    }
+
+    /// Adds `other`'s tickets: counts add, agent-day sets unite, sketches
+    /// merge exactly (so the result does not depend on how the tickets were
+    /// split or in which order the parts are merged).
+    ///
+    /// # Examples
+    /// See [`SupportPartial`].
+    ///
+    /// # Errors
+    /// `invalid_input` when the two were made with different `time_basis`,
+    /// `group_by` or `targets` (`self` is then unchanged); `limit_exceeded`
+    /// from the sketches' bucket bound.
+    pub fn merge(&mut self, other: &SupportPartial) -> Result<()> {
+        if self.time_basis != other.time_basis
+            || self.group_by != other.group_by
+            || self.targets != other.targets
+            || self.alpha.to_bits() != other.alpha.to_bits()
+        {
+            return Err(Error::invalid_input(
+                "cannot merge support KPI partials made with different time_basis, group_by, targets or alpha",
+            ));
+        }
+        let mut merged = self.clone();
+        merged.overall.merge(&other.overall)?;
+        let mut groups: BTreeMap<(u8, String), GroupPartial> = std::mem::take(&mut merged.groups)
+            .into_iter()
+            .map(|g| ((g.order, g.key.clone()), g))
+            .collect();
+        for g in &other.groups {
+            match groups.get_mut(&(g.order, g.key.clone())) {
+                Some(mine) => mine.merge(g)?,
+                None => {
+                    groups.insert((g.order, g.key.clone()), g.clone());
+                }
+            }
+        }
+        merged.groups = groups.into_values().collect();
+        *self = merged;
+        Ok(())
+    }
+
+    /// The report: the shape and meaning of
+    /// [`support_kpis`](super::support_kpis)'s, with the percentiles
+    /// estimated (see [`SupportPartial`]).
+    ///
+    /// # Examples
+    /// See [`SupportPartial`].
+    ///
+    /// # Errors
+    /// `invalid_input` when no ticket was created in the period (as
+    /// `support_kpis`).
+    pub fn finish(&self) -> Result<SupportReport> {
+        if self.overall.tickets == 0 {
+            return Err(Error::invalid_input(
+                "the period is empty: no ticket was created in it",
+            ));
+        }
+        let groups = match self.group_by {
+            None => Vec::new(),
+            Some(_) => self
+                .groups
+                .iter()
+                .map(|g| g.finish(&self.targets))
+                .collect::<Result<_>>()?,
+        };
+        Ok(SupportReport {
+            time_basis: self.time_basis,
+            overall: self.overall.finish(&self.targets)?,
+            groups,
+        })
+    }
+
+    /// The partial as JSON (its serde form).
+    ///
+    /// # Examples
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use opsbrain::kpi::{support_kpis_partial, SupportKpiOptions, SupportPartial};
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    /// let p = support_kpis_partial(&Default::default(), &[], now, &SupportKpiOptions::default())?;
+    /// assert_eq!(SupportPartial::from_json(&p.to_json())?, p);
+    /// # Ok::<(), opsbrain::Error>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A partial from [`to_json`](Self::to_json) output.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::kpi::SupportPartial;
+    /// assert_eq!(SupportPartial::from_json("{}").unwrap_err().code(), "missing_key");
+    /// ```
+    ///
+    /// # Errors
+    /// `limit_exceeded` past [`MAX_REQUEST_BYTES`](crate::limits::MAX_REQUEST_BYTES)
+    /// or a sketch's bucket bound; `parse_error` for text that is not
+    /// JSON; `unsupported_version` for another `format_version`;
+    /// `missing_key` for a missing field; `invalid_input` for unknown or
+    /// mistyped fields or a partial
+    /// no merge makes (groups out of order, sketches of another accuracy,
+    /// time counts that disagree with their sketch).
+    pub fn from_json(text: &str) -> Result<Self> {
+        let p: SupportPartial = crate::input::from_body(text).map_err(limit_error)?;
+        if p.format_version != FORMAT_VERSION {
+            return Err(Error::new(
+                ErrorKind::UnsupportedVersion,
+                format!(
+                    "support KPI partial format_version {} (this version reads {FORMAT_VERSION})",
+                    p.format_version
+                ),
+            ));
+        }
+        let bad = |what: String| Err(Error::invalid_input(format!("corrupt partial: {what}")));
+        let mut last: Option<(u8, &str)> = None;
+        for (i, g) in std::iter::once(&p.overall).chain(&p.groups).enumerate() {
+            if i > 0 {
+                if last.is_some_and(|l| l >= (g.order, g.key.as_str())) {
+                    return bad(format!(
+                        "groups[{}]: groups must be sorted and unique",
+                        i - 1
+                    ));
+                }
+                last = Some((g.order, g.key.as_str()));
+            }
+            for t in [
+                &g.first_response,
+                &g.resolution,
+                &g.resolution_critical,
+                &g.resolution_normal,
+            ] {
+                if t.count != t.sketch.count() || t.sketch.alpha().to_bits() != p.alpha.to_bits() {
+                    return bad(format!(
+                        "group {:?}: a time sketch disagrees with its count or alpha",
+                        g.key
+                    ));
+                }
+            }
+        }
+        p.targets.check()?;
+        Ok(p)
+    }
+}
