@@ -90,7 +90,7 @@ pub mod anomaly {
 }
 
 /// Bounds of [`crate::cache`]: traces, capacities and curve sizes (shared,
-/// re-exported here) and the warming window.
+/// re-exported here), hash partitions of a trace and the warming window.
 ///
 /// ```
 /// use opsbrain::cache::{warm_candidates, Trace};
@@ -105,7 +105,7 @@ pub mod anomaly {
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache {
     pub use super::{MAX_CACHE_CAPACITY, MAX_CACHE_SIZES, MAX_TRACE_LEN};
-    pub use crate::cache::{MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS};
+    pub use crate::cache::{MAX_TRACE_PARTITIONS, MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS};
 }
 
 /// Bounds of [`crate::calendar`]: holidays, windows per day, pauses, the
