@@ -139,6 +139,7 @@ def test_routes_and_sla_timers_are_identical(client: Client) -> None:
     single = frames.sla_status_frame(policy, df, NOW)
     assert list(sla.index) == list(single.index) and sla.index.name == "ticket_id"
     pd.testing.assert_frame_equal(sla, single.astype(sla.dtypes), check_exact=True)
+    assert not od.sla_status_batch(policy, ddf, NOW).known_divisions  # indexed by ticket id
     with pytest.raises(OpsbrainError) as e:
         od.sla_status_batch(policy, ddf.drop(columns=["tier"]), NOW)
     assert e.value.code == "missing_key"

@@ -286,16 +286,9 @@ def route_tickets(tickets: Any, *, router: Any = None, columns: Mapping[str, str
     return tickets.map_partitions(_route_part, names, token, text, meta=meta)
 
 
-def _meta_of(fn: Callable[[Any], Any], tickets: Any) -> Any:
-    """The empty result of ``fn`` on one synthetic valid ticket, with
-    instants typed as UTC timestamps."""
-    return fn(_one_ticket(tickets)).iloc[:0]
-
-
-def _one_ticket(tickets: Any) -> Any:
-    return pd.DataFrame(
-        {"created_at": [pd.Timestamp("2026-01-05T09:00:00Z")], "tier": [1], "priority": ["low"]}
-    )
+def _one_ticket() -> Any:
+    """A valid one-ticket frame, to learn the result's columns and dtypes."""
+    return pd.DataFrame({"created_at": [pd.Timestamp("2026-01-05T09:00:00Z")], "tier": [1], "priority": ["low"]})
 
 
 def _sla_part(part: Any, token: str, text: str, now: Any, columns: Mapping[str, str] | None, dtypes: Any) -> Any:
@@ -311,7 +304,7 @@ def sla_status_batch(policy: Any, tickets: Any, now: Any, *, columns: Mapping[st
     single-process frame. ``policy`` (an :class:`opsbrain.SlaPolicy`) is
     shipped as JSON."""
     frames._columns(tickets._meta, columns)
-    sample = frames.sla_status_frame(policy, _one_ticket(tickets), pd.Timestamp("2026-01-06T09:00:00Z"))
+    sample = frames.sla_status_frame(policy, _one_ticket(), pd.Timestamp("2026-01-06T09:00:00Z"))
     dtypes = sample.dtypes.copy()
     for name in dtypes.index:
         if name.endswith(("_met_at", "_breach_at")):
@@ -320,12 +313,14 @@ def sla_status_batch(policy: Any, tickets: Any, now: Any, *, columns: Mapping[st
             dtypes[name] = np.dtype(np.float64)
     meta = sample.iloc[:0].astype(dtypes)
     id_name = (columns or {}).get("id", frames.TICKET_COLUMNS["id"])
-    if id_name in tickets.columns:
+    by_id = id_name in tickets.columns
+    if by_id:
         meta.index = pd.Index([], dtype=tickets._meta[id_name].dtype, name=id_name)
     else:
         meta.index = tickets._meta.index[:0].rename(id_name)
     token, text = _ship(policy.to_json())
-    return tickets.map_partitions(_sla_part, token, text, now, columns, dtypes, meta=meta)
+    # Indexed by ticket id, the result no longer follows the frame's divisions.
+    return tickets.map_partitions(_sla_part, token, text, now, columns, dtypes, meta=meta, clear_divisions=by_id)
 
 
 def _kpi_partial(part: Any, now: Any, columns: Mapping[str, str] | None, options: dict[str, Any], policy: tuple[str, str] | None) -> str:
