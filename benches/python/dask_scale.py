@@ -62,6 +62,11 @@ def _stats(block: np.ndarray, offset: float) -> np.ndarray:
     return np.array([[block.sum(), float((block < offset).sum())]])
 
 
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -91,12 +96,17 @@ def main() -> int:
     offset = forest.offset_
 
     # One process: the same chunks, generated here one at a time, then scored.
+    print(f"load average before: {_load()}")
     t = time.perf_counter()
     local = []
+    gen_secs = 0.0
     for block in X.to_delayed().ravel():
+        g = time.perf_counter()
         rows = block.compute(scheduler="synchronous")
+        gen_secs += time.perf_counter() - g
         local.append(_stats(forest.model_.score_samples(rows, n_jobs=args.workers), offset))
     one_secs = time.perf_counter() - t
+    print(f"load average after the one-process run: {_load()}")
     local_stats = np.vstack(local)
     client_peak_after_local = _peak_mib()
 
@@ -111,10 +121,12 @@ def main() -> int:
         cluster_stats = per_chunk.compute()
         cluster_secs = time.perf_counter() - t
         worker_peaks = client.run(_peak_mib)
+    print(f"load average after the cluster run: {_load()}")
 
     identical = np.array_equal(cluster_stats, local_stats)
     outliers = int(local_stats[:, 1].sum())
-    print(f"one process ({args.workers} threads, chunked loop): {one_secs:.1f} s, {args.rows / one_secs:,.0f} rows/s")
+    print(f"one process ({args.workers} threads, chunked loop): {one_secs:.1f} s, {args.rows / one_secs:,.0f} rows/s "
+          f"(generating {gen_secs:.1f} s, scoring {one_secs - gen_secs:.1f} s: {args.rows / (one_secs - gen_secs):,.0f} rows/s)")
     print(f"LocalCluster ({args.workers} workers x 1 thread): {cluster_secs:.1f} s, {args.rows / cluster_secs:,.0f} rows/s")
     print(f"cluster overhead: {cluster_secs / one_secs:.2f}x the one-process time ({(cluster_secs - one_secs):+.1f} s)")
     print(f"identical per-chunk score sums and outlier counts: {identical} ({outliers:,} outliers below offset_ {offset:.4f})")
