@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from opsbrain import _native, frames
-from opsbrain.anomaly import IsolationForest, _check_columns
+from opsbrain.anomaly import IsolationForest, _check_columns, _rows
 from opsbrain.errors import DimensionMismatchError, InvalidInputError, InvalidTypeError, MissingKeyError
 
 # Imported by name: the type checker sees them as Any (dask is only partly
@@ -110,11 +110,10 @@ def _ship(text: str) -> tuple[str, Any]:
 # Isolation Forest and monitoring groups
 
 
-def _matrix(part: Any) -> np.ndarray:
-    """A partition's rows as a float64 matrix (DataFrames and blocks)."""
-    if hasattr(part, "to_numpy"):
-        return np.asarray(part.to_numpy(dtype=np.float64))
-    return np.asarray(part, dtype=np.float64)
+def _matrix(part: Any) -> Any:
+    """A partition's rows for the native call, converted exactly as the
+    in-process estimator converts its ``X`` (so the scores are the same)."""
+    return _rows(part)
 
 
 def _forest_part(part: Any, method: str, n_jobs: int | None, token: str, text: str) -> Any:
