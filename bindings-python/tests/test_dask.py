@@ -134,6 +134,8 @@ def test_routes_and_sla_timers_are_identical(client: Client) -> None:
     assert list(routes["priority"]) == [r.route.priority for r in want]
     assert list(routes["confidence"]) == [r.confidence for r in want]
     assert list(routes["first_response_secs"]) == [r.route.first_response_secs for r in want]
+    shipped = od.route_tickets(ddf, router=opsbrain.Router()).compute()  # a Router travels as JSON
+    pd.testing.assert_frame_equal(shipped, routes)
     policy = opsbrain.SlaPolicy()
     sla = od.sla_status_batch(policy, ddf, NOW).compute()
     single = frames.sla_status_frame(policy, df, NOW)
@@ -156,7 +158,8 @@ def test_support_kpis_merge_exact_counts_and_close_percentiles(client: Client) -
     ddf = dd.from_pandas(df, npartitions=5)
     ids, records = frames.ticket_records(df)
     for options in ({}, {"group_by": "channel"}, {"group_by": "agent", "time_basis": "business"}):
-        got = od.support_kpis_report(ddf, NOW, **options)
+        policy = {"policy": opsbrain.SlaPolicy()} if options else {}  # a policy travels as JSON
+        got = od.support_kpis_report(ddf, NOW, **policy, **options)
         want = opsbrain.kpi.support_kpis(records, NOW, **options)
         pairs = [(got["overall"], want["overall"])] + list(zip(got["groups"], want["groups"]))
         assert len(got["groups"]) == len(want["groups"])
