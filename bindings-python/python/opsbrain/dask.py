@@ -25,6 +25,12 @@ which releases the GIL, so Dask's threads and processes both scale.
   in trace order), computes each hash partition's LRU stack distances, and
   merges them into the estimated curve (exact with one hash partition).
 
+Dask stores text columns as pyarrow strings, and a column of Python objects
+becomes text too: give flags such as ``first_contact_resolution`` a
+nullable dtype (``"boolean"``) rather than ``object``. Missing values
+(``None``, NaN, NaT, ``pandas.NA``) mean "not recorded", as in
+:mod:`opsbrain.frames`.
+
 >>> import numpy as np, pandas as pd, dask.dataframe as dd
 >>> import opsbrain, opsbrain.dask as od
 >>> df = pd.DataFrame({"cpu": np.r_[np.linspace(0.3, 0.5, 99), 0.99], "mem": np.linspace(0.4, 0.6, 100)})
