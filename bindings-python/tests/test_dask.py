@@ -142,6 +142,9 @@ def test_routes_and_sla_timers_are_identical(client: Client) -> None:
     assert list(sla.index) == list(single.index) and sla.index.name == "ticket_id"
     pd.testing.assert_frame_equal(sla, single.astype(sla.dtypes), check_exact=True)
     assert not od.sla_status_batch(policy, ddf, NOW).known_divisions  # indexed by ticket id
+    renamed = dd.from_pandas(df.rename(columns={"created_at": "opened"}), npartitions=3)
+    again = od.sla_status_batch(policy, renamed, NOW, columns={"created_at": "opened"}).compute()
+    pd.testing.assert_frame_equal(again, sla, check_exact=True)
     with pytest.raises(OpsbrainError) as e:
         od.sla_status_batch(policy, ddf.drop(columns=["tier"]), NOW)
     assert e.value.code == "missing_key"
