@@ -30,7 +30,7 @@ const FORMAT_VERSION: u32 = 1;
 /// sets are merged exactly) and each KPI's status when it rates those, bit
 /// for bit. **What is estimated.** The time percentiles `p50`, `p90`, `p99`
 /// and the KPI value at [`KpiTargets::time_quantile`] come from a
-/// [`QuantileSketch`] of relative accuracy `alpha` (1 % by default): each is
+/// [`QuantileSketch`](crate::stats::QuantileSketch) of relative accuracy `alpha` (1 % by default): each is
 /// within `alpha * exact` of the exact value `support_kpis` reports (its
 /// linear interpolation between order statistics), so a time KPI whose
 /// exact value lies within that margin of its threshold or target may be
