@@ -3,7 +3,8 @@
 use std::fmt::Display;
 
 use opsbrain::cache::{
-    self as core, MissRatioCurve, Policies, Sampling, StrategyEntry, StrategyTable, Trace,
+    self as core, CurvePartial, MissRatioCurve, Policies, Sampling, StrategyEntry, StrategyTable,
+    Trace,
 };
 use opsbrain::limits::{MAX_CACHE_SIZES, MAX_TRACE_LEN};
 use pyo3::prelude::*;
@@ -123,6 +124,55 @@ pub fn shards_mrc(
     )?;
     let cols = Columns::new(keys, None, None)?;
     let curve = cols.run(py, |t| MissRatioCurve::shards(t, sampling))?;
+    Ok(PyMissRatioCurve(curve))
+}
+
+/// The hash partition (0 to `partitions - 1`) of each uint64 key, as a
+/// uint32 array: the partitioning `lru_partial` requires.
+#[pyfunction]
+pub fn trace_partitions(
+    py: Python<'_>,
+    keys: &Bound<'_, PyAny>,
+    partitions: &Bound<'_, PyAny>,
+) -> Res<Array<u32>> {
+    let keys = column::<u64>(keys, "keys", MAX_TRACE_LEN)?;
+    let n = int(partitions, "partitions")?;
+    let keys = keys.values();
+    let out = compute(py, || {
+        keys.iter().map(|&k| core::trace_partition(k, n)).collect()
+    })?;
+    Ok(Array(out))
+}
+
+/// The LRU stack-distance partial (JSON) of hash partition `partition` of
+/// `partitions`: `keys` are that partition's accesses in trace order.
+#[pyfunction]
+pub fn lru_partial(
+    py: Python<'_>,
+    keys: &Bound<'_, PyAny>,
+    partition: &Bound<'_, PyAny>,
+    partitions: &Bound<'_, PyAny>,
+) -> Res<String> {
+    let keys = column::<u64>(keys, "keys", MAX_TRACE_LEN)?;
+    let (j, n) = (int(partition, "partition")?, int(partitions, "partitions")?);
+    let keys = keys.values();
+    compute(py, || Ok(CurvePartial::lru(&keys, j, n)?.to_json()))
+}
+
+/// The estimated LRU curve of a trace from the `lru_partial` JSON of every
+/// hash partition (exact with one partition).
+#[pyfunction]
+pub fn merge_lru_partials(py: Python<'_>, partials: &Bound<'_, PyAny>) -> Res<PyMissRatioCurve> {
+    let max = opsbrain::limits::cache::MAX_TRACE_PARTITIONS as usize;
+    let texts = seq(partials, "partials", max, |o, at| string(o, at))?;
+    let curve = compute(py, || {
+        let parts = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| CurvePartial::from_json(t).map_err(|e| e.at(format!("partials[{i}]"))))
+            .collect::<opsbrain::Result<Vec<_>>>()?;
+        MissRatioCurve::merge_partials(&parts)
+    })?;
     Ok(PyMissRatioCurve(curve))
 }
 

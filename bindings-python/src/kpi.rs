@@ -9,7 +9,8 @@
 use opsbrain::kpi::{
     self as core, BudgetOptions, BurnOptions, BurnRateRule, FunnelOptions, JourneyDef,
     JourneyEvent, Journeys, KpiTargets, Latencies, MAX_BURN_RULES, MAX_HISTOGRAM_BUCKETS,
-    MAX_JOURNEY_EVENTS, MAX_JOURNEYS, MAX_SERIES_INTERVALS, SupportKpiOptions, TicketRecord,
+    MAX_JOURNEY_EVENTS, MAX_JOURNEYS, MAX_SERIES_INTERVALS, SupportKpiOptions, SupportPartial,
+    TicketRecord,
 };
 use opsbrain::limits::MAX_BATCH_TICKETS;
 use opsbrain::sla::MAX_EVENTS;
@@ -19,10 +20,11 @@ use pyo3::types::PyDict;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::compute::compute;
 use crate::compute::compute_py;
 use crate::convert::{
     Opt, PLAIN, Shape, column, float, instant, instants, opt, opt_arg, opt_column, options,
-    records, to_py, values,
+    records, seq, string, to_py, values,
 };
 use crate::errors::Res;
 use crate::types::PySlaPolicy;
@@ -55,6 +57,67 @@ pub fn support_kpis<'py>(
     compute_py(py, SHAPE, || {
         core::support_kpis(&policy, &tickets, now, &options)
     })
+}
+
+/// ``support_kpis`` of one partition of the tickets as a mergeable partial
+/// (JSON): counts exact, percentiles sketched (1 % relative accuracy). A
+/// partition without tickets in the period gives an empty partial.
+#[pyfunction]
+#[pyo3(signature = (tickets, now, *, policy = None, **options))]
+pub fn support_kpis_partial<'py>(
+    py: Python<'py>,
+    tickets: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>,
+    policy: Opt<'_, 'py>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> Res<String> {
+    let policy = opt(policy, |p| PySlaPolicy::arg(p, "policy"))?.unwrap_or_default();
+    let tickets: Vec<TicketRecord> = records(tickets, "tickets", MAX_BATCH_TICKETS, MAX_EVENTS)?;
+    let now = instant(now, "now")?;
+    let options: SupportKpiOptions = opt_arg(options.map(|d| d.as_any()), "options", 64)?;
+    compute(py, || {
+        Ok(core::support_kpis_partial(&policy, &tickets, now, &options)?.to_json())
+    })
+}
+
+/// Reads partials (JSON) and merges them into the first.
+fn merged(texts: &[String]) -> opsbrain::Result<SupportPartial> {
+    let read = |i: usize, t: &String| {
+        SupportPartial::from_json(t).map_err(|e| e.at(format!("partials[{i}]")))
+    };
+    let Some(first) = texts.first() else {
+        return Err(opsbrain::Error::new(
+            opsbrain::ErrorKind::InvalidInput,
+            "partials: none given",
+        ));
+    };
+    let mut acc = read(0, first)?;
+    for (i, t) in texts.iter().enumerate().skip(1) {
+        acc.merge(&read(i, t)?)
+            .map_err(|e| e.at(format!("partials[{i}]")))?;
+    }
+    Ok(acc)
+}
+
+/// Merges ``support_kpis_partial`` results (JSON strings) into one (JSON).
+#[pyfunction]
+pub fn merge_support_partials(py: Python<'_>, partials: &Bound<'_, PyAny>) -> Res<String> {
+    let texts = seq(partials, "partials", MAX_BATCH_TICKETS, |o, at| {
+        string(o, at)
+    })?;
+    compute(py, || Ok(merged(&texts)?.to_json()))
+}
+
+/// The report (as ``support_kpis``'s) of merged partials (JSON strings).
+#[pyfunction]
+pub fn finish_support_partials<'py>(
+    py: Python<'py>,
+    partials: &Bound<'py, PyAny>,
+) -> Res<Bound<'py, PyAny>> {
+    let texts = seq(partials, "partials", MAX_BATCH_TICKETS, |o, at| {
+        string(o, at)
+    })?;
+    compute_py(py, SHAPE, || merged(&texts)?.finish())
 }
 
 /// Tickets per UTC month of creation, month-over-month change, and whether

@@ -42,13 +42,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add!(m, errors; ; error_kinds);
     add!(m, types; PyRoute, PyClassificationTable, PySlaPolicy; );
     add!(m, classify; PyRouting, PyRuleSet, PyRouter; );
-    add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, size_for_hit_ratio, pattern_stats, warm_candidates, hash_key, hash_keys, adjust);
+    add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, size_for_hit_ratio, pattern_stats, warm_candidates, hash_key, hash_keys, adjust, trace_partitions, lru_partial, merge_lru_partials);
     add!(m, calendar; PyBusinessCalendar; );
     add!(m, sla; ; sla_status, sla_status_batch);
     add!(m, escalation; PyEscalationPolicy; escalation_timeline, escalation_rate);
     add!(m, anomaly; PyIsolationForestModel, PyProactiveMonitor, PyFittedGroup, PyGroupAnomalies, PyStreamDetector, PyEpisodes; fit_isolation_forest, average_path_length);
     add!(m, capacity; ; replica_recommendation, hpa_desired_replicas, forecast, maintenance_windows);
-    add!(m, kpi; ; support_kpis, volume_trend, error_budget, burn_rate_alerts, workbook_rules, latency_slo, apdex, journey_funnels, framework_journeys, default_targets);
+    add!(m, kpi; ; support_kpis, support_kpis_partial, merge_support_partials, finish_support_partials, volume_trend, error_budget, burn_rate_alerts, workbook_rules, latency_slo, apdex, journey_funnels, framework_journeys, default_targets);
     add!(m, ops; PyKnowledgeBase; optimize_performance, pg_queries, analyze_pg_stats, analyze_explain, evaluate_index, healing_plan, extract_symptoms, diagnose);
     Ok(())
 }

@@ -28,6 +28,7 @@
 //! | [`types`] | shared values: [`Tier`], [`Priority`], [`Channel`] |
 //! | [`error`] | one [`Error`] with a stable [`ErrorKind::code`] |
 //! | [`limits`] | documented bounds on every input |
+//! | [`stats`] | the crate's quantile definition; [`stats::QuantileSketch`], a mergeable quantile sketch (1 % relative error) |
 //! | [`input`] | the one loader: requests from JSON values, configuration text, instants; errors name the path |
 //! | [`parallelism`] | [`Parallelism`]: where batch and scoring calls run (current pool, your pool, one thread); async hosts and costs |
 //!
@@ -117,7 +118,11 @@ mod serde_secs;
 #[cfg_attr(docsrs, doc(cfg(feature = "sla")))]
 pub mod sla;
 #[cfg(any(feature = "anomaly", feature = "cache", feature = "kpi"))]
-pub(crate) mod stats;
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "anomaly", feature = "cache", feature = "kpi")))
+)]
+pub mod stats;
 pub mod types;
 mod validate;
 

@@ -6,7 +6,8 @@
 //! Every bound of the crate is listed here: the shared ones (text sizes,
 //! rule sets, ticket batches, traces) as constants of this module, and each
 //! family's own in a submodule ([`anomaly`], [`cache`], [`calendar`],
-//! [`capacity`], [`classify`], [`escalation`], [`kpi`], [`ops`], [`sla`])
+//! [`capacity`], [`classify`], [`escalation`], [`kpi`], [`ops`], [`sla`],
+//! [`stats`])
 //! that re-exports them from where they are defined (the same constants
 //! under both paths). Each constant's documentation says what it bounds and
 //! why it is set where it is. A service with tighter needs checks its own
@@ -94,7 +95,7 @@ pub mod anomaly {
 }
 
 /// Bounds of [`crate::cache`]: traces, capacities and curve sizes (shared,
-/// re-exported here) and the warming window.
+/// re-exported here), hash partitions of a trace and the warming window.
 ///
 /// ```
 /// use opsbrain::cache::{warm_candidates, Trace};
@@ -109,7 +110,9 @@ pub mod anomaly {
 #[cfg_attr(docsrs, doc(cfg(feature = "cache")))]
 pub mod cache {
     pub use super::{MAX_CACHE_CAPACITY, MAX_CACHE_SIZES, MAX_TRACE_LEN};
-    pub use crate::cache::{MAX_TRACE_BYTES, MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS};
+    pub use crate::cache::{
+        MAX_TRACE_BYTES, MAX_TRACE_PARTITIONS, MAX_WINDOW_SECS, MIN_HALF_LIFE_SECS,
+    };
 }
 
 /// Bounds of [`crate::calendar`]: holidays, windows per day, pauses, the
@@ -255,4 +258,22 @@ pub mod ops {
 pub mod sla {
     pub use super::MAX_BATCH_TICKETS;
     pub use crate::sla::{MAX_EVENTS, MAX_TARGETS};
+}
+
+/// Bounds of [`crate::stats`]: the buckets of a quantile sketch.
+///
+/// ```
+/// use opsbrain::limits::stats::MAX_SKETCH_BUCKETS;
+/// use opsbrain::stats::QuantileSketch;
+/// let buckets: Vec<String> = (0..=MAX_SKETCH_BUCKETS).map(|i| format!("[{i},1]")).collect();
+/// let text = format!(r#"{{"alpha":0.01,"zero_count":0,"min":1.0,"max":2.0,"buckets":[{}]}}"#, buckets.join(","));
+/// assert_eq!(QuantileSketch::from_json(&text).unwrap_err().code(), "limit_exceeded");
+/// ```
+#[cfg(any(feature = "anomaly", feature = "cache", feature = "kpi"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "anomaly", feature = "cache", feature = "kpi")))
+)]
+pub mod stats {
+    pub use crate::stats::MAX_SKETCH_BUCKETS;
 }

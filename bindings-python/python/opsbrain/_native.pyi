@@ -66,6 +66,12 @@ __all__ = [
     "replica_recommendation",
     "forecast",
     "maintenance_windows",
+    "finish_support_partials",
+    "lru_partial",
+    "merge_lru_partials",
+    "merge_support_partials",
+    "support_kpis_partial",
+    "trace_partitions",
 ]
 
 __version__: str
@@ -269,6 +275,9 @@ def warm_candidates(
 ) -> list[dict[str, Any]]: ...
 def hash_key(key: str) -> int: ...
 def hash_keys(keys: list[str]) -> npt.NDArray[np.uint64]: ...
+def trace_partitions(keys: _Keys, partitions: int) -> npt.NDArray[np.uint32]: ...
+def lru_partial(keys: _Keys, partition: int, partitions: int) -> str: ...
+def merge_lru_partials(partials: Iterable[str]) -> MissRatioCurve: ...
 def adjust(
     metrics: Iterable[Mapping[str, Any]],
     table: Optional[StrategyTable] = None,
@@ -501,6 +510,19 @@ def support_kpis(
     time_basis: Optional[Literal["calendar", "business"]] = None,
     targets: Optional[Mapping[str, Any]] = None,
 ) -> dict[str, Any]: ...
+def support_kpis_partial(
+    tickets: Iterable[Mapping[str, Any]],
+    now: datetime,
+    *,
+    policy: Optional[SlaPolicy] = None,
+    since: Optional[datetime] = None,
+    until: Optional[datetime] = None,
+    group_by: Optional[_GroupBy] = None,
+    time_basis: Optional[Literal["calendar", "business"]] = None,
+    targets: Optional[Mapping[str, Any]] = None,
+) -> str: ...
+def merge_support_partials(partials: Iterable[str]) -> str: ...
+def finish_support_partials(partials: Iterable[str]) -> dict[str, Any]: ...
 def volume_trend(tickets: Iterable[Mapping[str, Any]]) -> dict[str, Any]: ...
 def error_budget(
     good: _FloatArray,

@@ -25,10 +25,13 @@ from opsbrain._native import (
     hash_key,
     hash_keys,
     lru_mrc,
+    lru_partial,
+    merge_lru_partials,
     pattern_stats,
     shards_mrc,
     simulate,
     size_for_hit_ratio,
+    trace_partitions,
     warm_candidates,
 )
 
@@ -39,9 +42,12 @@ __all__ = [
     "hash_key",
     "hash_keys",
     "lru_mrc",
+    "lru_partial",
+    "merge_lru_partials",
     "pattern_stats",
     "shards_mrc",
     "simulate",
     "size_for_hit_ratio",
+    "trace_partitions",
     "warm_candidates",
 ]

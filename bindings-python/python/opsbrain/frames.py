@@ -78,8 +78,12 @@ def _columns(frame: Any, columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _missing(x: Any) -> bool:
-    """None, NaN and NaT."""
-    return x is None or x != x  # noqa: PLR0124 (NaN and NaT are unequal to themselves)
+    """None, NaN, NaT and ``pandas.NA`` (the missing value of the nullable
+    and string dtypes, e.g. in frames from Dask, which stores text as
+    pyarrow strings)."""
+    if x is None or type(x).__name__ == "NAType":
+        return True
+    return bool(x != x)  # noqa: PLR0124 (NaN and NaT are unequal to themselves)
 
 
 def ticket_records(tickets: Any, columns: Mapping[str, str] | None = None) -> tuple[list[Any], list[dict[str, Any]]]:

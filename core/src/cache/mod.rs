@@ -5,7 +5,9 @@
 //!   and the framework's adjustment rules, as pure functions.
 //! - [`Trace`]: keys (`u64`), optional timestamps and write flags.
 //! - [`MissRatioCurve`]: exact LRU miss-ratio curves (Mattson stack distances) and
-//!   SHARDS sampling; sizing for a target hit ratio and the knee.
+//!   SHARDS sampling; sizing for a target hit ratio and the knee. A trace
+//!   partitioned by key hash ([`trace_partition`]) gives one [`CurvePartial`]
+//!   per partition, merged by [`MissRatioCurve::merge_partials`].
 //! - [`simulate`], [`compare_policies`]: LRU, FIFO, LFU, W-TinyLFU (fixed or
 //!   adaptive window), S3-FIFO, SIEVE and Belady's clairvoyant bound simulated
 //!   side by side; [`size_for_hit_ratio`]: the capacity each needs for a target
@@ -43,6 +45,7 @@
 //! ```
 
 mod mrc;
+mod partial;
 mod patterns;
 mod policy;
 mod read;
@@ -53,6 +56,7 @@ mod trace;
 mod warming;
 
 pub use mrc::{Knee, MissRatioCurve, Sampling};
+pub use partial::{CurvePartial, MAX_TRACE_PARTITIONS, trace_partition};
 pub use patterns::{DEFAULT_TARGET_SHARE, GapStats, PatternStats, pattern_stats};
 pub use policy::{Policy, PolicyResult, compare_policies, simulate, size_for_hit_ratio};
 pub use read::{Compression, MAX_TRACE_BYTES, ParsedTrace, TraceFormat, TraceOptions, read_trace};

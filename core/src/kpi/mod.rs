@@ -7,6 +7,8 @@
 //!   and self-service rates and agent productivity, for a period and a
 //!   grouping, each KPI reported against the framework's threshold and
 //!   target ([`KpiTargets`]); [`volume_trend`] for month-over-month volume.
+//!   [`support_kpis_partial`] computes them per partition of the tickets
+//!   as a mergeable [`SupportPartial`] (counts exact, percentiles sketched).
 //! - [`error_budget`]: availability and the error budget of an SLO over a
 //!   rolling window, from good/total counts per interval ([`CountSeries`]);
 //!   [`burn_rate_alerts`]: the multi-window, multi-burn-rate alerts of the
@@ -37,6 +39,7 @@
 mod budget;
 mod funnel;
 mod latency;
+mod partial;
 mod request;
 mod support;
 
@@ -52,6 +55,7 @@ pub use latency::{
     Apdex, ApdexRating, Latencies, LatencySlo, MAX_HISTOGRAM_BUCKETS, MAX_REQUESTS, apdex,
     latency_slo,
 };
+pub use partial::{SupportPartial, support_kpis_partial};
 pub use request::{
     BudgetOptions, BurnOptions, Histogram, Journeys, LatencyData, LatencySloOptions,
 };

@@ -239,17 +239,17 @@ pub struct SupportReport {
 }
 
 /// What one ticket contributes.
-struct Measured {
-    created: DateTime<Utc>,
-    tier: Tier,
-    channel: Channel,
-    priority: Priority,
-    first_response: Option<f64>,
-    resolution: Option<f64>,
-    resolved_at: Option<DateTime<Utc>>,
-    fr_met: Option<bool>,
-    res_met: Option<bool>,
-    escalated: bool,
+pub(super) struct Measured {
+    pub(super) created: DateTime<Utc>,
+    pub(super) tier: Tier,
+    pub(super) channel: Channel,
+    pub(super) priority: Priority,
+    pub(super) first_response: Option<f64>,
+    pub(super) resolution: Option<f64>,
+    pub(super) resolved_at: Option<DateTime<Utc>>,
+    pub(super) fr_met: Option<bool>,
+    pub(super) res_met: Option<bool>,
+    pub(super) escalated: bool,
 }
 
 fn decided(state: TimerState) -> Option<bool> {
@@ -410,7 +410,7 @@ fn group_kpis(key: String, rows: &[(&TicketRecord, &Measured)], targets: &KpiTar
 
 /// Every KPI of `g`; `times` are the quantiles of first response,
 /// critical and normal resolution.
-fn evaluate(g: &GroupKpis, t: &KpiTargets, times: [Option<f64>; 3]) -> Vec<KpiResult> {
+pub(super) fn evaluate(g: &GroupKpis, t: &KpiTargets, times: [Option<f64>; 3]) -> Vec<KpiResult> {
     vec![
         KpiResult::evaluate(Kpi::FirstResponseTime, times[0], t.first_response_secs),
         KpiResult::evaluate(
@@ -452,6 +452,49 @@ fn check_batch(n: usize) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Checks the options and measures every ticket (in parallel).
+pub(super) fn prepare(
+    policy: &SlaPolicy,
+    tickets: &[TicketRecord],
+    now: DateTime<Utc>,
+    options: &SupportKpiOptions,
+) -> Result<Vec<Measured>> {
+    check_batch(tickets.len())?;
+    options.targets.check()?;
+    crate::validate::check_instant(now, "now")?;
+    if let (Some(since), Some(until)) = (options.since, options.until)
+        && since >= until
+    {
+        return Err(Error::invalid_input(format!(
+            "the period is empty: since {since} is not before until {until}"
+        )));
+    }
+    tickets
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            measure(policy, t, now, options.time_basis).map_err(|e| e.at(format!("tickets[{i}]")))
+        })
+        .collect::<Result<_>>()
+}
+
+/// Whether a ticket was created in the options' period.
+pub(super) fn in_period(options: &SupportKpiOptions, m: &Measured) -> bool {
+    options.since.is_none_or(|f| m.created >= f) && options.until.is_none_or(|t| m.created < t)
+}
+
+/// A ticket's group: (sort key, label); tiers sort numerically.
+pub(super) fn group_key(by: GroupBy, t: &TicketRecord, m: &Measured) -> (u8, String) {
+    match by {
+        GroupBy::Tier => (m.tier.get(), m.tier.to_string()),
+        GroupBy::Channel => (0, m.channel.as_str().to_owned()),
+        GroupBy::Priority => (0, m.priority.as_str().to_owned()),
+        GroupBy::Department => (0, t.department.clone().unwrap_or_else(|| "none".into())),
+        GroupBy::Agent => (0, t.agent.clone().unwrap_or_else(|| "none".into())),
+        GroupBy::Month => (0, month_key(m.created)),
+    }
 }
 
 /// Support KPIs of the tickets created in `[since, until)` (all tickets when
@@ -502,30 +545,11 @@ pub fn support_kpis(
     now: DateTime<Utc>,
     options: &SupportKpiOptions,
 ) -> Result<SupportReport> {
-    check_batch(tickets.len())?;
-    options.targets.check()?;
-    crate::validate::check_instant(now, "now")?;
-    if let (Some(since), Some(until)) = (options.since, options.until)
-        && since >= until
-    {
-        return Err(Error::invalid_input(format!(
-            "the period is empty: since {since} is not before until {until}"
-        )));
-    }
-    let measured: Vec<Measured> = tickets
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            measure(policy, t, now, options.time_basis).map_err(|e| e.at(format!("tickets[{i}]")))
-        })
-        .collect::<Result<_>>()?;
+    let measured = prepare(policy, tickets, now, options)?;
     let rows: Vec<(&TicketRecord, &Measured)> = tickets
         .iter()
         .zip(&measured)
-        .filter(|(_, m)| {
-            options.since.is_none_or(|f| m.created >= f)
-                && options.until.is_none_or(|t| m.created < t)
-        })
+        .filter(|(_, m)| in_period(options, m))
         .collect();
     if rows.is_empty() {
         return Err(Error::invalid_input(
@@ -539,16 +563,7 @@ pub fn support_kpis(
             // (sort key, label) -> rows; tiers sort numerically.
             let mut map: BTreeMap<(u8, String), Vec<(&TicketRecord, &Measured)>> = BTreeMap::new();
             for &(t, m) in &rows {
-                let key = match by {
-                    GroupBy::Tier => (m.tier.get(), m.tier.to_string()),
-                    GroupBy::Channel => (0, m.channel.as_str().to_owned()),
-                    GroupBy::Priority => (0, m.priority.as_str().to_owned()),
-                    GroupBy::Department => {
-                        (0, t.department.clone().unwrap_or_else(|| "none".into()))
-                    }
-                    GroupBy::Agent => (0, t.agent.clone().unwrap_or_else(|| "none".into())),
-                    GroupBy::Month => (0, month_key(m.created)),
-                };
+                let key = group_key(by, t, m);
                 if map.len() == MAX_KPI_GROUPS && !map.contains_key(&key) {
                     return Err(Error::limit(format!(
                         "more than {MAX_KPI_GROUPS} distinct {} groups; at most {MAX_KPI_GROUPS} are reported (group the tickets more coarsely)",

@@ -520,3 +520,194 @@ fn funnel_low_completion_flags_the_worst_step() {
         "invalid_config"
     );
 }
+
+/// Seeded random tickets over two months, every field exercised.
+fn random_tickets(n: usize, seed: u64) -> Vec<TicketRecord> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let priorities = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Critical,
+    ];
+    let channels = [Channel::Email, Channel::Chat, Channel::Phone];
+    (0..n)
+        .map(|_| {
+            let created = t0() + TimeDelta::seconds(rng.gen_range(0..60 * 86_400));
+            let tier = rng.gen_range(1..=3u8);
+            let mut events = vec![SlaEvent::Created {
+                at: created,
+                tier: Tier::new(i64::from(tier)).unwrap(),
+                priority: priorities[rng.gen_range(0..4)],
+                channel: channels[rng.gen_range(0..3)],
+            }];
+            let mut at = created;
+            if rng.gen_bool(0.9) {
+                at += TimeDelta::seconds(rng.gen_range(0..3600));
+                events.push(SlaEvent::FirstResponse { at });
+            }
+            if rng.gen_bool(0.15) {
+                at += TimeDelta::seconds(rng.gen_range(0..3600));
+                events.push(SlaEvent::Escalated {
+                    at,
+                    tier: Tier::new(4).unwrap(),
+                });
+            }
+            if rng.gen_bool(0.7) {
+                at += TimeDelta::seconds(rng.gen_range(0..200_000));
+                events.push(SlaEvent::Resolved { at });
+            }
+            TicketRecord {
+                events,
+                department: rng
+                    .gen_bool(0.8)
+                    .then(|| format!("d{}", rng.gen_range(0..3))),
+                agent: rng
+                    .gen_bool(0.8)
+                    .then(|| format!("a{}", rng.gen_range(0..5))),
+                first_contact_resolution: rng.gen_bool(0.7).then(|| rng.gen_bool(0.8)),
+                csat: rng.gen_bool(0.5).then(|| rng.gen_range(1..=5)),
+                automated: rng.gen_bool(0.3),
+                self_service: rng.gen_bool(0.4).then(|| rng.gen_bool(0.6)),
+            }
+        })
+        .collect()
+}
+
+/// The merged partials' report against the exact one: counts, rates and
+/// means equal; each percentile within the sketch's relative accuracy.
+fn assert_close(approx: &GroupKpis, exact: &GroupKpis) {
+    let strip = |g: &GroupKpis| {
+        let mut g = g.clone();
+        for t in [
+            &mut g.first_response,
+            &mut g.resolution,
+            &mut g.resolution_critical,
+            &mut g.resolution_normal,
+        ] {
+            (t.p50, t.p90, t.p99) = (None, None, None);
+        }
+        for k in &mut g.kpis {
+            if matches!(
+                k.kpi,
+                Kpi::FirstResponseTime | Kpi::ResolutionTimeCritical | Kpi::ResolutionTimeNormal
+            ) {
+                (k.value, k.status) = (None, KpiStatus::NoData);
+            }
+        }
+        g
+    };
+    assert_eq!(strip(approx), strip(exact));
+    let pairs = [
+        (&approx.first_response, &exact.first_response),
+        (&approx.resolution, &exact.resolution),
+        (&approx.resolution_critical, &exact.resolution_critical),
+        (&approx.resolution_normal, &exact.resolution_normal),
+    ];
+    for (a, e) in pairs {
+        for (x, y) in [(a.p50, e.p50), (a.p90, e.p90), (a.p99, e.p99)] {
+            match (x, y) {
+                (Some(x), Some(y)) => {
+                    assert!((x - y).abs() <= 0.01 * y * (1.0 + 1e-9), "{x} vs {y}")
+                }
+                (x, y) => assert_eq!(x, y),
+            }
+        }
+    }
+    for (a, e) in approx.kpis.iter().zip(&exact.kpis) {
+        if let (Some(x), Some(y)) = (a.value, e.value) {
+            assert!(
+                (x - y).abs() <= 0.01 * y * (1.0 + 1e-9),
+                "{:?}: {x} vs {y}",
+                a.kpi
+            );
+        }
+    }
+}
+
+#[test]
+fn partials_merge_to_the_exact_counts_and_close_percentiles() {
+    let tickets = random_tickets(3000, 11);
+    let policy = SlaPolicy::builtin();
+    let now = t0() + TimeDelta::days(70);
+    for group_by in [
+        None,
+        Some(GroupBy::Tier),
+        Some(GroupBy::Agent),
+        Some(GroupBy::Month),
+    ] {
+        for time_basis in [TimeBasis::Calendar, TimeBasis::Business] {
+            let o = SupportKpiOptions {
+                group_by,
+                time_basis,
+                since: Some(t0() + TimeDelta::days(3)),
+                ..Default::default()
+            };
+            let exact = support_kpis(&policy, &tickets, now, &o).unwrap();
+            // Uneven parts, one empty, merged out of order and through JSON.
+            let cuts = [0, 7, 7, 1200, 2999, 3000];
+            let mut parts: Vec<SupportPartial> = cuts
+                .windows(2)
+                .map(|w| support_kpis_partial(&policy, &tickets[w[0]..w[1]], now, &o).unwrap())
+                .map(|p| SupportPartial::from_json(&p.to_json()).unwrap())
+                .collect();
+            parts.reverse();
+            let mut merged = parts[0].clone();
+            for p in &parts[1..] {
+                merged.merge(p).unwrap();
+            }
+            let one = support_kpis_partial(&policy, &tickets, now, &o).unwrap();
+            assert_eq!(merged.finish().unwrap(), one.finish().unwrap());
+            let approx = merged.finish().unwrap();
+            assert_eq!(approx.groups.len(), exact.groups.len());
+            assert_close(&approx.overall, &exact.overall);
+            for (a, e) in approx.groups.iter().zip(&exact.groups) {
+                assert_close(a, e);
+            }
+        }
+    }
+}
+
+#[test]
+fn partials_refuse_mismatched_options_and_corrupt_json() {
+    let tickets = random_tickets(50, 3);
+    let policy = SlaPolicy::builtin();
+    let now = t0() + TimeDelta::days(70);
+    let a = support_kpis_partial(&policy, &tickets, now, &SupportKpiOptions::default()).unwrap();
+    let grouped = SupportKpiOptions {
+        group_by: Some(GroupBy::Tier),
+        ..Default::default()
+    };
+    let b = support_kpis_partial(&policy, &tickets, now, &grouped).unwrap();
+    let mut m = a.clone();
+    assert_eq!(m.merge(&b).unwrap_err().code(), "invalid_input");
+    assert_eq!(m, a);
+    let mut v: serde_json::Value = serde_json::from_str(&b.to_json()).unwrap();
+    v["format_version"] = 2.into();
+    assert_eq!(
+        SupportPartial::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "unsupported_version"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&b.to_json()).unwrap();
+    v["groups"].as_array_mut().unwrap().reverse();
+    assert_eq!(
+        SupportPartial::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&b.to_json()).unwrap();
+    v["overall"]["first_response"]["count"] = 1.into();
+    assert_eq!(
+        SupportPartial::from_json(&v.to_string())
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&b.to_json()).unwrap();
+    v["extra"] = 1.into();
+    assert!(SupportPartial::from_json(&v.to_string()).is_err());
+}

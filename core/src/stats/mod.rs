@@ -1,5 +1,5 @@
-//! Statistics primitives shared by the families: one quantile definition for
-//! the whole crate.
+//! Statistics shared by the families: one quantile definition for the whole
+//! crate, and a mergeable quantile sketch.
 //!
 //! Every quantile, percentile and median opsbrain reports (KPI p50/p90/p99,
 //! cache gap quantiles and TTLs, Isolation Forest offsets, monitoring
@@ -7,7 +7,29 @@
 //! definition, numpy's and pandas' default. So "p90" means the same thing in
 //! every result.
 //!
-//! Each function is compiled for the features whose families use it.
+//! [`QuantileSketch`] estimates those quantiles within a stated relative
+//! error from a small summary that merges exactly, so that data split into
+//! partitions (on a cluster, say) can be summarised per partition and
+//! merged (the support KPI partials of `kpi` use it).
+//!
+//! This module imports no family. Each private helper is compiled for the
+//! features whose families use it.
+//!
+//! # Examples
+//! ```
+//! use opsbrain::stats::QuantileSketch;
+//! let mut s = QuantileSketch::new();
+//! for x in [12.0, 30.0, 45.0, 600.0] { s.add(x)?; }
+//! assert_eq!(s.count(), 4);
+//! # Ok::<(), opsbrain::Error>(())
+//! ```
+
+mod sketch;
+
+#[cfg(feature = "kpi")]
+pub(crate) use sketch::limit_error;
+
+pub use sketch::{DEFAULT_ALPHA, MAX_ALPHA, MAX_SKETCH_BUCKETS, MIN_ALPHA, QuantileSketch};
 
 /// The `q` quantile (`q` in `[0, 1]`, clamped) of sorted values,
 /// interpolating linearly between order statistics; NaN when empty.
