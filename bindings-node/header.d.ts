@@ -620,6 +620,22 @@ export declare namespace cache {
     targetShare?: number
   }
 
+  /** How `cache.readTrace` reads a trace file (every key optional). */
+  export interface TraceOptions {
+    /** The layout (default `'text'`: one key per line, optionally a timestamp). */
+    format?: 'text' | 'lirs' | 'arc' | 'csv' | 'u32' | 'u64' | 'i64' | 'oracle_general'
+    /** Byte order of `u32`/`u64`/`i64` keys (default little-endian). */
+    bigEndian?: boolean
+    /** The CSV column of the key (default `'key'`). */
+    keyColumn?: string | null
+    /** The CSV column of a timestamp in seconds. */
+    timestampColumn?: string | null
+    /** The CSV delimiter (default `','`). */
+    delimiter?: string | null
+    /** Default `'auto'`: gzip, xz and zstd by their magic bytes. */
+    compression?: 'auto' | 'none' | 'gzip' | 'xz' | 'zstd'
+  }
+
   /** Options of `cache.warmCandidates`. */
   export interface WarmOptions {
     /** The present, seconds (not before the last access). */

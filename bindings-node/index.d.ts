@@ -620,6 +620,22 @@ export declare namespace cache {
     targetShare?: number
   }
 
+  /** How `cache.readTrace` reads a trace file (every key optional). */
+  export interface TraceOptions {
+    /** The layout (default `'text'`: one key per line, optionally a timestamp). */
+    format?: 'text' | 'lirs' | 'arc' | 'csv' | 'u32' | 'u64' | 'i64' | 'oracle_general'
+    /** Byte order of `u32`/`u64`/`i64` keys (default little-endian). */
+    bigEndian?: boolean
+    /** The CSV column of the key (default `'key'`). */
+    keyColumn?: string | null
+    /** The CSV column of a timestamp in seconds. */
+    timestampColumn?: string | null
+    /** The CSV delimiter (default `','`). */
+    delimiter?: string | null
+    /** Default `'auto'`: gzip, xz and zstd by their magic bytes. */
+    compression?: 'auto' | 'none' | 'gzip' | 'xz' | 'zstd'
+  }
+
   /** Options of `cache.warmCandidates`. */
   export interface WarmOptions {
     /** The present, seconds (not before the last access). */
@@ -1959,8 +1975,22 @@ export declare namespace cache {
   export function lruMrc(keys: TraceKeys): cache.MissRatioCurve
   /** As `lruMrc`, off the main thread. */
   export function lruMrcAsync(keys: TraceKeys): Promise<MissRatioCurve>
+  /** A trace read from the bytes of its file (`fs.readFileSync(path)`). */
+  export interface ParsedTrace {
+    /** One key per access. */
+    keys: BigUint64Array
+    /** Seconds per access, when the file has them. */
+    timestamps?: Float64Array
+  }
   /** Access statistics and TTL recommendations per key pattern. */
   export function patternStats(keys: TraceKeys, options?: PatternStatsOptions | null): Array<cache.PatternStats>
+  /**
+   * A cache trace from the bytes of its file: text (one key per line,
+   * optional timestamp), LIRS, ARC `.lis`, CSV, binary `u32`/`u64`/`i64`
+   * keys (`bigEndian`) or libCacheSim's oracleGeneral, gzip/xz/zstd
+   * recognised by their magic bytes (the core's `TraceOptions`).
+   */
+  export function readTrace(data: Uint8Array, options?: cache.TraceOptions | null): cache.ParsedTrace
   /** The SHARDS-sampled LRU miss-ratio curve of a trace. */
   export function shardsMrc(keys: TraceKeys, options: ShardsOptions): cache.MissRatioCurve
   /** As `shardsMrc`, off the main thread. */

@@ -5,8 +5,7 @@ against the exact curve, policies side by side, and references per second.
     python benches/python/compare_cache.py --smoke      # generated trace, CI
 
 The data folder is the one described in its README (ARC, LIRS, cache2k,
-Corda, Scarab, CloudPhysics traces; zstd files need the `zstandard` package
-or the `zstd` command).
+Corda, Scarab, CloudPhysics traces, read with `opsbrain.cache.read_trace`).
 Published figures to compare with: exact LRU on ARC OLTP is 16.47% at 250
 entries and 42.47% at 2000 (Megiddo & Modha, FAST 2003).
 """
@@ -14,8 +13,6 @@ entries and 42.47% at 2000 (Megiddo & Modha, FAST 2003).
 from __future__ import annotations
 
 import argparse
-import gzip
-import lzma
 import platform
 import time
 from pathlib import Path
@@ -29,41 +26,25 @@ SIZES = [100, 250, 500, 1000, 2000, 5000, 10_000, 50_000, 100_000]
 POLICIES = ["lru", "fifo", "lfu", "w_tiny_lfu", "w_tiny_lfu_adaptive", "s3_fifo", "sieve", "belady"]
 
 
-def _open(path: Path) -> bytes:
-    raw = path.read_bytes()
-    if path.suffix == ".zst":
-        try:
-            import zstandard  # only needed for the ARC traces
-        except ImportError:  # fall back on the zstd command-line tool
-            import subprocess
-
-            return subprocess.run(["zstd", "-dc"], input=raw, capture_output=True, check=True).stdout
-        return zstandard.ZstdDecompressor().stream_reader(raw).read()
-    if path.suffix == ".xz":
-        return lzma.decompress(raw)
-    if path.suffix == ".gz":
-        return gzip.decompress(raw)
-    return raw
+# The layout of each folder of the data README, as opsbrain.cache.read_trace
+# options (compression is recognised from the files' magic bytes).
+FORMATS = {
+    "arc": {"format": "arc"},
+    "cache2k": {"format": "u32", "big_endian": True},
+    "cloudphysics": {"format": "u32", "big_endian": True},
+    "scarab": {"format": "i64", "big_endian": True},
+    "corda": {"format": "i64", "big_endian": True},
+    "lirs": {"format": "lirs"},
+}
 
 
 def load_trace(path: Path) -> np.ndarray:
-    """Keys of a trace file, per the formats in the data README."""
-    data = _open(path)
-    parent = path.parent.name
-    if parent == "arc":
-        cols = np.array(data.split(), dtype=np.int64).reshape(-1, 4)
-        start, n = cols[:, 0], cols[:, 1]
-        # expand each request to its blocks start .. start+n-1
-        offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-        return (np.repeat(start, n) + offsets).astype(np.uint64)
-    if parent in ("cache2k", "cloudphysics"):
-        return np.frombuffer(data, dtype=">u4").astype(np.uint64)
-    if parent in ("scarab", "corda"):
-        return np.frombuffer(data, dtype=">i8").astype(np.int64).view(np.uint64)
-    if parent == "lirs":
-        lines = [ln for ln in data.split() if b"*" not in ln]
-        return np.array(lines, dtype=np.int64).astype(np.uint64)
-    raise ValueError(f"unknown trace format: {path}")
+    """Keys of a trace file, per the formats in the data README, read by
+    the core's trace reader (gzip, xz and zstd included)."""
+    options = FORMATS.get(path.parent.name)
+    if options is None:
+        raise ValueError(f"unknown trace format: {path}")
+    return cache.read_trace(path, **options)["keys"]
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:

@@ -565,3 +565,23 @@ describe('sizeForHitRatio', () => {
     await rejectsCode(cache.sizeForHitRatioAsync(keys, 'lru', Number.NaN), 'invalid_input')
   })
 })
+
+describe('cache.readTrace', () => {
+  const { cache: c } = require('../index.js')
+  test('reads each layout from a Buffer, compressed or not', () => {
+    const text = c.readTrace(Buffer.from('1 0.5\n/a 1.5\n'))
+    assert.deepEqual([...text.keys], [1n, c.hashKey('/a')])
+    assert.deepEqual([...text.timestamps], [0.5, 1.5])
+    const be = c.readTrace(Uint8Array.of(0, 0, 1, 0, 0, 0, 0, 9), { format: 'u32', bigEndian: true })
+    assert.deepEqual([...be.keys], [256n, 9n])
+    assert.equal(be.timestamps, undefined)
+    const gz = require('node:zlib').gzipSync(Buffer.from('10 2 0 0\n5 1 0 1\n'))
+    assert.deepEqual([...c.readTrace(gz, { format: 'arc' }).keys], [10n, 11n, 5n])
+  })
+  test('errors are coded and name the place', () => {
+    assert.throws(() => c.readTrace('1\n'), { code: 'invalid_type' })
+    assert.throws(() => c.readTrace(Buffer.from('1\n'), { formatt: 'text' }), { code: 'invalid_input' })
+    assert.throws(() => c.readTrace(Buffer.from('3\nx\n'), { format: 'lirs' }), { code: 'invalid_input', message: /line 2/ })
+    assert.throws(() => c.readTrace(Buffer.from([0x1f, 0x8b, 1, 2, 3])), { code: 'invalid_input', message: /gzip/ })
+  })
+})

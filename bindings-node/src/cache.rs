@@ -291,6 +291,41 @@ pub fn hash_key(key: Unknown<'_>) -> errors::Result<BigInt> {
     run(|| Ok(BigInt::from(core::hash_key(&scalar::string("key", &key)?))))
 }
 
+/// A trace read from the bytes of its file (`fs.readFileSync(path)`).
+#[napi(object, namespace = "cache")]
+pub struct ParsedTrace {
+    /// One key per access.
+    pub keys: BigUint64Array,
+    /// Seconds per access, when the file has them.
+    pub timestamps: Option<Float64Array>,
+}
+
+/// A cache trace from the bytes of its file: text (one key per line,
+/// optional timestamp), LIRS, ARC `.lis`, CSV, binary `u32`/`u64`/`i64`
+/// keys (`bigEndian`) or libCacheSim's oracleGeneral, gzip/xz/zstd
+/// recognised by their magic bytes (the core's `TraceOptions`).
+#[napi(
+    namespace = "cache",
+    ts_args_type = "data: Uint8Array, options?: cache.TraceOptions | null"
+)]
+pub fn read_trace(data: Unknown<'_>, options: Option<Unknown<'_>>) -> errors::Result<ParsedTrace> {
+    run(|| {
+        let o: core::TraceOptions =
+            value::with("options", options.as_ref(), &Shape::PLAIN, |v, at| {
+                if v.is_null() {
+                    return Ok(core::TraceOptions::default());
+                }
+                opsbrain::input::from_value_at(v, at)
+            })?;
+        let bytes = column::bytes("data", &data)?;
+        let t = core::read_trace(&bytes, &o)?;
+        Ok(ParsedTrace {
+            keys: BigUint64Array::new(t.keys),
+            timestamps: t.timestamps.map(Float64Array::new),
+        })
+    })
+}
+
 /// The trace keys of string keys.
 #[napi(namespace = "cache", ts_args_type = "keys: string[]")]
 pub fn hash_keys(keys: Unknown<'_>) -> errors::Result<BigUint64Array> {

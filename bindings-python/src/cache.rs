@@ -144,6 +144,27 @@ pub fn trace_partitions(
     Ok(Array(out))
 }
 
+/// A trace from the bytes of its file (``opsbrain.cache.read_trace`` reads
+/// the file): ``{"keys": uint64 array, "timestamps": float64 array or
+/// None}``; ``options`` a dict of ``TraceOptions`` (``format``,
+/// ``big_endian``, ``key_column``, ``timestamp_column``, ``delimiter``,
+/// ``compression``). The GIL is released while reading.
+#[pyfunction]
+#[pyo3(signature = (data, options = None))]
+pub fn read_trace<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, pyo3::types::PyBytes>,
+    options: Opt<'_, 'py>,
+) -> Res<Bound<'py, pyo3::types::PyDict>> {
+    let o: core::TraceOptions = opt_arg(options, "options", 16)?;
+    let bytes = data.as_bytes();
+    let t = compute(py, || core::read_trace(bytes, &o))?;
+    let out = pyo3::types::PyDict::new(py);
+    out.set_item("keys", Array(t.keys))?;
+    out.set_item("timestamps", t.timestamps.map(Array))?;
+    Ok(out)
+}
+
 /// The LRU stack-distance partial (JSON) of hash partition `partition` of
 /// `partitions`: `keys` are that partition's accesses in trace order.
 #[pyfunction]

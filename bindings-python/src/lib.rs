@@ -42,7 +42,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     add!(m, errors; ; error_kinds);
     add!(m, types; PyRoute, PyClassificationTable, PySlaPolicy; );
     add!(m, classify; PyRouting, PyRuleSet, PyRouter; );
-    add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, size_for_hit_ratio, pattern_stats, warm_candidates, hash_key, hash_keys, adjust, trace_partitions, lru_partial, merge_lru_partials);
+    add!(m, cache; PyMissRatioCurve, PyStrategyTable; lru_mrc, shards_mrc, simulate, size_for_hit_ratio, pattern_stats, warm_candidates, hash_key, hash_keys, adjust, trace_partitions, lru_partial, merge_lru_partials, read_trace);
     add!(m, calendar; PyBusinessCalendar; );
     add!(m, sla; ; sla_status, sla_status_batch);
     add!(m, escalation; PyEscalationPolicy; escalation_timeline, escalation_rate);

@@ -164,3 +164,28 @@ def test_size_for_hit_ratio_for_every_policy() -> None:
         with pytest.raises(opsbrain.OpsbrainError) as info:
             cache.size_for_hit_ratio(keys, bad_policy, bad_target)
         assert info.value.code == code
+
+
+def test_read_trace_layouts_files_and_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    from opsbrain import cache as c
+
+    t = c.read_trace(b"1 0.5\n/a 1.5\n")
+    assert t["keys"].tolist() == [1, c.hash_key("/a")] and t["timestamps"].tolist() == [0.5, 1.5]
+    assert t["keys"].dtype == np.uint64
+    be = c.read_trace(bytes([0, 0, 1, 0, 0, 0, 0, 9]), format="u32", big_endian=True)
+    assert be["keys"].tolist() == [256, 9] and be["timestamps"] is None
+    path = tmp_path / "trace.lis.gz"
+    path.write_bytes(gzip.compress(b"10 2 0 0\n5 1 0 1\n"))
+    assert c.read_trace(path, format="arc")["keys"].tolist() == [10, 11, 5]
+    assert c.read_trace(str(path), format="arc", compression="gzip")["keys"].tolist() == [10, 11, 5]
+    for data, opts, code, where in [
+        (b"3\nx\n", {"format": "lirs"}, "invalid_input", "line 2"),
+        (b"1\n", {"formatt": "text"}, "invalid_input", "formatt"),
+        (bytes([0x1F, 0x8B, 1, 2]), {}, "invalid_input", "gzip"),
+        (b"\x01\x02\x03", {"format": "u32"}, "invalid_input", "byte 0"),
+    ]:
+        with pytest.raises(opsbrain.OpsbrainError) as e:
+            c.read_trace(data, **opts)
+        assert e.value.code == code and where in str(e.value), str(e.value)

@@ -1,15 +1,19 @@
 //! Configuration readers (tables, rule sets, calendars, SLA and escalation
-//! policies, strategy tables, knowledge bases): any text gives a value or a
-//! coded error; a value read back from its own JSON is the same value.
+//! policies, strategy tables, knowledge bases) and the mergeable partial
+//! results (quantile sketches, support-KPI partials, miss-ratio-curve
+//! partials): any text gives a value or a coded error; a value read back
+//! from its own JSON is the same value.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use opsbrain::cache::StrategyTable;
+use opsbrain::cache::{CurvePartial, StrategyTable};
 use opsbrain::calendar::BusinessCalendar;
 use opsbrain::classify::{ClassificationTable, RuleSet};
 use opsbrain::escalation::EscalationPolicy;
+use opsbrain::kpi::SupportPartial;
 use opsbrain::ops::KnowledgeBase;
 use opsbrain::sla::SlaPolicy;
+use opsbrain::stats::QuantileSketch;
 
 mod common;
 use common::check_error;
@@ -41,14 +45,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(rest) = std::str::from_utf8(rest) else {
         return;
     };
-    match pick % 7 {
+    match pick % 10 {
         0 => round_trip!(rest, ClassificationTable),
         1 => round_trip!(rest, RuleSet),
         2 => round_trip!(rest, BusinessCalendar),
         3 => round_trip!(rest, SlaPolicy),
         4 => round_trip!(rest, EscalationPolicy),
         5 => round_trip!(rest, StrategyTable),
+        7 => round_trip!(rest, QuantileSketch),
+        8 => round_trip!(rest, SupportPartial),
+        9 => round_trip!(rest, CurvePartial),
         _ => {
+            // 6
             if let Err(e) = KnowledgeBase::from_json(rest) {
                 check_error(&e);
             }

@@ -65,6 +65,14 @@ pub fn floats(path: &str, v: &Unknown<'_>) -> Result<Vec<f64>> {
     }
 }
 
+/// The bytes of a `Uint8Array` (a `Buffer` is one), read in place.
+pub fn bytes<'a>(path: &str, v: &Unknown<'a>) -> Result<Uint8ArraySlice<'a>> {
+    match scalar::typed_array(v) {
+        Some(TypedArrayType::Uint8) => Uint8ArraySlice::from_unknown(*v).map_err(napi_err(path)),
+        _ => Err(wrong(path, "a Uint8Array or Buffer", v)),
+    }
+}
+
 /// Non-negative integers, copied: a `BigUint64Array`, a `Uint32Array`, a
 /// `Float64Array` of integral values (if `floats`), or an array of safe
 /// integers and bigints.

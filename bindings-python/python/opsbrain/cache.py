@@ -18,6 +18,9 @@ hash string keys with :func:`hash_keys`). Timestamps are float seconds.
 
 from __future__ import annotations
 
+import os
+from typing import Any, Optional, Union
+
 from opsbrain._native import (
     MissRatioCurve,
     StrategyTable,
@@ -34,6 +37,7 @@ from opsbrain._native import (
     trace_partitions,
     warm_candidates,
 )
+from opsbrain._native import read_trace as _read_trace
 
 __all__ = [
     "MissRatioCurve",
@@ -45,9 +49,32 @@ __all__ = [
     "lru_partial",
     "merge_lru_partials",
     "pattern_stats",
+    "read_trace",
     "shards_mrc",
     "simulate",
     "size_for_hit_ratio",
     "trace_partitions",
     "warm_candidates",
 ]
+
+
+def read_trace(source: Union[str, "os.PathLike[str]", bytes], **options: Any) -> dict[str, Any]:
+    """A cache trace from a file (a path) or its bytes: ``{"keys": uint64
+    array, "timestamps": float64 array or None}``, ready for
+    :func:`simulate`, :func:`lru_mrc` and the others.
+
+    Options (the core's ``TraceOptions``): ``format`` ``"text"`` (one key
+    per line, optionally a timestamp), ``"lirs"``, ``"arc"`` (``.lis``,
+    ``start count`` expanded), ``"csv"`` (with ``key_column``,
+    ``timestamp_column``, ``delimiter``), ``"u32"``, ``"u64"``, ``"i64"``
+    (binary keys; ``big_endian=True`` for network order) or
+    ``"oracle_general"`` (libCacheSim); ``compression`` ``"auto"`` (gzip, xz
+    and zstd recognised by their magic bytes), ``"none"``, ``"gzip"``,
+    ``"xz"`` or ``"zstd"``.
+
+    >>> read_trace(b"5\n7\n*\n5\n", format="lirs")["keys"].tolist()
+    [5, 7, 5]
+    """
+    data = source if isinstance(source, bytes) else open(os.fspath(source), "rb").read()
+    opts: Optional[dict[str, Any]] = dict(options) if options else None
+    return _read_trace(data, opts)
