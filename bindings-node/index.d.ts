@@ -1975,6 +1975,16 @@ export declare namespace cache {
   export function lruMrc(keys: TraceKeys): cache.MissRatioCurve
   /** As `lruMrc`, off the main thread. */
   export function lruMrcAsync(keys: TraceKeys): Promise<MissRatioCurve>
+  /**
+   * The LRU stack-distance partial (JSON) of hash partition `partition` of
+   * `partitions`: `keys` are that partition's accesses in trace order.
+   */
+  export function lruPartial(keys: TraceKeys, partition: number, partitions: number): string
+  /**
+   * The estimated LRU curve of a trace from the `lruPartial` JSON of every
+   * hash partition (exact with one partition).
+   */
+  export function mergeLruPartials(partials: string[]): cache.MissRatioCurve
   /** A trace read from the bytes of its file (`fs.readFileSync(path)`). */
   export interface ParsedTrace {
     /** One key per access. */
@@ -2003,6 +2013,11 @@ export declare namespace cache {
   export function sizeForHitRatio(keys: TraceKeys, policy: Policy, target: number): number | null
   /** As `sizeForHitRatio`, off the main thread. */
   export function sizeForHitRatioAsync(keys: TraceKeys, policy: Policy, target: number): Promise<number | null>
+  /**
+   * The hash partition (0 to `partitions - 1`) of each key: the
+   * partitioning `lruPartial` requires.
+   */
+  export function tracePartitions(keys: TraceKeys, partitions: number): Uint32Array
   /** The keys most likely to be requested in the next window. */
   export function warmCandidates(keys: TraceKeys, timestamps: Numbers | null | undefined, options: WarmOptions): Array<cache.WarmCandidate>
 }
@@ -2029,6 +2044,8 @@ export declare namespace kpi {
   export function defaultTargets(): { firstResponseSecs: { threshold: number, target: number }, resolutionCriticalSecs: { threshold: number, target: number }, resolutionNormalSecs: { threshold: number, target: number }, escalationRate: { threshold: number, target: number }, firstContactResolution: { threshold: number, target: number }, csat: { threshold: number, target: number }, automationRate: { threshold: number, target: number }, selfServiceSuccess: { threshold: number, target: number }, agentProductivity: { threshold: number, target: number }, uptime: { threshold: number, target: number }, errorRate: { threshold: number, target: number }, timeQuantile: number }
   /** The rolling error budget of a good/total count series. */
   export function errorBudget(good: Numbers, total: Numbers, options: SeriesOptions): ErrorBudget
+  /** The report (as `supportKpis`'s) of merged partials (JSON strings). */
+  export function finishSupportPartials(partials: string[]): SupportReport
   /** The framework's journeys (the default of `journeyFunnels`). */
   export function frameworkJourneys(): Array<JourneyDef>
   /** Funnels of user journeys (default: the framework's) from events. */
@@ -2037,10 +2054,17 @@ export declare namespace kpi {
   export function journeyFunnelsAsync(events: Array<JourneyEvent>, journeys?: Array<JourneyDef> | null, options?: FunnelOptions | null): Promise<FunnelReport>
   /** The share of requests within a latency threshold, against an objective. */
   export function latencySlo(latencies: Numbers | LatencyHistogram, options: { thresholdMs: number, objective: number }): { thresholdMs: number, objective: number, count: number, good: number, share: number, meetsObjective: boolean, p50: number, p90: number, p99: number }
+  /** Merges `supportKpisPartial` results (JSON strings) into one (JSON). */
+  export function mergeSupportPartials(partials: string[]): string
   /** Support KPIs of ticket records at `now`. */
   export function supportKpis(tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): SupportReport
   /** As `supportKpis`, off the main thread. */
   export function supportKpisAsync(tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): Promise<SupportReport>
+  /**
+   * `supportKpis` of one partition of the tickets as a mergeable partial
+   * (JSON): counts exact, percentiles sketched (1 % relative accuracy).
+   */
+  export function supportKpisPartial(tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null): string
   /** Monthly ticket volumes and whether they decrease. */
   export function volumeTrend(tickets: Array<TicketRecord>): { months: Array<{ month: string, tickets: number, change: number | null }>, decreasingMonthly: boolean }
   /** The SRE workbook's burn-rate rules (the default of `burnRateAlerts`). */

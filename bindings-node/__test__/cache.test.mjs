@@ -585,3 +585,21 @@ describe('cache.readTrace', () => {
     assert.throws(() => c.readTrace(Buffer.from([0x1f, 0x8b, 1, 2, 3])), { code: 'invalid_input', message: /gzip/ })
   })
 })
+
+describe('hash-partitioned curves and support partials', () => {
+  const { cache: c, kpi } = require('../index.js')
+  test('partials merge to the exact curve with one partition, and are checked', () => {
+    const keys = BigUint64Array.from({ length: 5000 }, (_, i) => BigInt((i * 7919) % 800))
+    const one = c.mergeLruPartials([c.lruPartial(keys, 0, 1)])
+    const exact = c.lruMrc(keys)
+    for (const size of [10, 100, 500]) assert.equal(one.hitRatio(size), exact.hitRatio(size))
+    const part = c.tracePartitions(keys, 4)
+    assert.ok(part instanceof Uint32Array && part.every((p) => p < 4))
+    // A key of another partition, a missing partition, bad JSON: coded, with the place.
+    const wrong = keys.filter((_, i) => part[i] !== 0)
+    assert.throws(() => c.lruPartial(wrong, 0, 4), { code: 'invalid_input', message: /keys\[/ })
+    assert.throws(() => c.mergeLruPartials([c.lruPartial(keys.filter((_, i) => part[i] === 0), 0, 4)]), { code: 'invalid_input' })
+    assert.throws(() => c.mergeLruPartials(['{']), { code: 'parse_error', message: /partials\[0\]/ })
+    assert.throws(() => kpi.mergeSupportPartials([]), { code: 'invalid_input' })
+  })
+})

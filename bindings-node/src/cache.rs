@@ -326,6 +326,67 @@ pub fn read_trace(data: Unknown<'_>, options: Option<Unknown<'_>>) -> errors::Re
     })
 }
 
+/// The hash partition (0 to `partitions - 1`) of each key: the
+/// partitioning `lruPartial` requires.
+#[napi(
+    namespace = "cache",
+    ts_args_type = "keys: TraceKeys, partitions: number"
+)]
+pub fn trace_partitions(
+    keys: Unknown<'_>,
+    partitions: Unknown<'_>,
+) -> errors::Result<napi::bindgen_prelude::Uint32Array> {
+    run(|| {
+        let keys = column::keys("keys", &keys)?;
+        let n = scalar::uint("partitions", &partitions)?;
+        let n = u32::try_from(n).map_err(|_| scalar::bad("partitions", "is too large"))?;
+        let parts = keys.iter().map(|&k| core::trace_partition(k, n));
+        let parts = parts.collect::<opsbrain::Result<Vec<_>>>()?;
+        Ok(napi::bindgen_prelude::Uint32Array::new(parts))
+    })
+}
+
+/// The LRU stack-distance partial (JSON) of hash partition `partition` of
+/// `partitions`: `keys` are that partition's accesses in trace order.
+#[napi(
+    namespace = "cache",
+    ts_args_type = "keys: TraceKeys, partition: number, partitions: number"
+)]
+pub fn lru_partial(
+    keys: Unknown<'_>,
+    partition: Unknown<'_>,
+    partitions: Unknown<'_>,
+) -> errors::Result<String> {
+    run(|| {
+        let keys = column::keys("keys", &keys)?;
+        let small = |path: &str, v: &Unknown<'_>| {
+            u32::try_from(scalar::uint(path, v)?).map_err(|_| scalar::bad(path, "is too large"))
+        };
+        let (j, n) = (
+            small("partition", &partition)?,
+            small("partitions", &partitions)?,
+        );
+        Ok(core::CurvePartial::lru(&keys, j, n)?.to_json())
+    })
+}
+
+/// The estimated LRU curve of a trace from the `lruPartial` JSON of every
+/// hash partition (exact with one partition).
+#[napi(namespace = "cache", ts_args_type = "partials: string[]")]
+pub fn merge_lru_partials(partials: Unknown<'_>) -> errors::Result<MissRatioCurve> {
+    run(|| {
+        let texts = column::strings("partials", &partials)?;
+        let parts = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                core::CurvePartial::from_json(t).map_err(|e| e.at(format!("partials[{i}]")))
+            })
+            .collect::<opsbrain::Result<Vec<_>>>()?;
+        core::MissRatioCurve::merge_partials(&parts).map(MissRatioCurve::from)
+    })
+}
+
 /// The trace keys of string keys.
 #[napi(namespace = "cache", ts_args_type = "keys: string[]")]
 pub fn hash_keys(keys: Unknown<'_>) -> errors::Result<BigUint64Array> {

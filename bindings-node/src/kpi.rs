@@ -11,7 +11,7 @@ use opsbrain::sla::SlaPolicy as CorePolicy;
 use crate::convert::column;
 use crate::convert::scalar::{self, Class};
 use crate::convert::value::{self, Shape};
-use crate::errors;
+use crate::errors::{self, run};
 use crate::task::{self, Work, twins};
 use crate::types::SlaPolicy;
 
@@ -82,6 +82,53 @@ twins! {
         options: Option<Unknown<'_>>,
         policy: Option<Class<'_, SlaPolicy>>,
     );
+}
+
+/// `supportKpis` of one partition of the tickets as a mergeable partial
+/// (JSON): counts exact, percentiles sketched (1 % relative accuracy).
+#[napi(
+    namespace = "kpi",
+    ts_args_type = "tickets: Array<TicketRecord>, now: Instant, options?: SupportKpiOptions | null, policy?: SlaPolicy | null"
+)]
+pub fn support_kpis_partial(
+    tickets: Unknown<'_>,
+    now: Unknown<'_>,
+    options: Option<Unknown<'_>>,
+    policy: Option<Class<'_, SlaPolicy>>,
+) -> errors::Result<String> {
+    run(|| {
+        let policy = scalar::opt_class("policy", "SlaPolicy", &policy)?;
+        let t: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE, true)?;
+        let now = scalar::instant("now", &now)?;
+        let o: core::SupportKpiOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+        let p: CorePolicy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+        Ok(core::support_kpis_partial(&p, &t, now, &o)?.to_json())
+    })
+}
+
+/// Merges `supportKpisPartial` results (JSON strings) into one (JSON).
+#[napi(namespace = "kpi", ts_args_type = "partials: string[]")]
+pub fn merge_support_partials(partials: Unknown<'_>) -> errors::Result<String> {
+    run(|| {
+        let texts = column::strings("partials", &partials)?;
+        Ok(core::SupportPartial::merge_json(&texts)?.to_json())
+    })
+}
+
+/// The report (as `supportKpis`'s) of merged partials (JSON strings).
+#[napi(
+    namespace = "kpi",
+    ts_args_type = "partials: string[]",
+    ts_return_type = "SupportReport"
+)]
+pub fn finish_support_partials<'e>(
+    env: &'e Env,
+    partials: Unknown<'_>,
+) -> errors::Result<Unknown<'e>> {
+    task::reply(env, &SHAPE, || {
+        let texts = column::strings("partials", &partials)?;
+        core::SupportPartial::merge_json(&texts)?.finish()
+    })
 }
 
 /// Monthly ticket volumes and whether they decrease.

@@ -80,32 +80,13 @@ pub fn support_kpis_partial<'py>(
     })
 }
 
-/// Reads partials (JSON) and merges them into the first.
-fn merged(texts: &[String]) -> opsbrain::Result<SupportPartial> {
-    let read = |i: usize, t: &String| {
-        SupportPartial::from_json(t).map_err(|e| e.at(format!("partials[{i}]")))
-    };
-    let Some(first) = texts.first() else {
-        return Err(opsbrain::Error::new(
-            opsbrain::ErrorKind::InvalidInput,
-            "partials: none given",
-        ));
-    };
-    let mut acc = read(0, first)?;
-    for (i, t) in texts.iter().enumerate().skip(1) {
-        acc.merge(&read(i, t)?)
-            .map_err(|e| e.at(format!("partials[{i}]")))?;
-    }
-    Ok(acc)
-}
-
 /// Merges ``support_kpis_partial`` results (JSON strings) into one (JSON).
 #[pyfunction]
 pub fn merge_support_partials(py: Python<'_>, partials: &Bound<'_, PyAny>) -> Res<String> {
     let texts = seq(partials, "partials", MAX_BATCH_TICKETS, |o, at| {
         string(o, at)
     })?;
-    compute(py, || Ok(merged(&texts)?.to_json()))
+    compute(py, || Ok(SupportPartial::merge_json(&texts)?.to_json()))
 }
 
 /// The report (as ``support_kpis``'s) of merged partials (JSON strings).
@@ -117,7 +98,7 @@ pub fn finish_support_partials<'py>(
     let texts = seq(partials, "partials", MAX_BATCH_TICKETS, |o, at| {
         string(o, at)
     })?;
-    compute_py(py, SHAPE, || merged(&texts)?.finish())
+    compute_py(py, SHAPE, || SupportPartial::merge_json(&texts)?.finish())
 }
 
 /// Tickets per UTC month of creation, month-over-month change, and whether

@@ -160,6 +160,34 @@ fn too_many_groups(by: GroupBy) -> Error {
 }
 
 impl SupportPartial {
+    /// Reads partials from their JSON and merges them, in order: what a
+    /// driver does with the partials of every partition.
+    ///
+    /// # Examples
+    /// ```
+    /// use opsbrain::kpi::SupportPartial;
+    /// assert_eq!(SupportPartial::merge_json::<&str>(&[]).unwrap_err().code(), "invalid_input");
+    /// assert!(SupportPartial::merge_json(&["{}"]).unwrap_err().message.starts_with("partials[0]"));
+    /// ```
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json) and [`merge`](Self::merge), naming
+    /// `partials[i]`; `invalid_input` for no partial.
+    pub fn merge_json<S: AsRef<str>>(texts: &[S]) -> Result<SupportPartial> {
+        let read = |i: usize, t: &S| {
+            SupportPartial::from_json(t.as_ref()).map_err(|e| e.at(format!("partials[{i}]")))
+        };
+        let Some(first) = texts.first() else {
+            return Err(Error::invalid_input("partials: none given"));
+        };
+        let mut acc = read(0, first)?;
+        for (i, t) in texts.iter().enumerate().skip(1) {
+            acc.merge(&read(i, t)?)
+                .map_err(|e| e.at(format!("partials[{i}]")))?;
+        }
+        Ok(acc)
+    }
+
     /// Tickets of the period counted so far.
     ///
     /// # Examples
