@@ -5,6 +5,13 @@
 //! documented `None`) or fails with one of the crate's error codes: never a
 //! panic, never a NaN or an infinity from finite input.
 
+#![cfg(all(
+    feature = "anomaly",
+    feature = "capacity",
+    feature = "cache",
+    feature = "kpi"
+))]
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use opsbrain::anomaly::stream::{StreamConfig, StreamDetector};
 use opsbrain::anomaly::{IsolationForestParams, ProactiveMonitor, Rows, StandardScaler};

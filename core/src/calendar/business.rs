@@ -326,6 +326,8 @@ impl BusinessCalendar {
     }
 
     /// The first instant at or after `t` at which the calendar is open.
+    /// Like every instant the calendar returns, it lies in the years 1 to
+    /// 9999 (else `invalid_input`).
     ///
     /// # Errors
     /// `invalid_input` when the calendar has no opening windows;
@@ -335,7 +337,7 @@ impl BusinessCalendar {
         self.check_has_windows()?;
         let t = t.timestamp();
         let (a, _) = self.open_run_from(t)?;
-        Ok(instant(a.max(t)))
+        supported(instant(a.max(t)))
     }
 
     /// The first instant at or after `t` at which the calendar closes (the end
@@ -361,7 +363,7 @@ impl BusinessCalendar {
                     continue 'extend;
                 }
             }
-            return Ok(Some(instant(end)));
+            return supported(instant(end)).map(Some);
         }
         Ok(None)
     }
@@ -386,6 +388,17 @@ impl BusinessCalendar {
 
     /// [`BusinessCalendar::add`] reading each day's intervals through `days`.
     pub(crate) fn add_in(
+        &self,
+        start: DateTime<Utc>,
+        duration: TimeDelta,
+        pauses: &[Pause],
+        days: &mut Days,
+    ) -> Result<DateTime<Utc>> {
+        self.add_unchecked(start, duration, pauses, days)
+            .and_then(supported)
+    }
+
+    fn add_unchecked(
         &self,
         start: DateTime<Utc>,
         duration: TimeDelta,
@@ -727,4 +740,11 @@ impl<'a> PauseCursor<'a> {
             f(x, b);
         }
     }
+}
+
+/// A computed instant within the supported years 1 to 9999: an answer
+/// past the end of year 9999 (a deadline from late December 9999) is an
+/// error, not an instant other languages cannot represent.
+fn supported(t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    check_instant(t, "the result").map(|()| t)
 }

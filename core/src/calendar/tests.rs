@@ -392,6 +392,22 @@ fn extreme_instants_are_refused_not_overflowed() {
         c.add(late, TimeDelta::days(3000), &[]).unwrap_err().code(),
         "limit_exceeded"
     );
+    // Issue 22: answers past year 9999 were returned (Node showed year
+    // 10008); every returned instant now lies in the supported years.
+    let kiritimati = BusinessCalendar::nine_to_five("Pacific/Kiritimati").unwrap();
+    let end = Utc.with_ymd_and_hms(9999, 12, 29, 12, 0, 0).unwrap();
+    for r in [
+        kiritimati.add(end, TimeDelta::hours(30), &[]),
+        BusinessCalendar::nine_to_five("UTC")
+            .unwrap()
+            .next_open(Utc.with_ymd_and_hms(9999, 12, 30, 18, 0, 0).unwrap()),
+    ] {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{e}");
+        assert!(e.message.contains("years 1 to 9999"), "{e}");
+    }
+    let many = kiritimati.add_many(&[Some(end)], &[Some(TimeDelta::hours(30))]);
+    assert_eq!(many.unwrap_err().code(), "invalid_input");
 }
 
 #[test]
