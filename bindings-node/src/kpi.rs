@@ -2,6 +2,7 @@
 //! budgets and burn-rate alerts, latency SLOs and journey funnels. Requests
 //! are the core's request types, read by the one reader.
 
+use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue};
 use napi_derive::napi;
@@ -53,17 +54,39 @@ fn latencies(v: &Unknown<'_>) -> opsbrain::Result<core::LatencyData> {
     }))
 }
 
+type SupportArgs = (
+    CorePolicy,
+    Vec<core::TicketRecord>,
+    DateTime<Utc>,
+    core::SupportKpiOptions,
+);
+
+/// The arguments of `supportKpis` and `supportKpisPartial`, read.
+fn support_args(
+    tickets: &Unknown<'_>,
+    now: &Unknown<'_>,
+    options: &Option<Unknown<'_>>,
+    policy: &Option<Class<'_, SlaPolicy>>,
+) -> opsbrain::Result<SupportArgs> {
+    let policy = scalar::opt_class("policy", "SlaPolicy", policy)?;
+    let t: Vec<core::TicketRecord> = value::items("tickets", tickets, &SHAPE, true)?;
+    let now = scalar::instant("now", now)?;
+    let o: core::SupportKpiOptions = value::opt("options", options.as_ref(), &SHAPE)?;
+    Ok((
+        policy.map(|p| p.inner.clone()).unwrap_or_default(),
+        t,
+        now,
+        o,
+    ))
+}
+
 fn support(
     tickets: &Unknown<'_>,
     now: &Unknown<'_>,
     options: &Option<Unknown<'_>>,
     policy: &Option<Class<'_, SlaPolicy>>,
 ) -> opsbrain::Result<Work> {
-    let policy = scalar::opt_class("policy", "SlaPolicy", policy)?;
-    let t: Vec<core::TicketRecord> = value::items("tickets", tickets, &SHAPE, true)?;
-    let now = scalar::instant("now", now)?;
-    let o: core::SupportKpiOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-    let p: CorePolicy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+    let (p, t, now, o) = support_args(tickets, now, options, policy)?;
     task::work(&SHAPE, move || core::support_kpis(&p, &t, now, &o))
 }
 
@@ -97,11 +120,7 @@ pub fn support_kpis_partial(
     policy: Option<Class<'_, SlaPolicy>>,
 ) -> errors::Result<String> {
     run(|| {
-        let policy = scalar::opt_class("policy", "SlaPolicy", &policy)?;
-        let t: Vec<core::TicketRecord> = value::items("tickets", &tickets, &SHAPE, true)?;
-        let now = scalar::instant("now", &now)?;
-        let o: core::SupportKpiOptions = value::opt("options", options.as_ref(), &SHAPE)?;
-        let p: CorePolicy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+        let (p, t, now, o) = support_args(&tickets, &now, &options, &policy)?;
         Ok(core::support_kpis_partial(&p, &t, now, &o)?.to_json())
     })
 }
