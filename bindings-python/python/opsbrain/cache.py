@@ -19,6 +19,7 @@ hash string keys with :func:`hash_keys`). Timestamps are float seconds.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, Optional, Union
 
 from opsbrain._native import (
@@ -75,6 +76,6 @@ def read_trace(source: Union[str, "os.PathLike[str]", bytes], **options: Any) ->
     >>> read_trace(b"5\n7\n*\n5\n", format="lirs")["keys"].tolist()
     [5, 7, 5]
     """
-    data = source if isinstance(source, bytes) else open(os.fspath(source), "rb").read()
+    data = source if isinstance(source, bytes) else Path(os.fspath(source)).read_bytes()
     opts: Optional[dict[str, Any]] = dict(options) if options else None
     return _read_trace(data, opts)
